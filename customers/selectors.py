@@ -1,0 +1,52 @@
+"""Reads of customers, scoped and prefetched so list pages stay flat in queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from customers.models import Contact, CreditChange, Customer, CustomerPrice
+
+
+def customer_list(*, search: str = "", terms: str = "", hold: str = "") -> QuerySet[Customer]:
+    qs = Customer.objects.select_related("salesperson").prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "name"))
+    )
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(code__icontains=search)
+            | Q(name__icontains=search)
+            | Q(tax_id__icontains=search)
+            | Q(contacts__name__icontains=search)
+            | Q(contacts__phone__icontains=search)
+        ).distinct()
+    if terms:
+        qs = qs.filter(credit_terms=terms)
+    if hold == "yes":
+        qs = qs.filter(on_credit_hold=True)
+    elif hold == "no":
+        qs = qs.filter(on_credit_hold=False)
+    return qs.order_by("code")
+
+
+def customer_detail(*, pk: int) -> Customer:
+    return (
+        Customer.objects.select_related("salesperson")
+        .prefetch_related(
+            "contacts",
+            Prefetch(
+                "prices",
+                queryset=CustomerPrice.objects.select_related("product").order_by(
+                    "product__sku", "-valid_from"
+                ),
+            ),
+            Prefetch(
+                "credit_changes",
+                queryset=CreditChange.objects.select_related("changed_by").order_by(
+                    "-changed_at", "-id"
+                )[:20],
+                to_attr="recent_credit_changes",
+            ),
+        )
+        .get(pk=pk)
+    )

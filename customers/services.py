@@ -1,0 +1,193 @@
+"""Every write to customers: one function per business action, one transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.enums import CreditTerms
+from customers.models import Contact, CreditChange, Customer
+from salesadmin.clock import company_today, whole_years_between
+from salesadmin.errors import ApplicationError
+
+# Fields a sales clerk may edit; credit terms, limit and hold are a manager's.
+GENERAL_FIELDS = (
+    "code",
+    "name",
+    "tax_id",
+    "bank_name",
+    "bank_account",
+    "address",
+    "salesperson",
+    "trading_since",
+    "active",
+    "notes",
+)
+
+
+def credit_defaults_for_tenure(
+    *, trading_since: dt.date, today: dt.date | None = None
+) -> tuple[str, Decimal]:
+    """Default terms and limit for a customer trading since ``trading_since``.
+
+    The company regulation: under one year pay before delivery; from one year
+    (一年以上) monthly with at most 15,000 outstanding; from three years
+    (三年以上) quarterly with at most 50,000. The table is CREDIT_TERMS_BY_TENURE.
+    """
+    years = whole_years_between(trading_since, today or company_today())
+    terms, limit = CreditTerms.PREPAID.value, Decimal("0.00")
+    for min_years, row_terms, row_limit in sorted(settings.CREDIT_TERMS_BY_TENURE):
+        if years >= min_years:
+            terms, limit = row_terms, Decimal(row_limit)
+    return terms, limit
+
+
+def _log(customer: Customer, user, field: str, old, new, reason: str = "") -> None:
+    CreditChange.objects.create(
+        customer=customer,
+        changed_by=user,
+        field=field,
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Customer:
+    unknown = set(fields) - set(GENERAL_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            code="field_not_allowed",
+        )
+    customer = Customer(**fields)
+    customer.credit_terms, customer.credit_limit = credit_defaults_for_tenure(
+        trading_since=customer.trading_since
+    )
+    customer.full_clean()
+    customer.save()
+    _log(customer, user, "credit_terms", None, customer.credit_terms, _("tenure default"))
+    _log(customer, user, "credit_limit", None, customer.credit_limit, _("tenure default"))
+    for contact in contacts or []:
+        Contact.objects.create(customer=customer, **contact)
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, user, **fields) -> Customer:
+    """Change a customer's general data. Credit is changed by its own services."""
+    unknown = set(fields) - set(GENERAL_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="field_not_allowed",
+        )
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    tenure_changed = "trading_since" in fields and fields["trading_since"] != customer.trading_since
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    if tenure_changed and not customer.credit_terms_custom:
+        _apply_tenure_defaults(customer, user, reason=_("trading-since date changed"))
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def _apply_tenure_defaults(
+    customer: Customer, user, *, reason: str, today: dt.date | None = None
+) -> bool:
+    terms, limit = credit_defaults_for_tenure(trading_since=customer.trading_since, today=today)
+    changed = False
+    if terms != customer.credit_terms:
+        _log(customer, user, "credit_terms", customer.credit_terms, terms, reason)
+        customer.credit_terms, changed = terms, True
+    if limit != customer.credit_limit:
+        _log(customer, user, "credit_limit", customer.credit_limit, limit, reason)
+        customer.credit_limit, changed = limit, True
+    return changed
+
+
+@transaction.atomic
+def customer_set_credit_terms(
+    *,
+    customer: Customer,
+    user,
+    terms: str | None = None,
+    limit: Decimal | None = None,
+    follow_tenure: bool = False,
+    reason: str,
+) -> Customer:
+    """A manager sets terms and limit by hand, or hands them back to tenure."""
+    if not user.has_perm("customers.change_credit_terms"):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise ApplicationError(_("Give a reason for the change."), code="reason_required")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if follow_tenure:
+        if customer.credit_terms_custom:
+            _log(customer, user, "credit_terms_custom", True, False, reason)
+        customer.credit_terms_custom = False
+        _apply_tenure_defaults(customer, user, reason=reason)
+    else:
+        if terms not in CreditTerms.values:
+            raise ApplicationError(_("Unknown credit terms."), code="invalid_terms")
+        if limit is None or limit < 0:
+            raise ApplicationError(_("The credit limit cannot be negative."), code="invalid_limit")
+        limit = Decimal(limit).quantize(Decimal("0.01"))
+        if terms != customer.credit_terms:
+            _log(customer, user, "credit_terms", customer.credit_terms, terms, reason)
+        if limit != customer.credit_limit:
+            _log(customer, user, "credit_limit", customer.credit_limit, limit, reason)
+        if not customer.credit_terms_custom:
+            _log(customer, user, "credit_terms_custom", False, True, reason)
+        customer.credit_terms, customer.credit_limit = terms, limit
+        customer.credit_terms_custom = True
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_set_credit_hold(*, customer: Customer, user, on_hold: bool, reason: str) -> Customer:
+    """Put a customer on credit hold (no further stamps) or release the hold."""
+    if user is not None and not user.has_perm("customers.set_credit_hold"):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give a reason for the hold or its release."), code="reason_required")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.on_credit_hold == on_hold:
+        raise ApplicationError(
+            _("The customer is already on hold.") if on_hold else _("The customer is not on hold."),
+            code="hold_unchanged",
+        )
+    _log(customer, user, "on_credit_hold", customer.on_credit_hold, on_hold, reason)
+    customer.on_credit_hold = on_hold
+    customer.credit_hold_reason = reason if on_hold else ""
+    customer.credit_hold_since = timezone.now() if on_hold else None
+    customer.save()
+    return customer
+
+
+def customers_refresh_tenure_terms(*, today: dt.date | None = None) -> int:
+    """Move customers who follow tenure to the terms their tenure now earns.
+
+    Each customer is its own transaction, so one bad row does not hold back the rest.
+    """
+    today = today or company_today()
+    updated = 0
+    ids = Customer.objects.filter(credit_terms_custom=False, active=True).values_list("pk", flat=True)
+    for pk in ids.iterator():
+        with transaction.atomic():
+            customer = Customer.objects.select_for_update().get(pk=pk)
+            if _apply_tenure_defaults(customer, None, reason=_("tenure reached"), today=today):
+                customer.save()
+                updated += 1
+    return updated

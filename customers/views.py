@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from customers import selectors, services
+from customers.enums import CreditTerms
+from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
+from customers.models import Customer
+from salesadmin.access import role_required
+from salesadmin.errors import ApplicationError
+
+
+@role_required("customers.view_customer")
+def customer_list(request):
+    search = request.GET.get("q", "")
+    terms = request.GET.get("terms", "")
+    hold = request.GET.get("hold", "")
+    customers = selectors.customer_list(search=search, terms=terms, hold=hold)
+    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "terms": terms,
+        "hold": hold,
+        "terms_choices": CreditTerms.choices,
+    }
+    template = "customers/_list_rows.html" if request.htmx else "customers/list.html"
+    return render(request, template, context)
+
+
+@role_required("customers.view_customer")
+def customer_detail(request, pk: int):
+    try:
+        customer = selectors.customer_detail(pk=pk)
+    except Customer.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "customers/detail.html", {"customer": customer})
+
+
+def _save_customer(request, customer: Customer | None):
+    form = CustomerForm(request.POST or None, instance=customer)
+    formset = ContactFormSet(request.POST or None, instance=customer or Customer())
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            with transaction.atomic():
+                if customer is None:
+                    customer = services.customer_create(user=request.user, **fields)
+                else:
+                    customer = services.customer_update(
+                        customer=customer, user=request.user, **fields
+                    )
+                formset.instance = customer
+                formset.save()
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Customer %(code)s saved.") % {"code": customer.code})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "formset": formset, "customer": customer},
+    )
+
+
+@role_required("customers.add_customer")
+def customer_create(request):
+    return _save_customer(request, None)
+
+
+@role_required("customers.change_customer")
+def customer_edit(request, pk: int):
+    return _save_customer(request, get_object_or_404(Customer, pk=pk))
+
+
+@role_required("customers.change_credit_terms", "customers.set_credit_hold", any_of=True)
+def customer_credit(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    terms_form = CreditTermsForm(
+        initial={
+            "follow_tenure": not customer.credit_terms_custom,
+            "terms": customer.credit_terms,
+            "limit": customer.credit_limit,
+        }
+    )
+    hold_form = CreditHoldForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "terms" and request.user.has_perm("customers.change_credit_terms"):
+                terms_form = CreditTermsForm(request.POST)
+                if terms_form.is_valid():
+                    data = terms_form.cleaned_data
+                    services.customer_set_credit_terms(
+                        customer=customer,
+                        user=request.user,
+                        terms=data["terms"],
+                        limit=data["limit"],
+                        follow_tenure=data["follow_tenure"],
+                        reason=data["reason"],
+                    )
+                    messages.success(request, _("Credit terms saved."))
+                    return redirect("customers:detail", pk=customer.pk)
+            elif action in ("hold", "release") and request.user.has_perm(
+                "customers.set_credit_hold"
+            ):
+                hold_form = CreditHoldForm(request.POST)
+                if hold_form.is_valid():
+                    services.customer_set_credit_hold(
+                        customer=customer,
+                        user=request.user,
+                        on_hold=action == "hold",
+                        reason=hold_form.cleaned_data["reason"],
+                    )
+                    messages.success(
+                        request,
+                        _("Customer put on credit hold.")
+                        if action == "hold"
+                        else _("Credit hold released."),
+                    )
+                    return redirect("customers:detail", pk=customer.pk)
+            else:
+                messages.error(request, _("That action is not available to you."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "customers/credit.html",
+        {"customer": customer, "terms_form": terms_form, "hold_form": hold_form},
+    )

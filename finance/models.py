@@ -1,0 +1,1 @@
+"""Finance: payments, invoices and the receivable ledger arrive with the chain."""

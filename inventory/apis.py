@@ -1,0 +1,34 @@
+from rest_framework import generics, serializers
+
+from inventory import selectors
+
+
+class StockOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    specification = serializers.CharField()
+    unit = serializers.CharField()
+    safety_stock = serializers.DecimalField(max_digits=14, decimal_places=3)
+    on_hand = serializers.DecimalField(source="on_hand_total", max_digits=14, decimal_places=3)
+    reserved = serializers.DecimalField(source="reserved_total", max_digits=14, decimal_places=3)
+    available = serializers.DecimalField(
+        source="available_total", max_digits=14, decimal_places=3
+    )
+    below_safety = serializers.BooleanField()
+
+
+class StockListApi(generics.ListAPIView):
+    """Stock per product (``?warehouse=<id>``, ``?q=``, ``?below=1``)."""
+
+    required_perms = ("inventory.view_product", "inventory.view_stocklevel")
+    serializer_class = StockOutput
+
+    def get_queryset(self):
+        params = self.request.query_params
+        warehouse = params.get("warehouse", "")
+        return selectors.stock_overview(
+            warehouse_id=int(warehouse) if warehouse.isdigit() else None,
+            search=params.get("q", ""),
+            below_safety=params.get("below") == "1",
+        )

@@ -1,0 +1,17 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    TONNE = "t", _("tonne")
+    CUBIC_METRE = "m3", _("m³")
+    CYLINDER = "cyl", _("cylinder")
+    PIECE = "pc", _("piece")
+
+
+class MoveKind(models.TextChoices):
+    PRODUCTION_RECEIPT = "receipt", _("Production receipt")
+    DISPATCH = "dispatch", _("Dispatch")
+    RETURN = "return", _("Return")
+    ADJUSTMENT = "adjustment", _("Adjustment")

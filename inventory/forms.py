@@ -1,0 +1,27 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inventory.models import Product, Warehouse
+
+
+class ProductionReceiptForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(active=True).order_by("sku")
+    )
+    warehouse = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.filter(active=True).order_by("code")
+    )
+    batch_number = forms.CharField(label=_("Batch number"), max_length=40)
+    produced_on = forms.DateField(
+        label=_("Produced on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=0.001, max_digits=14, decimal_places=3
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["produced_on"].initial = timezone.localdate()
+        self.fields["quantity"].widget.attrs.update({"inputmode": "decimal", "step": "0.001"})

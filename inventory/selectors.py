@@ -1,0 +1,56 @@
+"""Reads of stock: one query per page, whatever the number of products."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from inventory.models import BatchLevel, Product, StockMove
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
+
+
+def stock_overview(
+    *, warehouse_id: int | None = None, search: str = "", below_safety: bool = False
+) -> QuerySet[Product]:
+    """Products with on hand, reserved and available, summed over warehouses
+    (or for one), and whether available stock has fallen below safety stock."""
+    level_filter = Q(stock_levels__warehouse_id=warehouse_id) if warehouse_id else Q()
+    qs = Product.objects.filter(active=True).annotate(
+        on_hand_total=Coalesce(Sum("stock_levels__on_hand", filter=level_filter), ZERO),
+        reserved_total=Coalesce(Sum("stock_levels__reserved", filter=level_filter), ZERO),
+    )
+    qs = qs.annotate(available_total=F("on_hand_total") - F("reserved_total"))
+    qs = qs.annotate(
+        below_safety=Q(available_total__lt=F("safety_stock")),
+    )
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(sku__icontains=search) | Q(name__icontains=search) | Q(specification__icontains=search)
+        )
+    if below_safety:
+        qs = qs.filter(available_total__lt=F("safety_stock"))
+    return qs.order_by("sku")
+
+
+def batch_levels(*, product_ids: list[int], warehouse_id: int | None = None):
+    qs = BatchLevel.objects.filter(product_id__in=product_ids, on_hand__gt=0).select_related(
+        "batch", "warehouse"
+    )
+    if warehouse_id:
+        qs = qs.filter(warehouse_id=warehouse_id)
+    return qs.order_by("product_id", "batch__produced_on", "batch__number")
+
+
+def recent_moves(*, limit: int = 50, kind: str = "") -> QuerySet[StockMove]:
+    qs = StockMove.objects.select_related("product", "warehouse", "batch", "created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")[:limit]
+
+
+def products_below_safety_count() -> int:
+    return stock_overview(below_safety=True).count()

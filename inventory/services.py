@@ -1,0 +1,246 @@
+"""Every stock write goes through here: the ledger row and the level change
+happen in one transaction, under row locks, and stock never goes negative."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from inventory.enums import MoveKind
+from inventory.models import (
+    Batch,
+    BatchLevel,
+    Product,
+    ReservationMove,
+    StockLevel,
+    StockMove,
+    Warehouse,
+)
+from salesadmin.errors import ApplicationError
+
+QTY_PLACES = Decimal("0.001")
+
+
+class InsufficientStock(ApplicationError):
+    def __init__(self, message: str, *, available: Decimal):
+        super().__init__(message, code="insufficient_stock", extra={"available": str(available)})
+        self.available = available
+
+
+def _quantity(value) -> Decimal:
+    try:
+        qty = Decimal(value)
+    except Exception as exc:  # noqa: BLE001 - any unparsable input is the same user error
+        raise ApplicationError(_("Enter a valid quantity."), code="invalid_quantity") from exc
+    if not qty.is_finite():
+        raise ApplicationError(_("Enter a valid quantity."), code="invalid_quantity")
+    if qty != qty.quantize(QTY_PLACES):
+        raise ApplicationError(
+            _("Quantities have at most three decimal places."), code="invalid_quantity"
+        )
+    return qty
+
+
+def _locked_level(product: Product, warehouse: Warehouse) -> StockLevel:
+    # Always lock the product/warehouse level first, then the batch level:
+    # one order for everyone means no deadlocks between movers.
+    StockLevel.objects.get_or_create(product=product, warehouse=warehouse)
+    return StockLevel.objects.select_for_update().get(product=product, warehouse=warehouse)
+
+
+def _locked_batch_level(product: Product, warehouse: Warehouse, batch: Batch) -> BatchLevel:
+    BatchLevel.objects.get_or_create(product=product, warehouse=warehouse, batch=batch)
+    return BatchLevel.objects.select_for_update().get(
+        product=product, warehouse=warehouse, batch=batch
+    )
+
+
+@transaction.atomic
+def stock_move_record(
+    *,
+    kind: str,
+    product: Product,
+    warehouse: Warehouse,
+    batch: Batch,
+    quantity,
+    user,
+    reference: str = "",
+    note: str = "",
+    releases_reservation: bool = False,
+) -> StockMove:
+    """Append one signed move to the ledger and apply it to the levels.
+
+    A move that takes stock out may not take what is reserved for others;
+    a dispatch against its own reservation passes ``releases_reservation`` so
+    the reservation it consumes is released in the same transaction.
+    """
+    qty = _quantity(quantity)
+    if batch.product_id != product.pk:
+        raise ApplicationError(_("The batch belongs to another product."), code="batch_mismatch")
+    if qty == 0:
+        raise ApplicationError(_("The quantity cannot be zero."), code="invalid_quantity")
+    if kind in (MoveKind.PRODUCTION_RECEIPT, MoveKind.RETURN) and qty < 0:
+        raise ApplicationError(_("A receipt or return adds stock."), code="invalid_quantity")
+    if kind == MoveKind.DISPATCH and qty > 0:
+        raise ApplicationError(_("A dispatch takes stock out."), code="invalid_quantity")
+
+    level = _locked_level(product, warehouse)
+    batch_level = _locked_batch_level(product, warehouse, batch)
+    if qty < 0:
+        out = -qty
+        free = level.on_hand - level.reserved + (out if releases_reservation else 0)
+        if releases_reservation and level.reserved < out:
+            raise ApplicationError(
+                _("Less is reserved than this dispatch releases."), code="reservation_mismatch"
+            )
+        if out > batch_level.on_hand:
+            raise InsufficientStock(
+                _("Only %(qty)s of batch %(batch)s is on hand.")
+                % {"qty": batch_level.on_hand, "batch": batch.number},
+                available=batch_level.on_hand,
+            )
+        if out > free:
+            raise InsufficientStock(
+                _("Only %(qty)s of %(product)s is available (on hand less reserved).")
+                % {"qty": free, "product": product.sku},
+                available=free,
+            )
+
+    move = StockMove.objects.create(
+        kind=kind,
+        product=product,
+        warehouse=warehouse,
+        batch=batch,
+        quantity=qty,
+        reference=reference,
+        note=note,
+        created_by=user,
+    )
+    level_update = {"on_hand": F("on_hand") + qty}
+    if releases_reservation:
+        level_update["reserved"] = F("reserved") + qty  # qty is negative here
+        ReservationMove.objects.create(
+            product=product, warehouse=warehouse, quantity=qty, reference=reference, created_by=user
+        )
+    StockLevel.objects.filter(pk=level.pk).update(**level_update)
+    BatchLevel.objects.filter(pk=batch_level.pk).update(on_hand=F("on_hand") + qty)
+    return move
+
+
+@transaction.atomic
+def production_receipt_record(
+    *,
+    product: Product,
+    warehouse: Warehouse,
+    batch_number: str,
+    produced_on: dt.date,
+    quantity,
+    user,
+    note: str = "",
+) -> StockMove:
+    """Finished goods into stock (产成品入库), creating the batch if it is new."""
+    if not user.has_perm("inventory.record_production_receipt"):
+        raise PermissionDenied
+    if not product.active:
+        raise ApplicationError(_("This product is no longer active."), code="product_inactive")
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
+    batch_number = (batch_number or "").strip()
+    if not batch_number:
+        raise ApplicationError(_("Enter the batch number."), code="batch_required")
+    if _quantity(quantity) <= 0:
+        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+    batch, created = Batch.objects.get_or_create(
+        product=product, number=batch_number, defaults={"produced_on": produced_on}
+    )
+    if not created and batch.produced_on != produced_on:
+        raise ApplicationError(
+            _("Batch %(batch)s was produced on %(date)s, not on the date entered.")
+            % {"batch": batch_number, "date": batch.produced_on},
+            code="batch_date_mismatch",
+        )
+    return stock_move_record(
+        kind=MoveKind.PRODUCTION_RECEIPT,
+        product=product,
+        warehouse=warehouse,
+        batch=batch,
+        quantity=quantity,
+        user=user,
+        reference=batch_number,
+        note=note,
+    )
+
+
+@transaction.atomic
+def stock_adjust(
+    *, product: Product, warehouse: Warehouse, batch: Batch, quantity, user, reason: str
+) -> StockMove:
+    """A manager's correction after a count: a new signed move, never an edit."""
+    if not user.has_perm("inventory.adjust_stock"):
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise ApplicationError(_("Give a reason for the adjustment."), code="reason_required")
+    return stock_move_record(
+        kind=MoveKind.ADJUSTMENT,
+        product=product,
+        warehouse=warehouse,
+        batch=batch,
+        quantity=quantity,
+        user=user,
+        note=reason,
+    )
+
+
+@transaction.atomic
+def stock_reserve(
+    *, product: Product, warehouse: Warehouse, quantity, reference: str, user
+) -> StockLevel:
+    """Reserve stock for a delivery note; refused beyond available (严禁超发)."""
+    qty = _quantity(quantity)
+    if qty <= 0:
+        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+    level = _locked_level(product, warehouse)
+    available = level.on_hand - level.reserved
+    if qty > available:
+        raise InsufficientStock(
+            _("Only %(qty)s %(unit)s of %(product)s is available in %(warehouse)s.")
+            % {
+                "qty": available,
+                "unit": product.get_unit_display(),
+                "product": product.name,
+                "warehouse": warehouse.name,
+            },
+            available=available,
+        )
+    ReservationMove.objects.create(
+        product=product, warehouse=warehouse, quantity=qty, reference=reference, created_by=user
+    )
+    StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") + qty)
+    level.refresh_from_db()
+    return level
+
+
+@transaction.atomic
+def stock_release(
+    *, product: Product, warehouse: Warehouse, quantity, reference: str, user
+) -> StockLevel:
+    """Give back a reservation (a note cancelled or expired)."""
+    qty = _quantity(quantity)
+    if qty <= 0:
+        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+    level = _locked_level(product, warehouse)
+    if qty > level.reserved:
+        raise ApplicationError(
+            _("Only %(qty)s is reserved.") % {"qty": level.reserved}, code="reservation_mismatch"
+        )
+    ReservationMove.objects.create(
+        product=product, warehouse=warehouse, quantity=-qty, reference=reference, created_by=user
+    )
+    StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") - qty)
+    level.refresh_from_db()
+    return level

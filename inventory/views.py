@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from inventory import selectors, services
+from inventory.enums import MoveKind
+from inventory.forms import ProductionReceiptForm
+from inventory.models import Warehouse
+from salesadmin.access import role_required
+from salesadmin.errors import ApplicationError
+
+
+@role_required("inventory.view_product", "inventory.view_stocklevel")
+def stock_overview(request):
+    warehouse_id = request.GET.get("warehouse") or None
+    if warehouse_id and not str(warehouse_id).isdigit():
+        warehouse_id = None
+    search = request.GET.get("q", "")
+    below = request.GET.get("below") == "1"
+    products = list(
+        selectors.stock_overview(
+            warehouse_id=int(warehouse_id) if warehouse_id else None,
+            search=search,
+            below_safety=below,
+        )
+    )
+    context = {
+        "products": products,
+        "warehouses": Warehouse.objects.filter(active=True).order_by("code"),
+        "warehouse_id": int(warehouse_id) if warehouse_id else None,
+        "search": search,
+        "below": below,
+        "below_count": sum(1 for p in products if p.below_safety),
+    }
+    template = "inventory/_stock_rows.html" if request.htmx else "inventory/stock.html"
+    return render(request, template, context)
+
+
+@role_required("inventory.record_production_receipt")
+def production_receipt(request):
+    form = ProductionReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            move = services.production_receipt_record(
+                product=data["product"],
+                warehouse=data["warehouse"],
+                batch_number=data["batch_number"],
+                produced_on=data["produced_on"],
+                quantity=data["quantity"],
+                note=data["note"],
+                user=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Received %(qty)s %(unit)s of %(product)s, batch %(batch)s, into %(warehouse)s.")
+                % {
+                    "qty": move.quantity,
+                    "unit": move.product.get_unit_display(),
+                    "product": move.product.name,
+                    "batch": move.batch.number,
+                    "warehouse": move.warehouse.name,
+                },
+            )
+            return redirect("inventory:receipt")
+    recent = selectors.recent_moves(limit=10, kind=MoveKind.PRODUCTION_RECEIPT)
+    return render(request, "inventory/receipt.html", {"form": form, "recent": recent})
+
+
+@role_required("inventory.view_stockmove")
+def move_list(request):
+    kind = request.GET.get("kind", "")
+    if kind not in MoveKind.values:
+        kind = ""
+    moves = selectors.recent_moves(limit=200, kind=kind)
+    return render(
+        request,
+        "inventory/moves.html",
+        {"moves": moves, "kind": kind, "kinds": MoveKind.choices},
+    )

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs):
+    from salesadmin.roles import sync_roles
+
+    sync_roles(verbosity=kwargs.get("verbosity", 0))
+
+
+class SalesadminConfig(AppConfig):
+    name = "salesadmin"
+    verbose_name = _("Sales administration")
+
+    def ready(self):
+        # Keep the role groups in step with the catalogue after every migrate
+        # (and after the test runner's flush, which also sends post_migrate).
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="salesadmin.sync_roles")

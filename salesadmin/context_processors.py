@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed; None means any logged-in user)
+NAVIGATION = [
+    (_("Home"), "home", None),
+    (_("Customers"), "customers:list", "customers.view_customer"),
+    (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
+    (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
+    (_("Stock ledger"), "inventory:moves", "inventory.view_stockmove"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = request.path
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm and not user.has_perm(perm):
+            continue
+        url = reverse(url_name)
+        active = current == url if url_name == "home" else current.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,127 @@
+"""The single role catalogue: which group holds which permissions.
+
+Roles are Django groups; every page and API endpoint checks a permission, never
+a group name, so one user may hold several roles. The groups are created by a
+migration (salesadmin/migrations) and brought in step with this catalogue after
+every ``migrate`` (post_migrate), so a permission added by a later issue reaches
+its roles without hand work.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES_CLERK = "sales_clerk", _("Sales clerk")
+    FINANCE = "finance", _("Finance")
+    WAREHOUSE_KEEPER = "warehouse_keeper", _("Warehouse keeper")
+    GATE_GUARD = "gate_guard", _("Gate guard")
+    MANAGER = "manager", _("Manager")
+
+
+# app_label.codename, as used by user.has_perm().
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SALES_CLERK: [
+        "customers.view_customer",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.view_contact",
+        "customers.add_contact",
+        "customers.change_contact",
+        "customers.delete_contact",
+        "customers.view_customerprice",
+        "inventory.view_product",
+        "inventory.view_stocklevel",
+        "orders.view_pricelist",
+    ],
+    Role.FINANCE: [
+        "customers.view_customer",
+        "customers.view_contact",
+        "customers.view_customerprice",
+        "inventory.view_product",
+        "orders.view_pricelist",
+    ],
+    Role.WAREHOUSE_KEEPER: [
+        "inventory.view_product",
+        "inventory.view_stocklevel",
+        "inventory.view_warehouse",
+        "inventory.view_batch",
+        "inventory.view_stockmove",
+        "inventory.record_production_receipt",
+    ],
+    Role.GATE_GUARD: [
+        # The guard's work (exit passes) arrives with the approval chain; the
+        # guard sees no customers, prices or amounts.
+    ],
+    Role.MANAGER: [
+        "customers.view_customer",
+        "customers.add_customer",
+        "customers.change_customer",
+        "customers.change_credit_terms",
+        "customers.set_credit_hold",
+        "customers.view_contact",
+        "customers.add_contact",
+        "customers.change_contact",
+        "customers.delete_contact",
+        "customers.view_customerprice",
+        "customers.add_customerprice",
+        "customers.change_customerprice",
+        "customers.delete_customerprice",
+        "customers.view_creditchange",
+        "inventory.view_product",
+        "inventory.add_product",
+        "inventory.change_product",
+        "inventory.view_stocklevel",
+        "inventory.view_warehouse",
+        "inventory.view_batch",
+        "inventory.view_stockmove",
+        "inventory.record_production_receipt",
+        "inventory.adjust_stock",
+        "orders.view_pricelist",
+        "orders.add_pricelist",
+        "orders.change_pricelist",
+    ],
+}
+
+
+def role_group_name(role: str) -> str:
+    return str(role)
+
+
+def sync_roles(apps=None, verbosity: int = 0) -> None:
+    """Create the role groups and give each exactly its catalogue permissions.
+
+    ``apps`` is the migration state's registry when called from a migration,
+    the live one otherwise.
+    """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    registry = apps or global_apps
+    for app_config in registry.get_app_configs():
+        app_config.models_module = True  # create_permissions skips apps without it
+        create_permissions(app_config, verbosity=verbosity, apps=registry)
+
+    Group = registry.get_model("auth", "Group")
+    Permission = registry.get_model("auth", "Permission")
+    for role in Role:
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        wanted = ROLE_PERMISSIONS[role]
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)
+
+
+def user_roles(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    names = {g.name for g in user.groups.all()}
+    return [role for role in Role if role_group_name(role) in names]

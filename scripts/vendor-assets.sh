@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from the npm registry. The files are
+# committed under static/vendor/ so the app needs no CDN and no npm at runtime.
+set -euo pipefail
+BOOTSTRAP=5.3.9
+HTMX=2.0.11
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+npm pack "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" >/dev/null
+for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
+V="$here/static/vendor"
+mkdir -p "$V/bootstrap" "$V/htmx"
+cp "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css" \
+   "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css.map" \
+   "bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js" \
+   "bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js.map" \
+   "bootstrap-$BOOTSTRAP/package/LICENSE" "$V/bootstrap/"
+cp "htmx.org-$HTMX/package/dist/htmx.min.js" "htmx.org-$HTMX/package/LICENSE" "$V/htmx/"
+echo "vendored bootstrap $BOOTSTRAP and htmx $HTMX into $V"
