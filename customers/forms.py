@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from customers.enums import CreditTerms
 from customers.models import Contact, Customer
 from customers.services import GENERAL_FIELDS
+from salesadmin.forms import StyledFormMixin
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = GENERAL_FIELDS
@@ -26,16 +27,23 @@ class CustomerForm(forms.ModelForm):
         )
 
 
+class ContactForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ("name", "title", "email", "phone", "is_primary")
+
+
 ContactFormSet = forms.inlineformset_factory(
     Customer,
     Contact,
+    form=ContactForm,
     fields=("name", "title", "email", "phone", "is_primary"),
     extra=1,
     can_delete=True,
 )
 
 
-class CreditTermsForm(forms.Form):
+class CreditTermsForm(StyledFormMixin, forms.Form):
     follow_tenure = forms.BooleanField(
         label=_("Follow tenure defaults"),
         required=False,
@@ -46,5 +54,5 @@ class CreditTermsForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class CreditHoldForm(forms.Form):
+class CreditHoldForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)

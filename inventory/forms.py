@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Product, Warehouse
+from salesadmin.forms import StyledFormMixin
 
 
-class ProductionReceiptForm(forms.Form):
+class ProductionReceiptForm(StyledFormMixin, forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.filter(active=True).order_by("sku")
     )

@@ -9,6 +9,7 @@ and ALLOWED_HOSTS: production secrets have no defaults.
 from __future__ import annotations
 
 import os
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -170,7 +171,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: Redis broker; no REDIS_URL means tasks run in-process --------
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+TESTING = "pytest" in sys.modules
+# Tests run tasks eagerly; the one test that proves a real worker says so itself.
+CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -186,8 +189,9 @@ from salesadmin.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["salesadmin.permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

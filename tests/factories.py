@@ -1,0 +1,78 @@
+"""factory_boy factories for the models the services work on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from customers.enums import CreditTerms
+from customers.models import Customer
+from inventory.enums import Unit
+from inventory.models import Batch, Product, Warehouse
+from salesadmin.roles import role_group_name
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw-for-tests")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """``UserFactory(roles=[Role.MANAGER, ...])`` puts the user in those groups.
+
+        The groups must already exist (created by migration), so a missing
+        group fails loudly instead of being made up here.
+        """
+        if not create or not extracted:
+            return
+        self.groups.add(*(Group.objects.get(name=role_group_name(r)) for r in extracted))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    """A customer written straight to the table (bypasses customer_create)."""
+
+    class Meta:
+        model = Customer
+
+    code = factory.Sequence(lambda n: f"C{n:04d}")
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    trading_since = dt.date(2020, 1, 1)
+    credit_terms = CreditTerms.PREPAID
+    credit_limit = Decimal("0.00")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = factory.Sequence(lambda n: f"Product {n}")
+    specification = "40L"
+    unit = Unit.CYLINDER
+
+
+class WarehouseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Warehouse
+
+    code = factory.Sequence(lambda n: f"WH{n:02d}")
+    name = factory.Sequence(lambda n: f"Warehouse {n}")
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Batch
+
+    product = factory.SubFactory(ProductFactory)
+    number = factory.Sequence(lambda n: f"B{n:05d}")
+    produced_on = dt.date(2026, 1, 5)
