@@ -68,6 +68,11 @@ class Customer(models.Model):
         return f"{self.code} {self.name}"
 
     @property
+    def salesperson_name(self) -> str:
+        person = self.salesperson
+        return (person.get_full_name() or person.username) if person else ""
+
+    @property
     def primary_contact(self):
         contacts = list(self.contacts.all())
         return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
@@ -131,6 +136,14 @@ class CustomerPrice(models.Model):
         return f"{self.customer.code} {self.product} {self.price}"
 
 
+CREDIT_FIELD_LABELS = {
+    "credit_terms": _("credit terms"),
+    "credit_limit": _("credit limit"),
+    "credit_terms_custom": _("terms set by a manager"),
+    "on_credit_hold": _("on credit hold"),
+}
+
+
 class CreditChange(models.Model):
     """Append-only trace of every change to a customer's terms, limit or hold."""
 
@@ -150,3 +163,22 @@ class CreditChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("credit change")
         verbose_name_plural = _("credit changes")
+
+    @property
+    def field_label(self) -> str:
+        return str(CREDIT_FIELD_LABELS.get(self.field, self.field))
+
+    def _display(self, value: str) -> str:
+        if self.field == "credit_terms" and value:
+            return str(CreditTerms(value).label)
+        if value in ("True", "False"):
+            return str(_("yes") if value == "True" else _("no"))
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)

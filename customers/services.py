@@ -10,11 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.enums import CreditTerms
 from customers.models import Contact, CreditChange, Customer
 from salesadmin.clock import company_today, whole_years_between
 from salesadmin.errors import ApplicationError
+
+# Reasons the system writes into the credit history are stored in English and
+# translated when shown, so the history reads in the viewer's language.
+TENURE_DEFAULT = gettext_noop("tenure default")
 
 # Fields a sales clerk may edit; credit terms, limit and hold are a manager's.
 GENERAL_FIELDS = (
@@ -73,8 +78,8 @@ def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Cu
     )
     customer.full_clean()
     customer.save()
-    _log(customer, user, "credit_terms", None, customer.credit_terms, _("tenure default"))
-    _log(customer, user, "credit_limit", None, customer.credit_limit, _("tenure default"))
+    _log(customer, user, "credit_terms", None, customer.credit_terms, TENURE_DEFAULT)
+    _log(customer, user, "credit_limit", None, customer.credit_limit, TENURE_DEFAULT)
     for contact in contacts or []:
         Contact.objects.create(customer=customer, **contact)
     return customer
@@ -95,7 +100,7 @@ def customer_update(*, customer: Customer, user, **fields) -> Customer:
     for name, value in fields.items():
         setattr(customer, name, value)
     if tenure_changed and not customer.credit_terms_custom:
-        _apply_tenure_defaults(customer, user, reason=_("trading-since date changed"))
+        _apply_tenure_defaults(customer, user, reason=gettext_noop("trading-since date changed"))
     customer.full_clean()
     customer.save()
     return customer
@@ -187,7 +192,7 @@ def customers_refresh_tenure_terms(*, today: dt.date | None = None) -> int:
     for pk in ids.iterator():
         with transaction.atomic():
             customer = Customer.objects.select_for_update().get(pk=pk)
-            if _apply_tenure_defaults(customer, None, reason=_("tenure reached"), today=today):
+            if _apply_tenure_defaults(customer, None, reason=gettext_noop("tenure reached"), today=today):
                 customer.save()
                 updated += 1
     return updated

@@ -37,6 +37,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+TESTING = "pytest" in sys.modules
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
@@ -127,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing is not what the tests test; the slow default would dominate them.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,6 +139,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["salesadmin.formats"]
 # The company time zone decides "today" for note validity and aging.
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -171,7 +176,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: Redis broker; no REDIS_URL means tasks run in-process --------
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-TESTING = "pytest" in sys.modules
 # Tests run tasks eagerly; the one test that proves a real worker says so itself.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
+from django.apps.config import MODELS_MODULE_NAME
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
+from django.utils.module_loading import module_has_submodule
 
 from salesadmin.roles import ROLE_PERMISSIONS, Role, role_group_name, sync_roles, user_roles
 from tests.factories import UserFactory
@@ -16,9 +21,7 @@ ALL_CATALOGUE_PERMISSIONS = sorted({p for perms in ROLE_PERMISSIONS.values() for
 
 def _perm_exists(dotted: str) -> bool:
     app_label, codename = dotted.split(".", 1)
-    return Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).exists()
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists()
 
 
 @pytest.mark.parametrize("dotted", ALL_CATALOGUE_PERMISSIONS)
@@ -116,12 +119,25 @@ def test_sync_roles_restores_a_tampered_group():
     assert "delete_customer" not in codenames
 
 
-def test_post_migrate_recreates_deleted_groups():
-    # The test runner's flush empties auth_group and then sends post_migrate.
+def _models_module_as_django_setup_leaves_it(config):
+    # AppConfig.import_models: an app without a models submodule keeps None.
+    if module_has_submodule(config.module, MODELS_MODULE_NAME):
+        return import_module(f"{config.name}.{MODELS_MODULE_NAME}")
+    return None
+
+
+def test_post_migrate_recreates_deleted_groups(monkeypatch):
+    # Given the app registry as a fresh process has it (sync_roles(), called by
+    # other tests, marks every live app as having models), and no groups left,
+    # as after the test runner's flush or `manage.py flush`
+    config = django_apps.get_app_config("salesadmin")
+    monkeypatch.setattr(config, "models_module", _models_module_as_django_setup_leaves_it(config))
     Group.objects.all().delete()
 
+    # When post_migrate is sent, as flush and migrate do
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
+    # Then the role groups are back with their permissions
     assert set(Group.objects.values_list("name", flat=True)) >= {str(r) for r in Role}
     manager_group = Group.objects.get(name=role_group_name(Role.MANAGER))
     assert manager_group.permissions.filter(codename="change_credit_terms").exists()

@@ -10,15 +10,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 
 from customers.enums import CreditTerms
 from customers.models import CreditChange, Customer
 from customers.services import (
     credit_defaults_for_tenure,
     customer_create,
+    customer_set_credit_terms,
     customers_refresh_tenure_terms,
 )
 from salesadmin.clock import company_today
+from salesadmin.errors import ApplicationError
 from tests.factories import CustomerFactory
 
 PREPAID = (CreditTerms.PREPAID, Decimal("0.00"))
@@ -97,15 +100,14 @@ def test_tenure_table_comes_from_settings(settings):
 def test_customer_create_sets_tenure_defaults_and_logs_them(clerk, days_trading, expected):
     trading_since = company_today() - dt.timedelta(days=days_trading)
 
-    customer = customer_create(user=clerk, code="C-NEW", name="Anji Gas", trading_since=trading_since)
+    customer = customer_create(
+        user=clerk, code="C-NEW", name="Anji Gas", trading_since=trading_since
+    )
 
     customer.refresh_from_db()
     assert (customer.credit_terms, customer.credit_limit) == expected
     assert customer.credit_terms_custom is False
-    logged = {
-        c.field: c
-        for c in CreditChange.objects.filter(customer=customer)
-    }
+    logged = {c.field: c for c in CreditChange.objects.filter(customer=customer)}
     assert set(logged) == {"credit_terms", "credit_limit"}
     assert logged["credit_terms"].old_value == ""
     assert logged["credit_terms"].new_value == expected[0]
@@ -137,8 +139,6 @@ def test_customer_create_saves_contacts(clerk):
     ],
 )
 def test_customer_create_refuses_credit_fields(clerk, credit_field):
-    from salesadmin.errors import ApplicationError
-
     with pytest.raises(ApplicationError) as exc:
         customer_create(
             user=clerk, code="C-1", name="Anji Gas", trading_since=company_today(), **credit_field
@@ -211,3 +211,30 @@ class TestRefreshTenureTerms:
 
         customer.refresh_from_db()
         assert customer.credit_terms == CreditTerms.PREPAID
+
+    def test_respects_custom_terms_set_after_the_customer_was_listed(self, monkeypatch, manager):
+        # Given the job has listed a customer who follows tenure, and a manager
+        # sets custom terms for that customer before the job locks the row
+        customer = CustomerFactory(trading_since=dt.date(2024, 6, 1))
+        list_ids = QuerySet.iterator
+
+        def manager_acts_between_list_and_lock(queryset, *args, **kwargs):
+            for pk in list_ids(queryset, *args, **kwargs):
+                customer_set_credit_terms(
+                    customer=Customer.objects.get(pk=pk),
+                    user=manager,
+                    terms=CreditTerms.PREPAID,
+                    limit=Decimal("0"),
+                    reason="keep on prepaid: disputed invoices",
+                )
+                yield pk
+
+        monkeypatch.setattr(QuerySet, "iterator", manager_acts_between_list_and_lock)
+
+        # When the job reaches that customer
+        customers_refresh_tenure_terms(today=self.TODAY)
+
+        # Then the manager's decision stands
+        customer.refresh_from_db()
+        assert customer.credit_terms_custom is True
+        assert (customer.credit_terms, customer.credit_limit) == PREPAID

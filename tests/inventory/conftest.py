@@ -1,0 +1,44 @@
+"""Stock fixtures: one product in one warehouse with one batch, and a way to put stock in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from inventory.enums import MoveKind
+from inventory.services import stock_move_record
+from tests.factories import BatchFactory, ProductFactory, WarehouseFactory
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory()
+
+
+@pytest.fixture
+def warehouse(db):
+    return WarehouseFactory()
+
+
+@pytest.fixture
+def batch(product):
+    return BatchFactory(product=product)
+
+
+@pytest.fixture
+def receive(keeper):
+    """``receive(product, warehouse, batch, qty)`` books a production receipt."""
+
+    def do(product, warehouse, batch, qty):
+        return stock_move_record(
+            kind=MoveKind.PRODUCTION_RECEIPT,
+            product=product,
+            warehouse=warehouse,
+            batch=batch,
+            quantity=Decimal(qty),
+            user=keeper,
+            reference=batch.number,
+        )
+
+    return do

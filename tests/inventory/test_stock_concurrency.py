@@ -1,0 +1,228 @@
+"""Stock under parallel load, on PostgreSQL with real threads.
+
+Each thread has its own database connection and transaction; a barrier starts
+them together so that they really contend for the same stock level row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Sum
+
+from inventory.enums import MoveKind
+from inventory.models import Batch, BatchLevel, ReservationMove, StockLevel, StockMove
+from inventory.services import (
+    InsufficientStock,
+    production_receipt_record,
+    stock_adjust,
+    stock_move_record,
+    stock_reserve,
+)
+from salesadmin.errors import ApplicationError
+from tests.inventory.levels import batch_on_hand, level_of
+
+# serialized_rollback: each test starts from the database as migrations left
+# it (role groups included), not from the empty tables a flush leaves.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+THREADS = 16
+ON_HAND = Decimal("10")
+
+
+def run_together(work: Callable[[int], object], n: int = THREADS) -> list[tuple[str, object]]:
+    """Run ``work(i)`` in ``n`` threads started at once; return each outcome.
+
+    An outcome is ("ok", result), ("insufficient", exc), ("refused", exc) for
+    another domain error, or ("error", exc) for anything unexpected such as a
+    constraint violation or a deadlock.
+    """
+    barrier = threading.Barrier(n)
+    outcomes: list[tuple[str, object]] = [("not run", None)] * n
+
+    def runner(i: int) -> None:
+        try:
+            connection.ensure_connection()  # connect before the start line
+            barrier.wait(timeout=30)
+            outcomes[i] = ("ok", work(i))
+        except InsufficientStock as exc:
+            outcomes[i] = ("insufficient", exc)
+        except ApplicationError as exc:
+            outcomes[i] = ("refused", exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the test's assertion
+            outcomes[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
+    return outcomes
+
+
+def tally(outcomes) -> Counter:
+    return Counter(kind for kind, _ in outcomes)
+
+
+def errors(outcomes) -> list:
+    return [exc for kind, exc in outcomes if kind == "error"]
+
+
+@pytest.fixture
+def stocked(product, warehouse, batch, receive):
+    receive(product, warehouse, batch, ON_HAND)
+    return product, warehouse, batch
+
+
+def test_parallel_reservations_never_exceed_available(stocked, clerk):
+    product, warehouse, _batch = stocked
+
+    outcomes = run_together(
+        lambda i: stock_reserve(
+            product=product, warehouse=warehouse, quantity=1, reference=f"DN-{i}", user=clerk
+        )
+    )
+
+    assert errors(outcomes) == []
+    assert tally(outcomes) == {"ok": 10, "insufficient": 6}
+    level = level_of(product, warehouse)
+    assert (level.on_hand, level.reserved) == (ON_HAND, Decimal("10"))
+    assert ReservationMove.objects.count() == 10
+    assert ReservationMove.objects.aggregate(s=Sum("quantity"))["s"] == Decimal("10")
+
+
+def _dispatch_as_keeper(product, warehouse, batch, keeper):
+    def work(i):
+        return stock_move_record(
+            kind=MoveKind.DISPATCH,
+            product=product,
+            warehouse=warehouse,
+            batch=batch,
+            quantity=-1,
+            user=keeper,
+            reference=f"DN-{i}",
+        )
+
+    return work
+
+
+def _adjust_as_manager(product, warehouse, batch, manager):
+    def work(i):
+        # A user of the thread's own: the permission cache is per instance.
+        user = get_user_model().objects.get(pk=manager.pk)
+        return stock_adjust(
+            product=product,
+            warehouse=warehouse,
+            batch=batch,
+            quantity=-1,
+            user=user,
+            reason=f"count {i}",
+        )
+
+    return work
+
+
+@pytest.mark.parametrize(
+    ("make_work", "persona", "kind"),
+    [
+        pytest.param(_dispatch_as_keeper, "keeper", MoveKind.DISPATCH, id="dispatch"),
+        pytest.param(_adjust_as_manager, "manager", MoveKind.ADJUSTMENT, id="adjustment"),
+    ],
+)
+def test_parallel_takes_never_drive_stock_negative(request, stocked, make_work, persona, kind):
+    product, warehouse, batch = stocked
+    work = make_work(product, warehouse, batch, request.getfixturevalue(persona))
+
+    outcomes = run_together(work)
+
+    assert errors(outcomes) == []
+    assert tally(outcomes) == {"ok": 10, "insufficient": 6}
+    assert level_of(product, warehouse).on_hand == Decimal("0")
+    assert batch_on_hand(product, warehouse, batch) == Decimal("0")
+    assert StockMove.objects.filter(kind=kind).count() == 10
+
+
+def test_parallel_reservations_and_free_dispatches_share_the_same_stock(stocked, clerk, keeper):
+    # Given 10 on hand, 8 clerks reserve 1 and 8 keepers dispatch 1 at the same time
+    product, warehouse, batch = stocked
+    dispatch = _dispatch_as_keeper(product, warehouse, batch, keeper)
+
+    def work(i):
+        if i % 2:
+            return dispatch(i)
+        return stock_reserve(
+            product=product, warehouse=warehouse, quantity=1, reference=f"DN-{i}", user=clerk
+        )
+
+    outcomes = run_together(work)
+
+    # Then exactly the 10 units were handed out, whichever way
+    assert errors(outcomes) == []
+    assert tally(outcomes) == {"ok": 10, "insufficient": 6}
+    dispatched = StockMove.objects.filter(kind=MoveKind.DISPATCH).count()
+    reserved = ReservationMove.objects.count()
+    assert dispatched + reserved == 10
+    level = level_of(product, warehouse)
+    assert level.on_hand == ON_HAND - dispatched
+    assert level.reserved == reserved
+    assert level.available == Decimal("0")
+
+
+def test_parallel_dispatches_consume_reservations_exactly_once(stocked, clerk, keeper):
+    # Given all 10 units reserved
+    product, warehouse, batch = stocked
+    stock_reserve(product=product, warehouse=warehouse, quantity=10, reference="DN", user=clerk)
+
+    # When 16 dispatches each try to consume one reserved unit
+    outcomes = run_together(
+        lambda i: stock_move_record(
+            kind=MoveKind.DISPATCH,
+            product=product,
+            warehouse=warehouse,
+            batch=batch,
+            quantity=-1,
+            user=keeper,
+            reference="DN",
+            releases_reservation=True,
+        )
+    )
+
+    # Then 10 go out and 6 find nothing left to release
+    assert errors(outcomes) == []
+    assert tally(outcomes) == {"ok": 10, "refused": 6}
+    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"reservation_mismatch"}
+    level = level_of(product, warehouse)
+    assert (level.on_hand, level.reserved) == (Decimal("0"), Decimal("0"))
+
+
+def test_parallel_first_receipts_of_a_new_batch_create_it_once(product, warehouse, keeper):
+    # Nothing exists yet: every thread races to create the batch and both levels.
+    def work(i):
+        user = get_user_model().objects.get(pk=keeper.pk)
+        return production_receipt_record(
+            product=product,
+            warehouse=warehouse,
+            batch_number="20260302-01",
+            produced_on=dt.date(2026, 3, 2),
+            quantity=Decimal("1.5"),
+            user=user,
+        )
+
+    outcomes = run_together(work)
+
+    assert errors(outcomes) == []
+    assert tally(outcomes) == {"ok": THREADS}
+    assert Batch.objects.count() == 1
+    assert StockLevel.objects.count() == 1
+    assert BatchLevel.objects.count() == 1
+    assert level_of(product, warehouse).on_hand == Decimal("1.5") * THREADS
