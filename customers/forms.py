@@ -50,7 +50,9 @@ class CreditTermsForm(StyledFormMixin, forms.Form):
         help_text=_("Terms and limit move up automatically as the customer's tenure grows."),
     )
     terms = forms.ChoiceField(label=_("Credit terms"), choices=CreditTerms.choices)
-    limit = forms.DecimalField(label=_("Credit limit"), min_value=0, max_digits=14, decimal_places=2)
+    limit = forms.DecimalField(
+        label=_("Credit limit"), min_value=0, max_digits=14, decimal_places=2
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 

@@ -147,9 +147,7 @@ CREDIT_FIELD_LABELS = {
 class CreditChange(models.Model):
     """Append-only trace of every change to a customer's terms, limit or hold."""
 
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="credit_changes"
-    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_changes")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -163,6 +161,9 @@ class CreditChange(models.Model):
         ordering = ["-changed_at", "-id"]
         verbose_name = _("credit change")
         verbose_name_plural = _("credit changes")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.field}: {self.old_value} → {self.new_value}"
 
     @property
     def field_label(self) -> str:

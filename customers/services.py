@@ -69,7 +69,8 @@ def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Cu
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise ApplicationError(
-            _("These fields cannot be set here: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            _("These fields cannot be set here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
             code="field_not_allowed",
         )
     customer = Customer(**fields)
@@ -166,7 +167,9 @@ def customer_set_credit_hold(*, customer: Customer, user, on_hold: bool, reason:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Give a reason for the hold or its release."), code="reason_required")
+        raise ApplicationError(
+            _("Give a reason for the hold or its release."), code="reason_required"
+        )
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.on_credit_hold == on_hold:
         raise ApplicationError(
@@ -188,11 +191,15 @@ def customers_refresh_tenure_terms(*, today: dt.date | None = None) -> int:
     """
     today = today or company_today()
     updated = 0
-    ids = Customer.objects.filter(credit_terms_custom=False, active=True).values_list("pk", flat=True)
+    ids = Customer.objects.filter(credit_terms_custom=False, active=True).values_list(
+        "pk", flat=True
+    )
     for pk in ids.iterator():
         with transaction.atomic():
             customer = Customer.objects.select_for_update().get(pk=pk)
-            if _apply_tenure_defaults(customer, None, reason=gettext_noop("tenure reached"), today=today):
+            if _apply_tenure_defaults(
+                customer, None, reason=gettext_noop("tenure reached"), today=today
+            ):
                 customer.save()
                 updated += 1
     return updated

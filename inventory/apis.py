@@ -12,9 +12,7 @@ class StockOutput(serializers.Serializer):
     safety_stock = serializers.DecimalField(max_digits=14, decimal_places=3)
     on_hand = serializers.DecimalField(source="on_hand_total", max_digits=14, decimal_places=3)
     reserved = serializers.DecimalField(source="reserved_total", max_digits=14, decimal_places=3)
-    available = serializers.DecimalField(
-        source="available_total", max_digits=14, decimal_places=3
-    )
+    available = serializers.DecimalField(source="available_total", max_digits=14, decimal_places=3)
     below_safety = serializers.BooleanField()
 
 

@@ -33,7 +33,9 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         constraints = [
-            models.CheckConstraint(condition=Q(safety_stock__gte=0), name="product_safety_stock_ge0"),
+            models.CheckConstraint(
+                condition=Q(safety_stock__gte=0), name="product_safety_stock_ge0"
+            ),
             models.CheckConstraint(condition=Q(unit_weight__gte=0), name="product_unit_weight_ge0"),
         ]
 
@@ -99,11 +101,16 @@ class StockLevel(models.Model):
             models.UniqueConstraint(fields=["product", "warehouse"], name="stock_level_unique"),
             # Stock is never negative, and never reserved beyond what is there.
             models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
-            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="stock_reserved_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.warehouse_id}: {self.on_hand} ({self.reserved} reserved)"
 
     @property
     def available(self) -> Decimal:
@@ -126,6 +133,9 @@ class BatchLevel(models.Model):
             ),
             models.CheckConstraint(condition=Q(on_hand__gte=0), name="batch_on_hand_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}@{self.warehouse_id}: {self.on_hand}"
 
 
 class StockMove(models.Model):
@@ -191,3 +201,6 @@ class ReservationMove(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="reservation_move_nonzero")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.product_id} {self.quantity}"

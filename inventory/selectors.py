@@ -29,7 +29,9 @@ def stock_overview(
     search = search.strip()
     if search:
         qs = qs.filter(
-            Q(sku__icontains=search) | Q(name__icontains=search) | Q(specification__icontains=search)
+            Q(sku__icontains=search)
+            | Q(name__icontains=search)
+            | Q(specification__icontains=search)
         )
     if below_safety:
         qs = qs.filter(available_total__lt=F("safety_stock"))

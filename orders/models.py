@@ -49,7 +49,9 @@ class PriceListItem(models.Model):
         verbose_name = _("price list item")
         verbose_name_plural = _("price list items")
         constraints = [
-            models.UniqueConstraint(fields=["price_list", "product"], name="price_list_item_unique"),
+            models.UniqueConstraint(
+                fields=["price_list", "product"], name="price_list_item_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(minimum_price__gte=0) & Q(minimum_price__lte=F("standard_price")),
                 name="price_list_minimum_within_standard",

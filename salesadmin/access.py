@@ -19,9 +19,7 @@ def role_required(*perms: str, any_of: bool = False) -> Callable:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            allowed = (
-                any(user.has_perm(p) for p in perms) if any_of else user.has_perms(perms)
-            )
+            allowed = any(user.has_perm(p) for p in perms) if any_of else user.has_perms(perms)
             if not allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -19,8 +19,7 @@ def append_only(table: str) -> migrations.RunSQL:
     """
     trigger = f"{table}_append_only"
     return migrations.RunSQL(
-        sql=_FUNCTION
-        + f"CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {table} "
+        sql=_FUNCTION + f"CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION salesadmin_append_only();",
         reverse_sql=f"DROP TRIGGER IF EXISTS {trigger} ON {table};",
     )

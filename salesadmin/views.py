@@ -28,9 +28,7 @@ def home(request):
         from inventory.enums import MoveKind
         from inventory.selectors import recent_moves
 
-        context["recent_receipts"] = list(
-            recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT)
-        )
+        context["recent_receipts"] = list(recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT))
     return render(request, "home.html", context)
 
 
@@ -48,9 +46,13 @@ def healthz(request):
         import redis
 
         try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+            ).ping()
             checks["redis"] = "ok"
         except redis.RedisError:
             checks["redis"] = "down"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
