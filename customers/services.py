@@ -66,6 +66,8 @@ def _log(customer: Customer, user, field: str, old, new, reason: str = "") -> No
 
 @transaction.atomic
 def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Customer:
+    if not user.has_perm("customers.add_customer"):
+        raise PermissionDenied
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -89,6 +91,8 @@ def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Cu
 @transaction.atomic
 def customer_update(*, customer: Customer, user, **fields) -> Customer:
     """Change a customer's general data. Credit is changed by its own services."""
+    if not user.has_perm("customers.change_customer"):
+        raise PermissionDenied
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -196,7 +200,15 @@ def customers_refresh_tenure_terms(*, today: dt.date | None = None) -> int:
     )
     for pk in ids.iterator():
         with transaction.atomic():
-            customer = Customer.objects.select_for_update().get(pk=pk)
+            # Check the flag again under the lock: a manager may have set
+            # custom terms since the list was read, and those must stand.
+            customer = (
+                Customer.objects.select_for_update()
+                .filter(pk=pk, credit_terms_custom=False)
+                .first()
+            )
+            if customer is None:
+                continue
             if _apply_tenure_defaults(
                 customer, None, reason=gettext_noop("tenure reached"), today=today
             ):

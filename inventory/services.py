@@ -24,6 +24,8 @@ from inventory.models import (
 from salesadmin.errors import ApplicationError
 
 QTY_PLACES = Decimal("0.001")
+# The columns hold 14 digits with 3 decimals.
+QTY_MAX = Decimal("99999999999.999")
 
 
 class InsufficientStock(ApplicationError):
@@ -33,12 +35,20 @@ class InsufficientStock(ApplicationError):
 
 
 def _quantity(value) -> Decimal:
+    invalid = ApplicationError(_("Enter a valid quantity."), code="invalid_quantity")
+    if isinstance(value, bool | float):
+        raise invalid  # True is not 1, and floats are never money or stock
     try:
         qty = Decimal(value)
     except Exception as exc:  # noqa: BLE001 - any unparsable input is the same user error
-        raise ApplicationError(_("Enter a valid quantity."), code="invalid_quantity") from exc
+        raise invalid from exc
     if not qty.is_finite():
-        raise ApplicationError(_("Enter a valid quantity."), code="invalid_quantity")
+        raise invalid
+    if abs(qty) > QTY_MAX:
+        raise ApplicationError(
+            _("The quantity is too large (at most %(max)s).") % {"max": QTY_MAX},
+            code="invalid_quantity",
+        )
     if qty != qty.quantize(QTY_PLACES):
         raise ApplicationError(
             _("Quantities have at most three decimal places."), code="invalid_quantity"
@@ -80,6 +90,13 @@ def stock_move_record(
     the reservation it consumes is released in the same transaction.
     """
     qty = _quantity(quantity)
+    if kind not in MoveKind.values:
+        raise ApplicationError(_("Unknown kind of stock move."), code="invalid_kind")
+    if releases_reservation and qty > 0:
+        raise ApplicationError(
+            _("Only a move that takes stock out can release a reservation."),
+            code="reservation_mismatch",
+        )
     if batch.product_id != product.pk:
         raise ApplicationError(_("The batch belongs to another product."), code="batch_mismatch")
     if qty == 0:

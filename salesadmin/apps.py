@@ -14,6 +14,12 @@ class SalesadminConfig(AppConfig):
     verbose_name = _("Sales administration")
 
     def ready(self):
+        from django.apps import apps
+
         # Keep the role groups in step with the catalogue after every migrate
         # (and after the test runner's flush, which also sends post_migrate).
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="salesadmin.sync_roles")
+        # post_migrate is sent only for apps with models, and salesadmin has
+        # none, so listen for auth's: it is sent once per migrate or flush.
+        post_migrate.connect(
+            _sync_roles, sender=apps.get_app_config("auth"), dispatch_uid="salesadmin.sync_roles"
+        )

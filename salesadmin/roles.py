@@ -101,7 +101,11 @@ def sync_roles(apps=None, verbosity: int = 0) -> None:
 
     registry = apps or global_apps
     for app_config in registry.get_app_configs():
-        app_config.models_module = True  # create_permissions skips apps without it
+        if apps is not None:
+            # A migration's app stubs have no models module, and
+            # create_permissions skips such apps; these stubs live only for
+            # this migration, so marking them does not leak.
+            app_config.models_module = True
         create_permissions(app_config, verbosity=verbosity, apps=registry)
 
     Group = registry.get_model("auth", "Group")

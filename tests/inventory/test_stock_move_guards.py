@@ -1,0 +1,56 @@
+"""Input the stock service refuses with a clear domain error, never a 500."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from inventory.enums import MoveKind
+from inventory.models import StockLevel, StockMove
+from inventory.services import stock_move_record
+from salesadmin.errors import ApplicationError
+
+
+def _move(product, warehouse, batch, user, **overrides):
+    args = {
+        "kind": MoveKind.ADJUSTMENT,
+        "product": product,
+        "warehouse": warehouse,
+        "batch": batch,
+        "quantity": Decimal("1"),
+        "user": user,
+    }
+    args.update(overrides)
+    return stock_move_record(**args)
+
+
+@pytest.mark.parametrize("quantity", [True, 1.5])
+def test_bool_and_float_quantities_are_refused(product, warehouse, batch, keeper, quantity):
+    with pytest.raises(ApplicationError) as exc:
+        _move(product, warehouse, batch, keeper, quantity=quantity)
+    assert exc.value.code == "invalid_quantity"
+    assert not StockMove.objects.exists()
+
+
+def test_unknown_kind_is_refused_before_the_database(product, warehouse, batch, keeper):
+    with pytest.raises(ApplicationError) as exc:
+        _move(product, warehouse, batch, keeper, kind="gift")
+    assert exc.value.code == "invalid_kind"
+
+
+def test_a_move_into_stock_cannot_release_a_reservation(product, warehouse, batch, keeper, receive):
+    receive(product, warehouse, batch, "5")
+    with pytest.raises(ApplicationError) as exc:
+        _move(
+            product,
+            warehouse,
+            batch,
+            keeper,
+            kind=MoveKind.RETURN,
+            quantity=Decimal("2"),
+            releases_reservation=True,
+        )
+    assert exc.value.code == "reservation_mismatch"
+    level = StockLevel.objects.get(product=product, warehouse=warehouse)
+    assert (level.on_hand, level.reserved) == (Decimal("5"), Decimal("0"))
