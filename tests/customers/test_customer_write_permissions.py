@@ -9,7 +9,7 @@ from tests.factories import CustomerFactory
 
 
 @pytest.mark.parametrize("persona", ["finance", "keeper", "guard"])
-def test_only_clerks_and_managers_create_customers(persona, request):
+def test_only_clerks_and_managers_create_customers(persona, request, db):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
         customer_create(user=user, code="X1", name="X", trading_since=dt.date(2020, 1, 1))

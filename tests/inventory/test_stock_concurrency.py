@@ -29,9 +29,9 @@ from inventory.services import (
 from salesadmin.errors import ApplicationError
 from tests.inventory.levels import batch_on_hand, level_of
 
-# serialized_rollback: each test starts from the database as migrations left
-# it (role groups included), not from the empty tables a flush leaves.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real commits, so the threads see each other's row locks. The flush after each
+# test re-sends post_migrate, which re-creates the role groups.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 16
 ON_HAND = Decimal("10")
