@@ -35,6 +35,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.view_product",
         "inventory.view_stocklevel",
         "orders.view_pricelist",
+        "orders.view_salesorder",
+        "orders.add_salesorder",
+        "orders.change_salesorder",
+        "orders.submit_salesorder",
+        "orders.cancel_salesorder",
+        "orders.view_deliverynote",
+        "orders.issue_deliverynote",
+        "orders.cancel_deliverynote",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -42,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_customerprice",
         "inventory.view_product",
         "orders.view_pricelist",
+        "orders.view_salesorder",
+        "orders.view_deliverynote",
+        "orders.stamp_deliverynote",
+        "finance.record_payment",
+        "finance.view_receivableentry",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -50,10 +63,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.view_batch",
         "inventory.view_stockmove",
         "inventory.record_production_receipt",
+        "orders.view_deliverynote",
+        "orders.dispatch_deliverynote",
     ],
     Role.GATE_GUARD: [
-        # The guard's work (exit passes) arrives with the approval chain; the
-        # guard sees no customers, prices or amounts.
+        # Only the gate: no customers, prices or amounts, not even the notes'
+        # pages; the gate views show vehicle and goods.
+        "orders.exit_deliverynote",
     ],
     Role.MANAGER: [
         "customers.view_customer",
@@ -82,6 +98,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_pricelist",
         "orders.add_pricelist",
         "orders.change_pricelist",
+        "orders.view_salesorder",
+        "orders.add_salesorder",
+        "orders.change_salesorder",
+        "orders.submit_salesorder",
+        "orders.approve_salesorder",
+        "orders.cancel_salesorder",
+        "orders.view_deliverynote",
+        "orders.issue_deliverynote",
+        "orders.cancel_deliverynote",
+        "orders.stamp_deliverynote",
+        "orders.override_stamp_deliverynote",
+        "orders.dispatch_deliverynote",
+        "orders.exit_deliverynote",
+        "finance.record_payment",
+        "finance.view_receivableentry",
     ],
 }
 

@@ -248,3 +248,11 @@ CREDIT_TERMS_BY_TENURE = [
     (1, "monthly", Decimal("15000.00")),
     (3, "quarterly", Decimal("50000.00")),
 ]
+# Gapless numbers: (prefix, digits). LG2026-001 for contracts, DN2026-000123 for notes.
+DOCUMENT_NUMBERING = {
+    "sales_order": (env("CONTRACT_PREFIX", "LG"), 3),
+    "delivery_note": (env("DELIVERY_NOTE_PREFIX", "DN"), 6),
+}
+# Weighbridge tolerance: how far the actual quantity of weighed goods may be
+# from the note (0.05 = 5 %). Goods counted by piece must match exactly.
+DISPATCH_TOLERANCE = Decimal(env("DISPATCH_TOLERANCE", "0.05"))

@@ -1,0 +1,1 @@
+"""Every write of the orders app: sales orders, delivery notes, exit passes."""

@@ -1,0 +1,384 @@
+"""Delivery notes (发货单): issue, finance stamp, warehouse dispatch, top-up,
+cancel and expiry. One transaction per action; rows locked in one order:
+customer, then order, then note, then stock levels."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from finance.services import charge_record, lock_customer, note_coverage
+from inventory.enums import MoveKind
+from inventory.models import Batch, Warehouse
+from inventory.services import stock_move_record, stock_release, stock_reserve
+from orders.enums import NoteStatus, OrderStatus
+from orders.models import (
+    DeliveryNote,
+    DeliveryNoteLine,
+    DispatchAllocation,
+    SalesOrder,
+    SalesOrderLine,
+)
+from orders.services.sales_orders import (
+    LIVE_NOTE_STATUSES,
+    money,
+    sales_order_refresh_delivery,
+)
+from salesadmin.clock import company_today
+from salesadmin.errors import ApplicationError
+from salesadmin.models import TransitionLog
+from salesadmin.numbering import next_number
+from salesadmin.transitions import check_transition, run_transition
+
+DOC = "delivery_note"
+# Crockford's base32 without look-alikes: a guard can read it aloud and type it.
+PASS_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass
+class IssueLine:
+    order_line: SalesOrderLine
+    quantity: Decimal
+
+
+@dataclass
+class Allocation:
+    batch: Batch
+    quantity: Decimal
+
+
+@dataclass
+class DispatchLine:
+    note_line: DeliveryNoteLine
+    allocations: list[Allocation] = field(default_factory=list)
+
+
+def new_pass_code() -> str:
+    return "".join(secrets.choice(PASS_ALPHABET) for _ in range(8))
+
+
+def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
+    """Per order line: ordered less what live notes already carry."""
+    lines = order.lines.annotate(
+        issued=Sum(
+            "note_lines__quantity", filter=Q(note_lines__note__status__in=LIVE_NOTE_STATUSES)
+        )
+    )
+    return {ln.pk: ln.quantity - (ln.issued or 0) for ln in lines}
+
+
+@transaction.atomic
+def delivery_note_issue(
+    *,
+    order: SalesOrder,
+    user,
+    warehouse: Warehouse,
+    lines: list[IssueLine],
+    vehicle_plate: str = "",
+    driver: str = "",
+) -> DeliveryNote:
+    """Issue a note for all or part of an approved order's open quantity.
+
+    Stock is reserved now and no note goes beyond what is available (严禁超发).
+    """
+    if not user.has_perm("orders.issue_deliverynote"):
+        raise PermissionDenied
+    order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    if order.status not in (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED):
+        raise ApplicationError(
+            _("Notes can be issued only from an approved order."), code="order_not_approved"
+        )
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
+    lines = [ln for ln in lines if ln.quantity]
+    if not lines:
+        raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
+    open_qty = open_quantities(order)
+    note = DeliveryNote(
+        order=order,
+        customer=order.customer,
+        warehouse=warehouse,
+        issue_date=company_today(),
+        vehicle_plate=vehicle_plate.strip().upper(),
+        driver=driver.strip(),
+        issued_by=user,
+        pass_code=new_pass_code(),
+        value=Decimal("0.00"),
+    )
+    note_lines = []
+    per_product: dict[int, Decimal] = defaultdict(Decimal)
+    products = {}
+    for line in lines:
+        order_line = line.order_line
+        if order_line.order_id != order.pk:
+            raise ApplicationError(_("That line belongs to another order."), code="line_mismatch")
+        qty = Decimal(line.quantity)
+        if qty <= 0 or qty != qty.quantize(Decimal("0.001")):
+            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        if qty > open_qty[order_line.pk]:
+            raise ApplicationError(
+                _("Only %(open)s of %(product)s is still open on this order.")
+                % {"open": open_qty[order_line.pk], "product": order_line.product.name},
+                code="over_order",
+            )
+        open_qty[order_line.pk] -= qty
+        per_product[order_line.product_id] += qty
+        products[order_line.product_id] = order_line.product
+        note_lines.append(
+            DeliveryNoteLine(
+                order_line=order_line,
+                product_id=order_line.product_id,
+                quantity=qty,
+                unit_price=order_line.unit_price,
+                amount=money(qty * order_line.unit_price),
+            )
+        )
+    note.value = sum((nl.amount for nl in note_lines), Decimal("0.00"))
+    note.save()
+    for nl in note_lines:
+        nl.note = note
+    DeliveryNoteLine.objects.bulk_create(note_lines)
+    reference = f"note:{note.pk}"
+    # Products in id order: everyone locks stock levels in the same order.
+    for product_id in sorted(per_product):
+        stock_reserve(
+            product=products[product_id],
+            warehouse=warehouse,
+            quantity=per_product[product_id],
+            reference=reference,
+            user=user,
+        )
+    # The number is the last step: the counter's row lock is held only for the commit.
+    note.number = next_number(DOC, year=note.issue_date.year)
+    note.save(update_fields=["number"])
+    TransitionLog.objects.create(
+        document_type=DOC,
+        document_id=note.pk,
+        document_number=note.number,
+        transition="issue",
+        from_state="",
+        to_state=note.status,
+        user=user,
+    )
+    return note
+
+
+def _release_reservations(note: DeliveryNote, user) -> None:
+    per_product: dict[int, Decimal] = defaultdict(Decimal)
+    products = {}
+    for line in note.lines.select_related("product"):
+        per_product[line.product_id] += line.quantity
+        products[line.product_id] = line.product
+    for product_id in sorted(per_product):
+        stock_release(
+            product=products[product_id],
+            warehouse=note.warehouse,
+            quantity=per_product[product_id],
+            reference=f"note:{note.pk}",
+            user=user,
+        )
+
+
+def _lock(note: DeliveryNote, *, customer: bool = False) -> DeliveryNote:
+    if customer:
+        lock_customer(note.customer_id)
+    return (
+        DeliveryNote.objects.select_for_update(of=("self",))
+        .select_related("customer", "warehouse", "order")
+        .get(pk=note.pk)
+    )
+
+
+def delivery_note_expire_if_stale(*, note: DeliveryNote) -> bool:
+    """A note not dispatched by the end of its issue day expires (当天内有效) and
+    gives back its stock. Its own transaction, so the expiry stands even when
+    the action that found it is refused."""
+    if note.issue_date >= company_today() or note.status not in (
+        NoteStatus.ISSUED,
+        NoteStatus.STAMPED,
+    ):
+        return False
+    with transaction.atomic():
+        note = _lock(note)
+        if note.status not in (NoteStatus.ISSUED, NoteStatus.STAMPED) or not note.is_stale():
+            return False
+        run_transition(
+            note,
+            "expire",
+            user=None,
+            document_type=DOC,
+            check_perm=False,
+            comment="not dispatched on its issue day",
+        )
+        _release_reservations(note, None)
+    return True
+
+
+def delivery_notes_expire_stale() -> int:
+    """The beat job: expire every stale note, each in its own transaction."""
+    stale = DeliveryNote.objects.filter(
+        status__in=[NoteStatus.ISSUED, NoteStatus.STAMPED], issue_date__lt=company_today()
+    ).only("pk", "issue_date", "status")
+    return sum(delivery_note_expire_if_stale(note=note) for note in stale.iterator())
+
+
+@transaction.atomic
+def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
+    """财务签章: only a covered note; a manager may override with a written reason."""
+    delivery_note_expire_if_stale(note=note)
+    note = _lock(note, customer=True)
+    now = timezone.now()
+    if override_reason.strip():
+        note.override_reason = override_reason.strip()
+        return run_transition(
+            note,
+            "stamp_override",
+            user=user,
+            document_type=DOC,
+            comment=note.override_reason,
+            by=user,
+            at=now,
+            amount=note.value,
+        )
+    coverage = note_coverage(note=note)
+    return run_transition(
+        note,
+        "stamp",
+        user=user,
+        document_type=DOC,
+        comment=str(coverage or ""),
+        by=user,
+        at=now,
+        coverage=coverage,
+        amount=note.value,
+    )
+
+
+def _check_tolerance(line: DeliveryNoteLine, actual: Decimal) -> None:
+    if line.product.weighed:
+        allowed = (line.quantity * settings.DISPATCH_TOLERANCE).quantize(Decimal("0.001"))
+    else:
+        allowed = Decimal("0")
+    if abs(actual - line.quantity) > allowed:
+        raise ApplicationError(
+            _(
+                "%(product)s: loaded %(actual)s but the note says %(qty)s "
+                "(allowed difference %(allowed)s)."
+            )
+            % {
+                "product": line.product.name,
+                "actual": actual,
+                "qty": line.quantity,
+                "allowed": allowed,
+            },
+            code="outside_tolerance",
+        )
+
+
+@transaction.atomic
+def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
+    """仓库出库: the keeper records batches and actual quantities; stock moves out,
+    the reservation is released and the customer charged, in one transaction.
+    If what was loaded is worth more than finance covered, the note waits for a top-up."""
+    delivery_note_expire_if_stale(note=note)
+    note = _lock(note, customer=True)
+    # The order's delivery status changes too: lock it before the stock.
+    order = SalesOrder.objects.select_for_update().get(pk=note.order_id)
+    # State, role and validity first; nothing moves for a refused dispatch.
+    check_transition(note, "dispatch", user=user)
+    note_lines = {nl.pk: nl for nl in note.lines.select_related("product")}
+    given = {dl.note_line.pk: dl for dl in lines}
+    if set(given) != set(note_lines):
+        raise ApplicationError(_("Record every line of the note."), code="lines_incomplete")
+    _release_reservations(note, user)
+    actual_value = Decimal("0.00")
+    for line_id in sorted(note_lines):
+        line = note_lines[line_id]
+        allocations = [a for a in given[line_id].allocations if a.quantity]
+        if not allocations:
+            raise ApplicationError(
+                _("%(product)s: choose a batch and quantity.") % {"product": line.product.name},
+                code="batch_required",
+            )
+        actual = Decimal("0")
+        for allocation in allocations:
+            qty = Decimal(allocation.quantity)
+            if qty <= 0:
+                raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+            if allocation.batch.product_id != line.product_id:
+                raise ApplicationError(
+                    _("Batch %(batch)s is not %(product)s.")
+                    % {"batch": allocation.batch.number, "product": line.product.name},
+                    code="batch_mismatch",
+                )
+            move = stock_move_record(
+                kind=MoveKind.DISPATCH,
+                product=line.product,
+                warehouse=note.warehouse,
+                batch=allocation.batch,
+                quantity=-qty,
+                user=user,
+                reference=note.number,
+            )
+            DispatchAllocation.objects.create(
+                note_line=line, batch=allocation.batch, quantity=qty, stock_move=move
+            )
+            actual += qty
+        _check_tolerance(line, actual)
+        line.actual_quantity = actual
+        line.save(update_fields=["actual_quantity"])
+        actual_value += money(actual * line.unit_price)
+    charge_record(note=note, amount=actual_value, user=user)
+    name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
+    comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
+    run_transition(
+        note,
+        name,
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        actual_value=actual_value,
+    )
+    sales_order_refresh_delivery(order=order, user=user)
+    return note
+
+
+@transaction.atomic
+def delivery_note_restamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
+    """Finance confirms the extra value is paid or within credit; the pass becomes valid."""
+    note = _lock(note, customer=True)
+    now = timezone.now()
+    if override_reason.strip():
+        note.override_reason = override_reason.strip()
+        return run_transition(
+            note,
+            "restamp_override",
+            user=user,
+            document_type=DOC,
+            comment=note.override_reason,
+            by=user,
+            at=now,
+        )
+    return run_transition(note, "restamp", user=user, document_type=DOC, by=user, at=now)
+
+
+@transaction.atomic
+def delivery_note_cancel(*, note: DeliveryNote, user, reason: str) -> DeliveryNote:
+    """Cancel (reversing a stamp): an issued note is never altered, it is cancelled and reissued."""
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say why the note is cancelled."), code="reason_required")
+    note = _lock(note, customer=True)
+    run_transition(note, "cancel", user=user, document_type=DOC, comment=reason, reason=reason)
+    _release_reservations(note, user)
+    return note

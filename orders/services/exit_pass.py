@@ -1,0 +1,139 @@
+"""The exit pass (出门证): a signed, single-use token shown as a QR code, with a
+short code to type. The gate sees PASS or STOP with the reason, the vehicle and
+the goods, never the customer, prices or amounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from orders.enums import NoteStatus
+from orders.models import DeliveryNote, GateCheck, GateExit
+from orders.services.delivery_notes import DOC, PASS_ALPHABET
+from salesadmin.clock import company_today
+from salesadmin.transitions import run_transition
+
+SALT = "salesadmin.exit-pass"
+
+STOP_REASONS = {
+    "forged": gettext_lazy("Forged or damaged pass: the signature does not match."),
+    "unknown": gettext_lazy("No delivery note has this pass code."),
+    "used": gettext_lazy("This pass was already used: the truck has left."),
+    "other_day": gettext_lazy("The pass is not valid today: it was issued on another day."),
+    "not_stamped": gettext_lazy("Finance has not stamped this note: the goods are not paid."),
+    "not_loaded": gettext_lazy("The warehouse has not dispatched this note yet."),
+    "awaiting_topup": gettext_lazy(
+        "More was loaded than finance covered: waiting for the top-up payment."
+    ),
+    "cancelled": gettext_lazy("This note was cancelled."),
+    "expired": gettext_lazy("This note has expired."),
+    "plate_required": gettext_lazy("Enter the vehicle plate."),
+}
+
+
+def exit_pass_token(note: DeliveryNote) -> str:
+    """What the QR code on the exit-pass copy carries."""
+    return signing.dumps({"n": note.pk, "c": note.pass_code}, salt=SALT, compress=True)
+
+
+@dataclass
+class GateResult:
+    passed: bool
+    reason: str = ""
+    note: DeliveryNote | None = None
+    lines: list = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return str(STOP_REASONS.get(self.reason, "")) if not self.passed else _("PASS")
+
+
+def _normalize_code(raw: str) -> str:
+    code = raw.strip().upper().replace("-", "").replace(" ", "")
+    return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def _find_note(raw: str) -> tuple[DeliveryNote | None, str]:
+    raw = (raw or "").strip()
+    qs = DeliveryNote.objects.select_related("warehouse").prefetch_related(
+        "lines__product", "lines__allocations__batch"
+    )
+    if ":" in raw:  # a scanned QR token
+        try:
+            data = signing.loads(raw, salt=SALT)
+        except signing.BadSignature:
+            return None, "forged"
+        note = qs.filter(pk=data.get("n"), pass_code=data.get("c")).first()
+        # A genuine signature for a code that is no longer the note's: refuse as forged.
+        return note, "" if note else "forged"
+    code = _normalize_code(raw)
+    if len(code) != 8 or any(ch not in PASS_ALPHABET for ch in code):
+        return None, "unknown"
+    note = qs.filter(pass_code=code).first()
+    return note, "" if note else "unknown"
+
+
+def _judge(note: DeliveryNote) -> str:
+    if note.status == NoteStatus.EXITED:
+        return "used"
+    if note.issue_date != company_today():
+        return "other_day"
+    return {
+        NoteStatus.DISPATCHED: "",
+        NoteStatus.ISSUED: "not_stamped",
+        NoteStatus.STAMPED: "not_loaded",
+        NoteStatus.AWAITING_TOPUP: "awaiting_topup",
+        NoteStatus.CANCELLED: "cancelled",
+        NoteStatus.EXPIRED: "expired",
+    }[note.status]
+
+
+def _record(user, raw: str, result: GateResult) -> GateResult:
+    GateCheck.objects.create(
+        guard=user,
+        note=result.note,
+        passed=result.passed,
+        reason=result.reason or "pass",
+        raw=(raw or "")[:300],
+    )
+    return result
+
+
+@transaction.atomic
+def exit_pass_check(*, raw: str, user) -> GateResult:
+    """Scan: PASS or STOP with the reason. Records the scan; lets nobody out yet."""
+    if not user.has_perm("orders.exit_deliverynote"):
+        raise PermissionDenied
+    note, reason = _find_note(raw)
+    if note is not None and not reason:
+        reason = _judge(note)
+    return _record(user, raw, GateResult(passed=not reason, reason=reason, note=note))
+
+
+@transaction.atomic
+def exit_pass_use(*, raw: str, user, vehicle_plate: str) -> GateResult:
+    """The guard lets the truck out: the exit time and plate are recorded, once."""
+    if not user.has_perm("orders.exit_deliverynote"):
+        raise PermissionDenied
+    note, reason = _find_note(raw)
+    plate = (vehicle_plate or "").strip().upper()
+    if note is not None and not reason:
+        note = DeliveryNote.objects.select_for_update().get(pk=note.pk)
+        reason = _judge(note) or ("" if plate else "plate_required")
+    if reason:
+        return _record(user, raw, GateResult(passed=False, reason=reason, note=note))
+    try:
+        with transaction.atomic():
+            # One exit per note, enforced by the database, not by the signature alone.
+            GateExit.objects.create(note=note, vehicle_plate=plate, guard=user)
+    except IntegrityError:
+        return _record(user, raw, GateResult(passed=False, reason="used", note=note))
+    if not note.vehicle_plate:
+        note.vehicle_plate = plate
+    run_transition(note, "exit", user=user, document_type=DOC, comment=plate)
+    return _record(user, raw, GateResult(passed=True, note=note))

@@ -1,0 +1,311 @@
+"""Sales orders (销售通知单): entry, submit (auto-approval), manager decision, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.enums import CreditTerms
+from customers.models import Customer
+from finance.services import credit_allowance, exposure
+from inventory.models import Product
+from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, PriceSource
+from orders.models import SalesOrder, SalesOrderLine
+from orders.services.pricing import price_quotes
+from salesadmin.clock import company_today
+from salesadmin.errors import ApplicationError
+from salesadmin.numbering import next_number
+from salesadmin.transitions import run_transition
+
+CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
+DOC = "sales_order"
+
+
+@dataclass
+class LineInput:
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal | None = None  # None: take the resolved price
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _decimal(value, places: Decimal, what: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except Exception as exc:  # noqa: BLE001
+        raise ApplicationError(
+            _("Enter a valid %(what)s.") % {"what": what}, code="invalid_number"
+        ) from exc
+    if (
+        not number.is_finite()
+        or number != number.quantize(places)
+        or abs(number) >= Decimal("1e11")
+    ):
+        raise ApplicationError(_("Enter a valid %(what)s.") % {"what": what}, code="invalid_number")
+    return number
+
+
+def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:
+    if not lines:
+        raise ApplicationError(_("Add at least one line."), code="no_lines")
+    quotes = price_quotes(
+        customer_id=order.customer_id,
+        product_ids=[line.product.pk for line in lines],
+        on=order.order_date,
+    )
+    built = []
+    for position, line in enumerate(lines, start=1):
+        if not line.product.active:
+            raise ApplicationError(
+                _("%(product)s is no longer sold.") % {"product": line.product},
+                code="product_inactive",
+            )
+        quantity = _decimal(line.quantity, MILLI, _("quantity"))
+        if quantity <= 0:
+            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        quote = quotes[line.product.pk]
+        if line.unit_price is None or line.unit_price == "":
+            if quote.price is None:
+                raise ApplicationError(
+                    _("%(product)s has no price: enter one.") % {"product": line.product.sku},
+                    code="price_required",
+                )
+            unit_price, source = quote.price, quote.source
+        else:
+            unit_price = _decimal(line.unit_price, CENT, _("unit price"))
+            if unit_price < 0:
+                raise ApplicationError(_("Prices cannot be negative."), code="invalid_price")
+            source = quote.source if unit_price == quote.price else PriceSource.MANUAL
+        built.append(
+            SalesOrderLine(
+                order=order,
+                position=position,
+                product=line.product,
+                quantity=quantity,
+                unit_price=unit_price,
+                amount=money(quantity * unit_price),
+                price_source=source,
+                list_price=quote.list_price,
+                minimum_price=quote.minimum_price,
+            )
+        )
+    return built
+
+
+def approval_reasons(order: SalesOrder) -> list[dict]:
+    """Why a manager must approve: each reason with the line it concerns."""
+    lines = list(order.lines.select_related("product"))
+    quotes = price_quotes(
+        customer_id=order.customer_id,
+        product_ids=[ln.product_id for ln in lines],
+        on=order.order_date,
+    )
+    reasons = []
+    for line in lines:
+        quote = quotes[line.product_id]
+        sku = line.product.sku
+        if quote.list_price is None and quote.customer_price is None:
+            reasons.append(
+                {"code": ApprovalReason.NOT_ON_LIST, "line": line.position, "detail": sku}
+            )
+            continue
+        if quote.minimum_price is not None and line.unit_price < quote.minimum_price:
+            reasons.append(
+                {
+                    "code": ApprovalReason.BELOW_MINIMUM,
+                    "line": line.position,
+                    "detail": f"{sku}: {line.unit_price} < {quote.minimum_price}",
+                }
+            )
+        elif quote.reference_price is not None and line.unit_price < quote.reference_price:
+            reasons.append(
+                {
+                    "code": ApprovalReason.BELOW_LIST,
+                    "line": line.position,
+                    "detail": f"{sku}: {line.unit_price} < {quote.reference_price}",
+                }
+            )
+    customer = order.customer
+    if customer.on_credit_hold:
+        reasons.append(
+            {
+                "code": ApprovalReason.CUSTOMER_ON_HOLD,
+                "line": None,
+                "detail": customer.credit_hold_reason,
+            }
+        )
+    elif customer.credit_terms != CreditTerms.PREPAID:
+        # Prepaid customers pay before delivery: the finance stamp checks them.
+        after = exposure(customer=customer) + order.total
+        limit = credit_allowance(customer=customer)
+        if after > limit:
+            reasons.append(
+                {
+                    "code": ApprovalReason.CREDIT_EXCEEDED,
+                    "line": None,
+                    "detail": f"{after} > {limit}",
+                }
+            )
+    return reasons
+
+
+@transaction.atomic
+def sales_order_create(
+    *,
+    user,
+    customer: Customer,
+    lines: list[LineInput],
+    pickup_mode: str = PickupMode.SELF_PICKUP,
+    remarks: str = "",
+) -> SalesOrder:
+    if not user.has_perm("orders.add_salesorder"):
+        raise PermissionDenied
+    if not customer.active:
+        raise ApplicationError(_("This customer is inactive."), code="customer_inactive")
+    if pickup_mode not in PickupMode.values:
+        raise ApplicationError(_("Choose self-pickup or delivered."), code="invalid_pickup_mode")
+    order = SalesOrder(
+        customer=customer,
+        order_date=company_today(),
+        pickup_mode=pickup_mode,
+        remarks=remarks,
+        created_by=user,
+    )
+    built = _build_lines(order, lines)
+    order.total = sum((ln.amount for ln in built), Decimal("0.00"))
+    order.save()
+    SalesOrderLine.objects.bulk_create(built)
+    # The contract number is the last step: its counter lock is held only for the commit.
+    order.number = next_number(DOC, year=order.order_date.year)
+    order.save(update_fields=["number"])
+    return order
+
+
+def _locked_order(order: SalesOrder) -> SalesOrder:
+    return SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+
+
+@transaction.atomic
+def sales_order_update(
+    *, order: SalesOrder, user, lines: list[LineInput], pickup_mode=None, remarks=None
+):
+    """Replace a draft's lines; a submitted order is changed by revising it."""
+    if not user.has_perm("orders.change_salesorder"):
+        raise PermissionDenied
+    order = _locked_order(order)
+    if order.status != OrderStatus.DRAFT:
+        raise ApplicationError(_("Only a draft can be changed."), code="invalid_state")
+    if pickup_mode is not None:
+        order.pickup_mode = pickup_mode
+    if remarks is not None:
+        order.remarks = remarks
+    built = _build_lines(order, lines)
+    order.lines.all().delete()
+    SalesOrderLine.objects.bulk_create(built)
+    order.total = sum((ln.amount for ln in built), Decimal("0.00"))
+    order.save(update_fields=["pickup_mode", "remarks", "total"])
+    return order
+
+
+@transaction.atomic
+def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
+    """Submit; approved at once when every price reaches its reference and the
+    customer is within credit, otherwise it waits for a manager with the reasons."""
+    order = _locked_order(order)
+    now = timezone.now()
+    run_transition(order, "submit", user=user, document_type=DOC, at=now)
+    order.approval_reasons = approval_reasons(order)
+    order.save(update_fields=["approval_reasons"])
+    if not order.approval_reasons:
+        run_transition(
+            order,
+            "approve_automatically",
+            user=user,
+            document_type=DOC,
+            comment="auto: prices and credit within rules",
+            at=now,
+        )
+    return order
+
+
+@transaction.atomic
+def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesOrder:
+    order = _locked_order(order)
+    return run_transition(
+        order,
+        "approve",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        remark=comment,
+    )
+
+
+@transaction.atomic
+def sales_order_reject(*, order: SalesOrder, user, comment: str) -> SalesOrder:
+    if not (comment or "").strip():
+        raise ApplicationError(_("Say why the order is rejected."), code="comment_required")
+    order = _locked_order(order)
+    return run_transition(
+        order,
+        "reject",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        remark=comment,
+    )
+
+
+@transaction.atomic
+def sales_order_revise(*, order: SalesOrder, user) -> SalesOrder:
+    """A rejected order goes back to draft for the clerk to correct and resubmit."""
+    order = _locked_order(order)
+    return run_transition(order, "revise", user=user, document_type=DOC)
+
+
+@transaction.atomic
+def sales_order_cancel(*, order: SalesOrder, user, reason: str = "") -> SalesOrder:
+    order = _locked_order(order)
+    return run_transition(order, "cancel", user=user, document_type=DOC, comment=reason)
+
+
+LIVE_NOTE_STATUSES = [
+    NoteStatus.ISSUED,
+    NoteStatus.STAMPED,
+    NoteStatus.DISPATCHED,
+    NoteStatus.AWAITING_TOPUP,
+    NoteStatus.EXITED,
+]
+LOADED_NOTE_STATUSES = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED]
+
+
+def sales_order_refresh_delivery(*, order: SalesOrder, user) -> SalesOrder:
+    """After a dispatch: partially delivered, or completed when every line is loaded.
+
+    Runs inside the dispatch's transaction with the order row locked.
+    """
+    from django.db.models import Q, Sum
+
+    lines = order.lines.annotate(
+        loaded=Sum(
+            "note_lines__quantity", filter=Q(note_lines__note__status__in=LOADED_NOTE_STATUSES)
+        )
+    )
+    complete = all((ln.loaded or 0) >= ln.quantity for ln in lines)
+    name = "complete" if complete else "deliver_partly"
+    if order.status == OrderStatus.PARTIALLY_DELIVERED and not complete:
+        return order
+    return run_transition(order, name, user=user, document_type=DOC, check_perm=False)

@@ -1,0 +1,50 @@
+"""Infrastructure shared by the apps: gapless document numbers and the
+append-only transition log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentSequence(models.Model):
+    """One gapless counter per document type and year (salesadmin/numbering.py)."""
+
+    doc_type = models.CharField(max_length=40)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "year"], name="document_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type} {self.year}: {self.last_number}"
+
+
+class TransitionLog(models.Model):
+    """Every state change of every document: who, when, from, to, why.
+
+    Append-only: a database trigger refuses UPDATE and DELETE.
+    """
+
+    document_type = models.CharField(_("document type"), max_length=40)
+    document_id = models.BigIntegerField(_("document id"))
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    transition = models.CharField(_("transition"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30)
+    to_state = models.CharField(_("to"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        indexes = [models.Index(fields=["document_type", "document_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_type} {self.document_number}: {self.from_state} → {self.to_state}"

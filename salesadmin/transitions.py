@@ -1,0 +1,94 @@
+"""Running a django-fsm transition the one way every service does it.
+
+django-fsm does not check a transition's ``permission=`` when the method is
+called, so this does. The caller has locked the row; here we refuse a wrong
+state (409), a wrong role (403) and a failed condition (400, naming the rule),
+then call the transition, save, and write the append-only log row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+from salesadmin.errors import ApplicationError, ConflictError
+from salesadmin.models import TransitionLog
+
+
+def condition(message) -> Callable:
+    """Name a transition condition's rule in the users' words.
+
+    ``@condition(_("The note is not covered"))`` on a predicate ``is_covered(obj)``
+    gives the refused action the message and the code ``is_covered``.
+    """
+
+    def decorate(predicate):
+        predicate.message = message
+        return predicate
+
+    return decorate
+
+
+def check_transition(obj: models.Model, name: str, *, user, check_perm: bool = True) -> None:
+    """Refuse a wrong state (409), a wrong role (403) or a failed rule (400)
+    before a service does any work for the transition."""
+    method = getattr(obj, name)
+    meta = method._django_fsm
+    state_before = meta.field.get_state(obj)
+    transition = meta.get_transition(state_before)
+    if transition is None:
+        raise ConflictError(
+            _("Not possible while the document is %(state)s.")
+            % {"state": _state_label(obj, meta.field, state_before)},
+            code="invalid_state",
+            extra={"state": state_before, "transition": name},
+        )
+    if check_perm and (user is None or not transition.has_perm(obj, user)):
+        raise PermissionDenied
+    for predicate in transition.conditions:
+        if not predicate(obj):
+            raise ApplicationError(
+                str(getattr(predicate, "message", predicate.__name__)), code=predicate.__name__
+            )
+
+
+def run_transition(
+    obj: models.Model,
+    name: str,
+    *,
+    user,
+    document_type: str,
+    comment: str = "",
+    check_perm: bool = True,
+    **kwargs,
+):
+    method = getattr(obj, name)
+    meta = method._django_fsm
+    state_before = meta.field.get_state(obj)
+    check_transition(obj, name, user=user, check_perm=check_perm)
+    method(**kwargs)
+    obj.save()
+    TransitionLog.objects.create(
+        document_type=document_type,
+        document_id=obj.pk,
+        document_number=getattr(obj, "number", "") or "",
+        transition=name,
+        from_state=state_before,
+        to_state=meta.field.get_state(obj),
+        user=user,
+        comment=comment,
+    )
+    return obj
+
+
+def _state_label(obj, field, state) -> str:
+    return str(dict(field.flatchoices).get(state, state))
+
+
+def available_transitions(obj: models.Model, field_name: str, user) -> list[str]:
+    """Names of the transitions this user may run now (pages and API show only these)."""
+    method = getattr(obj, f"get_available_user_{field_name}_transitions")
+    return [t.name for t in method(user)]
