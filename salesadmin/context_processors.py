@@ -1,9 +1,13 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 # (label, url name, permission needed; None means any logged-in user)
 NAVIGATION = [
     (_("Home"), "home", None),
+    (_("Gate"), "orders:gate", "orders.exit_deliverynote"),
+    (_("Orders"), "orders:order_list", "orders.view_salesorder"),
+    (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),
+    (_("Payments"), "finance:payment_list", "finance.record_payment"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
@@ -20,7 +24,10 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if perm and not user.has_perm(perm):
             continue
-        url = reverse(url_name)
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # a page not built yet
+            continue
         active = current == url if url_name == "home" else current.startswith(url)
         items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

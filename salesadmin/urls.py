@@ -9,6 +9,8 @@ from salesadmin import views
 api_v1 = [
     path("", include("customers.api_urls")),
     path("", include("inventory.api_urls")),
+    path("", include("orders.api_urls")),
+    path("", include("finance.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +26,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("customers/", include("customers.urls")),
     path("inventory/", include("inventory.urls")),
+    path("orders/", include("orders.urls")),
+    path("finance/", include("finance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

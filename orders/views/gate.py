@@ -1,0 +1,3 @@
+"""Pages: gate (urlpatterns is included by orders/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: notes (urlpatterns is included by orders/urls.py)."""
+
+urlpatterns: list = []

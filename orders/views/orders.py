@@ -1,0 +1,3 @@
+"""Pages: orders (urlpatterns is included by orders/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: pdf (urlpatterns is included by orders/urls.py)."""
+
+urlpatterns: list = []
