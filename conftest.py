@@ -54,3 +54,11 @@ def client_for(db) -> Callable[..., Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def chain(clerk, finance, keeper, manager):
+    """The approval chain's small world; see tests/chain.py."""
+    from tests.chain import Chain
+
+    return Chain(clerk=clerk, finance=finance, keeper=keeper, manager=manager)
