@@ -56,18 +56,26 @@ def _quantity(value) -> Decimal:
     return qty
 
 
+def _locked(model, **key):
+    """Lock the row for ``key``, creating it first if it does not exist yet.
+
+    The common case (the row exists) is one SELECT ... FOR UPDATE.
+    """
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is None:
+        model.objects.get_or_create(**key)  # a racing creator is fine: unique key
+        row = model.objects.select_for_update().get(**key)
+    return row
+
+
 def _locked_level(product: Product, warehouse: Warehouse) -> StockLevel:
     # Always lock the product/warehouse level first, then the batch level:
     # one order for everyone means no deadlocks between movers.
-    StockLevel.objects.get_or_create(product=product, warehouse=warehouse)
-    return StockLevel.objects.select_for_update().get(product=product, warehouse=warehouse)
+    return _locked(StockLevel, product=product, warehouse=warehouse)
 
 
 def _locked_batch_level(product: Product, warehouse: Warehouse, batch: Batch) -> BatchLevel:
-    BatchLevel.objects.get_or_create(product=product, warehouse=warehouse, batch=batch)
-    return BatchLevel.objects.select_for_update().get(
-        product=product, warehouse=warehouse, batch=batch
-    )
+    return _locked(BatchLevel, product=product, warehouse=warehouse, batch=batch)
 
 
 @transaction.atomic
@@ -147,6 +155,81 @@ def stock_move_record(
     StockLevel.objects.filter(pk=level.pk).update(**level_update)
     BatchLevel.objects.filter(pk=batch_level.pk).update(on_hand=F("on_hand") + qty)
     return move
+
+
+@transaction.atomic
+def stock_dispatch(
+    *,
+    product: Product,
+    warehouse: Warehouse,
+    reserved_quantity,
+    allocations: list[tuple[Batch, Decimal]],
+    reference: str,
+    user,
+) -> list[StockMove]:
+    """Goods onto a truck against the reservation of their delivery note.
+
+    The note reserved ``reserved_quantity``; what leaves (per batch) may differ
+    (weighbridge). The reservation is released and the stock moved out under one
+    lock of the level, so others' reservations stay untouched and nothing goes
+    negative.
+    """
+    reserved_qty = _quantity(reserved_quantity)
+    outs = [(batch, _quantity(qty)) for batch, qty in allocations]
+    if reserved_qty < 0 or any(qty <= 0 for _batch, qty in outs) or not outs:
+        raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+    level = _locked_level(product, warehouse)
+    if reserved_qty > level.reserved:
+        raise ApplicationError(
+            _("Only %(qty)s is reserved.") % {"qty": level.reserved}, code="reservation_mismatch"
+        )
+    total_out = sum((qty for _batch, qty in outs), Decimal("0"))
+    free = level.on_hand - (level.reserved - reserved_qty)
+    if total_out > free:
+        raise InsufficientStock(
+            _("Only %(qty)s of %(product)s is available (on hand less reserved).")
+            % {"qty": free, "product": product.sku},
+            available=free,
+        )
+    if reserved_qty:
+        ReservationMove.objects.create(
+            product=product,
+            warehouse=warehouse,
+            quantity=-reserved_qty,
+            reference=reference,
+            created_by=user,
+        )
+    moves = []
+    for batch, qty in outs:
+        if batch.product_id != product.pk:
+            raise ApplicationError(
+                _("Batch %(batch)s is not %(product)s.")
+                % {"batch": batch.number, "product": product.name},
+                code="batch_mismatch",
+            )
+        batch_level = _locked_batch_level(product, warehouse, batch)
+        if qty > batch_level.on_hand:
+            raise InsufficientStock(
+                _("Only %(qty)s of batch %(batch)s is on hand.")
+                % {"qty": batch_level.on_hand, "batch": batch.number},
+                available=batch_level.on_hand,
+            )
+        moves.append(
+            StockMove.objects.create(
+                kind=MoveKind.DISPATCH,
+                product=product,
+                warehouse=warehouse,
+                batch=batch,
+                quantity=-qty,
+                reference=reference,
+                created_by=user,
+            )
+        )
+        BatchLevel.objects.filter(pk=batch_level.pk).update(on_hand=F("on_hand") - qty)
+    StockLevel.objects.filter(pk=level.pk).update(
+        on_hand=F("on_hand") - total_out, reserved=F("reserved") - reserved_qty
+    )
+    return moves
 
 
 @transaction.atomic
@@ -238,7 +321,7 @@ def stock_reserve(
         product=product, warehouse=warehouse, quantity=qty, reference=reference, created_by=user
     )
     StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") + qty)
-    level.refresh_from_db()
+    level.reserved += qty  # the row is locked: this is what the update wrote
     return level
 
 
@@ -259,5 +342,5 @@ def stock_release(
         product=product, warehouse=warehouse, quantity=-qty, reference=reference, created_by=user
     )
     StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") - qty)
-    level.refresh_from_db()
+    level.reserved -= qty  # the row is locked: this is what the update wrote
     return level

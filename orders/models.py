@@ -336,11 +336,21 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     def is_stale(self) -> bool:
         return self.issue_date < company_today()
 
+    def current_coverage(self) -> str | None:
+        """How this note would be covered now (None: not covered).
+
+        Computed once per locked instance: the service, our transition check and
+        django-fsm's own condition check all ask within one action.
+        """
+        if not hasattr(self, "_coverage_cache"):
+            from finance.services import note_coverage
+
+            self._coverage_cache = note_coverage(note=self)
+        return self._coverage_cache
+
     @condition(_("The customer's payment or credit does not cover this note."))
     def is_covered(self) -> bool:
-        from finance.services import note_coverage
-
-        return note_coverage(note=self) is not None
+        return self.current_coverage() is not None
 
     @condition(_("The customer's payment or credit does not cover what was loaded."))
     def is_topped_up(self) -> bool:

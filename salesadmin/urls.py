@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
 from salesadmin import views
 
 api_v1 = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("customers.api_urls")),
     path("", include("inventory.api_urls")),
     path("", include("orders.api_urls")),

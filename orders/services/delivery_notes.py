@@ -16,10 +16,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from finance.services import charge_record, lock_customer, note_coverage
-from inventory.enums import MoveKind
+from finance.services import charge_record, lock_customer
 from inventory.models import Batch, Warehouse
-from inventory.services import stock_move_record, stock_release, stock_reserve
+from inventory.services import stock_dispatch, stock_release, stock_reserve
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import (
     DeliveryNote,
@@ -249,7 +248,7 @@ def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") 
             at=now,
             amount=note.value,
         )
-    coverage = note_coverage(note=note)
+    coverage = note.current_coverage()
     return run_transition(
         note,
         "stamp",
@@ -299,8 +298,9 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
     given = {dl.note_line.pk: dl for dl in lines}
     if set(given) != set(note_lines):
         raise ApplicationError(_("Record every line of the note."), code="lines_incomplete")
-    _release_reservations(note, user)
     actual_value = Decimal("0.00")
+    allocation_rows = []
+    # Lines in id order: stock levels are locked in one order by everyone.
     for line_id in sorted(note_lines):
         line = note_lines[line_id]
         allocations = [a for a in given[line_id].allocations if a.quantity]
@@ -309,34 +309,24 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
                 _("%(product)s: choose a batch and quantity.") % {"product": line.product.name},
                 code="batch_required",
             )
-        actual = Decimal("0")
-        for allocation in allocations:
-            qty = Decimal(allocation.quantity)
-            if qty <= 0:
-                raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
-            if allocation.batch.product_id != line.product_id:
-                raise ApplicationError(
-                    _("Batch %(batch)s is not %(product)s.")
-                    % {"batch": allocation.batch.number, "product": line.product.name},
-                    code="batch_mismatch",
-                )
-            move = stock_move_record(
-                kind=MoveKind.DISPATCH,
-                product=line.product,
-                warehouse=note.warehouse,
-                batch=allocation.batch,
-                quantity=-qty,
-                user=user,
-                reference=note.number,
-            )
-            DispatchAllocation.objects.create(
-                note_line=line, batch=allocation.batch, quantity=qty, stock_move=move
-            )
-            actual += qty
+        actual = sum((Decimal(a.quantity) for a in allocations), Decimal("0"))
         _check_tolerance(line, actual)
+        moves = stock_dispatch(
+            product=line.product,
+            warehouse=note.warehouse,
+            reserved_quantity=line.quantity,
+            allocations=[(a.batch, a.quantity) for a in allocations],
+            reference=note.number,
+            user=user,
+        )
+        allocation_rows += [
+            DispatchAllocation(note_line=line, batch=a.batch, quantity=a.quantity, stock_move=m)
+            for a, m in zip(allocations, moves, strict=True)
+        ]
         line.actual_quantity = actual
-        line.save(update_fields=["actual_quantity"])
         actual_value += money(actual * line.unit_price)
+    DispatchAllocation.objects.bulk_create(allocation_rows)
+    DeliveryNoteLine.objects.bulk_update(list(note_lines.values()), ["actual_quantity"])
     charge_record(note=note, amount=actual_value, user=user)
     name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"

@@ -1,0 +1,72 @@
+"""Prepare the database for bench/lifecycle.py: a customer with room for many
+lifecycles and plenty of stock, on top of the demo data. Idempotent."""
+
+import json
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from customers.models import Customer
+from customers.services import customer_create, customer_set_credit_terms
+from inventory.enums import MoveKind
+from inventory.models import Batch, Product, StockLevel, Warehouse
+from inventory.services import stock_move_record
+from salesadmin.clock import company_today
+
+BENCH_PRODUCTS = ["CYL-O2-40L", "LO2-996", "CYL-AR-40L"]
+STOCK = Decimal("100000000")
+
+
+class Command(BaseCommand):
+    help = "Create the benchmark customer and stock (runs demo_data first)."
+
+    def handle(self, *args, **options):
+        call_command("demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        User = get_user_model()
+        manager = User.objects.get(username="manager")
+        keeper = User.objects.get(username="keeper")
+        with transaction.atomic():
+            customer = Customer.objects.filter(code="BENCH").first()
+            if customer is None:
+                customer = customer_create(
+                    user=manager,
+                    code="BENCH",
+                    name="基准测试客户有限公司",
+                    trading_since=company_today().replace(year=2015),
+                )
+            if customer.credit_limit < Decimal("900000000000"):
+                customer_set_credit_terms(
+                    customer=customer,
+                    user=manager,
+                    terms="quarterly",
+                    limit=Decimal("999999999999.99"),
+                    reason="benchmark",
+                )
+            # One warehouse, so one note can carry all three lines.
+            warehouses = dict.fromkeys(BENCH_PRODUCTS, "WH2")
+            out = {"customer": customer.pk, "products": []}
+            for sku in BENCH_PRODUCTS:
+                product = Product.objects.get(sku=sku)
+                warehouse = Warehouse.objects.get(code=warehouses[sku])
+                batch, _ = Batch.objects.get_or_create(
+                    product=product, number="BENCH-STOCK", defaults={"produced_on": company_today()}
+                )
+                level = StockLevel.objects.filter(product=product, warehouse=warehouse).first()
+                available = (level.on_hand - level.reserved) if level else Decimal("0")
+                if available < STOCK / 2:
+                    stock_move_record(
+                        kind=MoveKind.PRODUCTION_RECEIPT,
+                        product=product,
+                        warehouse=warehouse,
+                        batch=batch,
+                        quantity=STOCK,
+                        user=keeper,
+                        reference="BENCH-STOCK",
+                    )
+                out["products"].append(
+                    {"id": product.pk, "sku": sku, "warehouse": warehouse.pk, "batch": batch.pk}
+                )
+        self.stdout.write(json.dumps(out))
