@@ -1,0 +1,238 @@
+"""Drive full lifecycles of the approval chain over HTTP and print the figures.
+
+    .venv/bin/python manage.py bench_setup          # once: benchmark customer + stock
+    .venv/bin/python bench/lifecycle.py --base http://127.0.0.1:8000 -n 200 -c 4
+
+Each lifecycle, through the REST API as the five roles: the clerk creates an
+order with 3 lines (one below list, so a manager must approve) and submits it;
+the manager approves; the clerk issues a delivery note for everything; finance
+stamps; the keeper dispatches from the benchmark batches; the guard lets the
+truck out with the exit-pass code. Prints lifecycles per second and p50/p95 per
+step. Bounded: it stops after -n lifecycles and talks only to --base.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS = ["create", "submit", "approve", "issue", "stamp", "dispatch", "exit"]
+PASSWORD = "demo1234"
+
+
+class Client:
+    """One keep-alive connection per role per worker, with token auth."""
+
+    def __init__(self, base: str, token: str):
+        url = urlparse(base)
+        self.conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+        self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        payload = json.dumps(body) if body is not None else None
+        self.conn.request(method, path, body=payload, headers=self.headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"{method} {path} -> {response.status}: {data[:300]!r}")
+        return json.loads(data) if data else {}
+
+
+def token_for(base: str, username: str) -> str:
+    url = urlparse(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+    conn.request(
+        "POST",
+        "/api/v1/auth/token/",
+        body=json.dumps({"username": username, "password": PASSWORD}),
+        headers={"Content-Type": "application/json"},
+    )
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"login {username}: {response.status} {body[:200]!r}")
+    return json.loads(body)["token"]
+
+
+def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[float]]) -> None:
+    products = setup["products"]
+
+    def timed(step, fn):
+        start = time.perf_counter()
+        result = fn()
+        timings[step].append((time.perf_counter() - start) * 1000)
+        return result
+
+    order = timed(
+        "create",
+        lambda: clients["clerk"].call(
+            "POST",
+            "/api/v1/orders/",
+            {
+                "customer": setup["customer"],
+                "pickup_mode": "self_pickup",
+                "lines": [
+                    # Below list price: the order waits for the manager.
+                    {"product": products[0]["id"], "quantity": "10", "unit_price": "1.00"},
+                    {"product": products[1]["id"], "quantity": "250.5"},
+                    {"product": products[2]["id"], "quantity": "4"},
+                ],
+            },
+        ),
+    )
+    oid = order["id"]
+    timed("submit", lambda: clients["clerk"].call("POST", f"/api/v1/orders/{oid}/submit/", {}))
+    timed(
+        "approve",
+        lambda: clients["manager"].call(
+            "POST", f"/api/v1/orders/{oid}/approve/", {"comment": "bench"}
+        ),
+    )
+    note = timed(
+        "issue",
+        lambda: clients["clerk"].call(
+            "POST",
+            f"/api/v1/orders/{oid}/delivery-notes/",
+            {
+                "warehouse": products[0]["warehouse"],
+                "vehicle_plate": "浙E88888",
+                "lines": [
+                    {"order_line": line["id"], "quantity": line["quantity"]}
+                    for line in order["lines"]
+                ],
+            },
+        ),
+    )
+    nid = note["id"]
+    timed(
+        "stamp", lambda: clients["finance"].call("POST", f"/api/v1/delivery-notes/{nid}/stamp/", {})
+    )
+    batch_of = {p["id"]: p["batch"] for p in products}
+    timed(
+        "dispatch",
+        lambda: clients["keeper"].call(
+            "POST",
+            f"/api/v1/delivery-notes/{nid}/dispatch/",
+            {
+                "lines": [
+                    {
+                        "note_line": line["id"],
+                        "allocations": [
+                            {"batch": batch_of[line["product"]], "quantity": line["quantity"]}
+                        ],
+                    }
+                    for line in note["lines"]
+                ]
+            },
+        ),
+    )
+    result = timed(
+        "exit",
+        lambda: clients["guard"].call(
+            "POST",
+            "/api/v1/exit-passes/exit/",
+            {"code": note["exit_pass_code"], "vehicle_plate": "浙E88888"},
+        ),
+    )
+    if not result.get("passed"):
+        raise RuntimeError(f"gate said STOP: {result}")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("-n", "--lifecycles", type=int, default=100)
+    parser.add_argument("-c", "--clients", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--setup-json", help="output of `manage.py bench_setup` (else run it)")
+    args = parser.parse_args()
+
+    if args.setup_json:
+        setup = json.loads(Path(args.setup_json).read_text())
+    else:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), "bench_setup"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        setup = json.loads(out.strip().splitlines()[-1])
+    tokens = {
+        r: token_for(args.base, r) for r in ["clerk", "manager", "finance", "keeper", "guard"]
+    }
+
+    def clients():
+        return {role: Client(args.base, token) for role, token in tokens.items()}
+
+    warm = clients()
+    for _ in range(args.warmup):
+        lifecycle(warm, setup, {s: [] for s in STEPS})
+
+    timings: dict[str, list[float]] = {s: [] for s in STEPS}
+    lock = threading.Lock()
+    per_lifecycle: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(args.lifecycles))
+
+    def worker():
+        mine = clients()
+        local = {s: [] for s in STEPS}
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            start = time.perf_counter()
+            try:
+                lifecycle(mine, setup, local)
+            except Exception as exc:  # noqa: BLE001 - report and go on
+                with lock:
+                    errors.append(str(exc))
+                continue
+            with lock:
+                per_lifecycle.append((time.perf_counter() - start) * 1000)
+        with lock:
+            for s in STEPS:
+                timings[s] += local[s]
+
+    threads = [threading.Thread(target=worker) for _ in range(args.clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+
+    done = len(per_lifecycle)
+    print(f"lifecycles: {done} ok, {len(errors)} failed, {args.clients} client(s), {elapsed:.2f} s")
+    print(f"throughput: {done / elapsed:.1f} lifecycles/s")
+    if per_lifecycle:
+        print(
+            f"lifecycle latency: p50 {statistics.median(per_lifecycle):.1f} ms, "
+            f"p95 {pct(per_lifecycle, 95):.1f} ms"
+        )
+    print(f"{'step':<10}{'p50 ms':>9}{'p95 ms':>9}")
+    for s in STEPS:
+        if timings[s]:
+            print(f"{s:<10}{statistics.median(timings[s]):>9.1f}{pct(timings[s], 95):>9.1f}")
+    for e in errors[:5]:
+        print("error:", e)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

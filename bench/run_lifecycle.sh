@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmark the approval chain against gunicorn on PostgreSQL, production settings.
+#   bench/run_lifecycle.sh            # machine PostgreSQL via DATABASE_URL, else the embedded one
+#   N=400 WORKERS=4 bench/run_lifecycle.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${PORT:-8077}
+N=${N:-300}
+WORKERS=${WORKERS:-4}
+if [ -z "${DATABASE_URL:-}" ]; then
+  # Start (or reuse) the embedded server and borrow its URL for gunicorn.
+  DATABASE_URL=$(.venv/bin/python -c "
+from pathlib import Path
+from salesadmin.embedded_pg import embedded_database_url
+print(embedded_database_url(Path('.').resolve()))" 2>/dev/null)
+fi
+export DATABASE_URL DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
+  ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
+.venv/bin/python manage.py migrate --noinput -v 0
+setup=$(mktemp)
+.venv/bin/python manage.py bench_setup | tail -1 > "$setup"
+.venv/bin/gunicorn salesadmin.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --log-level warning &
+gpid=$!
+trap 'kill $gpid 2>/dev/null; rm -f "$setup"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+echo "== 1 client"
+.venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$((N / 3))" -c 1 --setup-json "$setup"
+echo "== 4 clients"
+.venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup"
