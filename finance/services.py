@@ -17,6 +17,7 @@ from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
 
@@ -99,16 +100,9 @@ def payment_record(
     """到款: money received from a customer. Unallocated money is prepayment."""
     if not user.has_perm("finance.record_payment"):
         raise PermissionDenied
-    try:
-        amount = Decimal(amount)
-    except Exception as exc:  # noqa: BLE001
-        raise ApplicationError(_("Enter a valid amount."), code="invalid_amount") from exc
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ApplicationError(
-            _("The amount must be positive, with at most two decimals."), code="invalid_amount"
-        )
-    if amount >= Decimal("1e12"):
-        raise ApplicationError(_("The amount is too large."), code="invalid_amount")
+    amount = parse_money(amount)
+    if amount <= 0:
+        raise ApplicationError(_("The amount must be positive."), code="invalid_amount")
     if method not in PaymentMethod.values:
         raise ApplicationError(_("Unknown payment method."), code="invalid_method")
     reference = (reference or "").strip()

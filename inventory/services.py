@@ -22,10 +22,7 @@ from inventory.models import (
     Warehouse,
 )
 from salesadmin.errors import ApplicationError
-
-QTY_PLACES = Decimal("0.001")
-# The columns hold 14 digits with 3 decimals.
-QTY_MAX = Decimal("99999999999.999")
+from salesadmin.numbers import parse_quantity
 
 
 class InsufficientStock(ApplicationError):
@@ -35,25 +32,7 @@ class InsufficientStock(ApplicationError):
 
 
 def _quantity(value) -> Decimal:
-    invalid = ApplicationError(_("Enter a valid quantity."), code="invalid_quantity")
-    if isinstance(value, bool | float):
-        raise invalid  # True is not 1, and floats are never money or stock
-    try:
-        qty = Decimal(value)
-    except Exception as exc:  # noqa: BLE001 - any unparsable input is the same user error
-        raise invalid from exc
-    if not qty.is_finite():
-        raise invalid
-    if abs(qty) > QTY_MAX:
-        raise ApplicationError(
-            _("The quantity is too large (at most %(max)s).") % {"max": QTY_MAX},
-            code="invalid_quantity",
-        )
-    if qty != qty.quantize(QTY_PLACES):
-        raise ApplicationError(
-            _("Quantities have at most three decimal places."), code="invalid_quantity"
-        )
-    return qty
+    return parse_quantity(value)
 
 
 def _locked(model, **key):

@@ -190,7 +190,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# All schedules live in salesadmin/schedules.py.
+# All schedules live in salesadmin/schedules.py; salesadmin/celery.py gives them to beat.
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -4,18 +4,21 @@
 set -euo pipefail
 BOOTSTRAP=5.3.9
 HTMX=2.0.11
+JSQR=1.4.0
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-npm pack "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" >/dev/null
+npm pack "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "jsqr@$JSQR" >/dev/null
 for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
 V="$here/static/vendor"
-mkdir -p "$V/bootstrap" "$V/htmx"
+mkdir -p "$V/bootstrap" "$V/htmx" "$V/jsqr"
 cp "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css" \
    "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css.map" \
    "bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js" \
    "bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js.map" \
    "bootstrap-$BOOTSTRAP/package/LICENSE" "$V/bootstrap/"
 cp "htmx.org-$HTMX/package/dist/htmx.min.js" "htmx.org-$HTMX/package/LICENSE" "$V/htmx/"
-echo "vendored bootstrap $BOOTSTRAP and htmx $HTMX into $V"
+# The gate page decodes exit-pass QR codes from the phone camera with jsQR.
+cp "jsqr-$JSQR/package/dist/jsQR.js" "jsqr-$JSQR/package/LICENSE" "$V/jsqr/"
+echo "vendored bootstrap $BOOTSTRAP, htmx $HTMX and jsqr $JSQR into $V"

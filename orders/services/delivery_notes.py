@@ -36,6 +36,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.models import TransitionLog
 from salesadmin.numbering import next_number
+from salesadmin.numbers import parse_quantity
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "delivery_note"
@@ -120,8 +121,8 @@ def delivery_note_issue(
         order_line = line.order_line
         if order_line.order_id != order.pk:
             raise ApplicationError(_("That line belongs to another order."), code="line_mismatch")
-        qty = Decimal(line.quantity)
-        if qty <= 0 or qty != qty.quantize(Decimal("0.001")):
+        qty = parse_quantity(line.quantity)
+        if qty <= 0:
             raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
         if qty > open_qty[order_line.pk]:
             raise ApplicationError(
@@ -230,10 +231,16 @@ def delivery_notes_expire_stale() -> int:
     return sum(delivery_note_expire_if_stale(note=note) for note in stale.iterator())
 
 
-@transaction.atomic
 def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
     """财务签章: only a covered note; a manager may override with a written reason."""
+    # Outside the stamp's transaction: a stale note's expiry stands even though
+    # the stamp is then refused.
     delivery_note_expire_if_stale(note=note)
+    return _stamp(note=note, user=user, override_reason=override_reason)
+
+
+@transaction.atomic
+def _stamp(*, note: DeliveryNote, user, override_reason: str) -> DeliveryNote:
     note = _lock(note, customer=True)
     now = timezone.now()
     if override_reason.strip():
@@ -283,12 +290,16 @@ def _check_tolerance(line: DeliveryNoteLine, actual: Decimal) -> None:
         )
 
 
-@transaction.atomic
 def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
     """仓库出库: the keeper records batches and actual quantities; stock moves out,
     the reservation is released and the customer charged, in one transaction.
     If what was loaded is worth more than finance covered, the note waits for a top-up."""
-    delivery_note_expire_if_stale(note=note)
+    delivery_note_expire_if_stale(note=note)  # outside: the expiry stands if refused
+    return _dispatch(note=note, user=user, lines=lines)
+
+
+@transaction.atomic
+def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
     note = _lock(note, customer=True)
     # The order's delivery status changes too: lock it before the stock.
     order = SalesOrder.objects.select_for_update().get(pk=note.order_id)
@@ -309,7 +320,11 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
                 _("%(product)s: choose a batch and quantity.") % {"product": line.product.name},
                 code="batch_required",
             )
-        actual = sum((Decimal(a.quantity) for a in allocations), Decimal("0"))
+        for allocation in allocations:
+            allocation.quantity = parse_quantity(allocation.quantity)
+            if allocation.quantity <= 0:
+                raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        actual = sum((a.quantity for a in allocations), Decimal("0"))
         _check_tolerance(line, actual)
         moves = stock_dispatch(
             product=line.product,

@@ -20,10 +20,10 @@ from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.numbering import next_number
+from salesadmin.numbers import parse_money, parse_quantity
 from salesadmin.transitions import run_transition
 
 CENT = Decimal("0.01")
-MILLI = Decimal("0.001")
 DOC = "sales_order"
 
 
@@ -36,22 +36,6 @@ class LineInput:
 
 def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _decimal(value, places: Decimal, what: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except Exception as exc:  # noqa: BLE001
-        raise ApplicationError(
-            _("Enter a valid %(what)s.") % {"what": what}, code="invalid_number"
-        ) from exc
-    if (
-        not number.is_finite()
-        or number != number.quantize(places)
-        or abs(number) >= Decimal("1e11")
-    ):
-        raise ApplicationError(_("Enter a valid %(what)s.") % {"what": what}, code="invalid_number")
-    return number
 
 
 def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:
@@ -69,7 +53,7 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
                 _("%(product)s is no longer sold.") % {"product": line.product},
                 code="product_inactive",
             )
-        quantity = _decimal(line.quantity, MILLI, _("quantity"))
+        quantity = parse_quantity(line.quantity)
         if quantity <= 0:
             raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
         quote = quotes[line.product.pk]
@@ -81,7 +65,7 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
                 )
             unit_price, source = quote.price, quote.source
         else:
-            unit_price = _decimal(line.unit_price, CENT, _("unit price"))
+            unit_price = parse_money(line.unit_price, code="invalid_price")
             if unit_price < 0:
                 raise ApplicationError(_("Prices cannot be negative."), code="invalid_price")
             source = quote.source if unit_price == quote.price else PriceSource.MANUAL
@@ -205,6 +189,10 @@ def sales_order_update(
     if order.status != OrderStatus.DRAFT:
         raise ApplicationError(_("Only a draft can be changed."), code="invalid_state")
     if pickup_mode is not None:
+        if pickup_mode not in PickupMode.values:
+            raise ApplicationError(
+                _("Choose self-pickup or delivered."), code="invalid_pickup_mode"
+            )
         order.pickup_mode = pickup_mode
     if remarks is not None:
         order.remarks = remarks

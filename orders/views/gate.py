@@ -1,3 +1,129 @@
-"""Pages: gate (urlpatterns is included by orders/urls.py)."""
+"""Pages: the gate (门卫放行). A guard on a phone, often in the rain, scans the
+exit pass and sees PASS or STOP, the vehicle and the goods: never the customer,
+prices or amounts (DESIGN.md, "Gate exit"). The rules are in
+orders/services/exit_pass.py; these views only ask and show."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from orders.enums import NoteStatus
+from orders.models import DeliveryNote, DeliveryNoteLine, GateExit
+from orders.services.exit_pass import GateResult, exit_pass_check, exit_pass_use
+from salesadmin.access import role_required
+from salesadmin.clock import company_today
+
+GATE_PERM = "orders.exit_deliverynote"
+RECENT_EXITS = 10
+
+
+def _goods() -> Prefetch:
+    """A note's goods as the gate sees them: product, specification, quantity, batches."""
+    return Prefetch(
+        "lines",
+        queryset=DeliveryNoteLine.objects.select_related("product").prefetch_related(
+            "allocations__batch"
+        ),
+    )
+
+
+def _waiting_notes():
+    """Today's loaded trucks that have not left yet, those waiting for a
+    top-up too (the guard should expect to stop them)."""
+    return (
+        DeliveryNote.objects.filter(
+            issue_date=company_today(),
+            status__in=[NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP],
+        )
+        .prefetch_related(_goods())
+        .order_by("dispatched_at", "id")
+    )
+
+
+def _exits():
+    return GateExit.objects.select_related("note").prefetch_related(
+        Prefetch("note__lines", queryset=_goods().queryset)
+    )
+
+
+def _exits_today():
+    return (
+        _exits()
+        .filter(exited_at__date=company_today())
+        .order_by("-exited_at", "-id")[:RECENT_EXITS]
+    )
+
+
+def _page(request, **context):
+    context.update(waiting=_waiting_notes(), exits=_exits_today())
+    return render(request, "orders/gate.html", context)
+
+
+def _answer(request, *, lists_changed: bool = False, **context):
+    """The result panel alone for htmx (with the lists out of band when a truck
+    has just left), the whole page without JavaScript."""
+    result = context.get("result")
+    if result is not None and result.note is not None:
+        # The copy exit_pass_use locked comes without its goods.
+        prefetch_related_objects([result.note], "lines__product", "lines__allocations__batch")
+        if result.reason == "used":  # when and as what it left: a second truck is suspect
+            context["left_at"] = GateExit.objects.filter(note=result.note).first()
+    if not request.htmx:
+        return _page(request, **context)
+    if lists_changed:
+        context.update(oob_lists=True, waiting=_waiting_notes(), exits=_exits_today())
+    return render(request, "orders/_gate_result.html", context)
+
+
+@role_required(GATE_PERM)
+def gate(request):
+    if request.htmx and request.GET.get("part") == "lists":  # the page polls its lists
+        context = {"waiting": _waiting_notes(), "exits": _exits_today()}
+        return render(request, "orders/_gate_lists.html", context)
+    out = request.GET.get("out", "")
+    # Back from letting a truck out without JavaScript: show the confirmation.
+    gate_exit = None
+    if out.isdigit():
+        gate_exit = _exits().filter(pk=int(out), exited_at__date=company_today()).first()
+    return _page(request, gate_exit=gate_exit)
+
+
+@role_required(GATE_PERM)
+def gate_check(request):
+    if request.method != "POST":
+        return _page(request)
+    code = request.POST.get("code", "").strip()
+    if not code:
+        return _answer(request)
+    return _answer(request, result=exit_pass_check(raw=code, user=request.user), code=code)
+
+
+@role_required(GATE_PERM)
+def gate_exit(request):
+    if request.method != "POST":
+        return _page(request)
+    code = request.POST.get("code", "").strip()
+    plate = request.POST.get("vehicle_plate", "")
+    result = exit_pass_use(raw=code, user=request.user, vehicle_plate=plate)
+    if result.reason == "plate_required":
+        # The pass is still good: ask for the plate rather than send the guard
+        # back to scan.
+        passed = GateResult(passed=True, note=result.note)
+        return _answer(request, result=passed, code=code, plate_error=True)
+    if not result.passed:
+        return _answer(request, result=result, code=code, lists_changed=True)
+    if not request.htmx:
+        # Post/redirect/get: reloading the confirmation must not post the pass again.
+        exit_id = GateExit.objects.values_list("pk", flat=True).get(note=result.note)
+        return redirect(f"{reverse('orders:gate')}?out={exit_id}")
+    gate_exit = _exits().get(note=result.note)
+    return _answer(request, gate_exit=gate_exit, lists_changed=True)
+
+
+urlpatterns = [
+    path("gate/", gate, name="gate"),
+    path("gate/check/", gate_check, name="gate_check"),
+    path("gate/exit/", gate_exit, name="gate_exit"),
+]

@@ -1,3 +1,461 @@
-"""Pages: orders (urlpatterns is included by orders/urls.py)."""
+"""Pages: sales orders (销售通知单): list, entry, detail and actions, the manager's
+approval queue, and issuing a delivery note (发货单) from an order.
 
-urlpatterns: list = []
+Thin views: forms parse, the services in orders/services decide and write, and
+an ApplicationError comes back to the user as a message or a form error.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, register_converter, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from inventory.models import Product
+from orders import selectors
+from orders.enums import OrderStatus, PriceSource
+from orders.forms import (
+    LINE_PREFIX,
+    IssueQuantityForm,
+    NoteIssueForm,
+    SalesOrderForm,
+    line_form,
+    line_formset,
+)
+from orders.models import SalesOrder
+from orders.services.delivery_notes import IssueLine, delivery_note_issue, open_quantities
+from orders.services.pricing import price_quote, price_quotes
+from orders.services.sales_orders import (
+    LineInput,
+    sales_order_approve,
+    sales_order_cancel,
+    sales_order_create,
+    sales_order_reject,
+    sales_order_revise,
+    sales_order_submit,
+    sales_order_update,
+)
+from salesadmin.access import role_required
+from salesadmin.clock import company_today
+from salesadmin.errors import ApplicationError
+from salesadmin.transitions import available_transitions
+
+# What a person may do to an order from its page. approve_automatically,
+# deliver_partly and complete are run by the services themselves, never by a button.
+ORDER_ACTIONS = ("submit", "approve", "reject", "revise", "cancel")
+ISSUABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED)
+MAX_LINES = 200
+PREFIX_RE = re.compile(rf"^{LINE_PREFIX}-\d{{1,3}}$")
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "revise": gettext_lazy("Revise"),
+    "cancel": gettext_lazy("Cancel order"),
+}
+LOG_LABELS = {
+    "submit": gettext_lazy("Submitted"),
+    "approve_automatically": gettext_lazy("Approved automatically"),
+    "approve": gettext_lazy("Approved"),
+    "reject": gettext_lazy("Rejected"),
+    "revise": gettext_lazy("Sent back to draft"),
+    "cancel": gettext_lazy("Cancelled"),
+    "deliver_partly": gettext_lazy("Partly delivered"),
+    "complete": gettext_lazy("Completed"),
+}
+
+
+class OrderActionConverter:
+    regex = "|".join(ORDER_ACTIONS)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrderActionConverter, "order_action")
+
+
+# Helpers ---------------------------------------------------------------------
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    """A page another module builds may not exist yet; link to it only when it does."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _get_order_for_user(request, pk: int) -> SalesOrder:
+    try:
+        return selectors.sales_order_detail(pk=pk, user=request.user)
+    except SalesOrder.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _plain(number: Decimal) -> str:
+    """12.500 → "12.5", 10.000 → "10": what a clerk would type."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _next_url(request) -> str | None:
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _attach_quotes(form, formset) -> None:
+    """Give each line row its resolved price, so a re-shown form keeps them."""
+    customer_id = _int_or_none(form["customer"].value())
+    chosen = [(line, _int_or_none(line["product"].value())) for line in formset]
+    wanted = sorted({pid for _line, pid in chosen if pid})
+    quotes = {}
+    if customer_id and wanted:
+        quotes = price_quotes(customer_id=customer_id, product_ids=wanted, on=company_today())
+    for line, pid in chosen:
+        line.quote = quotes.get(pid)
+        if line.quote is not None and line.quote.price is not None:
+            line.fields["unit_price"].widget.attrs["placeholder"] = str(line.quote.price)
+
+
+# List --------------------------------------------------------------------------
+
+
+@role_required("orders.view_salesorder")
+def order_list(request):
+    status = request.GET.get("status", "")
+    if status not in OrderStatus.values:
+        status = ""
+    search = request.GET.get("q", "")
+    orders = selectors.sales_order_list(user=request.user, status=status, search=search)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "search": search,
+        "status_choices": OrderStatus.choices,
+    }
+    template = "orders/_order_rows.html" if request.htmx else "orders/order_list.html"
+    return render(request, template, context)
+
+
+# Entry -------------------------------------------------------------------------
+
+
+def _save_order(request, order: SalesOrder | None):
+    initial = {}
+    if order is not None:
+        initial = {
+            "customer": order.customer_id,
+            "pickup_mode": order.pickup_mode,
+            "remarks": order.remarks,
+        }
+    if request.method == "POST":
+        form = SalesOrderForm(request.POST, initial=initial, customer_locked=order is not None)
+        formset = line_formset(request.POST)
+        if form.is_valid() and formset.is_valid():
+            lines = [
+                LineInput(
+                    product=data["product"],
+                    quantity=data["quantity"],
+                    unit_price=data["unit_price"],
+                )
+                for data in formset.cleaned_data
+                if data
+            ]
+            data = form.cleaned_data
+            try:
+                if order is None:
+                    order = sales_order_create(
+                        user=request.user,
+                        customer=data["customer"],
+                        lines=lines,
+                        pickup_mode=data["pickup_mode"],
+                        remarks=data["remarks"],
+                    )
+                else:
+                    order = sales_order_update(
+                        order=order,
+                        user=request.user,
+                        lines=lines,
+                        pickup_mode=data["pickup_mode"],
+                        remarks=data["remarks"],
+                    )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Order %(number)s saved.") % {"number": order})
+                if "submit_now" in request.POST:
+                    _run_action(request, order, "submit", "")
+                return redirect("orders:order_detail", pk=order.pk)
+    else:
+        form = SalesOrderForm(initial=initial, customer_locked=order is not None)
+        lines = []
+        if order is not None:
+            lines = [
+                {
+                    "product": line.product_id,
+                    "quantity": line.quantity,
+                    # A price that came from a price table is re-resolved on save.
+                    "unit_price": line.unit_price
+                    if line.price_source == PriceSource.MANUAL
+                    else None,
+                }
+                for line in order.lines.all()
+            ]
+        formset = line_formset(initial=lines)
+    _attach_quotes(form, formset)
+    return render(
+        request,
+        "orders/order_form.html",
+        {"form": form, "formset": formset, "order": order},
+    )
+
+
+@role_required("orders.view_salesorder", "orders.add_salesorder")
+def order_create(request):
+    return _save_order(request, None)
+
+
+@role_required("orders.view_salesorder", "orders.change_salesorder")
+def order_edit(request, pk: int):
+    order = get_object_or_404(SalesOrder.objects.select_related("customer"), pk=pk)
+    if order.status != OrderStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("orders:order_detail", pk=order.pk)
+    return _save_order(request, order)
+
+
+@require_GET
+@role_required("orders.add_salesorder")
+def order_line_row(request):
+    """htmx: one more line row; its index is the formset's current TOTAL_FORMS."""
+    index = _int_or_none(request.GET.get(f"{LINE_PREFIX}-TOTAL_FORMS")) or 0
+    if index >= MAX_LINES:
+        return render(request, "orders/_order_line_limit.html", {"max_lines": MAX_LINES})
+    line = line_form(index)
+    line.fields["product"].widget.attrs["autofocus"] = True  # htmx focuses it after the swap
+    line.quote = None
+    return render(
+        request,
+        "orders/_order_line_row.html",
+        {"line": line, "total_forms": index + 1, "oob": True},
+    )
+
+
+@require_GET
+@role_required("orders.add_salesorder")
+def price_quote_view(request):
+    """htmx: the price a line would get, where it comes from, and the list/minimum price."""
+    prefix = request.GET.get("prefix", "")
+    if not PREFIX_RE.match(prefix):
+        prefix = ""
+    customer_id = _int_or_none(request.GET.get("customer"))
+    product_id = _int_or_none(
+        request.GET.get(f"{prefix}-product") if prefix else request.GET.get("product")
+    )
+    quote = None
+    if customer_id and product_id and Product.objects.filter(pk=product_id).exists():
+        quote = price_quote(customer_id=customer_id, product_id=product_id, on=company_today())
+    return render(
+        request,
+        "orders/_order_price_quote.html",
+        {"quote": quote, "has_customer": bool(customer_id), "has_product": bool(product_id)},
+    )
+
+
+# Detail and actions ---------------------------------------------------------------
+
+
+@role_required("orders.view_salesorder")
+def order_detail(request, pk: int):
+    order = _get_order_for_user(request, pk)
+    allowed = [
+        name
+        for name in available_transitions(order, "status", request.user)
+        if name in ORDER_ACTIONS
+    ]
+    log = list(selectors.order_transition_log(order=order))
+    statuses = dict(OrderStatus.choices)
+    for entry in log:
+        entry.label = LOG_LABELS.get(entry.transition, entry.transition)
+        entry.to_label = statuses.get(entry.to_state, entry.to_state)
+    notes = list(order.delivery_notes.all())
+    for note in notes:
+        note.url = _url_or_none("orders:note_detail", note.pk)
+    user = request.user
+    context = {
+        "order": order,
+        "lines": order.lines.all(),
+        "reasons": selectors.reasons_in_words(order),
+        "log": log,
+        "notes": notes,
+        "can_decide": "approve" in allowed or "reject" in allowed,
+        "simple_actions": [
+            {"name": name, "label": ACTION_LABELS[name]}
+            for name in allowed
+            if name in ("submit", "revise")
+        ],
+        "can_cancel": "cancel" in allowed,
+        "can_edit": order.status == OrderStatus.DRAFT and user.has_perm("orders.change_salesorder"),
+        "can_issue": order.status in ISSUABLE
+        and user.has_perm("orders.issue_deliverynote")
+        and any(qty > 0 for qty in open_quantities(order).values()),
+        "pdf_url": _url_or_none("orders:order_pdf", order.pk),
+    }
+    return render(request, "orders/order_detail.html", context)
+
+
+def _run_action(request, order: SalesOrder, action: str, comment: str) -> bool:
+    """Run one order action through its service; a refusal becomes a message."""
+    user = request.user
+    try:
+        if action == "submit":
+            order = sales_order_submit(order=order, user=user)
+        elif action == "approve":
+            order = sales_order_approve(order=order, user=user, comment=comment)
+        elif action == "reject":
+            order = sales_order_reject(order=order, user=user, comment=comment)
+        elif action == "revise":
+            order = sales_order_revise(order=order, user=user)
+        else:
+            order = sales_order_cancel(order=order, user=user, reason=comment)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    number = {"number": order}
+    if action == "submit" and order.status == OrderStatus.APPROVED:
+        text = _("Order %(number)s submitted and approved: prices and credit are within the rules.")
+    elif action == "submit":
+        text = _("Order %(number)s submitted; it waits for a manager's approval.")
+    else:
+        text = {
+            "approve": _("Order %(number)s approved."),
+            "reject": _("Order %(number)s rejected."),
+            "revise": _("Order %(number)s is a draft again: correct it and submit it."),
+            "cancel": _("Order %(number)s cancelled."),
+        }[action]
+    messages.success(request, text % number)
+    return True
+
+
+@role_required("orders.view_salesorder")
+@require_POST
+def order_action(request, pk: int, action: str):
+    """POST only. The service checks the role for the transition (403) and its rules."""
+    order = get_object_or_404(SalesOrder, pk=pk)
+    _run_action(request, order, action, request.POST.get("comment", "").strip())
+    return redirect(_next_url(request) or reverse("orders:order_detail", args=[order.pk]))
+
+
+# The manager's queue ------------------------------------------------------------------
+
+
+@role_required("orders.view_salesorder", "orders.approve_salesorder")
+def approval_list(request):
+    page = Paginator(selectors.approval_queue(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    for order in page.object_list:
+        order.reasons = selectors.reasons_in_words(order)
+    return render(request, "orders/order_approvals.html", {"page": page})
+
+
+# Issuing a delivery note ------------------------------------------------------------------
+
+
+@role_required("orders.view_salesorder", "orders.issue_deliverynote")
+def note_issue(request, pk: int):
+    order = get_object_or_404(SalesOrder.objects.select_related("customer"), pk=pk)
+    if order.status not in ISSUABLE:
+        messages.error(request, _("Notes can be issued only from an approved order."))
+        return redirect("orders:order_detail", pk=order.pk)
+    data = request.POST if request.method == "POST" else None
+    form = NoteIssueForm(data)
+    rows = selectors.issue_rows(order=order)
+    for row in rows:
+        row["form"] = IssueQuantityForm(
+            data, prefix=f"line-{row['line'].pk}", initial={"quantity": _plain(row["open"])}
+        )
+    warehouses = list(form.fields["warehouse"].queryset)
+    stock = selectors.available_stock(
+        product_ids=[row["line"].product_id for row in rows],
+        warehouse_ids=[w.pk for w in warehouses],
+    )
+    if data is not None and form.is_valid() and all(row["form"].is_valid() for row in rows):
+        lines = [
+            IssueLine(order_line=row["line"], quantity=row["form"].cleaned_data["quantity"])
+            for row in rows
+            if row["form"].cleaned_data["quantity"]
+        ]
+        try:
+            note = delivery_note_issue(
+                order=order,
+                user=request.user,
+                warehouse=form.cleaned_data["warehouse"],
+                lines=lines,
+                vehicle_plate=form.cleaned_data["vehicle_plate"],
+                driver=form.cleaned_data["driver"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Delivery note %(number)s issued.") % {"number": note.number}
+            )
+            return redirect(
+                _url_or_none("orders:note_detail", note.pk)
+                or reverse("orders:order_detail", args=[order.pk])
+            )
+    selected = _int_or_none(form["warehouse"].value()) or (warehouses[0].pk if warehouses else None)
+    for row in rows:
+        row["available"] = stock.get(selected, {}).get(row["line"].product_id, Decimal("0"))
+    stock_json = {
+        str(wid): {str(pid): str(qty) for pid, qty in levels.items()}
+        for wid, levels in stock.items()
+    }
+    return render(
+        request,
+        "orders/order_issue.html",
+        {
+            "order": order,
+            "form": form,
+            "rows": rows,
+            "stock": stock_json,
+            "nothing_open": all(row["open"] <= 0 for row in rows),
+        },
+    )
+
+
+urlpatterns = [
+    path("", order_list, name="order_list"),
+    path("new/", order_create, name="order_create"),
+    path("new/line/", order_line_row, name="order_line_row"),
+    path("new/price/", price_quote_view, name="price_quote"),
+    path("approvals/", approval_list, name="approval_list"),
+    path("<int:pk>/", order_detail, name="order_detail"),
+    path("<int:pk>/edit/", order_edit, name="order_edit"),
+    path("<int:pk>/issue/", note_issue, name="note_issue"),
+    path("<int:pk>/<order_action:action>/", order_action, name="order_action"),
+]
