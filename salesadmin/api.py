@@ -1,30 +1,244 @@
-"""The one exception handler of the REST API: domain errors become 4xx with a code."""
+"""The REST API's shared parts: the one exception handler, strict input, error schema.
+
+Every error the API answers has the same shape, so a client needs one parser:
+``{"code": "<stable code>", "detail": "<readable message>", ...}``; a validation
+error adds ``fields`` (the per-field messages, nested like the input).
+
+| raised                                   | status | code                              |
+|------------------------------------------|--------|-----------------------------------|
+| ApplicationError (a business rule)       | 400    | the rule's code (``is_covered``…) |
+| ConflictError (wrong state, lost race)   | 409    | ``invalid_state``…                |
+| inventory InsufficientStock              | 400    | ``insufficient_stock`` + available|
+| django_fsm.TransitionNotAllowed          | 409    | ``invalid_state``                 |
+| django_fsm.ConcurrentTransition          | 409    | ``concurrent_change``             |
+| IntegrityError (should not happen)       | 409    | ``conflict`` (logged)             |
+| Django / DRF ValidationError, bad JSON   | 400    | ``invalid`` / ``parse_error``     |
+| Django / DRF PermissionDenied            | 403    | ``permission_denied``             |
+| no credentials                           | 401    | ``not_authenticated``             |
+| Http404, ObjectDoesNotExist              | 404    | ``not_found``                     |
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
-from rest_framework import exceptions
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from salesadmin.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+def _error(status: int, code: str, detail, **extra) -> Response:
+    set_rollback()
+    # The code and detail always win over a service's extra keys of the same name.
+    return Response({**extra, "code": code, "detail": str(detail)}, status=status)
+
+
+def _first_message(errors, path: str = "") -> str:
+    """The first field error as "lines[0].quantity: A valid number is required."."""
+    if isinstance(errors, Mapping):
+        for key, value in errors.items():
+            found = _first_message(value, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+        return ""
+    if isinstance(errors, list | tuple):
+        for index, value in enumerate(errors):
+            if isinstance(value, Mapping | list | tuple):
+                found = _first_message(value, f"{path}[{index}]")
+                if found:
+                    return found
+            elif value:
+                name = "" if path in ("", "non_field_errors") else f"{path}: "
+                return f"{name}{value}"
+        return ""
+    return f"{path}: {errors}" if path else str(errors)
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"code": exc.code, "detail": exc.message, **exc.extra}, status=exc.status_code
+        return _error(exc.status_code, exc.code, exc.message, **exc.extra)
+    if isinstance(exc, ConcurrentTransition):
+        return _error(
+            409,
+            "concurrent_change",
+            _("Someone changed this document at the same time. Reload it and try again."),
+        )
+    if isinstance(exc, TransitionNotAllowed):
+        return _error(409, "invalid_state", _("Not possible in the document's current state."))
+    if isinstance(exc, IntegrityError):
+        # The services are meant to prevent this; if one slips through it is a bug to
+        # fix, logged with its traceback, but the client still gets an answer it can act on.
+        view = context.get("view")
+        logger.error("IntegrityError reached the API in %s", type(view).__name__, exc_info=exc)
+        return _error(
+            409, "conflict", _("The change conflicts with data saved meanwhile. Reload and retry.")
         )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, Http404):
+    elif isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        response.data["code"] = getattr(exc, "default_code", "error")
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = (
+            response.data
+            if isinstance(response.data, Mapping)
+            else {"non_field_errors": response.data}
+        )
+        response.data = {
+            "code": "invalid",
+            "detail": _first_message(fields) or _("Invalid input."),
+            "fields": fields,
+        }
+    elif isinstance(response.data, Mapping) and "code" not in response.data:
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        response.data["code"] = codes if isinstance(codes, str) else "error"
     return response
+
+
+# --- Input and paging ---------------------------------------------------------------
+
+
+def _has_lone_surrogate(data) -> bool:
+    # Iterative: a body nested just below the parser's limit must not overflow here.
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class JSONInputParser(JSONParser):
+    """JSON only. What Python's parser accepts but nothing after it can handle is a
+    400 here, not a 500 later: nesting too deep for the parser, and escaped lone
+    surrogates ("\\ud800"), which are not text: PostgreSQL cannot store them and
+    the answer that echoes them cannot be encoded."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(_("JSON parse error: nested too deeply.")) from exc
+        if _has_lone_surrogate(data):
+            raise exceptions.ParseError(_("JSON parse error: invalid Unicode (lone surrogate)."))
+        return data
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=``; a huge limit is capped instead of reaching the database."""
+
+    max_limit = 200
+
+
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses fields it does not know.
+
+    DRF ignores unknown fields; here a typo or an attempt to set a protected
+    field (``status`` above all) is a 400 that says so, instead of a silent no-op.
+    """
+
+    protected_fields = frozenset({"status"})
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {}
+            for name in data:
+                if name in self.fields:
+                    continue
+                if name in self.protected_fields:
+                    errors[name] = [
+                        _("This field is read-only; it changes only through the action endpoints.")
+                    ]
+                else:
+                    errors[name] = [_("Unknown field.")]
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field documented as its own named enum component.
+
+    Two choice sets under one field name (an order's ``status`` and a delivery
+    note's ``status``) would otherwise make drf-spectacular guess enum names.
+    """
+
+    def __init__(self, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(**kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = build_choice_field(field)
+        schema.pop("x-spec-enum-id", None)
+        # The component is shared: nullability belongs to each use, not to the enum.
+        schema["enum"] = [value for value in schema["enum"] if value not in ("", None)]
+        component = ResolvedComponent(
+            name=field.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            schema=schema,
+            object=field.enum_name,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+# --- Error responses for the schema -------------------------------------------------
+
+
+class ErrorOutput(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable error code.")
+    detail = serializers.CharField(help_text="Readable message for the user.")
+    fields = serializers.DictField(
+        required=False, help_text="Validation errors per input field (code `invalid` only)."
+    )
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The error responses an endpoint documents, all in the ErrorOutput shape."""
+    descriptions = {
+        400: "Invalid input, or a business rule refused the action (the rule's code).",
+        401: "Not authenticated (token or session).",
+        403: "The user's role may not do this.",
+        404: "No such document.",
+        409: "The document is not in a state that allows this, or changed meanwhile.",
+    }
+    return {
+        status: OpenApiResponse(response=ErrorOutput, description=descriptions[status])
+        for status in statuses
+    }

@@ -33,7 +33,7 @@ from orders.services.sales_orders import (
     sales_order_refresh_delivery,
 )
 from salesadmin.clock import company_today
-from salesadmin.errors import ApplicationError
+from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_quantity
@@ -94,7 +94,7 @@ def delivery_note_issue(
         raise PermissionDenied
     order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
     if order.status not in (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED):
-        raise ApplicationError(
+        raise ConflictError(
             _("Notes can be issued only from an approved order."), code="order_not_approved"
         )
     if not warehouse.active:
@@ -307,6 +307,8 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
     check_transition(note, "dispatch", user=user)
     note_lines = {nl.pk: nl for nl in note.lines.select_related("product")}
     given = {dl.note_line.pk: dl for dl in lines}
+    if len(given) != len(lines):
+        raise ApplicationError(_("Each line of the note once, please."), code="duplicate_line")
     if set(given) != set(note_lines):
         raise ApplicationError(_("Record every line of the note."), code="lines_incomplete")
     actual_value = Decimal("0.00")

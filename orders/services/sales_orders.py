@@ -18,7 +18,7 @@ from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, Pr
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
-from salesadmin.errors import ApplicationError
+from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_money, parse_quantity
 from salesadmin.transitions import run_transition
@@ -187,7 +187,7 @@ def sales_order_update(
         raise PermissionDenied
     order = _locked_order(order)
     if order.status != OrderStatus.DRAFT:
-        raise ApplicationError(_("Only a draft can be changed."), code="invalid_state")
+        raise ConflictError(_("Only a draft can be changed."), code="invalid_state")
     if pickup_mode is not None:
         if pickup_mode not in PickupMode.values:
             raise ApplicationError(

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from finance.enums import PaymentMethod
+from salesadmin.clock import company_today
+from salesadmin.forms import StyledFormMixin
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Customer) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class PaymentForm(StyledFormMixin, forms.Form):
+    """到款: what finance types from the bank statement. The service checks the rules."""
+
+    customer = CustomerChoiceField(
+        label=_("Customer"), queryset=Customer.objects.filter(active=True).order_by("code")
+    )
+    amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=14, decimal_places=2)
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(
+        label=_("Bank reference"),
+        max_length=60,
+        required=False,
+        help_text=_("The transfer's reference on the bank statement; one payment per reference."),
+    )
+    entry_date = forms.DateField(
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry_date"].initial = company_today()
+        self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})

@@ -1,0 +1,244 @@
+"""Reads of delivery notes for the pages: lists, the detail, the loading form
+and each role's queue. Every list is a fixed number of queries however many
+rows it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from inventory.models import BatchLevel
+from orders.enums import NoteStatus, OrderStatus
+from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, SalesOrder
+from salesadmin.models import TransitionLog
+
+DOC = "delivery_note"
+
+_LINES = Prefetch(
+    "lines",
+    queryset=DeliveryNoteLine.objects.select_related("product").order_by("id"),
+)
+
+
+def note_list(
+    *, status: str = "", day: dt.date | None = None, search: str = "", by_customer: bool = True
+) -> QuerySet[DeliveryNote]:
+    """Notes, newest first. ``by_customer`` lets the search match customers'
+    names too (only for people who may see customers)."""
+    qs = DeliveryNote.objects.select_related("customer", "warehouse")
+    if status:
+        qs = qs.filter(status=status)
+    if day:
+        qs = qs.filter(issue_date=day)
+    search = search.strip()
+    if search:
+        match = Q(number__icontains=search) | Q(vehicle_plate__icontains=search)
+        if by_customer:
+            match |= Q(customer__name__icontains=search) | Q(customer__code__icontains=search)
+        qs = qs.filter(match)
+    return qs.order_by("-issue_date", "-issued_at", "-id")
+
+
+def note_detail(*, pk: int) -> DeliveryNote:
+    allocations = Prefetch(
+        "allocations",
+        queryset=DispatchAllocation.objects.select_related("batch").order_by("id"),
+    )
+    lines = Prefetch(
+        "lines",
+        queryset=DeliveryNoteLine.objects.select_related("product", "order_line")
+        .prefetch_related(allocations)
+        .order_by("id"),
+    )
+    return (
+        DeliveryNote.objects.select_related(
+            "customer", "warehouse", "order", "issued_by", "stamped_by", "dispatched_by"
+        )
+        .prefetch_related(lines)
+        .get(pk=pk)
+    )
+
+
+def note_log(*, note: DeliveryNote) -> QuerySet[TransitionLog]:
+    return (
+        TransitionLog.objects.filter(document_type=DOC, document_id=note.pk)
+        .select_related("user")
+        .order_by("at", "id")
+    )
+
+
+# --- The loading form (仓库出库) ------------------------------------------------
+
+
+@dataclass
+class BatchPick:
+    """One batch the keeper may load from, with the FIFO suggestion."""
+
+    level: BatchLevel
+    suggested: Decimal
+
+    @property
+    def batch(self):
+        return self.level.batch
+
+
+@dataclass
+class LineToLoad:
+    line: DeliveryNoteLine
+    picks: list[BatchPick] = field(default_factory=list)
+
+    @property
+    def product(self):
+        return self.line.product
+
+    @property
+    def tolerance(self) -> Decimal:
+        """How far the loaded quantity may differ from the note (the service decides)."""
+        if not self.product.weighed:
+            return Decimal("0")
+        return (self.line.quantity * settings.DISPATCH_TOLERANCE).quantize(Decimal("0.001"))
+
+    @property
+    def tolerance_percent(self) -> Decimal:
+        return (settings.DISPATCH_TOLERANCE * 100).normalize()
+
+    @property
+    def on_hand(self) -> Decimal:
+        return sum((p.level.on_hand for p in self.picks), Decimal("0"))
+
+    @property
+    def short(self) -> bool:
+        return self.on_hand < self.line.quantity
+
+
+def lines_to_load(*, note: DeliveryNote) -> list[LineToLoad]:
+    """Per note line, the batches on hand in the note's warehouse, oldest first,
+    the first ones suggested to cover the note's quantity (first in, first out)."""
+    lines = list(note.lines.select_related("product").order_by("id"))
+    levels = (
+        BatchLevel.objects.filter(
+            warehouse_id=note.warehouse_id,
+            product_id__in={ln.product_id for ln in lines},
+            on_hand__gt=0,
+        )
+        .select_related("batch")
+        .order_by("batch__produced_on", "batch__number", "id")
+    )
+    by_product: dict[int, list[BatchLevel]] = {}
+    for level in levels:
+        by_product.setdefault(level.product_id, []).append(level)
+    result = []
+    # Two lines of one product share its batches: what one is suggested, the next is not.
+    left = {level.pk: level.on_hand for level in levels}
+    for line in lines:
+        to_cover = line.quantity
+        picks = []
+        for level in by_product.get(line.product_id, []):
+            take = min(to_cover, left[level.pk])
+            left[level.pk] -= take
+            to_cover -= take
+            picks.append(BatchPick(level=level, suggested=take))
+        result.append(LineToLoad(line=line, picks=picks))
+    return result
+
+
+# --- Queues for the role-aware home -----------------------------------------------
+
+
+def _goods(note: DeliveryNote) -> list[dict]:
+    """Goods only: product, specification, quantity, unit. Nothing commercial."""
+    return [
+        {
+            "product": ln.product.name,
+            "specification": ln.product.specification,
+            "quantity": ln.actual_quantity if ln.actual_quantity is not None else ln.quantity,
+            "unit": ln.product.get_unit_display(),
+        }
+        for ln in note.lines.all()
+    ]
+
+
+def notes_issued_by(*, user, day: dt.date, limit: int = 20) -> list[DeliveryNote]:
+    """The clerk's own notes of the day, whatever their status."""
+    return list(
+        DeliveryNote.objects.filter(issued_by=user, issue_date=day)
+        .select_related("customer")
+        .order_by("-issued_at", "-id")[:limit]
+    )
+
+
+def orders_created_by(*, user, limit: int = 8) -> list[SalesOrder]:
+    return list(
+        SalesOrder.objects.filter(created_by=user)
+        .select_related("customer")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def notes_in_status(*, status: str, day: dt.date, limit: int = 20) -> list[DeliveryNote]:
+    """Today's notes at one stage of the chain, oldest first (first come, first served).
+    Stale notes (issued before ``day``) are not actionable and are left out."""
+    return list(
+        DeliveryNote.objects.filter(status=status, issue_date=day)
+        .select_related("customer")
+        .prefetch_related(_LINES)
+        .order_by("issued_at", "id")[:limit]
+    )
+
+
+def notes_to_load(*, day: dt.date, limit: int = 30) -> list[dict]:
+    """For the warehouse: stamped notes of the day, with goods and vehicle."""
+    notes = (
+        DeliveryNote.objects.filter(status=NoteStatus.STAMPED, issue_date=day)
+        .select_related("warehouse")
+        .prefetch_related(_LINES)
+        .order_by("stamped_at", "id")[:limit]
+    )
+    return [
+        {
+            "pk": n.pk,
+            "number": n.number,
+            "vehicle_plate": n.vehicle_plate,
+            "driver": n.driver,
+            "warehouse": n.warehouse.name,
+            "goods": _goods(n),
+        }
+        for n in notes
+    ]
+
+
+def notes_at_gate(*, day: dt.date, limit: int = 30) -> list[dict]:
+    """For the gate: loaded notes of the day not yet out. Only number, vehicle
+    and goods leave this function: the guard never sees customer or price."""
+    notes = (
+        DeliveryNote.objects.filter(status=NoteStatus.DISPATCHED, issue_date=day)
+        .only("pk", "number", "status", "vehicle_plate", "dispatched_at")
+        .prefetch_related(_LINES)
+        .order_by("dispatched_at", "id")[:limit]
+    )
+    return [
+        {"number": n.number, "vehicle_plate": n.vehicle_plate, "goods": _goods(n)} for n in notes
+    ]
+
+
+def note_stage_counts(*, day: dt.date) -> dict[str, int]:
+    """How many of the day's notes wait at each stage (one query)."""
+    rows = (
+        DeliveryNote.objects.filter(issue_date=day)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict.fromkeys(NoteStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def orders_waiting_for_approval(*, limit: int = 5) -> tuple[int, list[SalesOrder]]:
+    qs = SalesOrder.objects.filter(status=OrderStatus.SUBMITTED)
+    oldest = list(qs.select_related("customer").order_by("submitted_at", "id")[:limit])
+    return qs.count(), oldest
