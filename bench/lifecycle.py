@@ -127,7 +127,7 @@ def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[f
                     {
                         "note_line": line["id"],
                         "allocations": [
-                            {"batch": batch_of[line["product"]], "quantity": line["quantity"]}
+                            {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
                         ],
                     }
                     for line in note["lines"]

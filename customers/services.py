@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from customers.enums import CreditTerms
 from customers.models import Contact, CreditChange, Customer
 from salesadmin.clock import company_today, whole_years_between
+from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 
 # Reasons the system writes into the credit history are stored in English and
@@ -100,7 +101,7 @@ def customer_update(*, customer: Customer, user, **fields) -> Customer:
             % {"fields": ", ".join(sorted(unknown))},
             code="field_not_allowed",
         )
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = locked(Customer.objects).get(pk=customer.pk)
     tenure_changed = "trading_since" in fields and fields["trading_since"] != customer.trading_since
     for name, value in fields.items():
         setattr(customer, name, value)
@@ -140,7 +141,7 @@ def customer_set_credit_terms(
         raise PermissionDenied
     if not (reason or "").strip():
         raise ApplicationError(_("Give a reason for the change."), code="reason_required")
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = locked(Customer.objects).get(pk=customer.pk)
     if follow_tenure:
         if customer.credit_terms_custom:
             _log(customer, user, "credit_terms_custom", True, False, reason)
@@ -174,7 +175,7 @@ def customer_set_credit_hold(*, customer: Customer, user, on_hold: bool, reason:
         raise ApplicationError(
             _("Give a reason for the hold or its release."), code="reason_required"
         )
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = locked(Customer.objects).get(pk=customer.pk)
     if customer.on_credit_hold == on_hold:
         raise ApplicationError(
             _("The customer is already on hold.") if on_hold else _("The customer is not on hold."),
@@ -202,11 +203,7 @@ def customers_refresh_tenure_terms(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             # Check the flag again under the lock: a manager may have set
             # custom terms since the list was read, and those must stand.
-            customer = (
-                Customer.objects.select_for_update()
-                .filter(pk=pk, credit_terms_custom=False)
-                .first()
-            )
+            customer = locked(Customer.objects).filter(pk=pk, credit_terms_custom=False).first()
             if customer is None:
                 continue
             if _apply_tenure_defaults(

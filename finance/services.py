@@ -16,6 +16,7 @@ from customers.models import Customer
 from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
 from salesadmin.clock import company_today
+from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 from salesadmin.numbers import parse_money
 
@@ -83,7 +84,7 @@ def customer_within_credit(*, customer: Customer) -> bool:
 
 def lock_customer(customer_id: int) -> Customer:
     """Serialize every coverage decision for one customer (stamp, restamp, payment)."""
-    return Customer.objects.select_for_update().get(pk=customer_id)
+    return locked(Customer.objects).get(pk=customer_id)
 
 
 @transaction.atomic

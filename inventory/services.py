@@ -21,6 +21,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 from salesadmin.numbers import parse_quantity
 
@@ -38,12 +39,14 @@ def _quantity(value) -> Decimal:
 def _locked(model, **key):
     """Lock the row for ``key``, creating it first if it does not exist yet.
 
-    The common case (the row exists) is one SELECT ... FOR UPDATE.
+    The common case (the row exists) is one SELECT ... FOR NO KEY UPDATE.
     """
-    row = model.objects.select_for_update().filter(**key).first()
+    locking = locked(model.objects)
+    # order_by(): the model's ordering would join products and warehouses.
+    row = locking.filter(**key).order_by().first()
     if row is None:
         model.objects.get_or_create(**key)  # a racing creator is fine: unique key
-        row = model.objects.select_for_update().get(**key)
+        row = locking.get(**key)
     return row
 
 
@@ -137,7 +140,19 @@ def stock_move_record(
 
 
 @transaction.atomic
-def stock_dispatch(
+def stock_dispatch(**kwargs) -> list[StockMove]:
+    """Goods onto a truck against their note's reservation (see _dispatch)."""
+    return _dispatch(**kwargs)
+
+
+@transaction.atomic
+def stock_dispatch_many(*, lines: list[dict]) -> list[list[StockMove]]:
+    """Several products of one note in one savepoint, in product id order (the
+    one lock order everyone uses). Each dict holds _dispatch's arguments."""
+    return [_dispatch(**line) for line in lines]
+
+
+def _dispatch(
     *,
     product: Product,
     warehouse: Warehouse,
@@ -280,6 +295,23 @@ def stock_reserve(
     *, product: Product, warehouse: Warehouse, quantity, reference: str, user
 ) -> StockLevel:
     """Reserve stock for a delivery note; refused beyond available (严禁超发)."""
+    return _reserve(
+        product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
+    )
+
+
+@transaction.atomic
+def stock_reserve_many(
+    *, warehouse: Warehouse, items: list[tuple[Product, Decimal]], reference: str, user
+) -> None:
+    """Reserve several products at once (a note's lines), in product id order."""
+    for product, quantity in sorted(items, key=lambda item: item[0].pk):
+        _reserve(
+            product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
+        )
+
+
+def _reserve(*, product: Product, warehouse: Warehouse, quantity, reference: str, user):
     qty = _quantity(quantity)
     if qty <= 0:
         raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
@@ -309,6 +341,22 @@ def stock_release(
     *, product: Product, warehouse: Warehouse, quantity, reference: str, user
 ) -> StockLevel:
     """Give back a reservation (a note cancelled or expired)."""
+    return _release(
+        product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
+    )
+
+
+@transaction.atomic
+def stock_release_many(
+    *, warehouse: Warehouse, items: list[tuple[Product, Decimal]], reference: str, user
+) -> None:
+    for product, quantity in sorted(items, key=lambda item: item[0].pk):
+        _release(
+            product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
+        )
+
+
+def _release(*, product: Product, warehouse: Warehouse, quantity, reference: str, user):
     qty = _quantity(quantity)
     if qty <= 0:
         raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")

@@ -28,6 +28,13 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:  # a page not built yet
             continue
-        active = current == url if url_name == "home" else current.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        items.append({"label": label, "url": url, "active": False})
+    # The longest matching prefix wins: /orders/notes/ is "Delivery notes", not "Orders".
+    matches = [
+        i
+        for i in items
+        if current == i["url"] or (i["url"] != "/" and current.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

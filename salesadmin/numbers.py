@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salesadmin.errors import ApplicationError
 
@@ -19,8 +19,23 @@ MONEY_PLACES = Decimal("0.01")
 MONEY_MAX = Decimal("999999999999.99")
 
 
+MESSAGES = {
+    "quantity": {
+        "invalid": gettext_lazy("Enter a valid quantity."),
+        "large": gettext_lazy("The quantity is too large (at most %(max)s)."),
+        "places": gettext_lazy("A quantity has at most three decimal places."),
+    },
+    "amount": {
+        "invalid": gettext_lazy("Enter a valid amount."),
+        "large": gettext_lazy("The amount is too large (at most %(max)s)."),
+        "places": gettext_lazy("An amount has at most two decimal places."),
+    },
+}
+
+
 def _parse(value, *, places: Decimal, largest: Decimal, code: str, what: str) -> Decimal:
-    invalid = ApplicationError(_("Enter a valid %(what)s.") % {"what": what}, code=code)
+    messages = MESSAGES[what]
+    invalid = ApplicationError(str(messages["invalid"]), code=code)
     if isinstance(value, bool | float) or value is None:
         raise invalid
     try:
@@ -30,22 +45,15 @@ def _parse(value, *, places: Decimal, largest: Decimal, code: str, what: str) ->
     if not number.is_finite():
         raise invalid
     if abs(number) > largest:
-        raise ApplicationError(
-            _("The %(what)s is too large (at most %(max)s).") % {"what": what, "max": largest},
-            code=code,
-        )
+        raise ApplicationError(str(messages["large"]) % {"max": largest}, code=code)
     if number != number.quantize(places):
-        raise ApplicationError(
-            _("A %(what)s has at most %(n)s decimal places.")
-            % {"what": what, "n": -places.as_tuple().exponent},
-            code=code,
-        )
+        raise ApplicationError(str(messages["places"]), code=code)
     return number
 
 
 def parse_quantity(value, *, code: str = "invalid_quantity") -> Decimal:
-    return _parse(value, places=QTY_PLACES, largest=QTY_MAX, code=code, what=_("quantity"))
+    return _parse(value, places=QTY_PLACES, largest=QTY_MAX, code=code, what="quantity")
 
 
 def parse_money(value, *, code: str = "invalid_amount") -> Decimal:
-    return _parse(value, places=MONEY_PLACES, largest=MONEY_MAX, code=code, what=_("amount"))
+    return _parse(value, places=MONEY_PLACES, largest=MONEY_MAX, code=code, what="amount")

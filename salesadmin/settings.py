@@ -123,6 +123,10 @@ if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
+# Two test runs at once on one server (two developers, or a developer and an
+# editor's test runner) need their own test database names.
+if env("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,6 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing is not what the tests test; the slow default would dominate them.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = ["salesadmin.auth_backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from finance.services import charge_record, lock_customer
 from inventory.models import Batch, Warehouse
-from inventory.services import stock_dispatch, stock_release, stock_reserve
+from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import (
     DeliveryNote,
@@ -33,6 +33,7 @@ from orders.services.sales_orders import (
     sales_order_refresh_delivery,
 )
 from salesadmin.clock import company_today
+from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from salesadmin.numbering import next_number
@@ -92,7 +93,7 @@ def delivery_note_issue(
     """
     if not user.has_perm("orders.issue_deliverynote"):
         raise PermissionDenied
-    order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    order = locked(SalesOrder.objects).select_related("customer").get(pk=order.pk)
     if order.status not in (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED):
         raise ConflictError(
             _("Notes can be issued only from an approved order."), code="order_not_approved"
@@ -147,16 +148,12 @@ def delivery_note_issue(
     for nl in note_lines:
         nl.note = note
     DeliveryNoteLine.objects.bulk_create(note_lines)
-    reference = f"note:{note.pk}"
-    # Products in id order: everyone locks stock levels in the same order.
-    for product_id in sorted(per_product):
-        stock_reserve(
-            product=products[product_id],
-            warehouse=warehouse,
-            quantity=per_product[product_id],
-            reference=reference,
-            user=user,
-        )
+    stock_reserve_many(
+        warehouse=warehouse,
+        items=[(products[pid], qty) for pid, qty in per_product.items()],
+        reference=f"note:{note.pk}",
+        user=user,
+    )
     # The number is the last step: the counter's row lock is held only for the commit.
     note.number = next_number(DOC, year=note.issue_date.year)
     note.save(update_fields=["number"])
@@ -178,21 +175,19 @@ def _release_reservations(note: DeliveryNote, user) -> None:
     for line in note.lines.select_related("product"):
         per_product[line.product_id] += line.quantity
         products[line.product_id] = line.product
-    for product_id in sorted(per_product):
-        stock_release(
-            product=products[product_id],
-            warehouse=note.warehouse,
-            quantity=per_product[product_id],
-            reference=f"note:{note.pk}",
-            user=user,
-        )
+    stock_release_many(
+        warehouse=note.warehouse,
+        items=[(products[pid], qty) for pid, qty in per_product.items()],
+        reference=f"note:{note.pk}",
+        user=user,
+    )
 
 
 def _lock(note: DeliveryNote, *, customer: bool = False) -> DeliveryNote:
     if customer:
         lock_customer(note.customer_id)
     return (
-        DeliveryNote.objects.select_for_update(of=("self",))
+        locked(DeliveryNote.objects)
         .select_related("customer", "warehouse", "order")
         .get(pk=note.pk)
     )
@@ -302,21 +297,22 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
 def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
     note = _lock(note, customer=True)
     # The order's delivery status changes too: lock it before the stock.
-    order = SalesOrder.objects.select_for_update().get(pk=note.order_id)
+    order = locked(SalesOrder.objects).get(pk=note.order_id)
     # State, role and validity first; nothing moves for a refused dispatch.
     check_transition(note, "dispatch", user=user)
     note_lines = {nl.pk: nl for nl in note.lines.select_related("product")}
     given = {dl.note_line.pk: dl for dl in lines}
     if len(given) != len(lines):
-        raise ApplicationError(_("Each line of the note once, please."), code="duplicate_line")
+        raise ApplicationError(_("A line of the note is given twice."), code="duplicate_line")
     if set(given) != set(note_lines):
         raise ApplicationError(_("Record every line of the note."), code="lines_incomplete")
     actual_value = Decimal("0.00")
-    allocation_rows = []
-    # Lines in id order: stock levels are locked in one order by everyone.
-    for line_id in sorted(note_lines):
-        line = note_lines[line_id]
-        allocations = [a for a in given[line_id].allocations if a.quantity]
+    # Lines by product id, the order issue and cancel lock stock levels in too:
+    # one lock order for everyone (dispatch in line order deadlocked with issue).
+    ordered = sorted(note_lines.values(), key=lambda ln: (ln.product_id, ln.pk))
+    plans = []
+    for line in ordered:
+        allocations = [a for a in given[line.pk].allocations if a.quantity]
         if not allocations:
             raise ApplicationError(
                 _("%(product)s: choose a batch and quantity.") % {"product": line.product.name},
@@ -328,20 +324,27 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
                 raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
         actual = sum((a.quantity for a in allocations), Decimal("0"))
         _check_tolerance(line, actual)
-        moves = stock_dispatch(
-            product=line.product,
-            warehouse=note.warehouse,
-            reserved_quantity=line.quantity,
-            allocations=[(a.batch, a.quantity) for a in allocations],
-            reference=note.number,
-            user=user,
-        )
-        allocation_rows += [
-            DispatchAllocation(note_line=line, batch=a.batch, quantity=a.quantity, stock_move=m)
-            for a, m in zip(allocations, moves, strict=True)
-        ]
         line.actual_quantity = actual
         actual_value += money(actual * line.unit_price)
+        plans.append((line, allocations))
+    moves_per_line = stock_dispatch_many(
+        lines=[
+            {
+                "product": line.product,
+                "warehouse": note.warehouse,
+                "reserved_quantity": line.quantity,
+                "allocations": [(a.batch, a.quantity) for a in allocations],
+                "reference": note.number,
+                "user": user,
+            }
+            for line, allocations in plans
+        ]
+    )
+    allocation_rows = [
+        DispatchAllocation(note_line=line, batch=a.batch, quantity=a.quantity, stock_move=move)
+        for (line, allocations), moves in zip(plans, moves_per_line, strict=True)
+        for a, move in zip(allocations, moves, strict=True)
+    ]
     DispatchAllocation.objects.bulk_create(allocation_rows)
     DeliveryNoteLine.objects.bulk_update(list(note_lines.values()), ["actual_quantity"])
     charge_record(note=note, amount=actual_value, user=user)

@@ -16,6 +16,7 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote, GateCheck, GateExit
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
 from salesadmin.clock import company_today
+from salesadmin.db import locked
 from salesadmin.transitions import run_transition
 
 SALT = "salesadmin.exit-pass"
@@ -123,7 +124,7 @@ def exit_pass_use(*, raw: str, user, vehicle_plate: str) -> GateResult:
     note, reason = _find_note(raw)
     plate = (vehicle_plate or "").strip().upper()
     if note is not None and not reason:
-        note = DeliveryNote.objects.select_for_update().get(pk=note.pk)
+        note = locked(DeliveryNote.objects).get(pk=note.pk)
         reason = _judge(note) or ("" if plate else "plate_required")
     if reason:
         return _record(user, raw, GateResult(passed=False, reason=reason, note=note))

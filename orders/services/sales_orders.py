@@ -18,6 +18,7 @@ from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, Pr
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
+from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_money, parse_quantity
@@ -175,7 +176,7 @@ def sales_order_create(
 
 
 def _locked_order(order: SalesOrder) -> SalesOrder:
-    return SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    return locked(SalesOrder.objects).select_related("customer").get(pk=order.pk)
 
 
 @transaction.atomic
