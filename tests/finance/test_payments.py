@@ -4,14 +4,13 @@ append-only ledger and exact Decimal arithmetic."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import psycopg.errors
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from customers.enums import CreditTerms
 from finance.enums import EntryKind, PaymentMethod
@@ -21,6 +20,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.roles import Role
 from tests.factories import CustomerFactory, UserFactory
+from tests.racing import run_together
 
 
 @pytest.fixture
@@ -161,29 +161,11 @@ def test_payments_without_a_reference_are_not_duplicates(finance, customer):
 
 
 def _record_at_once(n: int, customers: list, finance_ids: list[int], reference: str):
-    barrier = threading.Barrier(n)
-    outcomes: list[tuple[str, object]] = [("not run", None)] * n
+    def work(i: int):
+        user = get_user_model().objects.get(pk=finance_ids[i])
+        return _pay(user, customers[i], Decimal("100.00"), reference=reference)
 
-    def runner(i: int) -> None:
-        try:
-            connection.ensure_connection()
-            user = get_user_model().objects.get(pk=finance_ids[i])
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", _pay(user, customers[i], Decimal("100.00"), reference=reference))
-        except ApplicationError as exc:
-            outcomes[i] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test's assertion
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    return outcomes
+    return run_together(work, n)
 
 
 @pytest.mark.django_db(transaction=True)

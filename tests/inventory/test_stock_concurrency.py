@@ -7,27 +7,23 @@ them together so that they really contend for the same stock level row.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Sum
 
 from inventory.enums import MoveKind
 from inventory.models import Batch, BatchLevel, ReservationMove, StockLevel, StockMove
 from inventory.services import (
-    InsufficientStock,
     production_receipt_record,
     stock_adjust,
     stock_move_record,
     stock_reserve,
 )
-from salesadmin.errors import ApplicationError
+from tests import racing
 from tests.inventory.levels import batch_on_hand, level_of
+from tests.racing import errors, tally
 
 # Real commits, so the threads see each other's row locks. The flush after each
 # test re-sends post_migrate, which re-creates the role groups.
@@ -37,45 +33,8 @@ THREADS = 16
 ON_HAND = Decimal("10")
 
 
-def run_together(work: Callable[[int], object], n: int = THREADS) -> list[tuple[str, object]]:
-    """Run ``work(i)`` in ``n`` threads started at once; return each outcome.
-
-    An outcome is ("ok", result), ("insufficient", exc), ("refused", exc) for
-    another domain error, or ("error", exc) for anything unexpected such as a
-    constraint violation or a deadlock.
-    """
-    barrier = threading.Barrier(n)
-    outcomes: list[tuple[str, object]] = [("not run", None)] * n
-
-    def runner(i: int) -> None:
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", work(i))
-        except InsufficientStock as exc:
-            outcomes[i] = ("insufficient", exc)
-        except ApplicationError as exc:
-            outcomes[i] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test's assertion
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    return outcomes
-
-
-def tally(outcomes) -> Counter:
-    return Counter(kind for kind, _ in outcomes)
-
-
-def errors(outcomes) -> list:
-    return [exc for kind, exc in outcomes if kind == "error"]
+def run_together(work, n: int = THREADS):
+    return racing.run_together(work, n)
 
 
 @pytest.fixture

@@ -10,23 +10,17 @@ decided one stamp at a time.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django_fsm import ConcurrentTransition
 
 from customers.enums import CreditTerms
 from finance.enums import EntryKind
 from finance.models import ReceivableEntry
 from inventory.enums import MoveKind
 from inventory.models import ReservationMove, StockLevel, StockMove
-from inventory.services import InsufficientStock
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, DispatchAllocation, GateCheck, GateExit
 from orders.services.delivery_notes import (
@@ -37,11 +31,12 @@ from orders.services.delivery_notes import (
 )
 from orders.services.exit_pass import exit_pass_token, exit_pass_use
 from salesadmin.clock import company_today
-from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from salesadmin.roles import Role
+from tests import racing
 from tests.chain import Chain
 from tests.factories import CustomerFactory, UserFactory
+from tests.racing import errors, tally
 
 # Real commits, so the threads see each other's row locks.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,50 +44,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RACERS = 16
 
 
-def run_together(work: Callable[[int], object], n: int = RACERS) -> list[tuple[str, object]]:
-    """Run ``work(i)`` in ``n`` threads released together; return each outcome.
-
-    ("ok", result), ("conflict", exc) for a lost race (ConflictError or
-    django_fsm.ConcurrentTransition), ("insufficient", exc), ("refused", exc)
-    for another domain error, ("denied", exc), or ("error", exc) for anything
-    unexpected (a deadlock, a constraint violation).
-    """
-    barrier = threading.Barrier(n)
-    outcomes: list[tuple[str, object]] = [("not run", None)] * n
-
-    def runner(i: int) -> None:
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=30)
-            outcomes[i] = ("ok", work(i))
-        except (ConflictError, ConcurrentTransition) as exc:
-            outcomes[i] = ("conflict", exc)
-        except InsufficientStock as exc:
-            outcomes[i] = ("insufficient", exc)
-        except ApplicationError as exc:
-            outcomes[i] = ("refused", exc)
-        except PermissionDenied as exc:
-            outcomes[i] = ("denied", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test's assertion
-            outcomes[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    return outcomes
-
-
-def tally(outcomes) -> Counter:
-    return Counter(kind for kind, _ in outcomes)
-
-
-def errors(outcomes) -> list:
-    return [exc for kind, exc in outcomes if kind in ("error", "not run", "denied")]
+def run_together(work, n: int = RACERS):
+    return racing.run_together(work, n)
 
 
 def staff(role: Role, n: int = RACERS) -> list[int]:
