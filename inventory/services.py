@@ -71,22 +71,15 @@ def stock_move_record(
     user,
     reference: str = "",
     note: str = "",
-    releases_reservation: bool = False,
 ) -> StockMove:
     """Append one signed move to the ledger and apply it to the levels.
 
-    A move that takes stock out may not take what is reserved for others;
-    a dispatch against its own reservation passes ``releases_reservation`` so
-    the reservation it consumes is released in the same transaction.
+    A move that takes stock out may not take what is reserved for others; goods
+    leaving against a delivery note's own reservation go through stock_dispatch.
     """
     qty = _quantity(quantity)
     if kind not in MoveKind.values:
         raise ApplicationError(_("Unknown kind of stock move."), code="invalid_kind")
-    if releases_reservation and qty > 0:
-        raise ApplicationError(
-            _("Only a move that takes stock out can release a reservation."),
-            code="reservation_mismatch",
-        )
     if batch.product_id != product.pk:
         raise ApplicationError(_("The batch belongs to another product."), code="batch_mismatch")
     if qty == 0:
@@ -100,11 +93,7 @@ def stock_move_record(
     batch_level = _locked_batch_level(product, warehouse, batch)
     if qty < 0:
         out = -qty
-        free = level.on_hand - level.reserved + (out if releases_reservation else 0)
-        if releases_reservation and level.reserved < out:
-            raise ApplicationError(
-                _("Less is reserved than this dispatch releases."), code="reservation_mismatch"
-            )
+        free = level.on_hand - level.reserved
         if out > batch_level.on_hand:
             raise InsufficientStock(
                 _("Only %(qty)s of batch %(batch)s is on hand.")
@@ -128,13 +117,7 @@ def stock_move_record(
         note=note,
         created_by=user,
     )
-    level_update = {"on_hand": F("on_hand") + qty}
-    if releases_reservation:
-        level_update["reserved"] = F("reserved") + qty  # qty is negative here
-        ReservationMove.objects.create(
-            product=product, warehouse=warehouse, quantity=qty, reference=reference, created_by=user
-        )
-    StockLevel.objects.filter(pk=level.pk).update(**level_update)
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + qty)
     BatchLevel.objects.filter(pk=batch_level.pk).update(on_hand=F("on_hand") + qty)
     return move
 

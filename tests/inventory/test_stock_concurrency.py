@@ -18,6 +18,7 @@ from inventory.models import Batch, BatchLevel, ReservationMove, StockLevel, Sto
 from inventory.services import (
     production_receipt_record,
     stock_adjust,
+    stock_dispatch,
     stock_move_record,
     stock_reserve,
 )
@@ -144,15 +145,13 @@ def test_parallel_dispatches_consume_reservations_exactly_once(stocked, clerk, k
 
     # When 16 dispatches each try to consume one reserved unit
     outcomes = run_together(
-        lambda i: stock_move_record(
-            kind=MoveKind.DISPATCH,
+        lambda i: stock_dispatch(
             product=product,
             warehouse=warehouse,
-            batch=batch,
-            quantity=-1,
-            user=keeper,
+            reserved_quantity=1,
+            allocations=[(batch, 1)],
             reference="DN",
-            releases_reservation=True,
+            user=keeper,
         )
     )
 

@@ -14,6 +14,7 @@ from inventory.models import BatchLevel, ReservationMove, StockLevel, StockMove
 from inventory.services import (
     InsufficientStock,
     stock_adjust,
+    stock_dispatch,
     stock_move_record,
     stock_release,
     stock_reserve,
@@ -38,7 +39,7 @@ def test_levels_equal_ledger_sums_after_a_mixed_sequence(keeper, clerk, manager)
     batch_on_hand: dict[tuple, Decimal] = defaultdict(Decimal)
     reserved: dict[tuple, Decimal] = defaultdict(Decimal)
 
-    def move(kind, product, warehouse, batch, qty, *, releases_reservation=False):
+    def move(kind, product, warehouse, batch, qty):
         qty = D(qty)
         stock_move_record(
             kind=kind,
@@ -47,12 +48,23 @@ def test_levels_equal_ledger_sums_after_a_mixed_sequence(keeper, clerk, manager)
             batch=batch,
             quantity=qty,
             user=keeper,
-            releases_reservation=releases_reservation,
         )
         on_hand[product.pk, warehouse.pk] += qty
         batch_on_hand[product.pk, warehouse.pk, batch.pk] += qty
-        if releases_reservation:
-            reserved[product.pk, warehouse.pk] += qty
+
+    def dispatch_reserved(product, warehouse, batch, qty):
+        qty = D(qty)
+        stock_dispatch(
+            product=product,
+            warehouse=warehouse,
+            reserved_quantity=qty,
+            allocations=[(batch, qty)],
+            reference="DN",
+            user=keeper,
+        )
+        on_hand[product.pk, warehouse.pk] -= qty
+        batch_on_hand[product.pk, warehouse.pk, batch.pk] -= qty
+        reserved[product.pk, warehouse.pk] -= qty
 
     def adjust(product, warehouse, batch, qty):
         stock_adjust(
@@ -88,14 +100,14 @@ def test_levels_equal_ledger_sums_after_a_mixed_sequence(keeper, clerk, manager)
     adjust(oxygen, south, ox1, "2.125")
     reserve(oxygen, north, "60")
     reserve(argon, north, "12.25")
-    move(MoveKind.DISPATCH, oxygen, north, ox1, "-50", releases_reservation=True)
+    dispatch_reserved(oxygen, north, ox1, "50")
     move(MoveKind.DISPATCH, oxygen, north, ox2, "-10")  # from free stock
     release(argon, north, "2.25")
-    move(MoveKind.DISPATCH, argon, north, ar1, "-10", releases_reservation=True)
+    dispatch_reserved(argon, north, ar1, "10")
     move(MoveKind.RETURN, oxygen, north, ox1, "4")
     move(MoveKind.RETURN, argon, north, ar1, "0.5")
     reserve(oxygen, south, "27.125")
-    move(MoveKind.DISPATCH, oxygen, south, ox1, "-27.125", releases_reservation=True)
+    dispatch_reserved(oxygen, south, ox1, "27.125")
     adjust(oxygen, north, ox2, "0.001")
     release(oxygen, north, "10")
     # A refused move must leave no trace in either ledger or level.

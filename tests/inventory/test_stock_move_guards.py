@@ -8,7 +8,7 @@ import pytest
 
 from inventory.enums import MoveKind
 from inventory.models import StockLevel, StockMove
-from inventory.services import stock_move_record
+from inventory.services import stock_dispatch, stock_move_record, stock_reserve
 from salesadmin.errors import ApplicationError
 
 
@@ -39,18 +39,22 @@ def test_unknown_kind_is_refused_before_the_database(product, warehouse, batch, 
     assert exc.value.code == "invalid_kind"
 
 
-def test_a_move_into_stock_cannot_release_a_reservation(product, warehouse, batch, keeper, receive):
+@pytest.mark.parametrize("quantity", ["0", "-2"])
+def test_a_dispatch_against_a_reservation_takes_positive_quantities(
+    product, warehouse, batch, keeper, clerk, receive, quantity
+):
     receive(product, warehouse, batch, "5")
+    stock_reserve(product=product, warehouse=warehouse, quantity=2, reference="DN", user=clerk)
     with pytest.raises(ApplicationError) as exc:
-        _move(
-            product,
-            warehouse,
-            batch,
-            keeper,
-            kind=MoveKind.RETURN,
-            quantity=Decimal("2"),
-            releases_reservation=True,
+        stock_dispatch(
+            product=product,
+            warehouse=warehouse,
+            reserved_quantity=Decimal("2"),
+            allocations=[(batch, Decimal(quantity))],
+            reference="DN",
+            user=keeper,
         )
-    assert exc.value.code == "reservation_mismatch"
+    assert exc.value.code == "invalid_quantity"
     level = StockLevel.objects.get(product=product, warehouse=warehouse)
-    assert (level.on_hand, level.reserved) == (Decimal("5"), Decimal("0"))
+    assert (level.on_hand, level.reserved) == (Decimal("5"), Decimal("2"))
+    assert not StockMove.objects.filter(kind=MoveKind.DISPATCH).exists()

@@ -12,6 +12,7 @@ from inventory.models import ReservationMove, StockMove
 from inventory.services import (
     InsufficientStock,
     stock_adjust,
+    stock_dispatch,
     stock_move_record,
     stock_release,
     stock_reserve,
@@ -39,6 +40,18 @@ def _take_out(kind, product, warehouse, batch, qty, user, **kwargs):
         quantity=Decimal(qty),
         user=user,
         **kwargs,
+    )
+
+
+def _dispatch_reserved(product, warehouse, batch, qty, user, reference="DN-1"):
+    """Goods leave against a note's reservation of ``qty``."""
+    return stock_dispatch(
+        product=product,
+        warehouse=warehouse,
+        reserved_quantity=Decimal(qty),
+        allocations=[(batch, Decimal(qty))],
+        reference=reference,
+        user=user,
     )
 
 
@@ -289,16 +302,7 @@ class TestReservations:
         _reserve(product, warehouse, 7, clerk, reference="DN-1")
 
         # When DN-1 is dispatched against its reservation
-        _take_out(
-            MoveKind.DISPATCH,
-            product,
-            warehouse,
-            batch,
-            -7,
-            keeper,
-            reference="DN-1",
-            releases_reservation=True,
-        )
+        _dispatch_reserved(product, warehouse, batch, 7, keeper, reference="DN-1")
 
         # Then on hand and reserved both drop by 7, and the release is in the ledger
         level = level_of(product, warehouse)
@@ -314,9 +318,7 @@ class TestReservations:
         _reserve(product, warehouse, 2, clerk)
 
         with pytest.raises(ApplicationError) as exc:
-            _take_out(
-                MoveKind.DISPATCH, product, warehouse, batch, -3, keeper, releases_reservation=True
-            )
+            _dispatch_reserved(product, warehouse, batch, 3, keeper)
 
         assert exc.value.code == "reservation_mismatch"
         level = level_of(product, warehouse)
@@ -333,9 +335,7 @@ class TestReservations:
 
         # When 3 are dispatched from the batch that has 2
         with pytest.raises(InsufficientStock) as exc:
-            _take_out(
-                MoveKind.DISPATCH, product, warehouse, batch, -3, keeper, releases_reservation=True
-            )
+            _dispatch_reserved(product, warehouse, batch, 3, keeper)
 
         assert exc.value.available == Decimal("2")
         assert level_of(product, warehouse).reserved == Decimal("10")
