@@ -10,7 +10,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from finance.enums import EntryKind, PaymentMethod
+from finance.enums import (
+    EntryKind,
+    InvoiceStatus,
+    PaymentMethod,
+    ReminderStatus,
+    StatementStatus,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ReceivableEntry(models.Model):
@@ -61,3 +69,209 @@ class ReceivableEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind} {self.amount}"
+
+
+class Invoice(models.Model):
+    """An invoice groups the charges of dispatched delivery notes and gives them
+    a due date: per note for prepaid/cash customers, per month or quarter for
+    credit customers (DESIGN.md, Receivables). The ledger balance does not move
+    when an invoice is made (the charge was booked at dispatch); the invoice is
+    what ages, is reminded about and puts a customer on hold.
+
+    ``paid_amount`` is the sum of the invoice's payment allocations, kept in
+    step in the same transaction under the invoice's row lock.
+    """
+
+    number = models.CharField(_("invoice number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    issue_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_amount = models.DecimalField(_("paid"), **MONEY, default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN
+    )
+    # 发票号: the number on the official (tax) invoice, recorded by finance.
+    official_number = models.CharField(_("official invoice number"), max_length=40, blank=True)
+    void_reason = models.CharField(_("void reason"), max_length=300, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        permissions = [
+            ("issue_invoice", _("Can issue invoices")),
+            ("void_invoice", _("Can void an invoice")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["customer", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=models.F("amount")),
+                name="invoice_paid_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=InvoiceStatus.VOID) | ~Q(void_reason=""),
+                name="invoice_void_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["official_number"],
+                condition=~Q(official_number=""),
+                name="invoice_official_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def open_amount(self):
+        return self.amount - self.paid_amount
+
+
+class InvoiceItem(models.Model):
+    """One dispatched delivery note on an invoice. A note is on at most one
+    live invoice; voiding the invoice deactivates its items so the note can be
+    invoiced again."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="items")
+    delivery_note = models.ForeignKey(
+        "orders.DeliveryNote", on_delete=models.PROTECT, related_name="invoice_items"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delivery_note"],
+                condition=Q(active=True),
+                name="invoice_item_one_live_invoice_per_note",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.delivery_note_id} {self.amount}"
+
+
+class PaymentAllocation(models.Model):
+    """How much of a payment settles an invoice. Append-only: a reversal (an
+    invoice voided, a hand re-allocation) is a negative row. What of a payment
+    is not allocated is the customer's prepayment."""
+
+    payment = models.ForeignKey(
+        ReceivableEntry, on_delete=models.PROTECT, related_name="allocations"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="allocation_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} -> {self.invoice_id}: {self.amount}"
+
+
+class Reminder(models.Model):
+    """An overdue reminder is a row first (unique per invoice and level), then a
+    task sends the pending rows and marks them sent: a lost message or a retried
+    task never sends the same reminder twice, and a missed run is caught up."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="reminders"
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    days_overdue = models.PositiveIntegerField(_("days overdue"))
+    open_amount = models.DecimalField(_("open amount"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    email = models.CharField(_("sent to"), max_length=254, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["status", "id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "level"], name="reminder_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} L{self.level} {self.status}"
+
+
+class Statement(models.Model):
+    """A month-end statement (对账单) owed to a customer: a row first, sent by a
+    task, never twice for the same customer and period."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="statements"
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    opening_balance = models.DecimalField(_("opening balance"), **MONEY)
+    closing_balance = models.DecimalField(_("closing balance"), **MONEY)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=StatementStatus.choices,
+        default=StatementStatus.PENDING,
+    )
+    email = models.CharField(_("sent to"), max_length=254, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "customer_id"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "period_start", "period_end"],
+                name="statement_once_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.period_start}..{self.period_end}"
