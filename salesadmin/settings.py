@@ -126,6 +126,15 @@ DATABASES = {
     # replaced, on the next request after the error).
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=False)
 }
+# Server-side binding lets psycopg prepare statements a connection runs often
+# (from the 5th run): PostgreSQL then skips planning them, which for the
+# detail queries with many joins costs more than executing them (3 ms vs
+# 0.4 ms measured). DB_PREPARED_STATEMENTS=0 turns it off (e.g. behind a
+# transaction-pooling PgBouncer, which cannot keep prepared statements).
+if env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 # Two test runs at once on one server (two developers, or a developer and an
 # editor's test runner) need their own test database names.
 if env("TEST_DATABASE_NAME"):
