@@ -274,3 +274,15 @@ DOCUMENT_NUMBERING = {
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.
 DISPATCH_TOLERANCE = Decimal(env("DISPATCH_TOLERANCE", "0.05"))
+# Letterhead of printed letters and statements (reminder letters, 对账单).
+COMPANY_ADDRESS = env("COMPANY_ADDRESS", "浙江省湖州市安吉县孝丰镇")
+COMPANY_PHONE = env("COMPANY_PHONE", "0572-0000000")
+COMPANY_BANK_NAME = env("COMPANY_BANK_NAME", "中国工商银行安吉支行")
+COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", "1205 0000 0000 0000 000")
+# Overdue reminders: (level, days past the due date). Each day the job gives an
+# overdue invoice the highest level it has reached, once; level 3 comes with
+# the credit hold (more than a month overdue).
+REMINDER_LEVELS = [(1, 1), (2, 15), (3, 30)]
+# A reminder whose e-mail failed this many times stays pending and is shown as
+# failed on the reminders page instead of being retried on every run.
+REMINDER_MAX_ATTEMPTS = 5
