@@ -41,6 +41,14 @@ class Customer(models.Model):
     on_credit_hold = models.BooleanField(_("on credit hold"), default=False)
     credit_hold_reason = models.CharField(_("credit hold reason"), max_length=300, blank=True)
     credit_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    # True: the daily overdue job set the hold and lifts it when paid. A hold a
+    # manager set stays until a manager releases it.
+    credit_hold_auto = models.BooleanField(_("hold set by the overdue job"), default=False)
+    # A manager released the hold: invoices due on or before this date no longer
+    # put the customer on hold automatically; one falling due later still does.
+    credit_hold_waived_through = models.DateField(
+        _("overdue invoices due up to this date waived"), null=True, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -32,6 +32,8 @@ class ReceivableEntry(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     entry_date = models.DateField(_("date"))
     method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices, blank=True)
+    # Who paid, as on the bank statement (a related company may pay for the customer).
+    payer = models.CharField(_("payer"), max_length=200, blank=True)
     # Bank reference of a payment; unique so the same transfer is never booked twice.
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     delivery_note = models.ForeignKey(

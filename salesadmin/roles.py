@@ -55,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.stamp_deliverynote",
         "finance.record_payment",
         "finance.view_receivableentry",
+        "finance.view_invoice",
+        "finance.issue_invoice",
+        "finance.void_invoice",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -113,6 +116,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.exit_deliverynote",
         "finance.record_payment",
         "finance.view_receivableentry",
+        "finance.view_invoice",
+        "finance.issue_invoice",
+        "finance.void_invoice",
     ],
 }
 
