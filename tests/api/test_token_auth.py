@@ -1,0 +1,60 @@
+"""Token authentication reads the user's permissions in the same query, and the
+role rules still hold: a role taken away, an inactive user, a bad token."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from salesadmin.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_token_and_permissions_are_read_in_one_query(clerk):
+    client = _client(clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/api/v1/delivery-notes/")
+    assert response.status_code == 200
+    touching_auth = [q["sql"] for q in ctx.captured_queries if "auth_permission" in q["sql"]]
+    assert len(touching_auth) == 1
+    assert "authtoken_token" in touching_auth[0]
+
+
+def test_role_taken_away_is_refused_on_the_next_call(clerk):
+    client = _client(clerk)
+    assert client.get("/api/v1/orders/").status_code == 200
+    clerk.groups.remove(Group.objects.get(name=Role.SALES_CLERK))
+    assert client.get("/api/v1/orders/").status_code == 403
+
+
+def test_other_role_is_refused_with_a_token(keeper):
+    assert _client(keeper).get("/api/v1/orders/").status_code == 403
+
+
+def test_inactive_user_and_unknown_token_are_401(clerk):
+    client = _client(clerk)
+    clerk.is_active = False
+    clerk.save(update_fields=["is_active"])
+    assert client.get("/api/v1/orders/").status_code == 401
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = stranger.get("/api/v1/orders/")
+    assert response.status_code == 401
+    assert "token" in response.json()["detail"].lower()
+
+
+def test_superuser_keeps_every_permission(django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    assert _client(root).get("/api/v1/orders/").status_code == 200
