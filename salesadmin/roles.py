@@ -58,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_invoice",
         "finance.issue_invoice",
         "finance.void_invoice",
+        "finance.view_reminder",
+        "finance.change_reminder",
+        "finance.view_statement",
+        "finance.change_statement",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -119,6 +123,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_invoice",
         "finance.issue_invoice",
         "finance.void_invoice",
+        "finance.view_reminder",
+        "finance.change_reminder",
+        "finance.view_statement",
+        "finance.change_statement",
     ],
 }
 
