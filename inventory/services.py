@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 
 from inventory.enums import MoveKind
@@ -58,6 +58,49 @@ def _locked_level(product: Product, warehouse: Warehouse) -> StockLevel:
 
 def _locked_batch_level(product: Product, warehouse: Warehouse, batch: Batch) -> BatchLevel:
     return _locked(BatchLevel, product=product, warehouse=warehouse, batch=batch)
+
+
+def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
+    """Lock the levels of (product id, warehouse id) pairs in one query, in
+    product id order (the one lock order: levels by product, then batches),
+    creating the missing ones first."""
+    products = {p for p, _w in pairs}
+    warehouses = {w for _p, w in pairs}
+
+    def read():
+        rows = (
+            locked(StockLevel.objects)
+            .filter(product_id__in=products, warehouse_id__in=warehouses)
+            .order_by("product_id", "warehouse_id")
+        )
+        return {(r.product_id, r.warehouse_id): r for r in rows}
+
+    levels = read()
+    missing = pairs - levels.keys()
+    if missing:
+        StockLevel.objects.bulk_create(
+            [StockLevel(product_id=p, warehouse_id=w) for p, w in missing], ignore_conflicts=True
+        )
+        levels = read()
+    return levels
+
+
+def _add_to(model, rows: dict[int, dict[str, Decimal]]) -> None:
+    """One UPDATE adding per-row amounts to some columns: ``{pk: {column: delta}}``.
+
+    The rows are locked by the caller, so this writes what the caller checked."""
+    columns = sorted({c for deltas in rows.values() for c in deltas})
+    field = model._meta.get_field(columns[0])
+    changes = {
+        column: F(column)
+        + Case(
+            *[When(pk=pk, then=Value(d[column])) for pk, d in rows.items() if column in d],
+            default=Value(Decimal("0")),
+            output_field=field,
+        )
+        for column in columns
+    }
+    model.objects.filter(pk__in=list(rows)).update(**changes)
 
 
 @transaction.atomic
@@ -124,89 +167,130 @@ def stock_move_record(
 
 @transaction.atomic
 def stock_dispatch(**kwargs) -> list[StockMove]:
-    """Goods onto a truck against their note's reservation (see _dispatch)."""
-    return _dispatch(**kwargs)
+    """Goods onto a truck against their note's reservation (see stock_dispatch_many)."""
+    return stock_dispatch_many(lines=[kwargs])[0]
 
 
 @transaction.atomic
 def stock_dispatch_many(*, lines: list[dict]) -> list[list[StockMove]]:
-    """Several products of one note in one savepoint, in product id order (the
-    one lock order everyone uses). Each dict holds _dispatch's arguments."""
-    return [_dispatch(**line) for line in lines]
-
-
-def _dispatch(
-    *,
-    product: Product,
-    warehouse: Warehouse,
-    reserved_quantity,
-    allocations: list[tuple[Batch, Decimal]],
-    reference: str,
-    user,
-) -> list[StockMove]:
     """Goods onto a truck against the reservation of their delivery note.
 
-    The note reserved ``reserved_quantity``; what leaves (per batch) may differ
-    (weighbridge). The reservation is released and the stock moved out under one
-    lock of the level, so others' reservations stay untouched and nothing goes
-    negative.
+    Each line: ``product``, ``warehouse``, ``reserved_quantity`` (what the note
+    reserved), ``allocations`` [(batch, quantity)] (what leaves, per batch; may
+    differ from the note: weighbridge), ``reference``, ``user``. The reservation
+    is released and the stock moved out under the levels' locks, so others'
+    reservations stay untouched and nothing goes negative. Set-based: the locks,
+    ledger rows and level updates of all lines take a few statements, not a few
+    per line. Returns each line's moves.
     """
-    reserved_qty = _quantity(reserved_quantity)
-    outs = [(batch, _quantity(qty)) for batch, qty in allocations]
-    if reserved_qty < 0 or any(qty <= 0 for _batch, qty in outs) or not outs:
-        raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
-    level = _locked_level(product, warehouse)
-    if reserved_qty > level.reserved:
-        raise ApplicationError(
-            _("Only %(qty)s is reserved.") % {"qty": level.reserved}, code="reservation_mismatch"
-        )
-    total_out = sum((qty for _batch, qty in outs), Decimal("0"))
-    free = level.on_hand - (level.reserved - reserved_qty)
-    if total_out > free:
-        raise InsufficientStock(
-            _("Only %(qty)s of %(product)s is available (on hand less reserved).")
-            % {"qty": free, "product": product.sku},
-            available=free,
-        )
-    if reserved_qty:
-        ReservationMove.objects.create(
-            product=product,
-            warehouse=warehouse,
-            quantity=-reserved_qty,
-            reference=reference,
-            created_by=user,
-        )
-    moves = []
-    for batch, qty in outs:
-        if batch.product_id != product.pk:
+    plans = []
+    for line in lines:
+        reserved_qty = _quantity(line["reserved_quantity"])
+        outs = [(batch, _quantity(qty)) for batch, qty in line["allocations"]]
+        if reserved_qty < 0 or any(qty <= 0 for _batch, qty in outs) or not outs:
+            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        product = line["product"]
+        for batch, _qty in outs:
+            if batch.product_id != product.pk:
+                raise ApplicationError(
+                    _("Batch %(batch)s is not %(product)s.")
+                    % {"batch": batch.number, "product": product.name},
+                    code="batch_mismatch",
+                )
+        plans.append((line, product, line["warehouse"], reserved_qty, outs))
+
+    levels = _locked_levels({(product.pk, wh.pk) for _l, product, wh, _r, _o in plans})
+    batch_keys = sorted(
+        {
+            (product.pk, wh.pk, batch.pk)
+            for _l, product, wh, _r, outs in plans
+            for batch, _q in outs
+        },
+        key=lambda key: key[2],
+    )
+    batch_levels = {
+        (b.product_id, b.warehouse_id, b.batch_id): b
+        for b in locked(BatchLevel.objects)
+        .filter(batch_id__in=[key[2] for key in batch_keys])
+        .order_by("batch_id", "warehouse_id")
+    }
+
+    # Check everything against the locked rows before writing anything.
+    level_delta: dict[int, dict[str, Decimal]] = {}
+    batch_delta: dict[int, dict[str, Decimal]] = {}
+    for _line, product, warehouse, reserved_qty, outs in plans:
+        level = levels[(product.pk, warehouse.pk)]
+        delta = level_delta.setdefault(level.pk, {"on_hand": Decimal(0), "reserved": Decimal(0)})
+        still_reserved = level.reserved + delta["reserved"]
+        if reserved_qty > still_reserved:
             raise ApplicationError(
-                _("Batch %(batch)s is not %(product)s.")
-                % {"batch": batch.number, "product": product.name},
-                code="batch_mismatch",
+                _("Only %(qty)s is reserved.") % {"qty": still_reserved},
+                code="reservation_mismatch",
             )
-        batch_level = _locked_batch_level(product, warehouse, batch)
-        if qty > batch_level.on_hand:
+        total_out = sum((qty for _batch, qty in outs), Decimal("0"))
+        on_hand = level.on_hand + delta["on_hand"]
+        free = on_hand - (still_reserved - reserved_qty)
+        if total_out > free:
             raise InsufficientStock(
-                _("Only %(qty)s of batch %(batch)s is on hand.")
-                % {"qty": batch_level.on_hand, "batch": batch.number},
-                available=batch_level.on_hand,
+                _("Only %(qty)s of %(product)s is available (on hand less reserved).")
+                % {"qty": free, "product": product.sku},
+                available=free,
             )
-        moves.append(
-            StockMove.objects.create(
+        delta["on_hand"] -= total_out
+        delta["reserved"] -= reserved_qty
+        for batch, qty in outs:
+            batch_level = batch_levels.get((product.pk, warehouse.pk, batch.pk))
+            taken = (
+                batch_delta.setdefault(batch_level.pk, {"on_hand": Decimal(0)})
+                if batch_level
+                else None
+            )
+            batch_on_hand = (
+                (batch_level.on_hand + taken["on_hand"]) if batch_level else Decimal("0")
+            )
+            if qty > batch_on_hand:
+                raise InsufficientStock(
+                    _("Only %(qty)s of batch %(batch)s is on hand.")
+                    % {"qty": batch_on_hand, "batch": batch.number},
+                    available=batch_on_hand,
+                )
+            taken["on_hand"] -= qty
+
+    ReservationMove.objects.bulk_create(
+        [
+            ReservationMove(
+                product=product,
+                warehouse=warehouse,
+                quantity=-reserved_qty,
+                reference=line["reference"],
+                created_by=line["user"],
+            )
+            for line, product, warehouse, reserved_qty, _outs in plans
+            if reserved_qty
+        ]
+    )
+    moves = StockMove.objects.bulk_create(
+        [
+            StockMove(
                 kind=MoveKind.DISPATCH,
                 product=product,
                 warehouse=warehouse,
                 batch=batch,
                 quantity=-qty,
-                reference=reference,
-                created_by=user,
+                reference=line["reference"],
+                created_by=line["user"],
             )
-        )
-        BatchLevel.objects.filter(pk=batch_level.pk).update(on_hand=F("on_hand") - qty)
-    StockLevel.objects.filter(pk=level.pk).update(
-        on_hand=F("on_hand") - total_out, reserved=F("reserved") - reserved_qty
+            for line, product, warehouse, _r, outs in plans
+            for batch, qty in outs
+        ]
     )
-    return moves
+    _add_to(BatchLevel, batch_delta)
+    _add_to(StockLevel, level_delta)
+    per_line, position = [], 0
+    for _line, _product, _warehouse, _r, outs in plans:
+        per_line.append(moves[position : position + len(outs)])
+        position += len(outs)
+    return per_line
 
 
 @transaction.atomic
@@ -278,45 +362,20 @@ def stock_reserve(
     *, product: Product, warehouse: Warehouse, quantity, reference: str, user
 ) -> StockLevel:
     """Reserve stock for a delivery note; refused beyond available (严禁超发)."""
-    return _reserve(
-        product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
-    )
+    return stock_reserve_many(
+        warehouse=warehouse, items=[(product, quantity)], reference=reference, user=user
+    )[0]
 
 
 @transaction.atomic
 def stock_reserve_many(
     *, warehouse: Warehouse, items: list[tuple[Product, Decimal]], reference: str, user
-) -> None:
-    """Reserve several products at once (a note's lines), in product id order."""
-    for product, quantity in sorted(items, key=lambda item: item[0].pk):
-        _reserve(
-            product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
-        )
-
-
-def _reserve(*, product: Product, warehouse: Warehouse, quantity, reference: str, user):
-    qty = _quantity(quantity)
-    if qty <= 0:
-        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
-    level = _locked_level(product, warehouse)
-    available = level.on_hand - level.reserved
-    if qty > available:
-        raise InsufficientStock(
-            _("Only %(qty)s %(unit)s of %(product)s is available in %(warehouse)s.")
-            % {
-                "qty": available,
-                "unit": product.get_unit_display(),
-                "product": product.name,
-                "warehouse": warehouse.name,
-            },
-            available=available,
-        )
-    ReservationMove.objects.create(
-        product=product, warehouse=warehouse, quantity=qty, reference=reference, created_by=user
+) -> list[StockLevel]:
+    """Reserve several products at once (a note's lines); refused beyond
+    available. Returns the levels as written."""
+    return _change_reservations(
+        warehouse=warehouse, items=items, reference=reference, user=user, sign=1
     )
-    StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") + qty)
-    level.reserved += qty  # the row is locked: this is what the update wrote
-    return level
 
 
 @transaction.atomic
@@ -324,33 +383,66 @@ def stock_release(
     *, product: Product, warehouse: Warehouse, quantity, reference: str, user
 ) -> StockLevel:
     """Give back a reservation (a note cancelled or expired)."""
-    return _release(
-        product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
-    )
+    return stock_release_many(
+        warehouse=warehouse, items=[(product, quantity)], reference=reference, user=user
+    )[0]
 
 
 @transaction.atomic
 def stock_release_many(
     *, warehouse: Warehouse, items: list[tuple[Product, Decimal]], reference: str, user
-) -> None:
-    for product, quantity in sorted(items, key=lambda item: item[0].pk):
-        _release(
-            product=product, warehouse=warehouse, quantity=quantity, reference=reference, user=user
-        )
-
-
-def _release(*, product: Product, warehouse: Warehouse, quantity, reference: str, user):
-    qty = _quantity(quantity)
-    if qty <= 0:
-        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
-    level = _locked_level(product, warehouse)
-    if qty > level.reserved:
-        raise ApplicationError(
-            _("Only %(qty)s is reserved.") % {"qty": level.reserved}, code="reservation_mismatch"
-        )
-    ReservationMove.objects.create(
-        product=product, warehouse=warehouse, quantity=-qty, reference=reference, created_by=user
+) -> list[StockLevel]:
+    return _change_reservations(
+        warehouse=warehouse, items=items, reference=reference, user=user, sign=-1
     )
-    StockLevel.objects.filter(pk=level.pk).update(reserved=F("reserved") - qty)
-    level.reserved -= qty  # the row is locked: this is what the update wrote
-    return level
+
+
+def _change_reservations(*, warehouse, items, reference: str, user, sign: int) -> list[StockLevel]:
+    """Reserve (sign 1) or release (sign -1) under the levels' locks: one lock
+    query, one ledger insert and one level update for all the items."""
+    wanted: list[tuple[Product, Decimal]] = []
+    for product, quantity in items:
+        qty = _quantity(quantity)
+        if qty <= 0:
+            raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+        wanted.append((product, qty))
+    levels = _locked_levels({(product.pk, warehouse.pk) for product, _qty in wanted})
+    for product, qty in wanted:
+        level = levels[(product.pk, warehouse.pk)]
+        if sign > 0:
+            available = level.on_hand - level.reserved
+            if qty > available:
+                raise InsufficientStock(
+                    _("Only %(qty)s %(unit)s of %(product)s is available in %(warehouse)s.")
+                    % {
+                        "qty": available,
+                        "unit": product.get_unit_display(),
+                        "product": product.name,
+                        "warehouse": warehouse.name,
+                    },
+                    available=available,
+                )
+        elif qty > level.reserved:
+            raise ApplicationError(
+                _("Only %(qty)s is reserved.") % {"qty": level.reserved},
+                code="reservation_mismatch",
+            )
+        level.reserved += sign * qty  # the row is locked: this is what the update writes
+    ReservationMove.objects.bulk_create(
+        [
+            ReservationMove(
+                product=product,
+                warehouse=warehouse,
+                quantity=sign * qty,
+                reference=reference,
+                created_by=user,
+            )
+            for product, qty in wanted
+        ]
+    )
+    deltas: dict[int, dict[str, Decimal]] = {}
+    for product, qty in wanted:
+        level = levels[(product.pk, warehouse.pk)]
+        deltas.setdefault(level.pk, {"reserved": Decimal(0)})["reserved"] += sign * qty
+    _add_to(StockLevel, deltas)
+    return [levels[(product.pk, warehouse.pk)] for product, _qty in wanted]

@@ -13,9 +13,11 @@ from inventory.services import (
     InsufficientStock,
     stock_adjust,
     stock_dispatch,
+    stock_dispatch_many,
     stock_move_record,
     stock_release,
     stock_reserve,
+    stock_reserve_many,
 )
 from salesadmin.errors import ApplicationError
 from tests.factories import BatchFactory, ProductFactory
@@ -339,3 +341,104 @@ class TestReservations:
 
         assert exc.value.available == Decimal("2")
         assert level_of(product, warehouse).reserved == Decimal("10")
+
+
+class TestSeveralLinesAtOnce:
+    """A note's lines reserve and leave together; two lines of one product count
+    together against what is available (the set-based path checks each line
+    against what the earlier lines already took)."""
+
+    def test_two_lines_of_one_product_cannot_reserve_more_than_available(self, stocked, clerk):
+        product, warehouse, _batch = stocked
+        with pytest.raises(InsufficientStock):
+            stock_reserve_many(
+                warehouse=warehouse,
+                items=[(product, Decimal("3")), (product, Decimal("3"))],
+                reference="DN-9",
+                user=clerk,
+            )
+        assert level_of(product, warehouse).reserved == 0
+        assert not ReservationMove.objects.filter(reference="DN-9").exists()
+
+    def test_lines_of_several_products_reserve_and_dispatch_together(
+        self, stocked, receive, clerk, keeper
+    ):
+        product, warehouse, batch = stocked
+        other = ProductFactory()
+        other_batch = BatchFactory(product=other)
+        receive(other, warehouse, other_batch, 7)
+        stock_reserve_many(
+            warehouse=warehouse,
+            items=[(product, Decimal("2")), (other, Decimal("7"))],
+            reference="DN-5",
+            user=clerk,
+        )
+        assert (level_of(product, warehouse).reserved, level_of(other, warehouse).reserved) == (
+            Decimal("2"),
+            Decimal("7"),
+        )
+        moves = stock_dispatch_many(
+            lines=[
+                {
+                    "product": product,
+                    "warehouse": warehouse,
+                    "reserved_quantity": Decimal("2"),
+                    "allocations": [(batch, Decimal("2.5"))],
+                    "reference": "DN-5",
+                    "user": keeper,
+                },
+                {
+                    "product": other,
+                    "warehouse": warehouse,
+                    "reserved_quantity": Decimal("7"),
+                    "allocations": [(other_batch, Decimal("7"))],
+                    "reference": "DN-5",
+                    "user": keeper,
+                },
+            ]
+        )
+        assert [[m.quantity for m in line] for line in moves] == [
+            [Decimal("-2.5")],
+            [Decimal("-7")],
+        ]
+        assert all(m.pk for line in moves for m in line)
+        level, other_level = level_of(product, warehouse), level_of(other, warehouse)
+        assert (level.on_hand, level.reserved) == (Decimal("2.5"), Decimal("0"))
+        assert (other_level.on_hand, other_level.reserved) == (Decimal("0"), Decimal("0"))
+        assert batch_on_hand(product, warehouse, batch) == Decimal("2.5")
+        assert batch_on_hand(other, warehouse, other_batch) == Decimal("0")
+
+    def test_two_allocations_of_one_batch_cannot_take_more_than_it_holds(
+        self, stocked, clerk, keeper
+    ):
+        product, warehouse, batch = stocked
+        _reserve(product, warehouse, 5, clerk, reference="DN-6")
+        with pytest.raises(InsufficientStock):
+            stock_dispatch_many(
+                lines=[
+                    {
+                        "product": product,
+                        "warehouse": warehouse,
+                        "reserved_quantity": Decimal("2"),
+                        "allocations": [(batch, Decimal("3")), (batch, Decimal("3"))],
+                        "reference": "DN-6",
+                        "user": keeper,
+                    }
+                ]
+            )
+        assert batch_on_hand(product, warehouse, batch) == Decimal("5")
+        assert not StockMove.objects.filter(reference="DN-6").exists()
+
+    def test_a_batch_never_received_in_the_warehouse_is_refused(self, stocked, clerk, keeper):
+        product, warehouse, _batch = stocked
+        empty_batch = BatchFactory(product=product)
+        _reserve(product, warehouse, 1, clerk, reference="DN-7")
+        with pytest.raises(InsufficientStock):
+            stock_dispatch(
+                product=product,
+                warehouse=warehouse,
+                reserved_quantity=Decimal("1"),
+                allocations=[(empty_batch, Decimal("1"))],
+                reference="DN-7",
+                user=keeper,
+            )
