@@ -55,11 +55,13 @@ from orders.services.sales_orders import (
     sales_order_update,
 )
 from salesadmin.api import (
+    BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
     Pagination,
     StrictInput,
     error_responses,
+    validated_input,
 )
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
@@ -89,12 +91,6 @@ NOTE_ACTIONS = {
     "restamp_override": "restamp",
     "cancel": "cancel",
 }
-
-
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _actions(obj, user, names: dict[str, str]) -> list[str]:
@@ -244,7 +240,7 @@ def _order_response(request, pk: int, *, status_code: int = status.HTTP_200_OK) 
 
 
 class OrderLineInput(StrictInput):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = BulkRelatedField(queryset=Product.objects.all())
     quantity = serializers.DecimalField(**QTY)
     unit_price = serializers.DecimalField(
         **MONEY, required=False, allow_null=True, help_text="Omit to take the resolved price."
@@ -252,7 +248,7 @@ class OrderLineInput(StrictInput):
 
 
 class OrderCreateInput(StrictInput):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = BulkRelatedField(queryset=Customer.objects.all())
     pickup_mode = serializers.ChoiceField(
         choices=PickupMode.choices, default=PickupMode.SELF_PICKUP
     )
@@ -313,7 +309,7 @@ class OrderListCreateApi(generics.ListAPIView):
         responses={201: OrderDetailOutput, **error_responses(400, 401, 403)},
     )
     def post(self, request):
-        data = _validated(OrderCreateInput, request.data)
+        data = validated_input(OrderCreateInput, request.data)
         order = sales_order_create(
             user=request.user,
             customer=data["customer"],
@@ -367,7 +363,7 @@ class OrderDetailApi(generics.GenericAPIView):
 
     def _update(self, request, *, partial: bool) -> Response:
         order = self.get_object()
-        data = _validated(OrderUpdateInput, request.data, partial=partial)
+        data = validated_input(OrderUpdateInput, request.data, partial=partial)
         if "lines" in data:
             lines = _line_inputs(data["lines"])
         else:  # PATCH without lines: the draft keeps the ones it has
@@ -433,7 +429,7 @@ class OrderApproveApi(_OrderActionApi):
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(OrderCommentInput, request.data)
+        data = validated_input(OrderCommentInput, request.data)
         order = sales_order_approve(
             order=self.get_object(), user=request.user, comment=data["comment"]
         )
@@ -450,7 +446,7 @@ class OrderRejectApi(_OrderActionApi):
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(OrderRejectInput, request.data)
+        data = validated_input(OrderRejectInput, request.data)
         order = sales_order_reject(
             order=self.get_object(), user=request.user, comment=data["comment"]
         )
@@ -485,7 +481,7 @@ class OrderCancelApi(_OrderActionApi):
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(ReasonInput, request.data)
+        data = validated_input(ReasonInput, request.data)
         order = sales_order_cancel(
             order=self.get_object(), user=request.user, reason=data["reason"]
         )
@@ -496,8 +492,8 @@ class OrderCancelApi(_OrderActionApi):
 
 
 class PriceQuoteQuery(serializers.Serializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    customer = BulkRelatedField(queryset=Customer.objects.all())
+    product = BulkRelatedField(queryset=Product.objects.all())
     date = serializers.DateField(required=False, help_text="Default: today (company time zone).")
 
 
@@ -527,7 +523,7 @@ class PriceQuoteApi(generics.GenericAPIView):
         responses={200: PriceQuoteOutput, **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        query = _validated(PriceQuoteQuery, request.query_params)
+        query = validated_input(PriceQuoteQuery, request.query_params)
         on = query.get("date") or company_today()
         quote = price_quote(customer_id=query["customer"].pk, product_id=query["product"].pk, on=on)
         data = {
@@ -699,14 +695,12 @@ class NoteDetailApi(generics.GenericAPIView):
 
 
 class NoteIssueLineInput(StrictInput):
-    order_line = serializers.PrimaryKeyRelatedField(
-        queryset=SalesOrderLine.objects.select_related("product")
-    )
+    order_line = BulkRelatedField(queryset=SalesOrderLine.objects.select_related("product"))
     quantity = serializers.DecimalField(**QTY)
 
 
 class NoteIssueInput(StrictInput):
-    warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+    warehouse = BulkRelatedField(queryset=Warehouse.objects.all())
     vehicle_plate = serializers.CharField(max_length=20, allow_blank=True, default="")
     driver = serializers.CharField(max_length=50, allow_blank=True, default="")
     lines = NoteIssueLineInput(many=True, max_length=MAX_LINES)
@@ -725,7 +719,7 @@ class NoteIssueApi(_OrderActionApi):
     )
     def post(self, request, pk: int):
         order = self.get_object()
-        data = _validated(NoteIssueInput, request.data)
+        data = validated_input(NoteIssueInput, request.data)
         note = delivery_note_issue(
             order=order,
             user=request.user,
@@ -771,7 +765,7 @@ class NoteStampApi(_NoteActionApi):
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(OverrideInput, request.data)
+        data = validated_input(OverrideInput, request.data)
         note = delivery_note_stamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
@@ -790,7 +784,7 @@ class NoteRestampApi(_NoteActionApi):
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(OverrideInput, request.data)
+        data = validated_input(OverrideInput, request.data)
         note = delivery_note_restamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
@@ -798,12 +792,12 @@ class NoteRestampApi(_NoteActionApi):
 
 
 class AllocationInput(StrictInput):
-    batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
+    batch = BulkRelatedField(queryset=Batch.objects.all())
     quantity = serializers.DecimalField(**QTY)
 
 
 class DispatchLineInput(StrictInput):
-    note_line = serializers.PrimaryKeyRelatedField(queryset=DeliveryNoteLine.objects.all())
+    note_line = BulkRelatedField(queryset=DeliveryNoteLine.objects.all())
     allocations = AllocationInput(many=True, max_length=MAX_LINES)
 
 
@@ -825,7 +819,7 @@ class NoteDispatchApi(_NoteActionApi):
     )
     def post(self, request, pk: int):
         note = self.get_object()
-        data = _validated(DispatchInput, request.data)
+        data = validated_input(DispatchInput, request.data)
         lines = [
             DispatchLine(
                 note_line=line["note_line"],
@@ -856,7 +850,7 @@ class NoteCancelApi(_NoteActionApi):
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = _validated(NoteCancelInput, request.data)
+        data = validated_input(NoteCancelInput, request.data)
         note = delivery_note_cancel(
             note=self.get_object(), user=request.user, reason=data["reason"]
         )
@@ -978,7 +972,7 @@ class ExitPassCheckApi(generics.GenericAPIView):
         },
     )
     def post(self, request):
-        data = _validated(ExitPassCheckInput, request.data)
+        data = validated_input(ExitPassCheckInput, request.data)
         result = exit_pass_check(raw=data["code"], user=request.user)
         return Response(ExitPassCheckOutput(_gate_answer(result)).data)
 
@@ -1001,7 +995,7 @@ class ExitPassExitApi(generics.GenericAPIView):
         },
     )
     def post(self, request):
-        data = _validated(ExitPassExitInput, request.data)
+        data = validated_input(ExitPassExitInput, request.data)
         result = exit_pass_use(
             raw=data["code"], user=request.user, vehicle_plate=data["vehicle_plate"]
         )

@@ -242,3 +242,78 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         status: OpenApiResponse(response=ErrorOutput, description=descriptions[status])
         for status in statuses
     }
+
+
+class BulkRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key that ``validated_input`` looks up together with every other
+    key of its kind in the input: a note's lines with their batches are one
+    query per model, not one per line. Same errors as PrimaryKeyRelatedField."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
+def _bulk_fields(serializer, value, path, found) -> None:
+    if isinstance(serializer, serializers.ListSerializer):
+        for index, item in enumerate(value):
+            _bulk_fields(serializer.child, item, (*path, index), found)
+    elif isinstance(serializer, serializers.Serializer):
+        for name, field in serializer.fields.items():
+            if name not in value or value[name] is None:
+                continue
+            if isinstance(field, BulkRelatedField):
+                found.setdefault(id(field), (field, []))[1].append((value, name, (*path, name)))
+            elif isinstance(field, serializers.BaseSerializer):
+                _bulk_fields(field, value[name], (*path, name), found)
+
+
+def _nested_errors(errors: dict[tuple, list[str]]) -> dict:
+    """{("lines", 1, "product"): [msg]} -> {"lines": [{}, {"product": [msg]}]}."""
+    root: dict = {}
+    for path, messages in errors.items():
+        node = root
+        for key, following in zip(path, path[1:], strict=False):
+            empty = [] if isinstance(following, int) else {}
+            if isinstance(key, int):
+                while len(node) <= key:
+                    node.append({})
+                if not node[key]:
+                    node[key] = empty
+                node = node[key]
+            else:
+                node = node.setdefault(key, empty)
+        node[path[-1]] = messages
+    return root
+
+
+def validated_input(serializer_class, data, **kwargs) -> dict:
+    """Validate ``data`` and look up its BulkRelatedFields, one query per field
+    of the input schema (not per item)."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    validated = serializer.validated_data
+    found: dict = {}
+    _bulk_fields(serializer, validated, (), found)
+    errors = {}
+    for field, places in found.values():
+        wanted = {holder[name] for holder, name, _path in places}
+        objects = field.get_queryset().in_bulk(wanted)
+        for holder, name, path in places:
+            pk = holder[name]
+            if pk in objects:
+                holder[name] = objects[pk]
+            else:
+                errors[path] = [
+                    exceptions.ErrorDetail(
+                        field.error_messages["does_not_exist"].format(pk_value=pk),
+                        code="does_not_exist",
+                    )
+                ]
+    if errors:
+        raise exceptions.ValidationError(_nested_errors(errors))
+    return validated

@@ -318,3 +318,45 @@ def test_the_browsable_api_and_options_never_give_a_500(chain, documents, client
 
     assert html.status_code in (200, 400, 405)
     assert options.status_code == 200
+
+
+def test_unknown_ids_in_lines_are_named_where_they_are(chain, documents, api_for):
+    """Related ids are looked up together; a missing one is still reported at its
+    place in the input, and nothing is created."""
+    from orders.models import SalesOrder
+
+    product = chain.products[0].pk
+    before = SalesOrder.objects.count()
+    response = api_for(chain.clerk).post(
+        "/api/v1/orders/",
+        {
+            "customer": chain.customer.pk,
+            "lines": [
+                {"product": product, "quantity": "1"},
+                {"product": 987654321, "quantity": "1"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert list(fields) == ["lines"]
+    assert fields["lines"][0] == {}
+    assert "987654321" in fields["lines"][1]["product"][0]
+    assert SalesOrder.objects.count() == before
+
+
+def test_an_unknown_batch_in_a_dispatch_is_a_400_and_nothing_moves(chain, documents, api_for):
+    from inventory.models import StockMove
+
+    note = chain.stamped(chain.note(chain.order(), quantities=["1", "0", "0"]))
+    line = note.lines.get()
+    moves = StockMove.objects.count()
+    response = api_for(chain.keeper).post(
+        f"/api/v1/delivery-notes/{note.pk}/dispatch/",
+        {"lines": [{"note_line": line.pk, "allocations": [{"batch": 99999, "quantity": "1"}]}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "99999" in response.json()["fields"]["lines"][0]["allocations"][0]["batch"][0]
+    assert StockMove.objects.count() == moves
