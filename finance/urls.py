@@ -1,10 +1,23 @@
 from django.urls import path
 
-from finance import views
+from finance import report_views, views
 
 app_name = "finance"
 urlpatterns = [
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/new/", views.payment_create, name="payment_create"),
     path("customers/<int:pk>/", views.customer_account, name="customer_account"),
+    # Aging, reminders and statements (finance/report_views.py)
+    path("aging/", report_views.aging_page, name="aging"),
+    path("aging/export/", report_views.aging_export, name="aging_export"),
+    path("aging/customers/<int:pk>/", report_views.aging_customer, name="aging_customer"),
+    path("reminders/", report_views.reminder_list, name="reminder_list"),
+    path("reminders/<int:pk>/letter/", report_views.reminder_letter, name="reminder_letter"),
+    path("statements/", report_views.statement_list, name="statement_list"),
+    path(
+        "statements/customers/<int:pk>/",
+        report_views.statement_customer,
+        name="statement_customer",
+    ),
+    path("statements/customers/<int:pk>/pdf/", report_views.statement_pdf, name="statement_pdf"),
 ]

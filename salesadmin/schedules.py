@@ -20,4 +20,24 @@ BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_delivery_notes",
         "schedule": crontab(minute="*/15"),
     },
+    # Overdue reminders: create today's rows, send every pending one, tell the
+    # managers (finance/reminders.py). The hourly sender catches up whatever a
+    # lost message or a Redis outage left pending; both are idempotent.
+    "finance-daily-reminders": {
+        "task": "finance.tasks.daily_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "finance-send-reminders-catch-up": {
+        "task": "finance.tasks.send_reminders",
+        "schedule": crontab(minute=20),
+    },
+    # Month-end statements (对账单) for last month, on the 1st.
+    "finance-month-end-statements": {
+        "task": "finance.tasks.month_end_statements",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "finance-send-statements-catch-up": {
+        "task": "finance.tasks.send_statements",
+        "schedule": crontab(minute=40),
+    },
 }

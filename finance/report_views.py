@@ -1,0 +1,228 @@
+"""Pages for chasing money: the aging report with drill-down and exports, the
+reminders sent, and statements (对账单) for any customer and period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from customers.models import Customer
+from finance import aging, exports, reminders, statements
+from finance.enums import ReminderStatus, StatementStatus
+from finance.models import Reminder
+from finance.tasks import enqueue, send_reminders, send_statements
+from salesadmin.access import role_required
+from salesadmin.clock import company_today
+from salesadmin.pdf import pdf_response
+
+VIEW_AGING = "finance.view_invoice"
+
+
+def _as_of(request) -> dt.date:
+    raw = request.GET.get("as_of", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else company_today()
+    except ValueError:
+        messages.warning(request, _("Not a date: %(value)s. Showing today.") % {"value": raw})
+        return company_today()
+
+
+# --- Aging ---------------------------------------------------------------------------
+
+
+@require_GET
+@role_required(VIEW_AGING)
+def aging_page(request):
+    report = aging.aging_report(_as_of(request))
+    top = sorted((r for r in report.rows if r.overdue > 0), key=lambda r: -r.overdue)[:10]
+    return render(request, "finance/aging.html", {"report": report, "top_overdue": top})
+
+
+@require_GET
+@role_required(VIEW_AGING)
+def aging_export(request):
+    report = aging.aging_report(_as_of(request))
+    if request.GET.get("format") == "xlsx":
+        return exports.aging_xlsx(report)
+    return exports.aging_csv(report)
+
+
+@require_GET
+@role_required(VIEW_AGING)
+def aging_customer(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    as_of = _as_of(request)
+    bucket = request.GET.get("bucket", "")
+    if bucket and bucket not in aging.BUCKET_KEYS:
+        raise Http404
+    invoices = list(aging.aging_invoices(customer_id=pk, bucket=bucket or None, as_of=as_of))
+    for invoice in invoices:
+        invoice.days_overdue = aging.days_overdue(invoice, as_of)
+        invoice.bucket_label = aging.BUCKET_LABELS[aging.bucket_of(invoice.days_overdue)]
+    report = aging.aging_report(as_of, customer_id=pk)
+    context = {
+        "customer": customer,
+        "as_of": as_of,
+        "bucket": bucket,
+        "bucket_label": aging.BUCKET_LABELS.get(bucket, ""),
+        "invoices": invoices,
+        "row": report.rows[0] if report.rows else report.totals,
+        "buckets": aging.BUCKETS,
+    }
+    return render(request, "finance/aging_customer.html", context)
+
+
+# --- Reminders -------------------------------------------------------------------------
+
+
+@role_required("finance.view_reminder")
+def reminder_list(request):
+    if request.method == "POST":
+        if not request.user.has_perm("finance.change_reminder"):
+            messages.error(request, _("That action is not available to you."))
+        elif enqueue(send_reminders):
+            messages.success(request, _("Sending the pending reminders."))
+        else:
+            messages.warning(
+                request,
+                _("The task queue is not reachable; the next scheduled run sends them."),
+            )
+        return redirect("finance:reminder_list")
+    status = request.GET.get("status", "")
+    level = request.GET.get("level", "")
+    search = request.GET.get("q", "")
+    qs = reminders.reminder_list(status=status, level=level, search=search)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "level": level,
+        "search": search,
+        "statuses": [*ReminderStatus.choices, ("failed", _("Failed"))],
+        "levels": [lv for lv, _days in reminders.reminder_levels()],
+        "pending": Reminder.objects.filter(status=ReminderStatus.PENDING).count(),
+        "max_attempts": settings.REMINDER_MAX_ATTEMPTS,
+    }
+    return render(request, "finance/reminders/list.html", context)
+
+
+@require_GET
+@role_required("finance.view_reminder")
+def reminder_letter(request, pk: int):
+    reminder = get_object_or_404(Reminder.objects.select_related("invoice", "customer"), pk=pk)
+    return pdf_response(
+        reminders.render_letter(reminder),
+        f"reminder-{reminder.invoice.number}-L{reminder.level}.pdf",
+    )
+
+
+# --- Statements ------------------------------------------------------------------------
+
+
+class StatementPeriodForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"),
+        queryset=Customer.objects.order_by("code"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period must end on or after its first day."))
+        return data
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    default_start, default_end = statements.last_month()
+    try:
+        start = (
+            dt.date.fromisoformat(request.GET.get("from", ""))
+            if request.GET.get("from")
+            else default_start
+        )
+        end = (
+            dt.date.fromisoformat(request.GET.get("to", ""))
+            if request.GET.get("to")
+            else default_end
+        )
+    except ValueError as exc:
+        raise Http404 from exc
+    if end < start:
+        raise Http404
+    return start, end
+
+
+@role_required("finance.view_statement")
+def statement_list(request):
+    if request.method == "POST":
+        if not request.user.has_perm("finance.change_statement"):
+            messages.error(request, _("That action is not available to you."))
+        elif enqueue(send_statements):
+            messages.success(request, _("Sending the pending statements."))
+        else:
+            messages.warning(
+                request,
+                _("The task queue is not reachable; the next scheduled run sends them."),
+            )
+        return redirect("finance:statement_list")
+    start, end = statements.last_month()
+    form = StatementPeriodForm(
+        request.GET if "customer" in request.GET else None,
+        initial={"date_from": start, "date_to": end},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        url = reverse("finance:statement_customer", args=[data["customer"].pk])
+        return redirect(f"{url}?from={data['date_from']:%Y-%m-%d}&to={data['date_to']:%Y-%m-%d}")
+    status = request.GET.get("status", "")
+    period = request.GET.get("period", "")
+    search = request.GET.get("q", "")
+    qs = statements.statement_list(status=status, period=period, search=search)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "status": status,
+        "period": period,
+        "search": search,
+        "statuses": [*StatementStatus.choices, ("failed", _("Failed"))],
+    }
+    return render(request, "finance/statements/list.html", context)
+
+
+@require_GET
+@role_required("finance.view_statement")
+def statement_customer(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    start, end = _period(request)
+    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    return render(request, "finance/statements/customer.html", {"data": data})
+
+
+@require_GET
+@role_required("finance.view_statement")
+def statement_pdf(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    start, end = _period(request)
+    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    return pdf_response(statements.render_statement(data), statements.statement_filename(data))
