@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -165,9 +166,22 @@ def customer_set_credit_terms(
     return customer
 
 
+MANUAL_HOLD_NOTICE = gettext_noop("%(user)s put %(customer)s on credit hold: %(reason)s")
+MANUAL_RELEASE_NOTICE = gettext_noop(
+    "%(user)s released the credit hold of %(customer)s: %(reason)s"
+)
+
+
 @transaction.atomic
-def customer_set_credit_hold(*, customer: Customer, user, on_hold: bool, reason: str) -> Customer:
-    """Put a customer on credit hold (no further stamps) or release the hold."""
+def customer_set_credit_hold(
+    *, customer: Customer, user, on_hold: bool, reason: str, today: dt.date | None = None
+) -> Customer:
+    """A manager puts a customer on credit hold (no further stamps) or releases it.
+
+    A release also waives the invoices more than a month overdue today, so the
+    daily job does not put the customer straight back on hold for them
+    (finance/credit.py).
+    """
     if user is not None and not user.has_perm("customers.set_credit_hold"):
         raise PermissionDenied
     reason = (reason or "").strip()
@@ -181,11 +195,59 @@ def customer_set_credit_hold(*, customer: Customer, user, on_hold: bool, reason:
             _("The customer is already on hold.") if on_hold else _("The customer is not on hold."),
             code="hold_unchanged",
         )
+    who = (user.get_full_name() or user.username) if user is not None else ""
+    params = {"user": who, "customer": customer.name, "reason": reason}
+    return credit_hold_change(
+        customer=customer,
+        user=user,
+        on_hold=on_hold,
+        reason=reason,
+        today=today,
+        notice=(MANUAL_HOLD_NOTICE if on_hold else MANUAL_RELEASE_NOTICE, params),
+    )
+
+
+def credit_hold_change(
+    *,
+    customer: Customer,
+    user,
+    on_hold: bool,
+    reason: str,
+    automatic: bool = False,
+    notice: tuple[str, dict] | None = None,
+    today: dt.date | None = None,
+) -> Customer:
+    """Set or lift the hold of a customer the caller has locked: log it, tell the
+    salesperson and the managers. ``automatic``: the daily overdue job."""
+    from finance.credit import overdue_cutoff
+    from salesadmin.notices import managers, notice_send
+
     _log(customer, user, "on_credit_hold", customer.on_credit_hold, on_hold, reason)
     customer.on_credit_hold = on_hold
     customer.credit_hold_reason = reason if on_hold else ""
     customer.credit_hold_since = timezone.now() if on_hold else None
-    customer.save()
+    customer.credit_hold_auto = on_hold and automatic
+    if not on_hold and not automatic:
+        customer.credit_hold_waived_through = overdue_cutoff(today or company_today())
+    customer.save(
+        update_fields=[
+            "on_credit_hold",
+            "credit_hold_reason",
+            "credit_hold_since",
+            "credit_hold_auto",
+            "credit_hold_waived_through",
+            "updated_at",
+        ]
+    )
+    if notice is not None:
+        message, params = notice
+        notice_send(
+            recipients=[customer.salesperson_id, *managers().values_list("pk", flat=True)],
+            kind="credit_hold" if on_hold else "credit_release",
+            message=message,
+            params=params,
+            link=reverse("customers:detail", args=[customer.pk]),
+        )
     return customer
 
 

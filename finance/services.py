@@ -9,15 +9,20 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.enums import CreditTerms
 from customers.models import Customer
+from finance.allocation import HandAllocation, allocate_by_hand, allocate_oldest_first
+from finance.credit import credit_hold_lift_if_paid, credit_position
 from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
+from salesadmin.notices import notice_send
 from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
@@ -31,27 +36,18 @@ def customer_balance(*, customer: Customer) -> Decimal:
 
 def pending_stamped_value(*, customer: Customer, exclude_note_id: int | None = None) -> Decimal:
     """What finance has already promised on stamped notes not yet charged."""
-    from orders.enums import NoteStatus
-    from orders.models import DeliveryNote
-
-    qs = DeliveryNote.objects.filter(customer=customer, status=NoteStatus.STAMPED)
-    if exclude_note_id:
-        qs = qs.exclude(pk=exclude_note_id)
-    return qs.aggregate(s=Sum("covered_amount"))["s"] or ZERO
+    return credit_position(customer=customer, exclude_note_id=exclude_note_id).pending
 
 
 def credit_allowance(*, customer: Customer) -> Decimal:
     """How far the customer may owe: nothing for prepaid, the limit for credit customers."""
-    if customer.credit_terms == CreditTerms.PREPAID:
-        return ZERO
-    return customer.credit_limit
+    return ZERO if customer.credit_terms == CreditTerms.PREPAID else customer.credit_limit
 
 
 def exposure(*, customer: Customer, exclude_note_id: int | None = None) -> Decimal:
-    """Outstanding = ledger balance + stamped notes not yet charged."""
-    return customer_balance(customer=customer) + pending_stamped_value(
-        customer=customer, exclude_note_id=exclude_note_id
-    )
+    """Outstanding net of prepayment = ledger balance + stamped notes not yet charged
+    (= open invoices + dispatched notes not invoiced + stamped notes - prepayment)."""
+    return credit_position(customer=customer, exclude_note_id=exclude_note_id).exposure
 
 
 def coverage_for(*, customer: Customer, amount: Decimal, exclude_note_id=None) -> str | None:
@@ -59,18 +55,10 @@ def coverage_for(*, customer: Customer, amount: Decimal, exclude_note_id=None) -
 
     Prepaid/cash customers: their prepayment balance must cover it. Credit
     customers: outstanding plus this amount within the credit limit, and not on
-    credit hold. The same rule whether the customer is monthly or quarterly.
+    credit hold. One query (finance/credit.py).
     """
-    from orders.enums import Coverage
-
-    if customer.on_credit_hold:
-        return None
-    after = exposure(customer=customer, exclude_note_id=exclude_note_id) + amount
-    if after <= ZERO:
-        return Coverage.PREPAYMENT
-    if after <= credit_allowance(customer=customer):
-        return Coverage.CREDIT
-    return None
+    position = credit_position(customer=customer, exclude_note_id=exclude_note_id)
+    return position.coverage_for(amount)
 
 
 def note_coverage(*, note) -> str | None:
@@ -87,6 +75,11 @@ def lock_customer(customer_id: int) -> Customer:
     return locked(Customer.objects).get(pk=customer_id)
 
 
+PAYMENT_NOTICE = gettext_noop(
+    "Payment of %(amount)s received from %(customer)s (reference %(reference)s)."
+)
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -97,8 +90,17 @@ def payment_record(
     reference: str = "",
     entry_date: dt.date | None = None,
     note: str = "",
+    payer: str = "",
+    allocations: list[HandAllocation] | None = None,
 ) -> ReceivableEntry:
-    """到款: money received from a customer. Unallocated money is prepayment."""
+    """到款: money received from a customer.
+
+    ``allocations`` None: the money settles the customer's open invoices, oldest
+    due first. A list: finance's own choice of invoices and amounts (empty: keep
+    it all as prepayment). What is not allocated is prepayment and settles the
+    invoices made later. The salesperson is told; an automatic hold is lifted
+    at once when nothing is more than a month overdue any more.
+    """
     if not user.has_perm("finance.record_payment"):
         raise PermissionDenied
     amount = parse_money(amount)
@@ -107,7 +109,7 @@ def payment_record(
     if method not in PaymentMethod.values:
         raise ApplicationError(_("Unknown payment method."), code="invalid_method")
     reference = (reference or "").strip()
-    lock_customer(customer.pk)
+    customer = lock_customer(customer.pk)
     if (
         reference
         and ReceivableEntry.objects.filter(kind=EntryKind.PAYMENT, reference=reference).exists()
@@ -118,13 +120,14 @@ def payment_record(
         )
     try:
         with transaction.atomic():
-            return ReceivableEntry.objects.create(
+            payment = ReceivableEntry.objects.create(
                 customer=customer,
                 kind=EntryKind.PAYMENT,
                 amount=-amount,
                 entry_date=entry_date or company_today(),
                 method=method,
                 reference=reference,
+                payer=(payer or "").strip()[:200],
                 note=note,
                 created_by=user,
             )
@@ -133,6 +136,23 @@ def payment_record(
             _("A payment with reference %(ref)s is already recorded.") % {"ref": reference},
             code="duplicate_reference",
         ) from exc
+    if allocations is None:
+        allocate_oldest_first(customer_id=customer.pk, user=user)
+    else:
+        allocate_by_hand(payment=payment, allocations=allocations, user=user)
+    credit_hold_lift_if_paid(customer=customer)
+    notice_send(
+        recipients=[customer.salesperson_id],
+        kind="payment_received",
+        message=PAYMENT_NOTICE,
+        params={
+            "amount": f"{amount:,.2f}",
+            "customer": customer.name,
+            "reference": reference or "-",
+        },
+        link=reverse("customers:detail", args=[customer.pk]),
+    )
+    return payment
 
 
 def charge_record(*, note, amount: Decimal, user) -> ReceivableEntry:

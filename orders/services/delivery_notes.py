@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from finance.invoicing import invoice_on_dispatch
 from finance.services import charge_record, lock_customer
 from inventory.models import Batch, Warehouse
 from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
@@ -361,6 +362,8 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
         actual_value=actual_value,
     )
     sales_order_refresh_delivery(order=order, user=user)
+    # Prepaid/cash customers are invoiced per note now; its number is the last step.
+    invoice_on_dispatch(note=note, user=user)
     return note
 
 

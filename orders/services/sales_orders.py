@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from customers.enums import CreditTerms
 from customers.models import Customer
-from finance.services import credit_allowance, exposure
+from finance.credit import credit_position
 from inventory.models import Product
 from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, PriceSource
 from orders.models import SalesOrder, SalesOrderLine
@@ -130,14 +130,14 @@ def approval_reasons(order: SalesOrder) -> list[dict]:
         )
     elif customer.credit_terms != CreditTerms.PREPAID:
         # Prepaid customers pay before delivery: the finance stamp checks them.
-        after = exposure(customer=customer) + order.total
-        limit = credit_allowance(customer=customer)
-        if after > limit:
+        # The same credit rule as the stamp (finance/credit.py).
+        position = credit_position(customer=customer)
+        if position.coverage_for(order.total) is None:
             reasons.append(
                 {
                     "code": ApprovalReason.CREDIT_EXCEEDED,
                     "line": None,
-                    "detail": f"{after} > {limit}",
+                    "detail": f"{position.after(order.total)} > {position.allowance}",
                 }
             )
     return reasons
