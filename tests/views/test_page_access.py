@@ -14,7 +14,7 @@ OFFICE = {"clerk", "finance", "manager"}
 NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
-# {o} approved order, {d} draft order, {n} issued note, {s} stamped note.
+# {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -44,6 +44,14 @@ PAGES = {
     "/finance/payments/": {"finance", "manager"},
     "/finance/payments/new/": {"finance", "manager"},
     "/finance/customers/{c}/": {"finance", "manager"},
+    "/finance/aging/": {"finance", "manager"},
+    "/finance/aging/export/?format=xlsx": {"finance", "manager"},
+    "/finance/aging/customers/{c}/": {"finance", "manager"},
+    "/finance/reminders/": {"finance", "manager"},
+    "/finance/reminders/{r}/letter/": {"finance", "manager"},
+    "/finance/statements/": {"finance", "manager"},
+    "/finance/statements/customers/{c}/": {"finance", "manager"},
+    "/finance/statements/customers/{c}/pdf/": {"finance", "manager"},
     "/api/v1/customers/": OFFICE,
     "/api/v1/customers/{c}/": OFFICE,
     "/api/v1/stock/": {"clerk", "keeper", "manager"},
@@ -99,7 +107,18 @@ def documents(chain):
         "d": chain.order(submit=False).pk,
         "n": chain.note().pk,
         "s": chain.stamped().pk,
+        "r": _reminder(chain.customer).pk,
     }
+
+
+def _reminder(customer):
+    from finance.models import Reminder
+    from tests.finance.receivables_factories import InvoiceFactory
+
+    invoice = InvoiceFactory(customer=customer)
+    return Reminder.objects.create(
+        invoice=invoice, customer=customer, level=1, days_overdue=1, open_amount=invoice.amount
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -141,7 +160,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnsp":
+    for key in "codnspr":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
