@@ -328,9 +328,7 @@ def test_two_senders_at_once_send_each_reminder_once(customer, monkeypatch):
 # --- Redis down -------------------------------------------------------------------
 
 
-def test_publishing_to_a_dead_broker_returns_quickly_and_leaves_the_row_pending(
-    customer, settings
-):
+def test_publishing_to_a_dead_broker_returns_quickly_and_leaves_the_row_pending(customer, settings):
     from finance.tasks import enqueue, send_reminders
     from salesadmin.celery import app
 
