@@ -9,6 +9,10 @@ the manager approves; the clerk issues a delivery note for everything; finance
 stamps; the keeper dispatches from the benchmark batches; the guard lets the
 truck out with the exit-pass code. Prints lifecycles per second and p50/p95 per
 step. Bounded: it stops after -n lifecycles and talks only to --base.
+
+Steps whose answer the client does not read (submit, approve, stamp,
+dispatch) ask for the minimal answer (``Prefer: return=minimal``) as such a
+client would; ``--full-responses`` makes every step rebuild the whole document.
 """
 
 from __future__ import annotations
@@ -37,9 +41,16 @@ class Client:
         self.conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
         self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
 
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+    minimal = True  # --full-responses turns it off
+
+    def call(self, method: str, path: str, body: dict | None = None, *, need=False) -> dict:
+        """``need``: the caller reads the answer; otherwise, unless --full-responses,
+        ask for the minimal one (Prefer: return=minimal, RFC 7240)."""
         payload = json.dumps(body) if body is not None else None
-        self.conn.request(method, path, body=payload, headers=self.headers)
+        headers = self.headers
+        if self.minimal and not need:
+            headers = {**headers, "Prefer": "return=minimal"}
+        self.conn.request(method, path, body=payload, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
         if response.status >= 300:
@@ -87,6 +98,7 @@ def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[f
                     {"product": products[2]["id"], "quantity": "4"},
                 ],
             },
+            need=True,
         ),
     )
     oid = order["id"]
@@ -110,6 +122,7 @@ def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[f
                     for line in order["lines"]
                 ],
             },
+            need=True,
         ),
     )
     nid = note["id"]
@@ -141,6 +154,7 @@ def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[f
             "POST",
             "/api/v1/exit-passes/exit/",
             {"code": note["exit_pass_code"], "vehicle_plate": "浙E88888"},
+            need=True,
         ),
     )
     if not result.get("passed"):
@@ -159,7 +173,14 @@ def main() -> int:
     parser.add_argument("-c", "--clients", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--setup-json", help="output of `manage.py bench_setup` (else run it)")
+    parser.add_argument(
+        "--full-responses",
+        action="store_true",
+        help="every action answers the whole document (default: only where the client "
+        "reads it, the others with Prefer: return=minimal)",
+    )
     args = parser.parse_args()
+    Client.minimal = not args.full_responses
 
     if args.setup_json:
         setup = json.loads(Path(args.setup_json).read_text())
@@ -218,7 +239,11 @@ def main() -> int:
     elapsed = time.perf_counter() - started
 
     done = len(per_lifecycle)
-    print(f"lifecycles: {done} ok, {len(errors)} failed, {args.clients} client(s), {elapsed:.2f} s")
+    answers = "full answers" if args.full_responses else "minimal answers where unread"
+    print(
+        f"lifecycles: {done} ok, {len(errors)} failed, {args.clients} client(s), "
+        f"{elapsed:.2f} s, {answers}"
+    )
     print(f"throughput: {done / elapsed:.1f} lifecycles/s")
     if per_lifecycle:
         print(

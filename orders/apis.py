@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -233,7 +239,35 @@ class OrderDetailOutput(OrderListOutput):
         return _actions(order, self.context["request"].user, ORDER_ACTIONS)
 
 
-def _order_response(request, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+PREFER_MINIMAL = OpenApiParameter(
+    "Prefer",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="`return=minimal`: answer only the document's id, number and status "
+    "(RFC 7240), for clients that do not need the whole document back.",
+)
+
+
+def _minimal(request, document, status_code) -> Response | None:
+    """RFC 7240 ``Prefer: return=minimal``: a client driving the chain that does
+    not need the document back gets its id, number and state, without the
+    queries that build the whole document."""
+    if "return=minimal" not in request.headers.get("Prefer", ""):
+        return None
+    response = Response(
+        {"id": document.pk, "number": document.number, "status": document.status},
+        status=status_code,
+    )
+    response["Preference-Applied"] = "return=minimal"
+    return response
+
+
+def _order_response(
+    request, pk: int, *, status_code: int = status.HTTP_200_OK, order=None
+) -> Response:
+    if order is not None and (minimal := _minimal(request, order, status_code)):
+        return minimal
     order = order_detail_queryset(request.user).get(pk=pk)
     context = {"request": request, "open_quantities": open_quantities(order)}
     return Response(OrderDetailOutput(order, context=context).data, status=status_code)
@@ -305,6 +339,7 @@ class OrderListCreateApi(generics.ListAPIView):
 
     @extend_schema(
         summary="Create a draft sales order",
+        parameters=[PREFER_MINIMAL],
         request=OrderCreateInput,
         responses={201: OrderDetailOutput, **error_responses(400, 401, 403)},
     )
@@ -317,7 +352,7 @@ class OrderListCreateApi(generics.ListAPIView):
             pickup_mode=data["pickup_mode"],
             remarks=data["remarks"],
         )
-        return _order_response(request, order.pk, status_code=status.HTTP_201_CREATED)
+        return _order_response(request, order.pk, status_code=status.HTTP_201_CREATED, order=order)
 
 
 class OrderDetailApi(generics.GenericAPIView):
@@ -347,6 +382,7 @@ class OrderDetailApi(generics.GenericAPIView):
 
     @extend_schema(
         summary="Replace a draft's lines",
+        parameters=[PREFER_MINIMAL],
         request=OrderUpdateInput,
         responses={200: OrderDetailOutput, **error_responses(400, 401, 403, 404, 409)},
     )
@@ -355,6 +391,7 @@ class OrderDetailApi(generics.GenericAPIView):
 
     @extend_schema(
         summary="Change a draft (lines, pickup mode, remarks)",
+        parameters=[PREFER_MINIMAL],
         request=OrderUpdateInput,
         responses={200: OrderDetailOutput, **error_responses(400, 401, 403, 404, 409)},
     )
@@ -378,7 +415,7 @@ class OrderDetailApi(generics.GenericAPIView):
             pickup_mode=data.get("pickup_mode"),
             remarks=data.get("remarks"),
         )
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 class NoInput(StrictInput):
@@ -403,12 +440,13 @@ class OrderSubmitApi(_OrderActionApi):
         summary="Submit a draft",
         description="Approved at once when every price reaches its reference and the "
         "customer is within credit; otherwise it waits for a manager with the reasons.",
+        parameters=[PREFER_MINIMAL],
         request=None,
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         order = sales_order_submit(order=self.get_object(), user=request.user)
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 class OrderCommentInput(StrictInput):
@@ -425,6 +463,7 @@ class OrderApproveApi(_OrderActionApi):
 
     @extend_schema(
         summary="Approve a submitted order (manager)",
+        parameters=[PREFER_MINIMAL],
         request=OrderCommentInput,
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
@@ -433,7 +472,7 @@ class OrderApproveApi(_OrderActionApi):
         order = sales_order_approve(
             order=self.get_object(), user=request.user, comment=data["comment"]
         )
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 class OrderRejectApi(_OrderActionApi):
@@ -442,6 +481,7 @@ class OrderRejectApi(_OrderActionApi):
 
     @extend_schema(
         summary="Reject a submitted order (manager)",
+        parameters=[PREFER_MINIMAL],
         request=OrderRejectInput,
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
@@ -450,7 +490,7 @@ class OrderRejectApi(_OrderActionApi):
         order = sales_order_reject(
             order=self.get_object(), user=request.user, comment=data["comment"]
         )
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 class OrderReviseApi(_OrderActionApi):
@@ -459,12 +499,13 @@ class OrderReviseApi(_OrderActionApi):
 
     @extend_schema(
         summary="Take a rejected order back to draft",
+        parameters=[PREFER_MINIMAL],
         request=None,
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         order = sales_order_revise(order=self.get_object(), user=request.user)
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 class ReasonInput(StrictInput):
@@ -477,6 +518,7 @@ class OrderCancelApi(_OrderActionApi):
 
     @extend_schema(
         summary="Cancel an order with no open delivery notes",
+        parameters=[PREFER_MINIMAL],
         request=ReasonInput,
         responses={200: OrderDetailOutput, **_ORDER_ACTION_ERRORS},
     )
@@ -485,7 +527,7 @@ class OrderCancelApi(_OrderActionApi):
         order = sales_order_cancel(
             order=self.get_object(), user=request.user, reason=data["reason"]
         )
-        return _order_response(request, order.pk)
+        return _order_response(request, order.pk, order=order)
 
 
 # --- Price quote -----------------------------------------------------------------------
@@ -654,7 +696,11 @@ class NoteDetailOutput(NoteListOutput):
         return _actions(note, self.context["request"].user, NOTE_ACTIONS)
 
 
-def _note_response(request, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+def _note_response(
+    request, pk: int, *, status_code: int = status.HTTP_200_OK, note=None
+) -> Response:
+    if note is not None and (minimal := _minimal(request, note, status_code)):
+        return minimal
     note = note_detail_queryset(request.user).get(pk=pk)
     return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
 
@@ -714,6 +760,7 @@ class NoteIssueApi(_OrderActionApi):
         summary="Issue a delivery note from an approved order",
         description="For all or part of the order's open quantity; reserves stock, and "
         "refuses to go beyond what is available (`insufficient_stock`, with `available`).",
+        parameters=[PREFER_MINIMAL],
         request=NoteIssueInput,
         responses={201: NoteDetailOutput, **_ORDER_ACTION_ERRORS},
     )
@@ -731,7 +778,7 @@ class NoteIssueApi(_OrderActionApi):
             vehicle_plate=data["vehicle_plate"],
             driver=data["driver"],
         )
-        return _note_response(request, note.pk, status_code=status.HTTP_201_CREATED)
+        return _note_response(request, note.pk, status_code=status.HTTP_201_CREATED, note=note)
 
 
 class _NoteActionApi(generics.GenericAPIView):
@@ -761,6 +808,7 @@ class NoteStampApi(_NoteActionApi):
         summary="Finance stamp (财务签章)",
         description="Only a note issued today and covered by prepayment or credit "
         "(else 400 `is_covered`); with `override_reason`, a manager stamps it anyway.",
+        parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
@@ -769,7 +817,7 @@ class NoteStampApi(_NoteActionApi):
         note = delivery_note_stamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note.pk)
+        return _note_response(request, note.pk, note=note)
 
 
 class NoteRestampApi(_NoteActionApi):
@@ -780,6 +828,7 @@ class NoteRestampApi(_NoteActionApi):
         summary="Restamp after a top-up",
         description="A note loaded above what finance covered waits for the top-up; "
         "once paid or within credit (else 400 `is_topped_up`) the exit pass becomes valid.",
+        parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
@@ -788,7 +837,7 @@ class NoteRestampApi(_NoteActionApi):
         note = delivery_note_restamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note.pk)
+        return _note_response(request, note.pk, note=note)
 
 
 class AllocationInput(StrictInput):
@@ -814,6 +863,7 @@ class NoteDispatchApi(_NoteActionApi):
         description="Every line with its batches and actual quantities, within the "
         "tolerance (else 400 `outside_tolerance`, nothing moved). Loaded above what "
         "finance covered, the note waits for a top-up (`awaiting_topup`).",
+        parameters=[PREFER_MINIMAL],
         request=DispatchInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
@@ -831,7 +881,7 @@ class NoteDispatchApi(_NoteActionApi):
             for line in data["lines"]
         ]
         note = delivery_note_dispatch(note=note, user=request.user, lines=lines)
-        return _note_response(request, note.pk)
+        return _note_response(request, note.pk, note=note)
 
 
 class NoteCancelInput(StrictInput):
@@ -846,6 +896,7 @@ class NoteCancelApi(_NoteActionApi):
         summary="Cancel an issued or stamped note",
         description="An issued note is never altered: cancel it (reversing a stamp and "
         "releasing its stock) and issue a new one.",
+        parameters=[PREFER_MINIMAL],
         request=NoteCancelInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
@@ -854,7 +905,7 @@ class NoteCancelApi(_NoteActionApi):
         note = delivery_note_cancel(
             note=self.get_object(), user=request.user, reason=data["reason"]
         )
-        return _note_response(request, note.pk)
+        return _note_response(request, note.pk, note=note)
 
 
 # --- The gate (门卫) ----------------------------------------------------------------------
