@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed; None means any logged-in user)
 NAVIGATION = [
     (_("Home"), "home", None),
+    (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
     (_("Gate"), "orders:gate", "orders.exit_deliverynote"),
     (_("Orders"), "orders:order_list", "orders.view_salesorder"),
     (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),

@@ -127,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.change_reminder",
         "finance.view_statement",
         "finance.change_statement",
+        "reports.view_dashboard",
     ],
 }
 

@@ -40,4 +40,11 @@ BEAT_SCHEDULE = {
         "task": "finance.tasks.send_statements",
         "schedule": crontab(minute=40),
     },
+    # Sales summaries to the managers on the 5th, 15th and 25th, covering the
+    # days since the last one; the hourly re-runs on those days catch up a lost
+    # message or a refused mail (one row per period: never sent twice).
+    "reports-sales-summaries": {
+        "task": "reports.tasks.send_sales_summaries",
+        "schedule": crontab(day_of_month="5,15,25", hour="7-20", minute=10),
+    },
 }

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "inventory",
     "orders",
     "finance",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -62,6 +62,12 @@ PAGES = {
     "/api/v1/delivery-notes/{n}/": NOTES,
     "/api/v1/payments/": {"finance", "manager"},
     "/api/v1/customers/{c}/account/": {"finance", "manager"},
+    "/reports/": {"manager"},
+    "/reports/sales/": {"manager"},
+    "/reports/reconciliation/": {"manager"},
+    "/api/v1/reports/dashboard/": {"manager"},
+    "/api/v1/reports/sales/": {"manager"},
+    "/api/v1/reports/reconciliation/": {"manager"},
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.

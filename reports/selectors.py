@@ -1,0 +1,878 @@
+"""Reads for the manager's dashboard, the sales analysis and the three-way
+reconciliation (三方核对). Read-only; every figure is an SQL aggregate, and each
+report is a fixed number of queries however much data lies behind it.
+
+What "sales" means here (DESIGN.md leaves it open):
+
+- A sale is a delivery note whose goods left stock: the warehouse dispatched it
+  (status dispatched, awaiting top-up or exited; the receivable is charged at
+  that moment too). It counts on its dispatch day in the company time zone.
+- Its value is what was loaded: ``actual_value`` (the weighed quantities at
+  the note's prices), or the note's ``value`` when no actual value was set.
+  Per product, a line is worth ``actual_quantity × unit_price`` rounded to the
+  cent (as the dispatch computes ``actual_value``), or its amount.
+- The salesperson is the customer's salesperson (Customer.salesperson).
+- "Ordered" is the total of approved sales orders (approved, partially
+  delivered, completed) by order date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Round, TruncDate, TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from inventory.enums import MoveKind, Unit
+from inventory.models import Product, StockMove
+from inventory.selectors import stock_overview
+from orders.enums import NoteStatus, OrderStatus
+from orders.models import (
+    DeliveryNote,
+    DeliveryNoteLine,
+    DispatchAllocation,
+    GateExit,
+    SalesOrder,
+)
+from reports.enums import GroupBy, MismatchKind, Period
+from salesadmin.clock import company_today
+
+ZERO = Decimal("0.00")
+ZERO_QTY = Decimal("0.000")
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+QTY = DecimalField(max_digits=16, decimal_places=3)
+TOP = 10
+TREND_DAYS = 30
+
+# Notes whose goods left stock: the sales.
+SOLD = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED]
+# Orders that count as ordered.
+ORDERED = [OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED, OrderStatus.COMPLETED]
+
+NOTE_VALUE = Coalesce(F("actual_value"), F("value"), output_field=MONEY)
+LINE_VALUE = Coalesce(
+    Round(F("actual_quantity") * F("unit_price"), 2), F("amount"), output_field=MONEY
+)
+LINE_QUANTITY = Coalesce(F("actual_quantity"), F("quantity"), output_field=QTY)
+
+
+# --- Time ------------------------------------------------------------------------
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the company time zone."""
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone()
+    )
+
+
+def day_range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) instants covering the days first..last (company time zone)."""
+    return day_start(first), day_start(last + dt.timedelta(days=1))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def period_dates(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if period == Period.TODAY:
+        return today, today
+    if period == Period.WEEK:
+        return today - dt.timedelta(days=6), today
+    if period == Period.DAYS_30:
+        return today - dt.timedelta(days=TREND_DAYS - 1), today
+    if period == Period.QUARTER:
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    if period == Period.YEAR:
+        return today.replace(month=1, day=1), today
+    return today.replace(day=1), today
+
+
+def _url(name: str, *args, query: dict | None = None) -> str | None:
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:  # a page another issue builds
+        return None
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def sales_url(**query) -> str | None:
+    """The sales analysis page with these filters (empty ones left out)."""
+    clean = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in query.items() if v}
+    return _url("reports:sales", query=clean)
+
+
+# --- Sales -----------------------------------------------------------------------
+
+
+def sold_notes(first: dt.date, last: dt.date) -> QuerySet[DeliveryNote]:
+    start, end = day_range(first, last)
+    return DeliveryNote.objects.filter(
+        status__in=SOLD, dispatched_at__gte=start, dispatched_at__lt=end
+    )
+
+
+def sold_lines(first: dt.date, last: dt.date) -> QuerySet[DeliveryNoteLine]:
+    start, end = day_range(first, last)
+    return DeliveryNoteLine.objects.filter(
+        note__status__in=SOLD, note__dispatched_at__gte=start, note__dispatched_at__lt=end
+    )
+
+
+def ordered_orders(first: dt.date, last: dt.date) -> QuerySet[SalesOrder]:
+    return SalesOrder.objects.filter(
+        status__in=ORDERED, order_date__gte=first, order_date__lte=last
+    )
+
+
+def _dispatch_day():
+    return TruncDate("dispatched_at", tzinfo=timezone.get_default_timezone())
+
+
+@dataclass
+class DayFigures:
+    day: dt.date
+    sales: Decimal = ZERO
+    notes: int = 0
+    ordered: Decimal = ZERO
+
+
+def daily_figures(first: dt.date, last: dt.date) -> list[DayFigures]:
+    """Sales and ordered per day, every day of first..last (zero days included).
+    Two queries."""
+    days = {
+        first + dt.timedelta(days=i): DayFigures(day=first + dt.timedelta(days=i))
+        for i in range((last - first).days + 1)
+    }
+    sales = (
+        sold_notes(first, last)
+        .annotate(day=_dispatch_day())
+        .values("day")
+        .annotate(sales=Sum(NOTE_VALUE), notes=Count("id"))
+        .order_by()
+    )
+    for row in sales:
+        days[row["day"]].sales, days[row["day"]].notes = row["sales"], row["notes"]
+    ordered = (
+        ordered_orders(first, last).values("order_date").annotate(total=Sum("total")).order_by()
+    )
+    for row in ordered:
+        days[row["order_date"]].ordered = row["total"]
+    return list(days.values())
+
+
+def _person_name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
+@dataclass
+class Ranked:
+    """One row of a top list or of the sales analysis."""
+
+    key: Any
+    label: str
+    value: Decimal
+    notes: int = 0
+    quantity: Decimal | None = None
+    unit: str = ""
+    detail: str = ""
+    url: str | None = None
+
+
+def top_products(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
+    rows = (
+        sold_lines(first, last)
+        .values(
+            "product_id", "product__sku", "product__name", "product__specification", "product__unit"
+        )
+        .annotate(
+            value=Sum(LINE_VALUE),
+            quantity=Sum(LINE_QUANTITY),
+            notes=Count("note_id", distinct=True),
+        )
+        .order_by("-value", "product__sku")
+    )
+    return [
+        Ranked(
+            key=r["product_id"],
+            label=f"{r['product__name']} {r['product__specification']}".strip(),
+            detail=r["product__sku"],
+            value=r["value"],
+            quantity=r["quantity"],
+            unit=_unit_label(r["product__unit"]),
+            notes=r["notes"],
+            url=sales_url(date_from=first, date_to=last, product=r["product_id"], group_by="day"),
+        )
+        for r in (rows[:limit] if limit else rows)
+    ]
+
+
+def _unit_label(unit: str) -> str:
+    try:
+        return str(Unit(unit).label)
+    except ValueError:
+        return unit
+
+
+def top_customers(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
+    rows = (
+        sold_notes(first, last)
+        .values("customer_id", "customer__code", "customer__name")
+        .annotate(value=Sum(NOTE_VALUE), notes=Count("id"))
+        .order_by("-value", "customer__code")
+    )
+    return [
+        Ranked(
+            key=r["customer_id"],
+            label=r["customer__name"],
+            detail=r["customer__code"],
+            value=r["value"],
+            notes=r["notes"],
+            url=sales_url(
+                date_from=first, date_to=last, customer=r["customer__code"], group_by="product"
+            ),
+        )
+        for r in (rows[:limit] if limit else rows)
+    ]
+
+
+def top_salespeople(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
+    rows = (
+        sold_notes(first, last)
+        .values(
+            "customer__salesperson_id",
+            "customer__salesperson__username",
+            "customer__salesperson__first_name",
+            "customer__salesperson__last_name",
+        )
+        .annotate(value=Sum(NOTE_VALUE), notes=Count("id"))
+        .order_by("-value", "customer__salesperson__username")
+    )
+    result = []
+    for r in rows[:limit] if limit else rows:
+        person = r["customer__salesperson_id"]
+        result.append(
+            Ranked(
+                key=person,
+                label=_person_name(
+                    r["customer__salesperson__first_name"] or "",
+                    r["customer__salesperson__last_name"] or "",
+                    r["customer__salesperson__username"] or "",
+                )
+                if person
+                else str(_("(no salesperson)")),
+                value=r["value"],
+                notes=r["notes"],
+                url=sales_url(
+                    date_from=first,
+                    date_to=last,
+                    salesperson=person or "none",
+                    group_by="customer",
+                ),
+            )
+        )
+    return result
+
+
+def period_totals(first: dt.date, last: dt.date) -> dict:
+    """Sales value and notes, and ordered, over the period. Two queries."""
+    sold = sold_notes(first, last).aggregate(
+        value=Coalesce(Sum(NOTE_VALUE), Value(ZERO), output_field=MONEY), notes=Count("id")
+    )
+    ordered = ordered_orders(first, last).aggregate(
+        total=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY), orders=Count("id")
+    )
+    return {
+        "sales": sold["value"],
+        "notes": sold["notes"],
+        "ordered": ordered["total"],
+        "orders": ordered["orders"],
+    }
+
+
+# --- The dashboard ---------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    status: str
+    label: str
+    count: int
+    oldest_since: dt.datetime | None
+    url: str | None
+
+    @property
+    def waited(self) -> dt.timedelta | None:
+        return timezone.now() - self.oldest_since if self.oldest_since else None
+
+
+# The pipeline's stages, and since when a note has waited at each.
+STAGES = [
+    (NoteStatus.ISSUED, "issued_at"),
+    (NoteStatus.STAMPED, "stamped_at"),
+    (NoteStatus.DISPATCHED, "dispatched_at"),
+    (NoteStatus.AWAITING_TOPUP, "dispatched_at"),
+]
+
+
+@dataclass
+class Pipeline:
+    today: dt.date
+    stages: list[Stage]
+    exited_today: int
+    exited_url: str | None
+    expired_today: int  # lapsed at midnight: issued yesterday, not dispatched
+    expired_url: str | None
+    stuck: int  # loaded on an earlier day and never let out at the gate
+    stuck_url: str | None
+
+
+def pipeline(today: dt.date | None = None) -> Pipeline:
+    """Today's delivery notes at each stage of the chain, with since when the
+    oldest has waited; notes that expired at midnight; loaded notes of earlier
+    days still not out. One query."""
+    today = today or company_today()
+    yesterday = today - dt.timedelta(days=1)
+    waiting = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP]
+    aggregates: dict[str, Any] = {}
+    is_today = Q(issue_date=today)
+    for status, since in STAGES:
+        here = is_today & Q(status=status)
+        aggregates[f"{status}_n"] = Count("id", filter=here)
+        aggregates[f"{status}_oldest"] = Min(since, filter=here)
+    aggregates["exited_n"] = Count("id", filter=is_today & Q(status=NoteStatus.EXITED))
+    aggregates["expired_n"] = Count("id", filter=Q(issue_date=yesterday, status=NoteStatus.EXPIRED))
+    aggregates["stuck_n"] = Count("id", filter=Q(issue_date__lt=today, status__in=waiting))
+    row = DeliveryNote.objects.filter(
+        Q(issue_date__gte=yesterday) | Q(status__in=waiting)
+    ).aggregate(**aggregates)
+    labels = dict(NoteStatus.choices)
+    stages = [
+        Stage(
+            status=status,
+            label=labels[status],
+            count=row[f"{status}_n"],
+            oldest_since=row[f"{status}_oldest"],
+            url=_url("orders:note_list", query={"status": status}),
+        )
+        for status, _since in STAGES
+    ]
+    return Pipeline(
+        today=today,
+        stages=stages,
+        exited_today=row["exited_n"],
+        exited_url=_url("orders:note_list", query={"status": NoteStatus.EXITED}),
+        expired_today=row["expired_n"],
+        expired_url=_url(
+            "orders:note_list",
+            query={"status": NoteStatus.EXPIRED, "date": yesterday.isoformat()},
+        ),
+        stuck=row["stuck_n"],
+        stuck_url=_url("orders:note_list", query={"status": NoteStatus.DISPATCHED, "date": ""}),
+    )
+
+
+@dataclass
+class Approvals:
+    count: int
+    oldest_since: dt.datetime | None
+    value: Decimal
+    url: str | None
+
+
+def approvals_waiting() -> Approvals:
+    row = SalesOrder.objects.filter(status=OrderStatus.SUBMITTED).aggregate(
+        n=Count("id"),
+        oldest=Min("submitted_at"),
+        value=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY),
+    )
+    return Approvals(
+        count=row["n"],
+        oldest_since=row["oldest"],
+        value=row["value"],
+        url=_url("orders:approval_list"),
+    )
+
+
+@dataclass
+class Dashboard:
+    today: dt.date
+    period: str
+    period_label: str
+    first: dt.date
+    last: dt.date
+    pipeline: Pipeline
+    approvals: Approvals
+    sales_today: DayFigures
+    month: dict
+    trend: list[DayFigures]
+    totals: dict  # over the chosen period
+    top_products: list[Ranked]
+    top_customers: list[Ranked]
+    top_salespeople: list[Ranked]
+    aging: Any  # finance.aging.AgingSummary
+    aging_url: str | None
+    on_hold: list[Customer]
+    on_hold_count: int
+    on_hold_url: str | None
+    below_safety: list[Product]
+    below_safety_count: int
+    below_safety_url: str | None
+    links: dict = field(default_factory=dict)
+
+
+def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Dashboard:
+    """Everything on the manager's one screen: 14 queries, whatever the data."""
+    from finance.aging import aging_summary
+
+    today = today or company_today()
+    if period not in Period.values:
+        period = Period.MONTH
+    first, last = period_dates(period, today)
+    month_first = today.replace(day=1)
+    # One daily query feeds today, this month and the 30-day trend.
+    trend_first = today - dt.timedelta(days=TREND_DAYS - 1)
+    days = daily_figures(min(month_first, trend_first), today)
+    this_month = [d for d in days if d.day >= month_first]
+    month = {
+        "sales": sum((d.sales for d in this_month), ZERO),
+        "notes": sum(d.notes for d in this_month),
+        "ordered": sum((d.ordered for d in this_month), ZERO),
+        "first": month_first,
+        "url": sales_url(date_from=month_first, date_to=today, group_by="day"),
+    }
+    on_hold_qs = Customer.objects.filter(on_credit_hold=True)
+    on_hold = list(on_hold_qs.order_by("-credit_hold_since", "code")[:TOP])
+    on_hold_count = len(on_hold) if len(on_hold) < TOP else on_hold_qs.count()
+    below = list(stock_overview(below_safety=True))
+    sales_today = days[-1]
+    return Dashboard(
+        today=today,
+        period=period,
+        period_label=dict(Period.choices)[period],
+        first=first,
+        last=last,
+        pipeline=pipeline(today),
+        approvals=approvals_waiting(),
+        sales_today=sales_today,
+        month=month,
+        trend=[d for d in days if d.day >= trend_first],
+        totals={
+            **period_totals(first, last),
+            "url": sales_url(date_from=first, date_to=last, group_by="day"),
+        },
+        top_products=top_products(first, last),
+        top_customers=top_customers(first, last),
+        top_salespeople=top_salespeople(first, last),
+        aging=aging_summary(as_of=today, top=TOP),
+        aging_url=_url("finance:aging"),
+        on_hold=on_hold,
+        on_hold_count=on_hold_count,
+        on_hold_url=_url("customers:list", query={"hold": "yes"}),
+        below_safety=below[:TOP],
+        below_safety_count=len(below),
+        below_safety_url=_url("inventory:stock", query={"below": "1"}),
+        links={
+            "today": sales_url(date_from=today, date_to=today, group_by="customer"),
+        },
+    )
+
+
+# --- Sales analysis --------------------------------------------------------------
+
+
+@dataclass
+class SalesQuery:
+    date_from: dt.date
+    date_to: dt.date
+    group_by: str = GroupBy.DAY
+    customer_id: int | None = None
+    customer_code: str = ""  # for the links: the page filters customers by code
+    product_id: int | None = None
+    # A user id, or "none" for customers without a salesperson.
+    salesperson: int | str | None = None
+
+    def filter_params(self) -> dict:
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "customer": self.customer_code,
+            "product": self.product_id,
+            "salesperson": self.salesperson,
+        }
+
+
+def _analysis_lines(q: SalesQuery) -> QuerySet[DeliveryNoteLine]:
+    lines = sold_lines(q.date_from, q.date_to)
+    if q.customer_id:
+        lines = lines.filter(note__customer_id=q.customer_id)
+    if q.product_id:
+        lines = lines.filter(product_id=q.product_id)
+    if q.salesperson == "none":
+        lines = lines.filter(note__customer__salesperson__isnull=True)
+    elif q.salesperson:
+        lines = lines.filter(note__customer__salesperson_id=q.salesperson)
+    return lines
+
+
+_GROUPS = {
+    GroupBy.PRODUCT: [
+        "product_id",
+        "product__sku",
+        "product__name",
+        "product__specification",
+        "product__unit",
+    ],
+    GroupBy.CUSTOMER: ["note__customer_id", "note__customer__code", "note__customer__name"],
+    GroupBy.SALESPERSON: [
+        "note__customer__salesperson_id",
+        "note__customer__salesperson__username",
+        "note__customer__salesperson__first_name",
+        "note__customer__salesperson__last_name",
+    ],
+}
+
+
+def sales_rows(q: SalesQuery) -> QuerySet:
+    """Sales grouped as asked: one dict per group with ``value``, ``quantity``
+    (the loaded quantity: meaningful per product), ``notes``. By day and
+    month in date order, otherwise largest first."""
+    lines = _analysis_lines(q)
+    tz = timezone.get_default_timezone()
+    sums = {
+        "value": Sum(LINE_VALUE),
+        "quantity": Sum(LINE_QUANTITY),
+        "notes": Count("note_id", distinct=True),
+    }
+    if q.group_by == GroupBy.DAY:
+        return (
+            lines.annotate(period=TruncDate("note__dispatched_at", tzinfo=tz))
+            .values("period")
+            .annotate(**sums)
+            .order_by("period")
+        )
+    if q.group_by == GroupBy.MONTH:
+        return (
+            lines.annotate(period=TruncMonth("note__dispatched_at", tzinfo=tz))
+            .values("period")
+            .annotate(**sums)
+            .order_by("period")
+        )
+    keys = _GROUPS[GroupBy(q.group_by)]
+    return lines.values(*keys).annotate(**sums).order_by("-value", keys[1])
+
+
+def sales_row(q: SalesQuery, row: dict) -> Ranked:
+    """A grouped row in words, with the link that narrows the analysis to it."""
+    params = q.filter_params()
+    if q.group_by in (GroupBy.DAY, GroupBy.MONTH):
+        period = row["period"]
+        if isinstance(period, dt.datetime):
+            period = (
+                timezone.localtime(period).date() if timezone.is_aware(period) else period.date()
+            )
+        if q.group_by == GroupBy.DAY:
+            label, first, last = period.isoformat(), period, period
+        else:
+            label = period.strftime("%Y-%m")
+            first, last = month_bounds(period)
+        narrowed = {**params, "date_from": first, "date_to": last, "group_by": GroupBy.CUSTOMER}
+        key = period
+    elif q.group_by == GroupBy.PRODUCT:
+        key = row["product_id"]
+        label = f"{row['product__name']} {row['product__specification']}".strip()
+        narrowed = {**params, "product": key, "group_by": GroupBy.CUSTOMER}
+    elif q.group_by == GroupBy.CUSTOMER:
+        key = row["note__customer_id"]
+        label = row["note__customer__name"]
+        narrowed = {
+            **params,
+            "customer": row["note__customer__code"],
+            "group_by": GroupBy.PRODUCT,
+        }
+    else:
+        key = row["note__customer__salesperson_id"]
+        label = (
+            _person_name(
+                row["note__customer__salesperson__first_name"] or "",
+                row["note__customer__salesperson__last_name"] or "",
+                row["note__customer__salesperson__username"] or "",
+            )
+            if key
+            else str(_("(no salesperson)"))
+        )
+        narrowed = {**params, "salesperson": key or "none", "group_by": GroupBy.CUSTOMER}
+    detail, unit = "", ""
+    if q.group_by == GroupBy.PRODUCT:
+        detail, unit = row["product__sku"], _unit_label(row["product__unit"])
+    elif q.group_by == GroupBy.CUSTOMER:
+        detail = row["note__customer__code"]
+    return Ranked(
+        key=key,
+        label=label,
+        detail=detail,
+        value=row["value"],
+        quantity=row["quantity"],
+        unit=unit,
+        notes=row["notes"],
+        url=sales_url(**narrowed),
+    )
+
+
+def sales_totals(q: SalesQuery) -> dict:
+    row = _analysis_lines(q).aggregate(
+        value=Coalesce(Sum(LINE_VALUE), Value(ZERO), output_field=MONEY),
+        quantity=Coalesce(Sum(LINE_QUANTITY), Value(ZERO_QTY), output_field=QTY),
+        notes=Count("note_id", distinct=True),
+    )
+    return row
+
+
+# --- Three-way reconciliation (三方核对) -----------------------------------------
+
+
+@dataclass
+class ProductReconciliation:
+    product_id: int
+    label: str
+    sku: str
+    unit: str
+    noted: Decimal = ZERO_QTY  # actual quantities on notes dispatched in the month
+    moved: Decimal = ZERO_QTY  # dispatch moves of those notes, and unlinked ones of the month
+    exited: Decimal = ZERO_QTY  # of those notes, what left through the gate by month end
+
+    @property
+    def balanced(self) -> bool:
+        return self.noted == self.moved == self.exited
+
+
+@dataclass
+class Mismatch:
+    kind: str
+    product: str = ""
+    note_id: int | None = None
+    note_number: str = ""
+    noted: Decimal | None = None
+    moved: Decimal | None = None
+    moves: list[tuple[int, Decimal]] = field(default_factory=list)
+    gate_exit_at: dt.datetime | None = None
+    vehicle_plate: str = ""
+    at: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return str(MismatchKind(self.kind).label)
+
+    @property
+    def note_url(self) -> str | None:
+        return _url("orders:note_detail", self.note_id) if self.note_id else None
+
+    @property
+    def moves_url(self) -> str | None:
+        query = {"kind": MoveKind.DISPATCH}
+        return _url("inventory:moves", query=query) if self.moves else None
+
+
+@dataclass
+class Reconciliation:
+    month: dt.date
+    first: dt.date
+    last: dt.date
+    cutoff: dt.datetime  # notes dispatched before this should have left by now
+    products: list[ProductReconciliation]
+    mismatches: list[Mismatch]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = dict.fromkeys(MismatchKind.values, 0)
+        for m in self.mismatches:
+            counts[m.kind] += 1
+        return counts
+
+
+def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconciliation:
+    """Per product: quantities on the delivery notes dispatched in the month vs.
+    the warehouse's dispatch moves vs. what left through the gate; and every
+    mismatch with its documents. Eight queries.
+
+    A note dispatched in the month should have left by the month's end; in the
+    running month, by now (today's loaded trucks are not late yet, they are
+    still in the pipeline).
+    """
+    first, last = month_bounds(month)
+    start, end = day_range(first, last)
+    now = now or timezone.now()
+    cutoff = min(end, day_start(timezone.localdate(now)))
+    in_month = Q(note__dispatched_at__gte=start, note__dispatched_at__lt=end)
+    exited_in_time = Q(note__gate_exit__exited_at__lt=end)
+
+    by_product: dict[int, ProductReconciliation] = {}
+
+    def row_for(product_id: int) -> ProductReconciliation:
+        return by_product.setdefault(
+            product_id, ProductReconciliation(product_id=product_id, label="", sku="", unit="")
+        )
+
+    noted = (
+        DeliveryNoteLine.objects.filter(in_month)
+        .values("product_id")
+        .annotate(
+            noted=Sum(LINE_QUANTITY),
+            exited=Coalesce(
+                Sum(LINE_QUANTITY, filter=exited_in_time), Value(ZERO_QTY), output_field=QTY
+            ),
+        )
+        .order_by()
+    )
+    for r in noted:
+        row = row_for(r["product_id"])
+        row.noted, row.exited = r["noted"], r["exited"]
+    linked = Q(
+        dispatchallocation__note_line__note__dispatched_at__gte=start,
+        dispatchallocation__note_line__note__dispatched_at__lt=end,
+    )
+    unlinked = Q(dispatchallocation__isnull=True, created_at__gte=start, created_at__lt=end)
+    moved = (
+        StockMove.objects.filter(kind=MoveKind.DISPATCH)
+        .filter(linked | unlinked)
+        .values("product_id")
+        .annotate(moved=-Sum("quantity"))
+        .order_by()
+    )
+    for r in moved:
+        row_for(r["product_id"]).moved = r["moved"]
+    products = Product.objects.filter(pk__in=list(by_product)).only(
+        "sku", "name", "specification", "unit"
+    )
+    for p in products:
+        row = by_product[p.pk]
+        row.label = f"{p.name} {p.specification}".strip()
+        row.sku, row.unit = p.sku, p.get_unit_display()
+
+    mismatches: list[Mismatch] = []
+    # 1. A note line whose loaded quantity differs from its dispatch moves.
+    lines = (
+        DeliveryNoteLine.objects.filter(in_month)
+        .annotate(
+            noted=LINE_QUANTITY,
+            moved=Coalesce(
+                -Sum("allocations__stock_move__quantity"), Value(ZERO_QTY), output_field=QTY
+            ),
+        )
+        .filter(~Q(moved=F("noted")))
+        .select_related("note", "product")
+        .order_by("note__dispatched_at", "note_id", "id")
+    )
+    lines = list(lines)
+    moves_by_line: dict[int, list[tuple[int, Decimal]]] = {}
+    if lines:
+        for a in DispatchAllocation.objects.filter(note_line__in=lines).values(
+            "note_line_id", "stock_move_id", "stock_move__quantity"
+        ):
+            moves_by_line.setdefault(a["note_line_id"], []).append(
+                (a["stock_move_id"], -a["stock_move__quantity"])
+            )
+    for line in lines:
+        mismatches.append(
+            Mismatch(
+                kind=MismatchKind.QUANTITY,
+                product=str(line.product),
+                note_id=line.note_id,
+                note_number=line.note.number or "",
+                noted=line.noted,
+                moved=line.moved,
+                moves=moves_by_line.get(line.pk, []),
+                at=line.note.dispatched_at,
+            )
+        )
+    # 2. Dispatched (loaded) but not out through the gate by the month's end.
+    stuck = (
+        DeliveryNote.objects.filter(dispatched_at__gte=start, dispatched_at__lt=cutoff)
+        .filter(Q(gate_exit__isnull=True) | Q(gate_exit__exited_at__gte=end))
+        .select_related("gate_exit")
+        .order_by("dispatched_at", "id")
+    )
+    for note in stuck:
+        exit_ = getattr(note, "gate_exit", None)
+        mismatches.append(
+            Mismatch(
+                kind=MismatchKind.NO_GATE_EXIT,
+                note_id=note.pk,
+                note_number=note.number or "",
+                vehicle_plate=note.vehicle_plate,
+                gate_exit_at=exit_.exited_at if exit_ else None,
+                at=note.dispatched_at,
+            )
+        )
+    # 3. Let out at the gate, but nothing left stock for it.
+    has_moves = Exists(DispatchAllocation.objects.filter(note_line__note_id=OuterRef("note_id")))
+    exits = (
+        GateExit.objects.filter(exited_at__gte=start, exited_at__lt=end)
+        .filter(~has_moves)
+        .select_related("note")
+        .order_by("exited_at", "id")
+    )
+    for exit_ in exits:
+        mismatches.append(
+            Mismatch(
+                kind=MismatchKind.EXIT_WITHOUT_MOVES,
+                note_id=exit_.note_id,
+                note_number=exit_.note.number or "",
+                gate_exit_at=exit_.exited_at,
+                vehicle_plate=exit_.vehicle_plate,
+                at=exit_.exited_at,
+            )
+        )
+    # 4. Stock taken out as a dispatch that no delivery note accounts for.
+    orphans = (
+        StockMove.objects.filter(
+            kind=MoveKind.DISPATCH,
+            created_at__gte=start,
+            created_at__lt=end,
+            dispatchallocation__isnull=True,
+        )
+        .select_related("product")
+        .order_by("created_at", "id")
+    )
+    for move in orphans:
+        mismatches.append(
+            Mismatch(
+                kind=MismatchKind.UNLINKED_MOVE,
+                product=str(move.product),
+                moved=-move.quantity,
+                moves=[(move.pk, -move.quantity)],
+                note_number=move.reference,
+                at=move.created_at,
+            )
+        )
+    rows = sorted(by_product.values(), key=lambda r: r.sku)
+    return Reconciliation(
+        month=first,
+        first=first,
+        last=last,
+        cutoff=cutoff,
+        products=rows,
+        mismatches=mismatches,
+    )

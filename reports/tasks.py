@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from reports.services import sales_summaries_run
+
+
+@shared_task
+def send_sales_summaries() -> int:
+    """5th, 15th and 25th: the sales since the last summary, to the managers."""
+    return sales_summaries_run()

@@ -1,0 +1,4 @@
+from reports import views
+
+app_name = "reports"
+urlpatterns = views.urlpatterns
