@@ -141,7 +141,7 @@ def _claim_next(after_id: int) -> Reminder | None:
             id__gt=after_id,
             attempts__lt=settings.REMINDER_MAX_ATTEMPTS,
         )
-        .select_related("invoice", "customer__salesperson")
+        .select_related("invoice")
         .order_by("id")
         .first()
     )
@@ -290,20 +290,24 @@ def reminders_send_pending(*, limit: int | None = None) -> SendResult:
     result = SendResult()
     after_id = 0
     while limit is None or result.total + result.failed < limit:
+        claimed = None
         try:
             with transaction.atomic():
                 reminder = _claim_next(after_id)
                 if reminder is None:
                     break
-                after_id = reminder.pk
-                # Contacts in one query, inside the claim.
-                reminder.customer = Customer.objects.prefetch_related("contacts").get(
-                    pk=reminder.customer_id
+                after_id = claimed = reminder.pk
+                reminder.customer = (
+                    Customer.objects.select_related("salesperson")
+                    .prefetch_related("contacts")
+                    .get(pk=reminder.customer_id)
                 )
                 outcome = _send_one(reminder)
         except Exception as exc:  # SMTP refused, PDF failed…: keep it pending, count the try
             logger.exception("Reminder %s could not be sent", after_id)
-            _record_failure(after_id, exc)
+            if claimed is None:  # the database itself failed: let the task retry
+                raise
+            _record_failure(claimed, exc)
             result.failed += 1
             continue
         setattr(result, outcome, getattr(result, outcome) + 1)

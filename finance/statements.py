@@ -293,16 +293,19 @@ def statements_send_pending(*, limit: int | None = None) -> StatementSendResult:
     result = StatementSendResult()
     after_id = 0
     while limit is None or result.sent + result.no_email + result.failed < limit:
+        claimed = None
         try:
             with transaction.atomic():
                 statement = _claim_next(after_id)
                 if statement is None:
                     break
-                after_id = statement.pk
+                after_id = claimed = statement.pk
                 outcome = _send_one(statement)
         except Exception as exc:
             logger.exception("Statement %s could not be sent", after_id)
-            _record_failure(after_id, exc)
+            if claimed is None:  # the database itself failed: let the task retry
+                raise
+            _record_failure(claimed, exc)
             result.failed += 1
             continue
         setattr(result, outcome, getattr(result, outcome) + 1)

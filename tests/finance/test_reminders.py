@@ -10,15 +10,17 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.test import override_settings
 
 from finance import reminders
 from finance.enums import InvoiceStatus, ReminderStatus
-from finance.models import Reminder
+from finance.models import Invoice, Reminder
 from salesadmin.models import Notice
 from salesadmin.roles import Role
 from tests.factories import CustomerFactory, UserFactory
-from tests.finance.receivables_factories import ContactFactory, InvoiceFactory, overdue
+from tests.finance.celery_broker import real_broker
+from tests.finance.receivables_factories import ContactFactory, overdue
 from tests.racing import run_together
 
 TODAY = dt.date(2026, 6, 15)
@@ -330,12 +332,11 @@ def test_two_senders_at_once_send_each_reminder_once(customer, monkeypatch):
 
 def test_publishing_to_a_dead_broker_returns_quickly_and_leaves_the_row_pending(customer, settings):
     from finance.tasks import enqueue, send_reminders
-    from salesadmin.celery import app
 
     overdue(5, today=TODAY, customer=customer)
     reminders.reminders_create_due(today=TODAY)
     # A port nothing listens on: connection refused, as when Redis is down.
-    with _broker(app, "redis://127.0.0.1:1/0"):
+    with real_broker("redis://127.0.0.1:1/0"):
         started = time.monotonic()
         published = enqueue(send_reminders)
         elapsed = time.monotonic() - started
@@ -345,21 +346,70 @@ def test_publishing_to_a_dead_broker_returns_quickly_and_leaves_the_row_pending(
     assert Reminder.objects.get().status == ReminderStatus.PENDING
 
 
-class _broker:
-    """Point the Celery app at ``url`` and publish for real (not eagerly)."""
+# --- Pages ------------------------------------------------------------------------------
 
-    def __init__(self, app, url):
-        self.app, self.url = app, url
 
-    def __enter__(self):
-        self.saved = (self.app.conf.broker_url, self.app.conf.task_always_eager)
-        self.app.conf.broker_url = self.url
-        self.app.conf.task_always_eager = False
-        self.app.pool.force_close_all()
-        self.app._pool = None
-        return self
+def _sent_reminders(customer, n):
+    for days in range(1, n + 1):
+        invoice = overdue(days, today=TODAY, customer=customer)
+        Reminder.objects.create(
+            invoice=invoice,
+            customer=customer,
+            level=1,
+            days_overdue=days,
+            open_amount=invoice.amount,
+            status=ReminderStatus.SENT,
+            email="wang@qiantang.example",
+            sent_at=dt.datetime(2026, 6, 15, 9, tzinfo=dt.UTC),
+        )
 
-    def __exit__(self, *exc):
-        self.app.conf.broker_url, self.app.conf.task_always_eager = self.saved
-        self.app._pool = None
-        return False
+
+def test_the_customer_page_lists_the_reminders_sent_in_flat_queries(
+    customer, clerk, client_for, django_assert_max_num_queries
+):
+    client = client_for(clerk)
+
+    def load(n):
+        Reminder.objects.all().delete()
+        _sent_reminders(customer, n)
+        with django_assert_max_num_queries(20) as captured:
+            response = client.get(f"/customers/{customer.pk}/")
+        assert response.status_code == 200
+        assert len(response.context["reminders"]) == n
+        return len(captured.captured_queries)
+
+    assert load(3) == load(18)
+
+
+def test_the_reminder_list_stays_flat_and_sends_now(
+    customer, finance, client_for, django_assert_max_num_queries
+):
+    client = client_for(finance)
+
+    def load(n):
+        Reminder.objects.all().delete()
+        _sent_reminders(customer, n)
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get("/finance/reminders/").status_code == 200
+        return len(captured.captured_queries)
+
+    assert load(3) == load(30)
+
+    Reminder.objects.all().delete()
+    Invoice.objects.update(status=InvoiceStatus.PAID, paid_amount=F("amount"))
+    overdue(3, today=TODAY, customer=customer)
+    reminders.reminders_create_due(today=TODAY)
+    response = client.post("/finance/reminders/")  # eager in tests: sends in-process
+    assert response.status_code == 302
+    assert Reminder.objects.get().status == ReminderStatus.SENT
+
+
+def test_the_letter_pdf_page(customer, manager, client_for):
+    overdue(3, today=TODAY, customer=customer)
+    reminders.reminders_create_due(today=TODAY)
+    reminder = Reminder.objects.get()
+
+    response = client_for(manager).get(f"/finance/reminders/{reminder.pk}/letter/")
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
