@@ -39,6 +39,12 @@ ENDPOINTS = [
     ("get", "/api/v1/payments/", FINANCE),
     ("post", "/api/v1/payments/", FINANCE),
     ("get", "/api/v1/customers/{customer}/account/", FINANCE),
+    ("get", "/api/v1/aging/", FINANCE),
+    ("get", "/api/v1/aging/customers/{customer}/", FINANCE),
+    ("get", "/api/v1/reminders/", FINANCE),
+    ("get", "/api/v1/statements/", FINANCE),
+    ("get", "/api/v1/customers/{customer}/statement/", FINANCE),
+    ("get", "/api/v1/customers/{customer}/statement/pdf/", FINANCE),
 ]
 
 
@@ -76,13 +82,16 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
     assert response["WWW-Authenticate"].startswith("Token")
 
 
+API_MODULES = ("orders.apis", "finance.apis", "finance.report_apis")
+
+
 def _api_routes(resolver=None, prefix=""):
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             yield from _api_routes(entry, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
             view = getattr(entry.callback, "view_class", None)
-            if view is not None and view.__module__ in ("orders.apis", "finance.apis"):
+            if view is not None and view.__module__ in API_MODULES:
                 yield prefix + str(entry.pattern)
 
 
