@@ -29,9 +29,39 @@ class PaymentForm(StyledFormMixin, forms.Form):
     entry_date = forms.DateField(
         label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    payer = forms.CharField(
+        label=_("Payer"),
+        max_length=200,
+        required=False,
+        help_text=_("As on the bank statement, when someone else pays for the customer."),
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    allocation = forms.ChoiceField(
+        label=_("Settle"),
+        choices=[
+            ("auto", _("Open invoices, oldest due first")),
+            ("hand", _("The invoices and amounts I enter below")),
+        ],
+        initial="auto",
+        required=False,  # not given: oldest first
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry_date"].initial = company_today()
         self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        self.fields["allocation"].widget.attrs["class"] = "form-check-input"
+
+
+class OfficialNumberForm(StyledFormMixin, forms.Form):
+    official_number = forms.CharField(label=_("Official invoice number (发票号)"), max_length=40)
+
+
+class VoidInvoiceForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.TextInput,
+        help_text=_("Payments on it become prepayment and settle the other open invoices."),
+    )

@@ -6,7 +6,11 @@ app_name = "finance"
 urlpatterns = [
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/new/", views.payment_create, name="payment_create"),
+    path("payments/open-invoices/", views.payment_open_invoices, name="payment_open_invoices"),
     path("customers/<int:pk>/", views.customer_account, name="customer_account"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/run/", views.invoice_run, name="invoice_run"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     # Aging, reminders and statements (finance/report_views.py)
     path("aging/", report_views.aging_page, name="aging"),
     path("aging/export/", report_views.aging_export, name="aging_export"),

@@ -3,12 +3,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from customers.models import Customer
-from finance import selectors, services
-from finance.forms import PaymentForm
+from finance import invoicing, selectors, services
+from finance.allocation import HandAllocation
+from finance.enums import InvoiceStatus
+from finance.forms import OfficialNumberForm, PaymentForm, VoidInvoiceForm
 from salesadmin.access import role_required
+from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.numbers import parse_money
+
+LEDGER_PAGE = 50
+OPEN_INVOICES_SHOWN = 50
 
 
 def _safe_next(request) -> str:
@@ -27,44 +35,180 @@ def payment_list(request):
     return render(request, "finance/payment_list.html", {"page": page, "search": search})
 
 
+def _customer_from(value) -> Customer | None:
+    value = str(value or "")
+    return Customer.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def _hand_allocations(request, invoices) -> tuple[list[HandAllocation], dict, list[str]]:
+    """The amounts typed against the customer's open invoices (``alloc-<id>``)."""
+    given, typed, errors = [], {}, []
+    for inv in invoices:
+        raw = (request.POST.get(f"alloc-{inv.pk}") or "").strip()
+        typed[inv.pk] = raw
+        if not raw:
+            continue
+        try:
+            amount = parse_money(raw)
+        except ApplicationError as exc:
+            errors.append(f"{inv.number}: {exc.message}")
+            continue
+        if amount:
+            given.append(HandAllocation(invoice=inv, amount=amount))
+    return given, typed, errors
+
+
 @role_required("finance.record_payment")
 def payment_create(request):
     initial = {}
-    customer_id = request.GET.get("customer", "")
-    if customer_id.isdigit():
-        initial["customer"] = int(customer_id)
+    customer = _customer_from(request.POST.get("customer") or request.GET.get("customer"))
+    if customer is not None:
+        initial["customer"] = customer.pk
     form = PaymentForm(request.POST or None, initial=initial)
+    open_invoices = list(selectors.open_invoices(customer=customer)) if customer else []
+    typed = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            payment = services.payment_record(
-                customer=data["customer"],
-                amount=data["amount"],
-                user=request.user,
-                method=data["method"],
-                reference=data["reference"],
-                entry_date=data["entry_date"],
-                note=data["note"],
-            )
-        except ApplicationError as exc:
-            field = "reference" if exc.code == "duplicate_reference" else None
-            form.add_error(field, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Payment of %(amount)s from %(customer)s recorded.")
-                % {"amount": f"{-payment.amount:,.2f}", "customer": payment.customer.name},
-            )
-            return redirect(_safe_next(request) or "finance:payment_list")
-    return render(request, "finance/payment_form.html", {"form": form, "next": _safe_next(request)})
+        allocations = None
+        errors = []
+        if data["allocation"] == "hand":
+            allocations, typed, errors = _hand_allocations(request, open_invoices)
+        for error in errors:
+            form.add_error(None, error)
+        if not errors:
+            try:
+                payment = services.payment_record(
+                    customer=data["customer"],
+                    amount=data["amount"],
+                    user=request.user,
+                    method=data["method"],
+                    reference=data["reference"],
+                    entry_date=data["entry_date"],
+                    note=data["note"],
+                    payer=data["payer"],
+                    allocations=allocations,
+                )
+            except ApplicationError as exc:
+                field = "reference" if exc.code == "duplicate_reference" else None
+                form.add_error(field, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Payment of %(amount)s from %(customer)s recorded.")
+                    % {"amount": f"{-payment.amount:,.2f}", "customer": payment.customer.name},
+                )
+                return redirect(_safe_next(request) or "finance:payment_list")
+    for inv in open_invoices:
+        inv.typed = typed.get(inv.pk, "")
+    return render(
+        request,
+        "finance/payment_form.html",
+        {"form": form, "next": _safe_next(request), "open_invoices": open_invoices},
+    )
+
+
+@role_required("finance.record_payment")
+def payment_open_invoices(request):
+    """htmx: the chosen customer's open invoices, to allocate by hand."""
+    customer = _customer_from(request.GET.get("customer"))
+    invoices = list(selectors.open_invoices(customer=customer)) if customer else []
+    return render(request, "finance/_open_invoices_alloc.html", {"open_invoices": invoices})
 
 
 @role_required("finance.view_receivableentry")
 def customer_account(request, pk: int):
-    customer = get_object_or_404(Customer, pk=pk)
+    customer = get_object_or_404(Customer.objects.select_related("salesperson"), pk=pk)
+    page = Paginator(selectors.ledger_entries(customer=customer), LEDGER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    invoices = list(selectors.open_invoices(customer=customer)[: OPEN_INVOICES_SHOWN + 1])
     context = {
         "customer": customer,
-        "entries": selectors.customer_ledger(customer=customer),
-        "picture": selectors.coverage_picture(customer=customer, amount=services.ZERO),
+        "page": page,
+        "summary": selectors.account_summary(customer=customer),
+        "open_invoices": invoices[:OPEN_INVOICES_SHOWN],
+        "more_open_invoices": len(invoices) > OPEN_INVOICES_SHOWN,
+        "today": company_today(),
     }
     return render(request, "finance/customer_account.html", context)
+
+
+@role_required("finance.view_invoice")
+def invoice_list(request):
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "1"
+    search = request.GET.get("q", "")
+    customer = _customer_from(request.GET.get("customer"))
+    qs = selectors.invoice_list(
+        status=status,
+        customer_id=customer.pk if customer else None,
+        overdue=overdue,
+        search=search,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "overdue": overdue,
+        "search": search,
+        "customer": customer,
+        "statuses": InvoiceStatus.choices,
+        "today": company_today(),
+    }
+    return render(request, "finance/invoice_list.html", context)
+
+
+@require_POST
+@role_required("finance.issue_invoice")
+def invoice_run(request):
+    invoices = invoicing.invoices_issue_due_by(user=request.user)
+    messages.success(
+        request,
+        _("%(count)s invoice(s) issued.") % {"count": len(invoices)}
+        if invoices
+        else _("Nothing to invoice: every dispatched note due is on an invoice."),
+    )
+    return redirect("finance:invoice_list")
+
+
+@role_required("finance.view_invoice")
+def invoice_detail(request, pk: int):
+    invoice = selectors.invoice_detail(pk=pk)
+    number_form = OfficialNumberForm(initial={"official_number": invoice.official_number})
+    void_form = VoidInvoiceForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "official_number" and request.user.has_perm("finance.issue_invoice"):
+                number_form = OfficialNumberForm(request.POST)
+                if number_form.is_valid():
+                    invoicing.invoice_set_official_number(
+                        invoice=invoice,
+                        user=request.user,
+                        official_number=number_form.cleaned_data["official_number"],
+                    )
+                    messages.success(request, _("Official invoice number recorded."))
+                    return redirect("finance:invoice_detail", pk=invoice.pk)
+            elif action == "void" and request.user.has_perm("finance.void_invoice"):
+                void_form = VoidInvoiceForm(request.POST)
+                if void_form.is_valid():
+                    invoicing.invoice_void(
+                        invoice=invoice, user=request.user, reason=void_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("Invoice voided."))
+                    return redirect("finance:invoice_detail", pk=invoice.pk)
+            else:
+                messages.error(request, _("That action is not available to you."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    context = {
+        "invoice": invoice,
+        "items": list(invoice.items.all()),
+        "allocations": list(invoice.allocations.all()),
+        "history": selectors.invoice_history(invoice=invoice),
+        "number_form": number_form,
+        "void_form": void_form,
+        "today": company_today(),
+        "is_void": invoice.status == InvoiceStatus.VOID,
+    }
+    return render(request, "finance/invoice_detail.html", context)

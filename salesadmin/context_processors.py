@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Orders"), "orders:order_list", "orders.view_salesorder"),
     (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),
     (_("Payments"), "finance:payment_list", "finance.record_payment"),
+    (_("Invoices"), "finance:invoice_list", "finance.view_invoice"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
@@ -38,4 +39,19 @@ def navigation(request):
     ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notices": _UnreadNotices(user)}
+
+
+class _UnreadNotices:
+    """The navbar's unread count: one indexed COUNT, run only if a template shows it."""
+
+    def __init__(self, user):
+        self.user = user
+        self._count = None
+
+    def __call__(self) -> int:
+        if self._count is None:
+            from salesadmin.notices import unread_count
+
+            self._count = unread_count(user=self.user)
+        return self._count

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from salesadmin import views
+from salesadmin import notice_views, views
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -19,6 +19,8 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/read/", notice_views.notice_mark_read, name="notice_mark_read"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -14,7 +14,8 @@ OFFICE = {"clerk", "finance", "manager"}
 NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
-# {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder.
+# {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
+# {i} invoice.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -44,6 +45,10 @@ PAGES = {
     "/finance/payments/": {"finance", "manager"},
     "/finance/payments/new/": {"finance", "manager"},
     "/finance/customers/{c}/": {"finance", "manager"},
+    "/finance/payments/open-invoices/?customer={c}": {"finance", "manager"},
+    "/finance/invoices/": {"finance", "manager"},
+    "/finance/invoices/{i}/": {"finance", "manager"},
+    "/notices/": set(ROLES),
     "/finance/aging/": {"finance", "manager"},
     "/finance/aging/export/?format=xlsx": {"finance", "manager"},
     "/finance/aging/customers/{c}/": {"finance", "manager"},
@@ -97,6 +102,8 @@ POST_ONLY = {
     "api/v1/delivery-notes/<int:pk>/cancel/",
     "api/v1/exit-passes/check/",
     "api/v1/exit-passes/exit/",
+    "notices/read/",
+    "finance/invoices/run/",
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
@@ -120,7 +127,14 @@ def documents(chain):
         "n": chain.note().pk,
         "s": chain.stamped().pk,
         "r": _reminder(chain.customer).pk,
+        "i": _invoice(chain.customer).pk,
     }
+
+
+def _invoice(customer):
+    from tests.finance.receivables_factories import InvoiceFactory
+
+    return InvoiceFactory(customer=customer)
 
 
 def _reminder(customer):
@@ -172,7 +186,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspr":
+    for key in "codnspri":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

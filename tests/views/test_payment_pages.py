@@ -117,12 +117,12 @@ def test_customer_account_shows_the_running_balance(finance, client_for, chain):
 
     response = client_for(finance).get(f"/finance/customers/{chain.customer.pk}/")
 
-    entries = response.context["entries"]  # newest first
+    entries = response.context["page"].object_list  # newest first
     assert [(e.kind, e.running_balance) for e in entries] == [
         (EntryKind.CHARGE, Decimal("-150.00")),
         (EntryKind.PAYMENT, Decimal("-1000.00")),
     ]
-    picture = response.context["picture"]
+    picture = response.context["summary"]
     assert picture.balance == Decimal("-150.00")
     assert picture.allowance == Decimal("100000.00")
     body = response.content.decode()
@@ -131,7 +131,7 @@ def test_customer_account_shows_the_running_balance(finance, client_for, chain):
 
 def test_customer_account_counts_stamped_notes_not_yet_loaded(finance, client_for, chain):
     chain.stamped()
-    picture = client_for(finance).get(f"/finance/customers/{chain.customer.pk}/").context["picture"]
+    picture = client_for(finance).get(f"/finance/customers/{chain.customer.pk}/").context["summary"]
     assert picture.pending == Decimal("850.00")
     assert picture.exposure == Decimal("850.00")
 

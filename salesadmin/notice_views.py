@@ -1,0 +1,27 @@
+"""The user's in-app notices: a list, mark read."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from salesadmin.notices import notices_for, notices_mark_read
+
+
+@login_required
+def notice_list(request):
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(notices_for(user=request.user, unread_only=unread_only), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notices.html", {"page": page, "unread_only": unread_only})
+
+
+@require_POST
+@login_required
+def notice_mark_read(request):
+    """Mark one notice (``notice``) or all of the user's notices read."""
+    notice_id = request.POST.get("notice", "")
+    ids = [int(notice_id)] if notice_id.isdigit() else None
+    notices_mark_read(user=request.user, notice_ids=ids)
+    return redirect("notices")
