@@ -44,6 +44,26 @@ def send_statements() -> dict:
     return dataclasses.asdict(statements.statements_send_pending())
 
 
+@shared_task(autoretry_for=(Exception,), retry_backoff=30, max_retries=3)
+def issue_invoices() -> int:
+    """Beat, daily: invoice last month / last quarter by terms, and any prepaid
+    note not yet invoiced (finance/invoicing.py). A note on a live invoice is
+    never picked again, so a retry or a second run invoices nothing twice."""
+    from finance.invoicing import invoices_issue_due
+
+    return len(invoices_issue_due())
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=30, max_retries=3)
+def review_credit_holds() -> dict:
+    """Beat, daily: hold customers more than a month overdue, lift the holds
+    the job set where nothing is (finance/credit.py)."""
+    from finance.credit import credit_holds_review
+
+    held, lifted = credit_holds_review()
+    return {"held": held, "lifted": lifted}
+
+
 def enqueue(task, *args, **kwargs) -> bool:
     """Publish a task from a web request without ever hanging it.
 

@@ -20,6 +20,19 @@ BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_delivery_notes",
         "schedule": crontab(minute="*/15"),
     },
+    # Invoices by terms (finance/invoicing.py): on the 1st last month's for
+    # monthly customers, after a quarter the quarter's for quarterly ones; the
+    # other days it catches up a missed run or notes freed by a void. Idempotent.
+    "finance-issue-invoices": {
+        "task": "finance.tasks.issue_invoices",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    # Credit hold the day an invoice is more than one month overdue; lifted
+    # when nothing is (finance/credit.py). After the invoicing, before reminders.
+    "finance-review-credit-holds": {
+        "task": "finance.tasks.review_credit_holds",
+        "schedule": crontab(hour=0, minute=50),
+    },
     # Overdue reminders: create today's rows, send every pending one, tell the
     # managers (finance/reminders.py). The hourly sender catches up whatever a
     # lost message or a Redis outage left pending; both are idempotent.
