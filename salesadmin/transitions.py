@@ -8,6 +8,7 @@ then call the transition, save, and write the append-only log row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
@@ -26,8 +27,19 @@ def condition(message) -> Callable:
     """
 
     def decorate(predicate):
-        predicate.message = message
-        return predicate
+        @functools.wraps(predicate)
+        def checked(obj) -> bool:
+            # run_transition checks the conditions and then django-fsm checks them
+            # again: within one run, a rule that reads the database reads it once.
+            memo = getattr(obj, "_condition_memo", None)
+            if memo is None:
+                return predicate(obj)
+            if predicate.__name__ not in memo:
+                memo[predicate.__name__] = predicate(obj)
+            return memo[predicate.__name__]
+
+        checked.message = message
+        return checked
 
     return decorate
 
@@ -68,8 +80,12 @@ def run_transition(
     method = getattr(obj, name)
     meta = method._django_fsm
     state_before = meta.field.get_state(obj)
-    check_transition(obj, name, user=user, check_perm=check_perm)
-    method(**kwargs)
+    obj._condition_memo = {}
+    try:
+        check_transition(obj, name, user=user, check_perm=check_perm)
+        method(**kwargs)
+    finally:
+        del obj._condition_memo
     obj.save()
     TransitionLog.objects.create(
         document_type=document_type,
