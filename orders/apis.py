@@ -959,14 +959,7 @@ def _goods(note: DeliveryNote | None) -> list[dict]:
     """What the truck carries: product, specification, quantity as loaded, batches."""
     if note is None:
         return []
-    lines = (
-        DeliveryNoteLine.objects.filter(note=note)
-        .select_related("product")
-        .prefetch_related(
-            Prefetch("allocations", queryset=DispatchAllocation.objects.select_related("batch"))
-        )
-        .order_by("id")
-    )
+    lines = note.lines.all()  # read with the note by the gate service (_with_goods)
     return [
         {
             "product": line.product.name,

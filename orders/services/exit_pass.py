@@ -9,11 +9,18 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orders.enums import NoteStatus
-from orders.models import DeliveryNote, GateCheck, GateExit
+from orders.models import (
+    DeliveryNote,
+    DeliveryNoteLine,
+    DispatchAllocation,
+    GateCheck,
+    GateExit,
+)
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
 from salesadmin.clock import company_today
 from salesadmin.db import locked
@@ -59,11 +66,29 @@ def _normalize_code(raw: str) -> str:
     return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
-def _find_note(raw: str) -> tuple[DeliveryNote | None, str]:
-    raw = (raw or "").strip()
-    qs = DeliveryNote.objects.select_related("warehouse").prefetch_related(
-        "lines__product", "lines__allocations__batch"
+def goods_prefetch() -> Prefetch:
+    """A note's goods as the gate sees them (product, specification, quantity,
+    batches): two queries, for the gate service and the gate pages alike."""
+    return Prefetch(
+        "lines",
+        queryset=DeliveryNoteLine.objects.select_related("product")
+        .prefetch_related(
+            Prefetch("allocations", queryset=DispatchAllocation.objects.select_related("batch"))
+        )
+        .order_by("id"),
     )
+
+
+def _with_goods(qs):
+    """The note with its goods, read once for the judgement and the answer."""
+    return qs.select_related("warehouse").prefetch_related(goods_prefetch())
+
+
+def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, str]:
+    """The note a scanned token or typed code names; ``lock``: under its row lock
+    (letting a truck out), so two scans of one pass are decided one after the other."""
+    raw = (raw or "").strip()
+    qs = _with_goods(locked(DeliveryNote.objects) if lock else DeliveryNote.objects)
     if ":" in raw:  # a scanned QR token
         try:
             data = signing.loads(raw, salt=SALT)
@@ -121,10 +146,9 @@ def exit_pass_use(*, raw: str, user, vehicle_plate: str) -> GateResult:
     """The guard lets the truck out: the exit time and plate are recorded, once."""
     if not user.has_perm("orders.exit_deliverynote"):
         raise PermissionDenied
-    note, reason = _find_note(raw)
+    note, reason = _find_note(raw, lock=True)
     plate = (vehicle_plate or "").strip().upper()
     if note is not None and not reason:
-        note = locked(DeliveryNote.objects).get(pk=note.pk)
         reason = _judge(note) or ("" if plate else "plate_required")
     if reason:
         return _record(user, raw, GateResult(passed=False, reason=reason, note=note))

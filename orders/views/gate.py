@@ -5,28 +5,23 @@ orders/services/exit_pass.py; these views only ask and show."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from orders.enums import NoteStatus
-from orders.models import DeliveryNote, DeliveryNoteLine, GateExit
-from orders.services.exit_pass import GateResult, exit_pass_check, exit_pass_use
+from orders.models import DeliveryNote, GateExit
+from orders.services.exit_pass import (
+    GateResult,
+    exit_pass_check,
+    exit_pass_use,
+    goods_prefetch,
+)
 from salesadmin.access import role_required
 from salesadmin.clock import company_today
 
 GATE_PERM = "orders.exit_deliverynote"
 RECENT_EXITS = 10
-
-
-def _goods() -> Prefetch:
-    """A note's goods as the gate sees them: product, specification, quantity, batches."""
-    return Prefetch(
-        "lines",
-        queryset=DeliveryNoteLine.objects.select_related("product").prefetch_related(
-            "allocations__batch"
-        ),
-    )
 
 
 def _waiting_notes():
@@ -37,14 +32,14 @@ def _waiting_notes():
             issue_date=company_today(),
             status__in=[NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP],
         )
-        .prefetch_related(_goods())
+        .prefetch_related(goods_prefetch())
         .order_by("dispatched_at", "id")
     )
 
 
 def _exits():
     return GateExit.objects.select_related("note").prefetch_related(
-        Prefetch("note__lines", queryset=_goods().queryset)
+        Prefetch("note__lines", queryset=goods_prefetch().queryset)
     )
 
 
@@ -65,11 +60,9 @@ def _answer(request, *, lists_changed: bool = False, **context):
     """The result panel alone for htmx (with the lists out of band when a truck
     has just left), the whole page without JavaScript."""
     result = context.get("result")
-    if result is not None and result.note is not None:
-        # The copy exit_pass_use locked comes without its goods.
-        prefetch_related_objects([result.note], "lines__product", "lines__allocations__batch")
-        if result.reason == "used":  # when and as what it left: a second truck is suspect
-            context["left_at"] = GateExit.objects.filter(note=result.note).first()
+    if result is not None and result.note is not None and result.reason == "used":
+        # When and as what it left: a second truck is suspect.
+        context["left_at"] = GateExit.objects.filter(note=result.note).first()
     if not request.htmx:
         return _page(request, **context)
     if lists_changed:
