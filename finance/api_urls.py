@@ -9,6 +9,25 @@ urlpatterns = [
         apis.CustomerAccountApi.as_view(),
         name="api-customer-account",
     ),
+    path(
+        "customers/<int:pk>/ledger/",
+        apis.CustomerLedgerApi.as_view(),
+        name="api-customer-ledger",
+    ),
+    path(
+        "customers/<int:pk>/credit-hold/",
+        apis.CustomerCreditHoldApi.as_view(),
+        name="api-customer-credit-hold",
+    ),
+    path("invoices/", apis.InvoiceListApi.as_view(), name="api-invoice-list"),
+    path("invoices/run/", apis.InvoiceRunApi.as_view(), name="api-invoice-run"),
+    path("invoices/<int:pk>/", apis.InvoiceDetailApi.as_view(), name="api-invoice-detail"),
+    path(
+        "invoices/<int:pk>/official-number/",
+        apis.InvoiceOfficialNumberApi.as_view(),
+        name="api-invoice-official-number",
+    ),
+    path("invoices/<int:pk>/void/", apis.InvoiceVoidApi.as_view(), name="api-invoice-void"),
     # Aging, reminders and statements (finance/report_apis.py)
     path("aging/", report_apis.AgingApi.as_view(), name="api-aging"),
     path(

@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from salesadmin import notice_views, views
+from salesadmin import notice_apis, notice_views, views
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -13,6 +13,8 @@ api_v1 = [
     path("", include("inventory.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("finance.api_urls")),
+    path("notices/", notice_apis.NoticeListApi.as_view(), name="api-notice-list"),
+    path("notices/read/", notice_apis.NoticeMarkReadApi.as_view(), name="api-notice-read"),
     path("", include("reports.api_urls")),
 ]
 

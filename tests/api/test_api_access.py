@@ -14,7 +14,7 @@ OFFICE = {"clerk", "finance", "manager"}
 FINANCE = {"finance", "manager"}
 
 # (method, url, roles allowed). {order} is an approved order, {draft} a draft,
-# {note} an issued note, {customer} the customer. Everyone else gets 403.
+# {note} an issued note, {customer} the customer, {invoice} an invoice. Everyone else gets 403.
 ENDPOINTS = [
     ("get", "/api/v1/orders/", OFFICE),
     ("post", "/api/v1/orders/", SALES),
@@ -39,6 +39,15 @@ ENDPOINTS = [
     ("get", "/api/v1/payments/", FINANCE),
     ("post", "/api/v1/payments/", FINANCE),
     ("get", "/api/v1/customers/{customer}/account/", FINANCE),
+    ("get", "/api/v1/customers/{customer}/ledger/", FINANCE),
+    ("post", "/api/v1/customers/{customer}/credit-hold/", {"manager"}),
+    ("get", "/api/v1/invoices/", FINANCE),
+    ("post", "/api/v1/invoices/run/", FINANCE),
+    ("get", "/api/v1/invoices/{invoice}/", FINANCE),
+    ("post", "/api/v1/invoices/{invoice}/official-number/", FINANCE),
+    ("post", "/api/v1/invoices/{invoice}/void/", FINANCE),
+    ("get", "/api/v1/notices/", set(ROLES)),
+    ("post", "/api/v1/notices/read/", set(ROLES)),
     ("get", "/api/v1/aging/", FINANCE),
     ("get", "/api/v1/aging/customers/{customer}/", FINANCE),
     ("get", "/api/v1/reminders/", FINANCE),
@@ -56,7 +65,14 @@ def ids(chain):
         "draft": chain.order(submit=False).pk,
         "note": chain.note(order).pk,
         "customer": chain.customer.pk,
+        "invoice": _invoice(chain.customer).pk,
     }
+
+
+def _invoice(customer):
+    from tests.finance.receivables_factories import InvoiceFactory
+
+    return InvoiceFactory(customer=customer)
 
 
 @pytest.mark.parametrize(("method", "url", "allowed"), ENDPOINTS)
@@ -82,7 +98,7 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
     assert response["WWW-Authenticate"].startswith("Token")
 
 
-API_MODULES = ("orders.apis", "finance.apis", "finance.report_apis")
+API_MODULES = ("orders.apis", "finance.apis", "finance.report_apis", "salesadmin.notice_apis")
 
 
 def _api_routes(resolver=None, prefix=""):
@@ -102,6 +118,7 @@ def test_every_orders_and_finance_endpoint_is_in_the_table():
         .replace("{draft}", "<int:pk>")
         .replace("{note}", "<int:pk>")
         .replace("{customer}", "<int:pk>")
+        .replace("{invoice}", "<int:pk>")
         for _method, url, _allowed in ENDPOINTS
     }
     assert listed == table
