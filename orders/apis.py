@@ -46,6 +46,7 @@ from orders.services.delivery_notes import (
     delivery_note_issue,
     delivery_note_restamp,
     delivery_note_stamp,
+    lines_with_issued,
     open_quantities,
 )
 from orders.services.exit_pass import STOP_REASONS, GateResult, exit_pass_check, exit_pass_use
@@ -117,7 +118,7 @@ def order_detail_queryset(user) -> QuerySet[SalesOrder]:
     return orders_visible(user).prefetch_related(
         Prefetch(
             "lines",
-            queryset=SalesOrderLine.objects.select_related("product").order_by("position", "id"),
+            queryset=lines_with_issued().select_related("product").order_by("position", "id"),
         )
     )
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,14 +69,24 @@ def new_pass_code() -> str:
     return "".join(secrets.choice(PASS_ALPHABET) for _ in range(8))
 
 
-def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
-    """Per order line: ordered less what live notes already carry."""
-    lines = order.lines.annotate(
-        issued=Sum(
-            "note_lines__quantity", filter=Q(note_lines__note__status__in=LIVE_NOTE_STATUSES)
+def lines_with_issued() -> QuerySet[SalesOrderLine]:
+    """Order lines with ``issued``: what live notes already carry."""
+    return SalesOrderLine.objects.annotate(
+        issued=Coalesce(
+            Sum("note_lines__quantity", filter=Q(note_lines__note__status__in=LIVE_NOTE_STATUSES)),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=14, decimal_places=3),
         )
     )
-    return {ln.pk: ln.quantity - (ln.issued or 0) for ln in lines}
+
+
+def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
+    """Per order line: ordered less what live notes already carry. Uses the
+    order's lines when they were prefetched from lines_with_issued()."""
+    lines = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    if lines is None or any(not hasattr(ln, "issued") for ln in lines):
+        lines = lines_with_issued().filter(order=order)
+    return {ln.pk: ln.quantity - ln.issued for ln in lines}
 
 
 @transaction.atomic
