@@ -81,6 +81,13 @@ class Customer(models.Model):
         return (person.get_full_name() or person.username) if person else ""
 
     @property
+    def credit_hold_reason_display(self) -> str:
+        """The hold's reason in the reader's language (the overdue job writes English)."""
+        from django.utils.translation import gettext
+
+        return gettext(self.credit_hold_reason) if self.credit_hold_reason else ""
+
+    @property
     def primary_contact(self):
         contacts = list(self.contacts.all())
         return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
