@@ -55,7 +55,11 @@ class PaymentForm(StyledFormMixin, forms.Form):
 
 
 class OfficialNumberForm(StyledFormMixin, forms.Form):
-    official_number = forms.CharField(label=_("Official invoice number (发票号)"), max_length=40)
+    official_number = forms.CharField(
+        label=_("Number on the tax invoice"),
+        max_length=40,
+        help_text=_("Each official number can be on one invoice only."),
+    )
 
 
 class VoidInvoiceForm(StyledFormMixin, forms.Form):
