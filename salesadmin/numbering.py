@@ -1,7 +1,8 @@
 """Gapless document numbers per type and year, safe under concurrent issue.
 
-The counter row is locked by an UPDATE ... RETURNING and held until the
-transaction ends, which serializes everyone issuing that document type. So
+The counter row is locked by an INSERT ... ON CONFLICT DO UPDATE ... RETURNING
+and held until the transaction ends, which serializes everyone issuing that
+document type. So
 callers take the number as the *last* step of their transaction: the lock is
 then held only for the commit (DESIGN.md, Numbers).
 """
@@ -17,14 +18,12 @@ def next_number(doc_type: str, *, year: int) -> str:
         raise RuntimeError("next_number must run inside the transaction that uses the number")
     prefix, width = settings.DOCUMENT_NUMBERING[doc_type]
     with connection.cursor() as cursor:
+        # One round trip: the year's first number creates the row, the others
+        # bump it; the row stays locked until the transaction ends.
         cursor.execute(
-            "INSERT INTO salesadmin_documentsequence (doc_type, year, last_number) "
-            "VALUES (%s, %s, 0) ON CONFLICT (doc_type, year) DO NOTHING",
-            [doc_type, year],
-        )
-        cursor.execute(
-            "UPDATE salesadmin_documentsequence SET last_number = last_number + 1 "
-            "WHERE doc_type = %s AND year = %s RETURNING last_number",
+            "INSERT INTO salesadmin_documentsequence AS seq (doc_type, year, last_number) "
+            "VALUES (%s, %s, 1) ON CONFLICT (doc_type, year) "
+            "DO UPDATE SET last_number = seq.last_number + 1 RETURNING seq.last_number",
             [doc_type, year],
         )
         (number,) = cursor.fetchone()

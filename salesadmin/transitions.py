@@ -105,6 +105,21 @@ def _state_label(obj, field, state) -> str:
 
 
 def available_transitions(obj: models.Model, field_name: str, user) -> list[str]:
-    """Names of the transitions this user may run now (pages and API show only these)."""
-    method = getattr(obj, f"get_available_user_{field_name}_transitions")
-    return [t.name for t in method(user)]
+    """Names of the transitions this user may run now (pages and API show only these).
+
+    django-fsm's get_available_user_<field>_transitions evaluates every
+    condition and then the permission; here the permission comes first, so a
+    rule that reads the database (coverage, open notes) is evaluated only for
+    the transitions this user could run at all. Same answer, fewer queries.
+    """
+    field = obj._meta.get_field(field_name)
+    state = field.get_state(obj)
+    names = []
+    for method in field.transitions[obj.__class__].values():
+        meta = method._django_fsm
+        if not meta.has_transition(state):
+            continue
+        transition = meta.get_transition(state)
+        if transition.has_perm(obj, user) and meta.conditions_met(obj, state):
+            names.append(transition.name)
+    return names
