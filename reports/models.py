@@ -57,3 +57,60 @@ class SalesSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start}..{self.period_end} {self.status}"
+
+
+class DaySales(models.Model):
+    """One closed day's sales to one customer (value, delivery notes): the
+    dashboard reads closed days from here and only today from the notes.
+    Written once per day by ``sales_rollup``; a closed day's sales never change
+    (a note is dispatched on its issue day, and only today)."""
+
+    day = models.DateField()
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    notes = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Covering: the dashboard's sums read the index alone.
+            models.UniqueConstraint(
+                fields=["day", "customer"], include=["value", "notes"], name="day_sales_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.customer_id}: {self.value}"
+
+
+class DayProductSales(models.Model):
+    """One closed day's sales of one product (value, loaded quantity)."""
+
+    day = models.DateField()
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    quantity = models.DecimalField(max_digits=16, decimal_places=3)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "product"],
+                include=["value", "quantity"],
+                name="day_product_sales_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.product_id}: {self.value}"
+
+
+class SalesRollup(models.Model):
+    """How far the day tables reach: every day up to ``through`` is in them."""
+
+    through = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"through {self.through}"

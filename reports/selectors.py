@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -147,8 +148,52 @@ def ordered_orders(first: dt.date, last: dt.date) -> QuerySet[SalesOrder]:
     )
 
 
-def _dispatch_day():
-    return TruncDate("dispatched_at", tzinfo=timezone.get_default_timezone())
+def dispatch_day(field_name: str):
+    """The company-time-zone day of a moment, in SQL."""
+    return TruncDate(field_name, tzinfo=timezone.get_default_timezone())
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+@dataclass
+class Split:
+    """Which days of a range come from the day tables (closed days already
+    rolled up) and which from the notes themselves (today, and any day the
+    rollup has not reached)."""
+
+    closed: tuple[dt.date, dt.date] | None
+    live: tuple[dt.date, dt.date] | None
+
+
+def split(first: dt.date, last: dt.date, through: dt.date | None) -> Split:
+    if through is None or through < first:
+        return Split(closed=None, live=(first, last))
+    if through >= last:
+        return Split(closed=(first, last), live=None)
+    return Split(closed=(first, through), live=(through + dt.timedelta(days=1), last))
+
+
+def rolled_up_through() -> dt.date | None:
+    from reports.rollup import rolled_up_through as through
+
+    return through()
+
+
+_UNSET: Any = object()
+
+
+def _through(through):
+    return rolled_up_through() if through is _UNSET else through
+
+
+def _merge(rows, key: str, sums: list[str], into: dict) -> dict:
+    for row in rows:
+        current = into.setdefault(row[key], dict.fromkeys(sums, 0))
+        for name in sums:
+            current[name] += row[name] or 0
+    return into
 
 
 @dataclass
@@ -157,29 +202,47 @@ class DayFigures:
     sales: Decimal = ZERO
     notes: int = 0
     ordered: Decimal = ZERO
+    orders: int = 0
 
 
-def daily_figures(first: dt.date, last: dt.date) -> list[DayFigures]:
+def daily_figures(first: dt.date, last: dt.date, *, through=_UNSET) -> list[DayFigures]:
     """Sales and ordered per day, every day of first..last (zero days included).
-    Two queries."""
+    Three queries at most: closed days, live days, orders."""
+    from reports.models import DaySales
+
+    parts = split(first, last, _through(through))
     days = {
         first + dt.timedelta(days=i): DayFigures(day=first + dt.timedelta(days=i))
         for i in range((last - first).days + 1)
     }
-    sales = (
-        sold_notes(first, last)
-        .annotate(day=_dispatch_day())
-        .values("day")
-        .annotate(sales=Sum(NOTE_VALUE), notes=Count("id"))
-        .order_by()
-    )
-    for row in sales:
-        days[row["day"]].sales, days[row["day"]].notes = row["sales"], row["notes"]
+    rows: list[dict] = []
+    if parts.closed:
+        rows += (
+            DaySales.objects.filter(day__range=parts.closed)
+            .values("day")
+            .annotate(sales=Sum("value"), n=Sum("notes"))
+            .order_by()
+        )
+    if parts.live:
+        rows += (
+            sold_notes(*parts.live)
+            .annotate(day=dispatch_day("dispatched_at"))
+            .values("day")
+            .annotate(sales=Sum(NOTE_VALUE), n=Count("id"))
+            .order_by()
+        )
+    for row in rows:
+        days[row["day"]].sales += row["sales"]
+        days[row["day"]].notes += row["n"]
     ordered = (
-        ordered_orders(first, last).values("order_date").annotate(total=Sum("total")).order_by()
+        ordered_orders(first, last)
+        .values("order_date")
+        .annotate(total=Sum("total"), n=Count("id"))
+        .order_by()
     )
     for row in ordered:
         days[row["order_date"]].ordered = row["total"]
+        days[row["order_date"]].orders = row["n"]
     return list(days.values())
 
 
@@ -201,31 +264,41 @@ class Ranked:
     url: str | None = None
 
 
-def top_products(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
-    rows = (
-        sold_lines(first, last)
-        .values(
-            "product_id", "product__sku", "product__name", "product__specification", "product__unit"
-        )
-        .annotate(
-            value=Sum(LINE_VALUE),
-            quantity=Sum(LINE_QUANTITY),
-            notes=Count("note_id", distinct=True),
-        )
-        .order_by("-value", "product__sku")
-    )
+def _ranked(totals: dict, limit: int | None) -> list[tuple[Any, dict]]:
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1]["value"], kv[0]))
+    return ranked[:limit] if limit else ranked
+
+
+def top_products(
+    first: dt.date, last: dt.date, *, limit: int | None = TOP, through=_UNSET
+) -> list[Ranked]:
+    """Products by sales value, with the quantity loaded. Three queries at most."""
+    from reports.models import DayProductSales
+
+    parts = split(first, last, _through(through))
+    totals: dict = {}
+    sums = ["value", "quantity"]
+    if parts.closed:
+        closed = DayProductSales.objects.filter(day__range=parts.closed)
+        closed = closed.values("product_id").annotate(value=Sum("value"), quantity=Sum("quantity"))
+        _merge(closed.order_by(), "product_id", sums, totals)
+    if parts.live:
+        live = sold_lines(*parts.live).values("product_id")
+        live = live.annotate(value=Sum(LINE_VALUE), quantity=Sum(LINE_QUANTITY))
+        _merge(live.order_by(), "product_id", sums, totals)
+    top = _ranked(totals, limit)
+    products = Product.objects.in_bulk([pk for pk, _sums in top])
     return [
         Ranked(
-            key=r["product_id"],
-            label=f"{r['product__name']} {r['product__specification']}".strip(),
-            detail=r["product__sku"],
-            value=r["value"],
-            quantity=r["quantity"],
-            unit=_unit_label(r["product__unit"]),
-            notes=r["notes"],
-            url=sales_url(date_from=first, date_to=last, product=r["product_id"], group_by="day"),
+            key=pk,
+            label=f"{products[pk].name} {products[pk].specification}".strip(),
+            detail=products[pk].sku,
+            value=sums["value"],
+            quantity=sums["quantity"],
+            unit=_unit_label(products[pk].unit),
+            url=sales_url(date_from=first, date_to=last, product=pk, group_by="day"),
         )
-        for r in (rows[:limit] if limit else rows)
+        for pk, sums in top
     ]
 
 
@@ -236,77 +309,111 @@ def _unit_label(unit: str) -> str:
         return unit
 
 
-def top_customers(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
-    rows = (
-        sold_notes(first, last)
-        .values("customer_id", "customer__code", "customer__name")
-        .annotate(value=Sum(NOTE_VALUE), notes=Count("id"))
-        .order_by("-value", "customer__code")
-    )
+def _by_customer_field(first, last, through, field_name: str, limit: int | None) -> list:
+    """(key, value, notes) per value of a customer field (its id, its
+    salesperson), closed days and live days added up and ranked in one query:
+    a month has thousands of customers, a page shows ten."""
+    from reports.models import DaySales
+
+    parts = split(first, last, through)
+    subqueries = []
+    if parts.closed:
+        closed = DaySales.objects.filter(day__range=parts.closed).values(field_name)
+        subqueries.append(
+            closed.annotate(value=Sum("value"), n=Sum("notes")).values_list(
+                field_name, "value", "n"
+            )
+        )
+    if parts.live:
+        live = sold_notes(*parts.live).values(field_name)
+        subqueries.append(
+            live.annotate(value=Sum(NOTE_VALUE), n=Count("id")).values_list(
+                field_name, "value", "n"
+            )
+        )
+    sqls, params = [], []
+    for qs in subqueries:
+        sql, sql_params = qs.order_by().query.sql_with_params()
+        sqls.append(f"({sql})")
+        params.extend(sql_params)
+    union = " UNION ALL ".join(sqls)
+    top = f" LIMIT {int(limit)}" if limit else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k, SUM(v), SUM(n) FROM ({union}) AS t (k, v, n) "
+            f"GROUP BY k ORDER BY 2 DESC, 1 NULLS LAST{top}",
+            params,
+        )
+        return [(key, value, int(n)) for key, value, n in cursor.fetchall()]
+
+
+def top_customers(
+    first: dt.date, last: dt.date, *, limit: int | None = TOP, through=_UNSET
+) -> list[Ranked]:
+    top = _by_customer_field(first, last, _through(through), "customer_id", limit)
+    customers = Customer.objects.only("code", "name").in_bulk([pk for pk, *_sums in top])
     return [
         Ranked(
-            key=r["customer_id"],
-            label=r["customer__name"],
-            detail=r["customer__code"],
-            value=r["value"],
-            notes=r["notes"],
+            key=pk,
+            label=customers[pk].name,
+            detail=customers[pk].code,
+            value=value,
+            notes=notes,
             url=sales_url(
-                date_from=first, date_to=last, customer=r["customer__code"], group_by="product"
+                date_from=first, date_to=last, customer=customers[pk].code, group_by="product"
             ),
         )
-        for r in (rows[:limit] if limit else rows)
+        for pk, value, notes in top
     ]
 
 
-def top_salespeople(first: dt.date, last: dt.date, *, limit: int | None = TOP) -> list[Ranked]:
-    rows = (
-        sold_notes(first, last)
-        .values(
-            "customer__salesperson_id",
-            "customer__salesperson__username",
-            "customer__salesperson__first_name",
-            "customer__salesperson__last_name",
-        )
-        .annotate(value=Sum(NOTE_VALUE), notes=Count("id"))
-        .order_by("-value", "customer__salesperson__username")
+def top_salespeople(
+    first: dt.date, last: dt.date, *, limit: int | None = TOP, through=_UNSET
+) -> list[Ranked]:
+    from django.contrib.auth import get_user_model
+
+    top = _by_customer_field(first, last, _through(through), "customer__salesperson_id", limit)
+    people = (
+        get_user_model()
+        .objects.only("username", "first_name", "last_name")
+        .in_bulk([pk for pk, *_sums in top if pk])
     )
-    result = []
-    for r in rows[:limit] if limit else rows:
-        person = r["customer__salesperson_id"]
-        result.append(
-            Ranked(
-                key=person,
-                label=_person_name(
-                    r["customer__salesperson__first_name"] or "",
-                    r["customer__salesperson__last_name"] or "",
-                    r["customer__salesperson__username"] or "",
-                )
-                if person
-                else str(_("(no salesperson)")),
-                value=r["value"],
-                notes=r["notes"],
-                url=sales_url(
-                    date_from=first,
-                    date_to=last,
-                    salesperson=person or "none",
-                    group_by="customer",
-                ),
-            )
+    return [
+        Ranked(
+            key=pk,
+            label=_person_name(people[pk].first_name, people[pk].last_name, people[pk].username)
+            if pk
+            else str(_("(no salesperson)")),
+            value=value,
+            notes=notes,
+            url=sales_url(
+                date_from=first, date_to=last, salesperson=pk or "none", group_by="customer"
+            ),
         )
-    return result
+        for pk, value, notes in top
+    ]
 
 
-def period_totals(first: dt.date, last: dt.date) -> dict:
-    """Sales value and notes, and ordered, over the period. Two queries."""
-    sold = sold_notes(first, last).aggregate(
-        value=Coalesce(Sum(NOTE_VALUE), Value(ZERO), output_field=MONEY), notes=Count("id")
-    )
+def period_totals(first: dt.date, last: dt.date, *, through=_UNSET) -> dict:
+    """Sales value and notes, and ordered, over the period. Three queries at most."""
+    from reports.models import DaySales
+
+    parts = split(first, last, _through(through))
+    sales, notes = ZERO, 0
+    if parts.closed:
+        row = DaySales.objects.filter(day__range=parts.closed).aggregate(
+            value=Sum("value"), notes=Sum("notes")
+        )
+        sales, notes = sales + (row["value"] or ZERO), notes + (row["notes"] or 0)
+    if parts.live:
+        row = sold_notes(*parts.live).aggregate(value=Sum(NOTE_VALUE), notes=Count("id"))
+        sales, notes = sales + (row["value"] or ZERO), notes + row["notes"]
     ordered = ordered_orders(first, last).aggregate(
         total=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY), orders=Count("id")
     )
     return {
-        "sales": sold["value"],
-        "notes": sold["notes"],
+        "sales": sales,
+        "notes": notes,
         "ordered": ordered["total"],
         "orders": ordered["orders"],
     }
@@ -443,6 +550,20 @@ class Dashboard:
     links: dict = field(default_factory=dict)
 
 
+def _totals(days: list[DayFigures], first: dt.date, last: dt.date, through) -> dict:
+    """The period's totals: added up from the days already read when the
+    period lies within them (every period but the quarter and the year)."""
+    if days and days[0].day <= first and last <= days[-1].day:
+        inside = [d for d in days if first <= d.day <= last]
+        return {
+            "sales": sum((d.sales for d in inside), ZERO),
+            "notes": sum(d.notes for d in inside),
+            "ordered": sum((d.ordered for d in inside), ZERO),
+            "orders": sum(d.orders for d in inside),
+        }
+    return period_totals(first, last, through=through)
+
+
 def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Dashboard:
     """Everything on the manager's one screen: 14 queries, whatever the data."""
     from finance.aging import aging_summary
@@ -454,7 +575,8 @@ def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Da
     month_first = today.replace(day=1)
     # One daily query feeds today, this month and the 30-day trend.
     trend_first = today - dt.timedelta(days=TREND_DAYS - 1)
-    days = daily_figures(min(month_first, trend_first), today)
+    through = rolled_up_through()
+    days = daily_figures(min(month_first, trend_first), today, through=through)
     this_month = [d for d in days if d.day >= month_first]
     month = {
         "sales": sum((d.sales for d in this_month), ZERO),
@@ -480,12 +602,12 @@ def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Da
         month=month,
         trend=[d for d in days if d.day >= trend_first],
         totals={
-            **period_totals(first, last),
+            **_totals(days, first, last, through),
             "url": sales_url(date_from=first, date_to=last, group_by="day"),
         },
-        top_products=top_products(first, last),
-        top_customers=top_customers(first, last),
-        top_salespeople=top_salespeople(first, last),
+        top_products=top_products(first, last, through=through),
+        top_customers=top_customers(first, last, through=through),
+        top_salespeople=top_salespeople(first, last, through=through),
         aging=aging_summary(as_of=today, top=TOP),
         aging_url=_url("finance:aging"),
         on_hold=on_hold,
@@ -568,7 +690,7 @@ def sales_rows(q: SalesQuery) -> QuerySet:
     }
     if q.group_by == GroupBy.DAY:
         return (
-            lines.annotate(period=TruncDate("note__dispatched_at", tzinfo=tz))
+            lines.annotate(period=dispatch_day("note__dispatched_at"))
             .values("period")
             .annotate(**sums)
             .order_by("period")

@@ -56,6 +56,12 @@ BEAT_SCHEDULE = {
     # Sales summaries to the managers on the 5th, 15th and 25th, covering the
     # days since the last one; the hourly re-runs on those days catch up a lost
     # message or a refused mail (one row per period: never sent twice).
+    # Yesterday's sales into the dashboard's day tables; the hourly re-run
+    # catches up a missed night (days already rolled up are left alone).
+    "reports-rollup-daily-sales": {
+        "task": "reports.tasks.rollup_daily_sales",
+        "schedule": crontab(minute=25),
+    },
     "reports-sales-summaries": {
         "task": "reports.tasks.send_sales_summaries",
         "schedule": crontab(day_of_month="5,15,25", hour="7-20", minute=10),
