@@ -71,7 +71,12 @@ def customer_email(customer: Customer) -> str:
 def reminders_create_due(*, today: dt.date | None = None) -> int:
     """Create the reminder rows due on ``today`` (company date); returns how many.
 
-    Set-based: one statement over all open invoices, whatever their number.
+    Set-based, whatever the number of invoices: the highest level each invoice
+    already has is copied into an indexed temporary table first, then one
+    INSERT … SELECT … ON CONFLICT DO NOTHING adds the rows. (Anti-joining
+    finance_reminder while inserting into it let the planner, misled by an
+    empty table's statistics, rescan the growing table for every invoice:
+    minutes instead of seconds over 100,000 invoices.)
     """
     today = today or company_today()
     levels = reminder_levels()
@@ -80,7 +85,7 @@ def reminders_create_due(*, today: dt.date | None = None) -> int:
     # CASE WHEN days >= 30 THEN 3 WHEN days >= 15 THEN 2 WHEN days >= 1 THEN 1 END
     whens = " ".join("WHEN %s::date - i.due_date >= %s THEN %s" for _level in levels)
     case_params = [v for level, days in reversed(levels) for v in (today, days, level)]
-    sql = f"""
+    insert = f"""
         INSERT INTO finance_reminder
             (invoice_id, customer_id, level, days_overdue, open_amount,
              status, email, attempts, last_error, created_at)
@@ -95,16 +100,24 @@ def reminders_create_due(*, today: dt.date | None = None) -> int:
               AND i.paid_amount < i.amount
               AND i.due_date <= %s
         ) due
-        WHERE NOT EXISTS (
-            SELECT 1 FROM finance_reminder r
-            WHERE r.invoice_id = due.id AND r.level >= due.level
-        )
+        LEFT JOIN reminded ON reminded.invoice_id = due.id
+        -- Never a lower level after a higher one (a due date moved later).
+        WHERE reminded.top IS NULL OR reminded.top < due.level
         ON CONFLICT (invoice_id, level) DO NOTHING
     """
     first_due = today - dt.timedelta(days=levels[0][1])
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            "CREATE TEMPORARY TABLE reminded (invoice_id bigint PRIMARY KEY, top int NOT NULL) "
+            "ON COMMIT DROP"
+        )
+        cursor.execute(
+            "INSERT INTO reminded SELECT invoice_id, max(level) FROM finance_reminder "
+            "GROUP BY invoice_id"
+        )
+        cursor.execute("ANALYZE reminded")
+        cursor.execute(
+            insert,
             [
                 ReminderStatus.PENDING.value,
                 timezone.now(),
@@ -114,7 +127,9 @@ def reminders_create_due(*, today: dt.date | None = None) -> int:
                 first_due,
             ],
         )
-        return cursor.rowcount
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE reminded")  # inside an outer transaction too
+        return created
 
 
 # --- 2. Sending them ------------------------------------------------------------
