@@ -67,6 +67,10 @@ PAGES = {
     "/api/v1/delivery-notes/{n}/": NOTES,
     "/api/v1/payments/": {"finance", "manager"},
     "/api/v1/customers/{c}/account/": {"finance", "manager"},
+    "/api/v1/customers/{c}/ledger/": {"finance", "manager"},
+    "/api/v1/invoices/": {"finance", "manager"},
+    "/api/v1/invoices/{i}/": {"finance", "manager"},
+    "/api/v1/notices/": set(ROLES),
     "/api/v1/aging/": {"finance", "manager"},
     "/api/v1/aging/customers/{c}/": {"finance", "manager"},
     "/api/v1/reminders/": {"finance", "manager"},
@@ -103,6 +107,11 @@ POST_ONLY = {
     "api/v1/exit-passes/check/",
     "api/v1/exit-passes/exit/",
     "notices/read/",
+    "api/v1/notices/read/",
+    "api/v1/customers/<int:pk>/credit-hold/",
+    "api/v1/invoices/run/",
+    "api/v1/invoices/<int:pk>/official-number/",
+    "api/v1/invoices/<int:pk>/void/",
     "finance/invoices/run/",
 }
 PUBLIC = {
