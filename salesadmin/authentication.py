@@ -8,21 +8,20 @@ and fills the cache RoleBackend reads (``_perm_cache``), so the rules stay
 RoleBackend's: inactive users have none, superusers have all.
 """
 
-from django.contrib.auth.models import Permission
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import CharField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from salesadmin.auth_backends import permission_names_sql
 
-def _permission_names(user_ref):
-    return ArraySubquery(
-        Permission.objects.filter(Q(group__user=user_ref) | Q(user=user_ref))
-        .order_by()
-        .values(perm=Concat(F("content_type__app_label"), Value("."), F("codename")))
-    )
+PERMISSION_NAMES = RawSQL(
+    f"ARRAY({permission_names_sql('authtoken_token.user_id')})",
+    [],
+    output_field=ArrayField(CharField()),
+)
 
 
 class TokenWithPermissionsAuthentication(TokenAuthentication):
@@ -30,7 +29,7 @@ class TokenWithPermissionsAuthentication(TokenAuthentication):
         model = self.get_model()
         token = (
             model.objects.select_related("user")
-            .annotate(permission_names=_permission_names(OuterRef("user_id")))
+            .annotate(permission_names=PERMISSION_NAMES)
             .filter(key=key)
             .first()
         )

@@ -58,3 +58,17 @@ def test_inactive_user_and_unknown_token_are_401(clerk):
 def test_superuser_keeps_every_permission(django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
     assert _client(root).get("/api/v1/orders/").status_code == 200
+
+
+def test_a_permission_given_to_the_user_directly_counts_for_token_and_session(
+    django_user_model,
+):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("auditor", password="pw")
+    assert _client(user).get("/api/v1/orders/").status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_salesorder"))
+    assert _client(user).get("/api/v1/orders/").status_code == 200
+    session = APIClient()
+    session.force_login(user)
+    assert session.get("/api/v1/orders/").status_code == 200
