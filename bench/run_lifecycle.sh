@@ -17,6 +17,7 @@ fi
 export DATABASE_URL DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 .venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py collectstatic --noinput -v 0  # whitenoise serves from here with DEBUG off
 setup=$(mktemp)
 .venv/bin/python manage.py bench_setup | tail -1 > "$setup"
 .venv/bin/gunicorn salesadmin.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
