@@ -134,6 +134,8 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
 
     @condition(_("Delivery notes are still open for this order."))
     def has_no_open_notes(self) -> bool:
+        if self.status in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
+            return True  # notes are issued only from approved orders
         return not self.delivery_notes.filter(
             status__in=[
                 NoteStatus.ISSUED,
