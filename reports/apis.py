@@ -233,6 +233,7 @@ class ProductReconciliationOutput(serializers.Serializer):
     noted = serializers.DecimalField(**QTY, help_text="Loaded on notes dispatched in the month.")
     moved = serializers.DecimalField(**QTY, help_text="Warehouse dispatch moves.")
     exited = serializers.DecimalField(**QTY, help_text="Out through the gate by month end.")
+    at_gate = serializers.DecimalField(**QTY, help_text="Loaded today, not out yet.")
     balanced = serializers.BooleanField()
 
 

@@ -784,10 +784,12 @@ class ProductReconciliation:
     noted: Decimal = ZERO_QTY  # actual quantities on notes dispatched in the month
     moved: Decimal = ZERO_QTY  # dispatch moves of those notes, and unlinked ones of the month
     exited: Decimal = ZERO_QTY  # of those notes, what left through the gate by month end
+    # Loaded today and not out yet (running month only): not late, not missing.
+    at_gate: Decimal = ZERO_QTY
 
     @property
     def balanced(self) -> bool:
-        return self.noted == self.moved == self.exited
+        return self.noted == self.moved == self.exited + self.at_gate
 
 
 @dataclass
@@ -849,6 +851,7 @@ def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconci
     cutoff = min(end, day_start(timezone.localdate(now)))
     in_month = Q(note__dispatched_at__gte=start, note__dispatched_at__lt=end)
     exited_in_time = Q(note__gate_exit__exited_at__lt=end)
+    at_gate = Q(note__dispatched_at__gte=cutoff, note__gate_exit__isnull=True)
 
     by_product: dict[int, ProductReconciliation] = {}
 
@@ -865,12 +868,13 @@ def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconci
             exited=Coalesce(
                 Sum(LINE_QUANTITY, filter=exited_in_time), Value(ZERO_QTY), output_field=QTY
             ),
+            at_gate=Coalesce(Sum(LINE_QUANTITY, filter=at_gate), Value(ZERO_QTY), output_field=QTY),
         )
         .order_by()
     )
     for r in noted:
         row = row_for(r["product_id"])
-        row.noted, row.exited = r["noted"], r["exited"]
+        row.noted, row.exited, row.at_gate = r["noted"], r["exited"], r["at_gate"]
     linked = Q(
         dispatchallocation__note_line__note__dispatched_at__gte=start,
         dispatchallocation__note_line__note__dispatched_at__lt=end,

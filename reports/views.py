@@ -75,9 +75,24 @@ def _sales_cells(group_by: str, row: selectors.Ranked) -> list:
     return [*cells, row.notes, row.value]
 
 
+def _with_default_dates(params):
+    """No dates given: this month so far, shown in the form's fields."""
+    data = params.copy()
+    today = company_today()
+    if not data.get("date_to"):
+        data["date_to"] = today.isoformat()
+    if not data.get("date_from"):
+        try:
+            last = dt.date.fromisoformat(data["date_to"])
+        except ValueError:
+            last = today
+        data["date_from"] = last.replace(day=1).isoformat()
+    return data
+
+
 @role_required(PERM)
 def sales(request):
-    form = SalesFilterForm(request.GET)  # always bound: no filter means this month
+    form = SalesFilterForm(_with_default_dates(request.GET))
     context: dict = {"form": form, "group_choices": GroupBy.choices}
     if form.is_valid():
         query = form.query()

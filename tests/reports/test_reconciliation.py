@@ -65,8 +65,12 @@ def test_clean_data_reconciles_and_the_figures_match_the_documents(world):
             ln.actual_quantity for ln in mine if GateExit.objects.filter(note=ln.note).exists()
         )
         assert (row.noted, row.moved, row.exited) == (noted, moved, exited)
-    # The loaded note not yet out is today's: not late until the month is over.
+    # The loaded note not yet out is today's: not late, still at the gate.
     assert any(r.exited < r.noted for r in rec.products)
+    assert all(r.balanced for r in rec.products)
+    assert sum(r.at_gate for r in rec.products) == sum(
+        ln.actual_quantity for ln in world.notes["dispatched"].lines.all()
+    )
 
 
 def test_a_load_never_let_out_by_month_end_is_listed(world):

@@ -159,7 +159,7 @@ def _steps() -> list[tuple[str, str]]:
     note_status = """
         CASE WHEN s.day = %(today)s THEN
             (ARRAY['issued','issued','stamped','stamped','dispatched','dispatched',
-                   'awaiting_topup','exited','exited','exited'])[s.g %% 10 + 1]
+                   'awaiting_topup','exited','exited','exited'])[(s.g / 365) %% 10 + 1]
         ELSE CASE WHEN s.g %% 1000 < 30 THEN 'cancelled'
                   WHEN s.g %% 1000 < 100 THEN 'expired'
                   WHEN s.g %% 1000 = 100 THEN 'dispatched'
