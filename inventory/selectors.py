@@ -47,10 +47,12 @@ def batch_levels(*, product_ids: list[int], warehouse_id: int | None = None):
     return qs.order_by("product_id", "batch__produced_on", "batch__number")
 
 
-def recent_moves(*, limit: int = 50, kind: str = "") -> QuerySet[StockMove]:
+def recent_moves(*, limit: int = 50, kind: str = "", reference: str = "") -> QuerySet[StockMove]:
     qs = StockMove.objects.select_related("product", "warehouse", "batch", "created_by")
     if kind:
         qs = qs.filter(kind=kind)
+    if reference:  # e.g. a delivery note's number: its dispatch moves
+        qs = qs.filter(reference=reference)
     return qs.order_by("-created_at", "-id")[:limit]
 
 

@@ -75,9 +75,10 @@ def move_list(request):
     kind = request.GET.get("kind", "")
     if kind not in MoveKind.values:
         kind = ""
-    moves = selectors.recent_moves(limit=200, kind=kind)
+    reference = request.GET.get("reference", "").strip()
+    moves = selectors.recent_moves(limit=200, kind=kind, reference=reference)
     return render(
         request,
         "inventory/moves.html",
-        {"moves": moves, "kind": kind, "kinds": MoveKind.choices},
+        {"moves": moves, "kind": kind, "kinds": MoveKind.choices, "reference": reference},
     )

@@ -815,7 +815,11 @@ class Mismatch:
 
     @property
     def moves_url(self) -> str | None:
+        """The stock ledger filtered to the moves' reference (a dispatch move
+        carries its note's number)."""
         query = {"kind": MoveKind.DISPATCH}
+        if self.note_number:
+            query["reference"] = self.note_number
         return _url("inventory:moves", query=query) if self.moves else None
 
 

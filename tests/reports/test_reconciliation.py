@@ -165,7 +165,7 @@ def test_page_and_exports_list_the_mismatches(world, manager, client_for):
     sheet = load_workbook(io.BytesIO(client.get(url + "&export=xlsx").content)).active
 
     assert "Dispatch move linked to no delivery note" in page
-    assert "/inventory/moves/?kind=dispatch" in page
+    assert "/inventory/moves/?kind=dispatch&amp;reference=by+hand" in page
     assert any("Dispatch move linked to no delivery note" in r for r in rows)
     assert any("Dispatch move linked to no delivery note" in (row or ()) for row in sheet.values)
 
@@ -176,3 +176,14 @@ def test_reconciliation_query_count_is_fixed(
     client = client_for(manager)
     with django_assert_max_num_queries(14):
         assert client.get("/reports/reconciliation/").status_code == 200
+
+
+def test_the_move_link_lists_only_that_notes_moves(world, manager, client_for):
+    note = world.notes["exited"]
+    other = world.notes["other"]
+
+    page = client_for(manager).get(f"/inventory/moves/?kind=dispatch&reference={note.number}")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert note.number in html and other.number not in html
