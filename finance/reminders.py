@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -41,10 +40,11 @@ from django.utils.translation import gettext_noop
 from customers.models import Customer
 from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Reminder
+from salesadmin import notices
 from salesadmin.clock import company_today
 from salesadmin.models import Notice
+from salesadmin.notices import notice_send
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
-from salesadmin.roles import Role, role_group_name
 
 logger = logging.getLogger(__name__)
 
@@ -243,8 +243,8 @@ def _notify_salesperson(reminder: Reminder, address: str) -> None:
             "no contact has an e-mail address. Please call them about invoice %(invoice)s, "
             "%(amount)s open, %(days)s days overdue."
         )
-    Notice.objects.create(
-        recipient=person,
+    notice_send(
+        recipients=[person],
         kind=kind,
         message=message,
         params=params,
@@ -332,15 +332,6 @@ def reminders_send_pending(*, limit: int | None = None) -> SendResult:
 # --- 3. The managers' daily summary ----------------------------------------------
 
 
-def _managers() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(groups__name=role_group_name(Role.MANAGER), is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def reminders_daily_summary(*, today: dt.date | None = None) -> int:
     """Tell the managers, once per company day, what reminders went out since
     the last summary. Returns how many managers were told (0 when nothing was
@@ -375,18 +366,14 @@ def reminders_daily_summary(*, today: dt.date | None = None) -> int:
             "Overdue reminders today: %(count)s sent to %(customers)s customers "
             "(%(no_email)s without e-mail, chase by phone), %(amount)s open."
         )
-        managers = list(_managers())
-        Notice.objects.bulk_create(
-            [
-                Notice(
-                    recipient=m,
-                    kind=SUMMARY_KIND,
-                    message=message,
-                    params=params,
-                    link=reverse("finance:reminder_list"),
-                )
-                for m in managers
-            ]
+        # The managers are whoever may set or release a credit hold.
+        managers = list(notices.managers().order_by("pk"))
+        notice_send(
+            recipients=managers,
+            kind=SUMMARY_KIND,
+            message=message,
+            params=params,
+            link=reverse("finance:reminder_list"),
         )
         addresses = [m.email for m in managers if m.email]
         if addresses:

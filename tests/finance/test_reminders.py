@@ -413,3 +413,17 @@ def test_the_letter_pdf_page(customer, manager, client_for):
 
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_daily_job_as_a_management_command(customer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    overdue(16, today=TODAY, customer=customer)
+    out = StringIO()
+
+    call_command("send_overdue_reminders", "--date", TODAY.isoformat(), stdout=out)
+
+    assert "1 reminder(s) created; 1 e-mailed" in out.getvalue()
+    assert Reminder.objects.get().status == ReminderStatus.SENT
