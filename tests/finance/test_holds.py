@@ -203,3 +203,13 @@ def test_the_job_is_a_command(customer, capsys):
 
     assert _held(customer)
     assert "1 put on hold" in capsys.readouterr().out
+
+
+def test_the_beat_tasks_run_the_jobs(customer):
+    from finance.tasks import issue_invoices, review_credit_holds
+
+    invoice(customer, "500.00", due=D(2020, 1, 31))
+
+    assert review_credit_holds.apply().get() == {"held": 1, "lifted": 0}
+    assert issue_invoices.apply().get() == 0
+    assert _held(customer)
