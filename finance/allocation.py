@@ -21,6 +21,7 @@ from finance.enums import EntryKind, InvoiceStatus
 from finance.models import Invoice, PaymentAllocation, ReceivableEntry
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, ConflictError
+from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
 MONEY_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT_NOTE)
@@ -134,7 +135,7 @@ def allocate_by_hand(
     rows = []
     for given in allocations:
         invoice = invoices[given.invoice.pk]
-        amount = given.amount
+        amount = parse_money(given.amount, code="invalid_allocation")
         if invoice.customer_id != payment.customer_id:
             raise ApplicationError(
                 _("Invoice %(number)s belongs to another customer.") % {"number": invoice.number},
@@ -146,7 +147,7 @@ def allocate_by_hand(
                 % {"number": invoice.number, "status": invoice.get_status_display()},
                 code="invoice_not_open",
             )
-        if amount is None or amount <= 0:
+        if amount <= 0:
             raise ApplicationError(
                 _("Allocated amounts must be positive."), code="invalid_allocation"
             )

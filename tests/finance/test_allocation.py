@@ -131,6 +131,7 @@ def test_an_empty_hand_allocation_keeps_everything_as_prepayment(customer, finan
         (("100.01", "0.00"), "over_allocation"),  # more than the invoice's open amount
         (("100.00", "150.01"), "over_allocation"),  # more than the payment
         (("-1.00", "0.00"), "invalid_allocation"),
+        (("10.005", "0.00"), "invalid_allocation"),  # money has two places
     ],
 )
 def test_over_allocation_is_refused_and_nothing_is_booked(customer, finance, amounts, code):
