@@ -18,6 +18,7 @@ from customers.models import Customer
 from finance import aging, statements
 from finance.enums import EntryKind, ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
+from orders.apis import CustomerRefOutput
 from salesadmin.api import Pagination, error_responses
 from salesadmin.pdf import pdf_response
 
@@ -46,12 +47,6 @@ def _date_param(request, name: str, default: dt.date) -> dt.date:
 # --- Aging -----------------------------------------------------------------------------
 
 
-class CustomerRefOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class BucketsOutput(serializers.Serializer):
     current = serializers.DecimalField(**MONEY, help_text="Not yet due (due today included).")
     days_1_30 = serializers.DecimalField(**MONEY)
@@ -75,7 +70,7 @@ class AgingTotalsOutput(serializers.Serializer):
     customers = serializers.IntegerField()
 
 
-class AgingOutput(serializers.Serializer):
+class AgingReportOutput(serializers.Serializer):
     as_of = serializers.DateField()
     totals = AgingTotalsOutput()
     rows = AgingRowOutput(many=True, help_text="One per customer owing, largest total first.")
@@ -95,12 +90,12 @@ class AgingApi(generics.GenericAPIView):
     """Receivables aging (账龄): open amount of open invoices per customer and bucket."""
 
     required_perms = (VIEW_AGING,)
-    serializer_class = AgingOutput
+    serializer_class = AgingReportOutput
 
     @extend_schema(
         summary="Receivables aging",
         parameters=[AS_OF],
-        responses={200: AgingOutput, **error_responses(400, 401, 403)},
+        responses={200: AgingReportOutput, **error_responses(400, 401, 403)},
     )
     def get(self, request):
         report = aging.aging_report(_date_param(request, "as_of", aging.company_today()))
@@ -114,7 +109,7 @@ class AgingApi(generics.GenericAPIView):
             },
             "rows": [_row_data(r) for r in report.rows],
         }
-        return Response(AgingOutput(data).data)
+        return Response(AgingReportOutput(data).data)
 
 
 class AgingInvoiceOutput(serializers.Serializer):
