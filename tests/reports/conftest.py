@@ -20,6 +20,18 @@ from salesadmin.clock import company_today
 from tests.factories import CustomerFactory
 
 PLATE = "浙E12345"
+
+
+@pytest.fixture(autouse=True)
+def fresh_aging():
+    """The dashboard keeps the aging a minute; each test starts without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 SOLD = {NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED}
 
 

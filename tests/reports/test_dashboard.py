@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -163,6 +164,7 @@ def test_dashboard_page_links_every_figure(world, manager, client_for):
 
 
 def _queries(client) -> int:
+    cache.clear()  # the aging kept a minute: measure the full page each time
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/reports/").status_code == 200
     return len(ctx.captured_queries)
@@ -193,3 +195,20 @@ def test_dashboard_query_count_is_fixed_whatever_the_data(
 def test_home_links_the_manager_to_the_dashboard(manager, clerk, client_for):
     assert "/reports/" in client_for(manager).get("/").content.decode()
     assert 'href="/reports/"' not in client_for(clerk).get("/").content.decode()
+
+
+def test_the_aging_is_kept_a_minute_then_read_again(world, monkeypatch):
+    calls = []
+    real = aging_summary
+
+    def counting(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr("finance.aging.aging_summary", counting)
+    selectors.dashboard()
+    selectors.dashboard()
+    cache.clear()  # a minute later
+    selectors.dashboard()
+
+    assert len(calls) == 2
