@@ -860,7 +860,7 @@ class Reconciliation:
 def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconciliation:
     """Per product: quantities on the delivery notes dispatched in the month vs.
     the warehouse's dispatch moves vs. what left through the gate; and every
-    mismatch with its documents. Eight queries.
+    mismatch with its documents. Nine queries.
 
     A note dispatched in the month should have left by the month's end; in the
     running month, by now (today's loaded trucks are not late yet, they are
@@ -872,6 +872,15 @@ def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconci
     cutoff = min(end, day_start(timezone.localdate(now)))
     in_month = Q(note__dispatched_at__gte=start, note__dispatched_at__lt=end)
     exited_in_time = Q(note__gate_exit__exited_at__lt=end)
+    in_month_by_line = Q(
+        note_line__note__dispatched_at__gte=start, note_line__note__dispatched_at__lt=end
+    )
+    unlinked_moves = StockMove.objects.filter(
+        ~Exists(DispatchAllocation.objects.filter(stock_move_id=OuterRef("pk"))),
+        kind=MoveKind.DISPATCH,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
     at_gate = Q(note__dispatched_at__gte=cutoff, note__gate_exit__isnull=True)
 
     by_product: dict[int, ProductReconciliation] = {}
@@ -896,20 +905,18 @@ def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconci
     for r in noted:
         row = row_for(r["product_id"])
         row.noted, row.exited, row.at_gate = r["noted"], r["exited"], r["at_gate"]
-    linked = Q(
-        dispatchallocation__note_line__note__dispatched_at__gte=start,
-        dispatchallocation__note_line__note__dispatched_at__lt=end,
-    )
-    unlinked = Q(dispatchallocation__isnull=True, created_at__gte=start, created_at__lt=end)
-    moved = (
-        StockMove.objects.filter(kind=MoveKind.DISPATCH)
-        .filter(linked | unlinked)
-        .values("product_id")
-        .annotate(moved=-Sum("quantity"))
+    # Moves of those notes (through their allocations), then the month's
+    # dispatch moves that no note accounts for: two plain queries, not one OR.
+    linked = (
+        DispatchAllocation.objects.filter(in_month_by_line)
+        .values(product_id=F("stock_move__product_id"))
+        .annotate(moved=-Sum("stock_move__quantity"))
         .order_by()
     )
-    for r in moved:
-        row_for(r["product_id"]).moved = r["moved"]
+    for r in linked:
+        row_for(r["product_id"]).moved += r["moved"]
+    for r in unlinked_moves.values("product_id").annotate(moved=-Sum("quantity")).order_by():
+        row_for(r["product_id"]).moved += r["moved"]
     products = Product.objects.filter(pk__in=list(by_product)).only(
         "sku", "name", "specification", "unit"
     )
@@ -993,16 +1000,7 @@ def reconciliation(month: dt.date, *, now: dt.datetime | None = None) -> Reconci
             )
         )
     # 4. Stock taken out as a dispatch that no delivery note accounts for.
-    orphans = (
-        StockMove.objects.filter(
-            kind=MoveKind.DISPATCH,
-            created_at__gte=start,
-            created_at__lt=end,
-            dispatchallocation__isnull=True,
-        )
-        .select_related("product")
-        .order_by("created_at", "id")
-    )
+    orphans = unlinked_moves.select_related("product").order_by("created_at", "id")
     for move in orphans:
         mismatches.append(
             Mismatch(
