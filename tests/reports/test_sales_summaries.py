@@ -66,7 +66,7 @@ def test_summary_is_mailed_and_noticed_once_even_when_run_twice(world, managers,
     assert Decimal(summary.figures["sales"]) == expected
     assert summary.figures["notes"] == len(sold)
     message = mail.outbox[0]
-    assert str(expected) in message.body
+    assert f"{expected:,.2f}" in message.body
     assert message.alternatives[0][1] == "text/html"
     notice = Notice.objects.filter(recipient__username="nomail").get()
     assert str(expected) in notice.text
