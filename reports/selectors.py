@@ -541,6 +541,7 @@ class Dashboard:
     top_salespeople: list[Ranked]
     aging: Any  # finance.aging.AgingSummary
     aging_url: str | None
+    overdue_url: str | None
     on_hold: list[Customer]
     on_hold_count: int
     on_hold_url: str | None
@@ -627,6 +628,7 @@ def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Da
         top_salespeople=top_salespeople(first, last, through=through),
         aging=dashboard_aging(today),
         aging_url=_url("finance:aging"),
+        overdue_url=_url("finance:invoice_list", query={"status": "open", "overdue": "1"}),
         on_hold=on_hold,
         on_hold_count=on_hold_count,
         on_hold_url=_url("customers:list", query={"hold": "yes"}),

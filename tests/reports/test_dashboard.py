@@ -156,6 +156,8 @@ def test_dashboard_page_links_every_figure(world, manager, client_for):
         "/orders/approvals/",
         "/customers/?hold=yes",
         "/inventory/stock/?below=1",
+        "/finance/aging/",
+        "/finance/invoices/?status=open&amp;overdue=1",
         "/reports/sales/?",
         "vendor/chartjs/chart.umd.min.js",
     ):
