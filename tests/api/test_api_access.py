@@ -39,6 +39,9 @@ ENDPOINTS = [
     ("get", "/api/v1/payments/", FINANCE),
     ("post", "/api/v1/payments/", FINANCE),
     ("get", "/api/v1/customers/{customer}/account/", FINANCE),
+    ("get", "/api/v1/reports/dashboard/", {"manager"}),
+    ("get", "/api/v1/reports/sales/", {"manager"}),
+    ("get", "/api/v1/reports/reconciliation/", {"manager"}),
     ("get", "/api/v1/customers/{customer}/ledger/", FINANCE),
     ("post", "/api/v1/customers/{customer}/credit-hold/", {"manager"}),
     ("get", "/api/v1/invoices/", FINANCE),
@@ -98,7 +101,13 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
     assert response["WWW-Authenticate"].startswith("Token")
 
 
-API_MODULES = ("orders.apis", "finance.apis", "finance.report_apis", "salesadmin.notice_apis")
+API_MODULES = (
+    "orders.apis",
+    "finance.apis",
+    "finance.report_apis",
+    "salesadmin.notice_apis",
+    "reports.apis",
+)
 
 
 def _api_routes(resolver=None, prefix=""):
