@@ -1,7 +1,8 @@
 """Indexes the dashboard and reports read through, on the chain's tables.
 
 They live here (not in orders/ or inventory/) because only the reports need
-them; IF NOT EXISTS keeps them safe to re-run. Each serves one report query:
+them; IF NOT EXISTS keeps them safe to re-run, CONCURRENTLY keeps the tables
+writable while they build. Each serves one report query:
 
 - notes by dispatch moment (sales per day, top lists, reconciliation), with
   the columns the sums read so PostgreSQL can answer from the index alone;
@@ -31,6 +32,9 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
+    # CONCURRENTLY: a live database keeps taking notes while the indexes build.
+    atomic = False
+
     dependencies = [
         ("reports", "0001_initial"),
         ("orders", "0003_append_only_gate"),
@@ -39,8 +43,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            sql=f"CREATE INDEX IF NOT EXISTS {name} ON {definition}",
-            reverse_sql=f"DROP INDEX IF EXISTS {name}",
+            sql=f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}",
+            reverse_sql=f"DROP INDEX CONCURRENTLY IF EXISTS {name}",
         )
         for name, definition in INDEXES
     ]
