@@ -90,11 +90,12 @@ class Command(BaseCommand):
         t = time.monotonic()
         days = sales_rollup()
         self.stdout.write(f"rollup of {days} closed days in {time.monotonic() - t:.1f}s")
-        t = time.monotonic()
-        with connection.cursor() as cur:
-            # Fresh statistics and visibility map: the planner and index-only scans need them.
-            cur.execute("VACUUM ANALYZE")
-        self.stdout.write(f"vacuum analyze in {time.monotonic() - t:.1f}s")
+        if not connection.in_atomic_block:  # a test runs this inside its transaction
+            t = time.monotonic()
+            with connection.cursor() as cur:
+                # Fresh statistics and visibility map: the planner and index-only scans need them.
+                cur.execute("VACUUM ANALYZE")
+            self.stdout.write(f"vacuum analyze in {time.monotonic() - t:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.0f}s: {opts['customers']} customers, "
