@@ -25,7 +25,6 @@ runs a catch-up sender every hour).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,13 +39,12 @@ from django.utils.translation import gettext_noop
 from customers.models import Customer
 from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Reminder
+from finance.outbox import send_pending
 from salesadmin import notices
 from salesadmin.clock import company_today
 from salesadmin.models import Notice
 from salesadmin.notices import notice_send
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
-
-logger = logging.getLogger(__name__)
 
 SUMMARY_KIND = "reminders_daily_summary"
 SENT_KIND = "reminder_sent"
@@ -145,21 +143,6 @@ class SendResult:
     @property
     def total(self) -> int:
         return self.sent + self.no_email
-
-
-def _claim_next(after_id: int) -> Reminder | None:
-    """The next pending reminder no other sender holds, locked for this transaction."""
-    return (
-        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(
-            status=ReminderStatus.PENDING,
-            id__gt=after_id,
-            attempts__lt=settings.REMINDER_MAX_ATTEMPTS,
-        )
-        .select_related("invoice")
-        .order_by("id")
-        .first()
-    )
 
 
 def letter_context(reminder: Reminder, *, today: dt.date | None = None) -> dict:
@@ -289,44 +272,19 @@ def _send_one(reminder: Reminder) -> str:
     return "sent" if address else "no_email"
 
 
-def _record_failure(reminder_id: int, error: Exception) -> None:
-    with transaction.atomic():
-        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
-        if reminder.status != ReminderStatus.PENDING:
-            return
-        reminder.attempts += 1
-        reminder.last_error = f"{type(error).__name__}: {error}"[:300]
-        reminder.save(update_fields=["attempts", "last_error"])
+def _send_claimed(reminder: Reminder) -> str:
+    reminder.customer = (
+        Customer.objects.select_related("salesperson")
+        .prefetch_related("contacts")
+        .get(pk=reminder.customer_id)
+    )
+    return _send_one(reminder)
 
 
 def reminders_send_pending(*, limit: int | None = None) -> SendResult:
     """Send every pending reminder, each in its own transaction; safe to run
-    any number of times, and from several workers at once."""
-    result = SendResult()
-    after_id = 0
-    while limit is None or result.total + result.failed < limit:
-        claimed = None
-        try:
-            with transaction.atomic():
-                reminder = _claim_next(after_id)
-                if reminder is None:
-                    break
-                after_id = claimed = reminder.pk
-                reminder.customer = (
-                    Customer.objects.select_related("salesperson")
-                    .prefetch_related("contacts")
-                    .get(pk=reminder.customer_id)
-                )
-                outcome = _send_one(reminder)
-        except Exception as exc:  # SMTP refused, PDF failed…: keep it pending, count the try
-            logger.exception("Reminder %s could not be sent", after_id)
-            if claimed is None:  # the database itself failed: let the task retry
-                raise
-            _record_failure(claimed, exc)
-            result.failed += 1
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
-    return result
+    any number of times, and from several workers at once (finance/outbox.py)."""
+    return send_pending(Reminder, _send_claimed, SendResult(), limit=limit, related=("invoice",))
 
 
 # --- 3. The managers' daily summary ----------------------------------------------

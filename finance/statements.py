@@ -13,13 +13,12 @@ contact has an address), one transaction per statement, exactly like reminders.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,12 +26,12 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from finance.enums import EntryKind, StatementStatus
 from finance.models import ReceivableEntry, Statement
+from finance.outbox import send_pending
 from finance.reminders import customer_email
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
-logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 
 
@@ -224,19 +223,6 @@ class StatementSendResult:
     failed: int = 0
 
 
-def _claim_next(after_id: int) -> Statement | None:
-    return (
-        Statement.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(
-            status=StatementStatus.PENDING,
-            id__gt=after_id,
-            attempts__lt=settings.REMINDER_MAX_ATTEMPTS,
-        )
-        .order_by("id")
-        .first()
-    )
-
-
 def _send_one(statement: Statement) -> str:
     customer = Customer.objects.prefetch_related("contacts").get(pk=statement.customer_id)
     address = customer_email(customer)
@@ -278,38 +264,9 @@ def _send_one(statement: Statement) -> str:
     return "sent" if address else "no_email"
 
 
-def _record_failure(statement_id: int, error: Exception) -> None:
-    with transaction.atomic():
-        statement = Statement.objects.select_for_update().get(pk=statement_id)
-        if statement.status != StatementStatus.PENDING:
-            return
-        statement.attempts += 1
-        statement.last_error = f"{type(error).__name__}: {error}"[:300]
-        statement.save(update_fields=["attempts", "last_error"])
-
-
 def statements_send_pending(*, limit: int | None = None) -> StatementSendResult:
-    """E-mail every pending statement, one transaction each (see reminders)."""
-    result = StatementSendResult()
-    after_id = 0
-    while limit is None or result.sent + result.no_email + result.failed < limit:
-        claimed = None
-        try:
-            with transaction.atomic():
-                statement = _claim_next(after_id)
-                if statement is None:
-                    break
-                after_id = claimed = statement.pk
-                outcome = _send_one(statement)
-        except Exception as exc:
-            logger.exception("Statement %s could not be sent", after_id)
-            if claimed is None:  # the database itself failed: let the task retry
-                raise
-            _record_failure(claimed, exc)
-            result.failed += 1
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
-    return result
+    """E-mail every pending statement, one transaction each (finance/outbox.py)."""
+    return send_pending(Statement, _send_one, StatementSendResult(), limit=limit)
 
 
 # --- Reads ----------------------------------------------------------------------------
