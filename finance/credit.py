@@ -234,34 +234,20 @@ def _hold_one(customer_id: int, cutoff: dt.date) -> bool:
 
 
 def _lift_one(customer_id: int, cutoff: dt.date) -> bool:
-    from customers.services import credit_hold_change
-
     with transaction.atomic():
         customer = locked(Customer.objects).get(pk=customer_id)
         if not (customer.on_credit_hold and customer.credit_hold_auto):
             return False
         if _hold_triggers(cutoff).filter(customer=customer).exists():
             return False
-        credit_hold_change(
-            customer=customer,
-            user=None,
-            on_hold=False,
-            reason=AUTO_LIFT_REASON,
-            automatic=True,
-            notice=(AUTO_LIFT_NOTICE, {"customer": customer.name}),
-        )
+        _lift(customer)
     return True
 
 
-def credit_hold_lift_if_paid(*, customer: Customer, today: dt.date | None = None) -> bool:
-    """After a payment (customer locked by the caller): lift an automatic hold at
-    once when nothing is more than a month overdue any more."""
-    if not (customer.on_credit_hold and customer.credit_hold_auto):
-        return False
+def _lift(customer: Customer) -> None:
+    """Lift an automatic hold (the customer row locked by the caller)."""
     from customers.services import credit_hold_change
 
-    if overdue_trigger(customer=customer, today=today) is not None:
-        return False
     credit_hold_change(
         customer=customer,
         user=None,
@@ -270,6 +256,16 @@ def credit_hold_lift_if_paid(*, customer: Customer, today: dt.date | None = None
         automatic=True,
         notice=(AUTO_LIFT_NOTICE, {"customer": customer.name}),
     )
+
+
+def credit_hold_lift_if_paid(*, customer: Customer, today: dt.date | None = None) -> bool:
+    """After a payment (customer locked by the caller): lift an automatic hold at
+    once when nothing is more than a month overdue any more."""
+    if not (customer.on_credit_hold and customer.credit_hold_auto):
+        return False
+    if overdue_trigger(customer=customer, today=today) is not None:
+        return False
+    _lift(customer)
     return True
 
 
