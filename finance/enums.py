@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EntryKind(models.TextChoices):
@@ -15,8 +16,8 @@ class PaymentMethod(models.TextChoices):
 
 
 class InvoiceStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    PAID = "paid", _("Paid")
+    OPEN = "open", pgettext_lazy("invoice status", "Open")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
     VOID = "void", _("Void")
 
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from customers.models import Customer
@@ -136,11 +136,11 @@ class StatementPeriodForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(
-        label=gettext_lazy("From"),
+        label=pgettext_lazy("period", "From"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"),
+        label=pgettext_lazy("period", "To"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 

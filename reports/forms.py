@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
 from inventory.models import Product
@@ -22,7 +23,9 @@ class SalesFilterForm(StyledFormMixin, forms.Form):
         label=_("Dispatched from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("period", "to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     group_by = forms.ChoiceField(label=_("Group by"), choices=GroupBy.choices, required=False)
     customer = forms.ModelChoiceField(
