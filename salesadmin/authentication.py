@@ -8,35 +8,32 @@ and fills the cache RoleBackend reads (``_perm_cache``), so the rules stay
 RoleBackend's: inactive users have none, superusers have all.
 """
 
-from django.contrib.postgres.fields import ArrayField
-from django.db.models import CharField
-from django.db.models.expressions import RawSQL
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from salesadmin.auth_backends import permission_names_sql
 
-PERMISSION_NAMES = RawSQL(
-    f"ARRAY({permission_names_sql('authtoken_token.user_id')})",
-    [],
-    output_field=ArrayField(CharField()),
-)
+# Written out rather than built by the ORM: this runs before every API call,
+# and compiling the equivalent queryset cost more than running it.
+USER_BY_TOKEN = f"""
+    SELECT u.*, t.created AS token_created,
+           ARRAY({permission_names_sql("u.id")}) AS permission_names
+      FROM authtoken_token t
+      JOIN auth_user u ON u.id = t.user_id
+     WHERE t.key = %s"""
 
 
 class TokenWithPermissionsAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        token = (
-            model.objects.select_related("user")
-            .annotate(permission_names=PERMISSION_NAMES)
-            .filter(key=key)
-            .first()
-        )
-        if token is None:
+        found = list(get_user_model().objects.raw(USER_BY_TOKEN, [key]))
+        if not found:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        if not token.user.is_active:
+        user = found[0]
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        if not token.user.is_superuser:
-            token.user._perm_cache = set(token.permission_names)
-        return (token.user, token)
+        if not user.is_superuser:
+            user._perm_cache = set(user.permission_names)
+        token = self.get_model()(key=key, user=user, created=user.token_created)
+        return (user, token)
