@@ -742,7 +742,9 @@ class NoteDetailApi(generics.GenericAPIView):
 
 
 class NoteIssueLineInput(StrictInput):
-    order_line = BulkRelatedField(queryset=SalesOrderLine.objects.select_related("product"))
+    # A line of this order, by id: the issue service reads the order's lines
+    # under its lock and refuses any other (line_mismatch).
+    order_line = serializers.IntegerField(min_value=1)
     quantity = serializers.DecimalField(**QTY)
 
 
@@ -773,7 +775,9 @@ class NoteIssueApi(_OrderActionApi):
             user=request.user,
             warehouse=data["warehouse"],
             lines=[
-                IssueLine(order_line=line["order_line"], quantity=line["quantity"])
+                IssueLine(
+                    order_line=SalesOrderLine(pk=line["order_line"]), quantity=line["quantity"]
+                )
                 for line in data["lines"]
             ],
             vehicle_plate=data["vehicle_plate"],
@@ -849,7 +853,9 @@ class AllocationInput(StrictInput):
 
 
 class DispatchLineInput(StrictInput):
-    note_line = BulkRelatedField(queryset=DeliveryNoteLine.objects.all())
+    # A line of this note, by id: the dispatch service reads the note's lines
+    # under its lock and refuses a set that is not exactly them.
+    note_line = serializers.IntegerField(min_value=1)
     allocations = AllocationInput(many=True, max_length=MAX_LINES)
 
 
@@ -875,7 +881,7 @@ class NoteDispatchApi(_NoteActionApi):
         data = validated_input(DispatchInput, request.data)
         lines = [
             DispatchLine(
-                note_line=line["note_line"],
+                note_line=DeliveryNoteLine(pk=line["note_line"]),
                 allocations=[
                     Allocation(batch=a["batch"], quantity=a["quantity"])
                     for a in line["allocations"]

@@ -115,7 +115,12 @@ def delivery_note_issue(
     lines = [ln for ln in lines if ln.quantity]
     if not lines:
         raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
-    open_qty = open_quantities(order)
+    # The order's own lines (read under its lock) are what the note is built
+    # from; the caller's lines only name them.
+    order_lines = {
+        ln.pk: ln for ln in lines_with_issued().select_related("product").filter(order=order)
+    }
+    open_qty = {pk: ln.quantity - ln.issued for pk, ln in order_lines.items()}
     note = DeliveryNote(
         order=order,
         customer=order.customer,
@@ -131,8 +136,8 @@ def delivery_note_issue(
     per_product: dict[int, Decimal] = defaultdict(Decimal)
     products = {}
     for line in lines:
-        order_line = line.order_line
-        if order_line.order_id != order.pk:
+        order_line = order_lines.get(line.order_line.pk)
+        if order_line is None:
             raise ApplicationError(_("That line belongs to another order."), code="line_mismatch")
         qty = parse_quantity(line.quantity)
         if qty <= 0:

@@ -360,3 +360,39 @@ def test_an_unknown_batch_in_a_dispatch_is_a_400_and_nothing_moves(chain, docume
     assert response.status_code == 400
     assert "99999" in response.json()["fields"]["lines"][0]["allocations"][0]["batch"][0]
     assert StockMove.objects.count() == moves
+
+
+def test_issuing_a_line_of_another_order_or_no_order_is_a_400(chain, documents, api_for):
+    from inventory.models import ReservationMove
+
+    order, other = chain.order(), chain.order()
+    reservations = ReservationMove.objects.count()
+    api = api_for(chain.clerk)
+    for line_id in (other.lines.first().pk, 987654321):
+        response = api.post(
+            f"/api/v1/orders/{order.pk}/delivery-notes/",
+            {"warehouse": chain.warehouse.pk, "lines": [{"order_line": line_id, "quantity": "1"}]},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "line_mismatch"
+    assert ReservationMove.objects.count() == reservations
+
+
+def test_dispatching_a_line_not_on_the_note_is_a_400_and_nothing_moves(chain, api_for):
+    from inventory.models import StockMove
+
+    note = chain.stamped(chain.note(chain.order(), quantities=["1", "0", "0"]))
+    batch = chain.batches[note.lines.get().product_id]
+    moves = StockMove.objects.count()
+    response = api_for(chain.keeper).post(
+        f"/api/v1/delivery-notes/{note.pk}/dispatch/",
+        {
+            "lines": [
+                {"note_line": 987654321, "allocations": [{"batch": batch.pk, "quantity": "1"}]}
+            ]
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert StockMove.objects.count() == moves
