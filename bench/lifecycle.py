@@ -74,7 +74,9 @@ def token_for(base: str, username: str) -> str:
     return json.loads(body)["token"]
 
 
-def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[float]]) -> None:
+def lifecycle(
+    clients: dict[str, Client], setup: dict, timings: dict[str, list[float]], customer=None
+) -> None:
     products = setup["products"]
 
     def timed(step, fn):
@@ -89,7 +91,7 @@ def lifecycle(clients: dict[str, Client], setup: dict, timings: dict[str, list[f
             "POST",
             "/api/v1/orders/",
             {
-                "customer": setup["customer"],
+                "customer": customer or setup["customer"],
                 "pickup_mode": "self_pickup",
                 "lines": [
                     # Below list price: the order waits for the manager.
@@ -179,6 +181,12 @@ def main() -> int:
         help="every action answers the whole document (default: only where the client "
         "reads it, the others with Prefer: return=minimal)",
     )
+    parser.add_argument(
+        "--one-customer",
+        action="store_true",
+        help="every client works for the same customer (default: one customer per client, "
+        "as clerks serving different customers; all share the same three products' stock)",
+    )
     args = parser.parse_args()
     Client.minimal = not args.full_responses
 
@@ -210,7 +218,12 @@ def main() -> int:
     errors: list[str] = []
     counter = iter(range(args.lifecycles))
 
-    def worker():
+    customers = setup.get("customers") or [setup["customer"]]
+    if args.one_customer:
+        customers = customers[:1]
+
+    def worker(index: int):
+        customer = customers[index % len(customers)]
         mine = clients()
         local = {s: [] for s in STEPS}
         while True:
@@ -219,7 +232,7 @@ def main() -> int:
                     break
             start = time.perf_counter()
             try:
-                lifecycle(mine, setup, local)
+                lifecycle(mine, setup, local, customer)
             except Exception as exc:  # noqa: BLE001 - report and go on
                 with lock:
                     errors.append(str(exc))
@@ -230,7 +243,7 @@ def main() -> int:
             for s in STEPS:
                 timings[s] += local[s]
 
-    threads = [threading.Thread(target=worker) for _ in range(args.clients)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.clients)]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -240,6 +253,7 @@ def main() -> int:
 
     done = len(per_lifecycle)
     answers = "full answers" if args.full_responses else "minimal answers where unread"
+    answers += ", one shared customer" if args.one_customer else ", a customer per client"
     print(
         f"lifecycles: {done} ok, {len(errors)} failed, {args.clients} client(s), "
         f"{elapsed:.2f} s, {answers}"

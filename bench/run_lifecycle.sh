@@ -27,5 +27,7 @@ trap 'kill $gpid 2>/dev/null; rm -f "$setup"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 echo "== 1 client"
 .venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$((N / 3))" -c 1 --setup-json "$setup"
-echo "== 4 clients"
+echo "== 4 clients, a customer each"
 .venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup"
+echo "== 4 clients, one shared customer (worst case: stamps and dispatches queue on its lock)"
+.venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup" --one-customer

@@ -18,6 +18,7 @@ from salesadmin.clock import company_today
 
 BENCH_PRODUCTS = ["CYL-O2-40L", "LO2-996", "CYL-AR-40L"]
 STOCK = Decimal("100000000")
+BENCH_CUSTOMERS = 8
 
 
 class Command(BaseCommand):
@@ -29,25 +30,19 @@ class Command(BaseCommand):
         manager = User.objects.get(username="manager")
         keeper = User.objects.get(username="keeper")
         with transaction.atomic():
-            customer = Customer.objects.filter(code="BENCH").first()
-            if customer is None:
-                customer = customer_create(
-                    user=manager,
-                    code="BENCH",
-                    name="基准测试客户有限公司",
-                    trading_since=company_today().replace(year=2015),
-                )
-            if customer.credit_limit < Decimal("900000000000"):
-                customer_set_credit_terms(
-                    customer=customer,
-                    user=manager,
-                    terms="quarterly",
-                    limit=Decimal("999999999999.99"),
-                    reason="benchmark",
-                )
+            # One customer per concurrent client (clerks serve different
+            # customers at once); bench/lifecycle.py --one-customer shares one.
+            customers = [
+                self._customer(code, manager)
+                for code in ["BENCH"] + [f"BENCH-{i}" for i in range(2, BENCH_CUSTOMERS + 1)]
+            ]
             # One warehouse, so one note can carry all three lines.
             warehouses = dict.fromkeys(BENCH_PRODUCTS, "WH2")
-            out = {"customer": customer.pk, "products": []}
+            out = {
+                "customer": customers[0].pk,
+                "customers": [c.pk for c in customers],
+                "products": [],
+            }
             for sku in BENCH_PRODUCTS:
                 product = Product.objects.get(sku=sku)
                 warehouse = Warehouse.objects.get(code=warehouses[sku])
@@ -70,3 +65,22 @@ class Command(BaseCommand):
                     {"id": product.pk, "sku": sku, "warehouse": warehouse.pk, "batch": batch.pk}
                 )
         self.stdout.write(json.dumps(out))
+
+    def _customer(self, code: str, manager) -> Customer:
+        customer = Customer.objects.filter(code=code).first()
+        if customer is None:
+            customer = customer_create(
+                user=manager,
+                code=code,
+                name=f"基准测试客户有限公司 {code}",
+                trading_since=company_today().replace(year=2015),
+            )
+        if customer.credit_limit < Decimal("900000000000"):
+            customer_set_credit_terms(
+                customer=customer,
+                user=manager,
+                terms="quarterly",
+                limit=Decimal("999999999999.99"),
+                reason="benchmark",
+            )
+        return customer
