@@ -30,7 +30,7 @@
         interaction: { mode: "index", intersect: false },
         scales: {
           x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } },
-          y: { beginAtZero: true, ticks: { callback: function (v) { return money.format(v); } } },
+          y: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return money.format(v); } } },
         },
         plugins: { legend: { position: "bottom" } },
       },
@@ -49,7 +49,7 @@
       options: {
         maintainAspectRatio: false,
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, ticks: { callback: function (v) { return money.format(v); } } } },
+        scales: { x: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return money.format(v); } } } },
         plugins: { legend: { display: false } },
       },
     });

@@ -872,7 +872,8 @@ def demo_receivables(command, users: dict, products: dict, warehouses: dict) -> 
     manager, guard = users["manager"], users["guard"]
     plates = iter(["浙E3A721", "浙E5K208", "浙E1B663", "浙A9C310", "浙E7D415", "浙E2F588"] * 3)
 
-    def deliver(code: str, quantity: str) -> None:
+    def deliver(code: str, quantity: str, *, until: str = "exited") -> None:
+        """An order for ``code`` carried along the chain as far as ``until``."""
         order = sales_order_create(
             user=clerk,
             customer=customers[code],
@@ -890,13 +891,19 @@ def demo_receivables(command, users: dict, products: dict, warehouses: dict) -> 
             vehicle_plate=plate,
             driver="王师傅",
         )
+        if until == "issued":
+            return
         note = delivery_note_stamp(note=note, user=finance)
+        if until == "stamped":
+            return
         batch = Batch.objects.get(product=product, number=RECEIVABLES_BATCH)
         lines = [
             DispatchLine(note_line=ln, allocations=[Allocation(batch=batch, quantity=ln.quantity)])
             for ln in note.lines.all()
         ]
         note = delivery_note_dispatch(note=note, user=keeper, lines=lines)
+        if until == "dispatched":
+            return
         exit_pass_use(raw=note.pass_code, user=guard, vehicle_plate=plate)
 
     def receive(day: dt.date) -> None:
@@ -937,6 +944,19 @@ def demo_receivables(command, users: dict, products: dict, warehouses: dict) -> 
         (m1 + dt.timedelta(days=19), lambda: pay_open("C0012", "0.6", "DEMO-RCV-0012")),
         (m1 + dt.timedelta(days=21), lambda: pay_open("C0003", "1", "DEMO-RCV-0003")),
     ]
+    # The last two weeks' trucks (the dashboard's trend and rankings), and
+    # today's notes waiting at each step of the chain (each role's queue).
+    events += [
+        (today - dt.timedelta(days=12), lambda: deliver("C0003", "8")),
+        (today - dt.timedelta(days=9), lambda: deliver("C0012", "6")),
+        (today - dt.timedelta(days=6), lambda: deliver("C0003", "10")),
+        (today - dt.timedelta(days=3), lambda: deliver("C0012", "5")),
+        (today - dt.timedelta(days=1), lambda: deliver("C0003", "6")),
+        (today, lambda: deliver("C0003", "4")),
+        (today, lambda: deliver("C0003", "3", until="dispatched")),
+        (today, lambda: deliver("C0012", "2", until="stamped")),
+        (today, lambda: deliver("C0003", "5", until="issued")),
+    ]
     # The invoicing job on the first of each month (and after the quarter).
     for day in sorted({m2, m1, m0, quarter_end + dt.timedelta(days=1)}):
         events.append((day, lambda day=day: invoices_issue_due(today=day)))
@@ -946,6 +966,9 @@ def demo_receivables(command, users: dict, products: dict, warehouses: dict) -> 
         with _as_of(day):
             action()
     held, _lifted = credit_holds_review(today=today)
+    from reports.rollup import sales_rollup
+
+    sales_rollup(today=today)  # what the nightly job would have written
     command._report(
         "Receivables history: invoices", Invoice.objects.count(), Invoice.objects.count()
     )
