@@ -203,16 +203,7 @@ class SalesApi(APIView):
         params = SalesInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        customer = data.get("customer")
-        query = selectors.SalesQuery(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            group_by=data["group_by"],
-            customer_id=customer.pk if customer else None,
-            customer_code=customer.code if customer else "",
-            product_id=data["product"].pk if data.get("product") else None,
-            salesperson=data.get("salesperson"),
-        )
+        query = selectors.SalesQuery.from_filters(data)
         rows = list(selectors.sales_rows(query)[: SALES_API_ROWS + 1])
         body = {
             "date_from": query.date_from,

@@ -72,18 +72,7 @@ class SalesFilterForm(StyledFormMixin, forms.Form):
         return data
 
     def query(self) -> SalesQuery:
-        data = self.cleaned_data
-        customer = data.get("customer")
-        person = data.get("salesperson") or None
-        return SalesQuery(
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            group_by=data["group_by"],
-            customer_id=customer.pk if customer else None,
-            customer_code=customer.code if customer else "",
-            product_id=data["product"].pk if data.get("product") else None,
-            salesperson=person if person in (None, "none") else int(person),
-        )
+        return SalesQuery.from_filters(self.cleaned_data)
 
 
 def parse_month(raw: str | None, today: dt.date | None = None) -> dt.date:

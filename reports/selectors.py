@@ -655,6 +655,22 @@ class SalesQuery:
     # A user id, or "none" for customers without a salesperson.
     salesperson: int | str | None = None
 
+    @classmethod
+    def from_filters(cls, data: dict) -> SalesQuery:
+        """From the page's cleaned form or the API's validated query: dates,
+        group, customer and product objects, salesperson id or "none"."""
+        customer, product = data.get("customer"), data.get("product")
+        person = data.get("salesperson") or None
+        return cls(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            group_by=data["group_by"],
+            customer_id=customer.pk if customer else None,
+            customer_code=customer.code if customer else "",
+            product_id=product.pk if product else None,
+            salesperson=person if person in (None, "none") else int(person),
+        )
+
     def filter_params(self) -> dict:
         return {
             "date_from": self.date_from,
