@@ -265,11 +265,13 @@ def _minimal(request, document, status_code) -> Response | None:
 
 
 def _order_response(
-    request, pk: int, *, status_code: int = status.HTTP_200_OK, order=None
+    request, order: SalesOrder, *, status_code: int = status.HTTP_200_OK, minimal: bool = True
 ) -> Response:
-    if order is not None and (minimal := _minimal(request, order, status_code)):
-        return minimal
-    order = order_detail_queryset(request.user).get(pk=pk)
+    """The order as it is now (read again whole), or the minimal answer when the
+    client prefers it after an action."""
+    if minimal and (answer := _minimal(request, order, status_code)):
+        return answer
+    order = order_detail_queryset(request.user).get(pk=order.pk)
     context = {"request": request, "open_quantities": open_quantities(order)}
     return Response(OrderDetailOutput(order, context=context).data, status=status_code)
 
@@ -353,7 +355,7 @@ class OrderListCreateApi(generics.ListAPIView):
             pickup_mode=data["pickup_mode"],
             remarks=data["remarks"],
         )
-        return _order_response(request, order.pk, status_code=status.HTTP_201_CREATED, order=order)
+        return _order_response(request, order, status_code=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(generics.GenericAPIView):
@@ -379,7 +381,7 @@ class OrderDetailApi(generics.GenericAPIView):
         responses={200: OrderDetailOutput, **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        return _order_response(request, self.get_object().pk)
+        return _order_response(request, self.get_object(), minimal=False)
 
     @extend_schema(
         summary="Replace a draft's lines",
@@ -416,7 +418,7 @@ class OrderDetailApi(generics.GenericAPIView):
             pickup_mode=data.get("pickup_mode"),
             remarks=data.get("remarks"),
         )
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 class NoInput(StrictInput):
@@ -453,7 +455,7 @@ class OrderSubmitApi(_OrderActionApi):
     )
     def post(self, request, pk: int):
         order = sales_order_submit(order=self.target(), user=request.user)
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 class OrderCommentInput(StrictInput):
@@ -477,7 +479,7 @@ class OrderApproveApi(_OrderActionApi):
     def post(self, request, pk: int):
         data = validated_input(OrderCommentInput, request.data)
         order = sales_order_approve(order=self.target(), user=request.user, comment=data["comment"])
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 class OrderRejectApi(_OrderActionApi):
@@ -493,7 +495,7 @@ class OrderRejectApi(_OrderActionApi):
     def post(self, request, pk: int):
         data = validated_input(OrderRejectInput, request.data)
         order = sales_order_reject(order=self.target(), user=request.user, comment=data["comment"])
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 class OrderReviseApi(_OrderActionApi):
@@ -508,7 +510,7 @@ class OrderReviseApi(_OrderActionApi):
     )
     def post(self, request, pk: int):
         order = sales_order_revise(order=self.target(), user=request.user)
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 class ReasonInput(StrictInput):
@@ -528,7 +530,7 @@ class OrderCancelApi(_OrderActionApi):
     def post(self, request, pk: int):
         data = validated_input(ReasonInput, request.data)
         order = sales_order_cancel(order=self.target(), user=request.user, reason=data["reason"])
-        return _order_response(request, order.pk, order=order)
+        return _order_response(request, order)
 
 
 # --- Price quote -----------------------------------------------------------------------
@@ -698,11 +700,12 @@ class NoteDetailOutput(NoteListOutput):
 
 
 def _note_response(
-    request, pk: int, *, status_code: int = status.HTTP_200_OK, note=None
+    request, note: DeliveryNote, *, status_code: int = status.HTTP_200_OK, minimal: bool = True
 ) -> Response:
-    if note is not None and (minimal := _minimal(request, note, status_code)):
-        return minimal
-    note = note_detail_queryset(request.user).get(pk=pk)
+    """The note as it is now (read again whole), or the minimal answer."""
+    if minimal and (answer := _minimal(request, note, status_code)):
+        return answer
+    note = note_detail_queryset(request.user).get(pk=note.pk)
     return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
 
 
@@ -738,7 +741,7 @@ class NoteDetailApi(generics.GenericAPIView):
         responses={200: NoteDetailOutput, **error_responses(401, 403, 404)},
     )
     def get(self, request, pk: int):
-        return _note_response(request, self.get_object().pk)
+        return _note_response(request, self.get_object(), minimal=False)
 
 
 class NoteIssueLineInput(StrictInput):
@@ -783,7 +786,7 @@ class NoteIssueApi(_OrderActionApi):
             vehicle_plate=data["vehicle_plate"],
             driver=data["driver"],
         )
-        return _note_response(request, note.pk, status_code=status.HTTP_201_CREATED, note=note)
+        return _note_response(request, note, status_code=status.HTTP_201_CREATED)
 
 
 class _NoteActionApi(generics.GenericAPIView):
@@ -824,7 +827,7 @@ class NoteStampApi(_NoteActionApi):
         note = delivery_note_stamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note.pk, note=note)
+        return _note_response(request, note)
 
 
 class NoteRestampApi(_NoteActionApi):
@@ -844,7 +847,7 @@ class NoteRestampApi(_NoteActionApi):
         note = delivery_note_restamp(
             note=self.get_object(), user=request.user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note.pk, note=note)
+        return _note_response(request, note)
 
 
 class AllocationInput(StrictInput):
@@ -890,7 +893,7 @@ class NoteDispatchApi(_NoteActionApi):
             for line in data["lines"]
         ]
         note = delivery_note_dispatch(note=note, user=request.user, lines=lines)
-        return _note_response(request, note.pk, note=note)
+        return _note_response(request, note)
 
 
 class NoteCancelInput(StrictInput):
@@ -914,7 +917,7 @@ class NoteCancelApi(_NoteActionApi):
         note = delivery_note_cancel(
             note=self.get_object(), user=request.user, reason=data["reason"]
         )
-        return _note_response(request, note.pk, note=note)
+        return _note_response(request, note)
 
 
 # --- The gate (门卫) ----------------------------------------------------------------------
