@@ -321,7 +321,18 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
             ("dispatch_deliverynote", _("Can dispatch a delivery note (warehouse)")),
             ("exit_deliverynote", _("Can let a truck out at the gate")),
         ]
-        indexes = [models.Index(fields=["status", "issue_date"])]
+        indexes = [
+            models.Index(fields=["status", "issue_date"]),
+            # What finance has stamped but the warehouse not yet loaded counts
+            # against the customer's credit (finance.credit): a handful of rows
+            # per customer, found without reading the customer's whole history.
+            models.Index(
+                fields=["customer"],
+                include=["covered_amount"],
+                condition=Q(status=NoteStatus.STAMPED),
+                name="note_stamped_by_customer",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="note_value_ge0"),
         ]

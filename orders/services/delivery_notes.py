@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,10 +70,23 @@ def new_pass_code() -> str:
 
 
 def lines_with_issued() -> QuerySet[SalesOrderLine]:
-    """Order lines with ``issued``: what live notes already carry."""
+    """Order lines with ``issued``: what live notes already carry.
+
+    A subquery per line rather than a join and GROUP BY: PostgreSQL then reads
+    each line's note lines by index; the join let it scan every note line
+    ever issued (1.1 ms at 6,000 note lines and growing)."""
+    carried = (
+        DeliveryNoteLine.objects.filter(
+            order_line=OuterRef("pk"), note__status__in=LIVE_NOTE_STATUSES
+        )
+        .order_by()
+        .values("order_line")
+        .annotate(s=Sum("quantity"))
+        .values("s")
+    )
     return SalesOrderLine.objects.annotate(
         issued=Coalesce(
-            Sum("note_lines__quantity", filter=Q(note_lines__note__status__in=LIVE_NOTE_STATUSES)),
+            Subquery(carried),
             Value(Decimal("0")),
             output_field=DecimalField(max_digits=14, decimal_places=3),
         )
