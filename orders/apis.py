@@ -265,14 +265,24 @@ def _minimal(request, document, status_code) -> Response | None:
 
 
 def _order_response(
-    request, order: SalesOrder, *, status_code: int = status.HTTP_200_OK, minimal: bool = True
+    request,
+    order: SalesOrder,
+    *,
+    status_code: int = status.HTTP_200_OK,
+    minimal: bool = True,
+    created: bool = False,
 ) -> Response:
     """The order as it is now (read again whole), or the minimal answer when the
-    client prefers it after an action."""
+    client prefers it after an action. ``created``: the order the service has
+    just built, with its lines, nothing issued yet; it is answered as it is."""
     if minimal and (answer := _minimal(request, order, status_code)):
         return answer
-    order = order_detail_queryset(request.user).get(pk=order.pk)
-    context = {"request": request, "open_quantities": open_quantities(order)}
+    if created:
+        quantities = {line.pk: line.quantity for line in order.lines.all()}
+    else:
+        order = order_detail_queryset(request.user).get(pk=order.pk)
+        quantities = open_quantities(order)
+    context = {"request": request, "open_quantities": quantities}
     return Response(OrderDetailOutput(order, context=context).data, status=status_code)
 
 
@@ -355,7 +365,7 @@ class OrderListCreateApi(generics.ListAPIView):
             pickup_mode=data["pickup_mode"],
             remarks=data["remarks"],
         )
-        return _order_response(request, order, status_code=status.HTTP_201_CREATED)
+        return _order_response(request, order, status_code=status.HTTP_201_CREATED, created=True)
 
 
 class OrderDetailApi(generics.GenericAPIView):
@@ -700,12 +710,20 @@ class NoteDetailOutput(NoteListOutput):
 
 
 def _note_response(
-    request, note: DeliveryNote, *, status_code: int = status.HTTP_200_OK, minimal: bool = True
+    request,
+    note: DeliveryNote,
+    *,
+    status_code: int = status.HTTP_200_OK,
+    minimal: bool = True,
+    created: bool = False,
 ) -> Response:
-    """The note as it is now (read again whole), or the minimal answer."""
+    """The note as it is now (read again whole), or the minimal answer.
+    ``created``: the note the service has just issued, with its lines; it is
+    answered as it is."""
     if minimal and (answer := _minimal(request, note, status_code)):
         return answer
-    note = note_detail_queryset(request.user).get(pk=note.pk)
+    if not created:
+        note = note_detail_queryset(request.user).get(pk=note.pk)
     return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
 
 
@@ -786,7 +804,7 @@ class NoteIssueApi(_OrderActionApi):
             vehicle_plate=data["vehicle_plate"],
             driver=data["driver"],
         )
-        return _note_response(request, note, status_code=status.HTTP_201_CREATED)
+        return _note_response(request, note, status_code=status.HTTP_201_CREATED, created=True)
 
 
 class _NoteActionApi(generics.GenericAPIView):

@@ -34,3 +34,13 @@ def locked(queryset):
     did, and deadlocked the chain under parallel load.
     """
     return queryset.select_for_update(of=("self",), no_key=True)
+
+
+def remember_related(obj, name: str, objects) -> None:
+    """Record what ``obj``'s related manager ``name`` holds, as prefetch_related
+    would: a service that has just created a document and its lines hands it
+    on complete, and whoever shows it reads nothing again."""
+    queryset = getattr(obj, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

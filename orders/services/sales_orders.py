@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +20,11 @@ from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, Pr
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
-from salesadmin.db import locked
+from salesadmin.db import locked, remember_related
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_money, parse_quantity
-from salesadmin.transitions import run_transition
+from salesadmin.transitions import check_transition, run_transition
 
 CENT = Decimal("0.01")
 DOC = "sales_order"
@@ -86,9 +88,9 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
     return built
 
 
-def approval_reasons(order: SalesOrder) -> list[dict]:
-    """Why a manager must approve: each reason with the line it concerns."""
-    lines = list(order.lines.select_related("product"))
+def approval_reasons(order: SalesOrder, lines: list[SalesOrderLine]) -> list[dict]:
+    """Why a manager must approve: each reason with the line it concerns
+    (``lines``: the order's, with their products)."""
     quotes = price_quotes(
         customer_id=order.customer_id,
         product_ids=[ln.product_id for ln in lines],
@@ -172,6 +174,7 @@ def sales_order_create(
     # The contract number is the last step: its counter lock is held only for the commit.
     order.number = next_number(DOC, year=order.order_date.year)
     order.save(update_fields=["number"])
+    remember_related(order, "lines", built)
     return order
 
 
@@ -210,10 +213,13 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
     """Submit; approved at once when every price reaches its reference and the
     customer is within credit, otherwise it waits for a manager with the reasons."""
     order = _locked_order(order)
+    lines = list(order.lines.select_related("product"))
+    remember_related(order, "lines", lines)  # has_lines and the reasons read these
+    # State, role and lines first: nothing is priced for a refused submit.
+    check_transition(order, "submit", user=user)
+    order.approval_reasons = approval_reasons(order, lines)
     now = timezone.now()
     run_transition(order, "submit", user=user, document_type=DOC, at=now)
-    order.approval_reasons = approval_reasons(order)
-    order.save(update_fields=["approval_reasons"])
     if not order.approval_reasons:
         run_transition(
             order,
@@ -281,19 +287,35 @@ LIVE_NOTE_STATUSES = [
 LOADED_NOTE_STATUSES = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED]
 
 
+def carried_quantity(statuses: list[str]) -> Coalesce:
+    """Per order line (an annotation): the quantity notes in ``statuses`` carry.
+
+    A subquery per line rather than a join and GROUP BY: PostgreSQL reads each
+    line's note lines by index; the join let it scan every note line ever
+    issued (1.1 ms at 6,000 note lines, and growing)."""
+    from orders.models import DeliveryNoteLine
+
+    carried = (
+        DeliveryNoteLine.objects.filter(order_line=OuterRef("pk"), note__status__in=statuses)
+        .order_by()
+        .values("order_line")
+        .annotate(s=Sum("quantity"))
+        .values("s")
+    )
+    return Coalesce(
+        Subquery(carried),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=14, decimal_places=3),
+    )
+
+
 def sales_order_refresh_delivery(*, order: SalesOrder, user) -> SalesOrder:
     """After a dispatch: partially delivered, or completed when every line is loaded.
 
     Runs inside the dispatch's transaction with the order row locked.
     """
-    from django.db.models import Q, Sum
-
-    lines = order.lines.annotate(
-        loaded=Sum(
-            "note_lines__quantity", filter=Q(note_lines__note__status__in=LOADED_NOTE_STATUSES)
-        )
-    )
-    complete = all((ln.loaded or 0) >= ln.quantity for ln in lines)
+    lines = order.lines.annotate(loaded=carried_quantity(LOADED_NOTE_STATUSES))
+    complete = all(ln.loaded >= ln.quantity for ln in lines)
     name = "complete" if complete else "deliver_partly"
     if order.status == OrderStatus.PARTIALLY_DELIVERED and not complete:
         return order
