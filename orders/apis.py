@@ -811,9 +811,13 @@ class _NoteActionApi(generics.GenericAPIView):
     parser_classes = [JSONInputParser]
 
     def get_queryset(self):
-        # The note services lock the note and read what they need with it; this
-        # read only finds the note (404) and its day (expiry) and customer (lock).
         return DeliveryNote.objects.all()
+
+    def target(self) -> DeliveryNote:
+        """The note in the URL, for a service that locks and reads it itself (its
+        first step, with its customer), so it is not read twice; a missing one
+        is the service's 404."""
+        return DeliveryNote(pk=self.kwargs["pk"])
 
 
 _NOTE_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -843,7 +847,7 @@ class NoteStampApi(_NoteActionApi):
     def post(self, request, pk: int):
         data = validated_input(OverrideInput, request.data)
         note = delivery_note_stamp(
-            note=self.get_object(), user=request.user, override_reason=data["override_reason"]
+            note=self.target(), user=request.user, override_reason=data["override_reason"]
         )
         return _note_response(request, note)
 
@@ -863,7 +867,7 @@ class NoteRestampApi(_NoteActionApi):
     def post(self, request, pk: int):
         data = validated_input(OverrideInput, request.data)
         note = delivery_note_restamp(
-            note=self.get_object(), user=request.user, override_reason=data["override_reason"]
+            note=self.target(), user=request.user, override_reason=data["override_reason"]
         )
         return _note_response(request, note)
 
@@ -898,7 +902,7 @@ class NoteDispatchApi(_NoteActionApi):
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        note = self.get_object()
+        note = self.target()
         data = validated_input(DispatchInput, request.data)
         lines = [
             DispatchLine(
@@ -932,9 +936,7 @@ class NoteCancelApi(_NoteActionApi):
     )
     def post(self, request, pk: int):
         data = validated_input(NoteCancelInput, request.data)
-        note = delivery_note_cancel(
-            note=self.get_object(), user=request.user, reason=data["reason"]
-        )
+        note = delivery_note_cancel(note=self.target(), user=request.user, reason=data["reason"])
         return _note_response(request, note)
 
 

@@ -25,15 +25,16 @@ def append_only(table: str) -> migrations.RunSQL:
     )
 
 
-def locked(queryset):
+def locked(queryset, *, also: tuple[str, ...] = ()):
     """Rows locked the one way every service locks them.
 
-    FOR NO KEY UPDATE of the queried rows only (not of joined ones): it
-    serializes the writers of a row but does not block the foreign-key checks
-    of other transactions inserting rows that point at it. A plain FOR UPDATE
-    did, and deadlocked the chain under parallel load.
+    FOR NO KEY UPDATE of the queried rows only (not of joined ones, except the
+    select_related relations named in ``also``): it serializes the writers of
+    a row but does not block the foreign-key checks of other transactions
+    inserting rows that point at it. A plain FOR UPDATE did, and deadlocked
+    the chain under parallel load.
     """
-    return queryset.select_for_update(of=("self",), no_key=True)
+    return queryset.select_for_update(of=("self", *also), no_key=True)
 
 
 def remember_related(obj, name: str, objects) -> None:

@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Customer
 from finance.invoicing import invoice_on_dispatch
-from finance.services import charge_record, lock_customer
+from finance.services import charge_record
 from inventory.models import Batch, Warehouse
 from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
 from orders.enums import NoteStatus, OrderStatus
@@ -199,14 +200,50 @@ def _release_reservations(note: DeliveryNote, user) -> None:
     )
 
 
-def _lock(note: DeliveryNote, *, customer: bool = False) -> DeliveryNote:
+def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) -> DeliveryNote:
+    """The note locked for an action, read with its customer, warehouse and order.
+
+    One lock order everywhere: the customer (``customer``: every decision on
+    its credit is serialized), then the note, with its order (``order``) when
+    the action changes the order too. ``note`` needs only its pk: the
+    customer is found through the note in the locking statement itself. A
+    note that does not exist raises DoesNotExist (404 in the API).
+    """
+    notes = DeliveryNote.objects.select_related("warehouse", "order")
     if customer:
-        lock_customer(note.customer_id)
-    return (
-        locked(DeliveryNote.objects)
-        .select_related("customer", "warehouse", "order")
-        .get(pk=note.pk)
-    )
+        owner = locked(Customer.objects).get(
+            pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id"))
+        )
+    else:
+        notes = notes.select_related("customer")
+    found = locked(notes, also=("order",) if order else ()).get(pk=note.pk)
+    if customer:
+        found.customer = owner
+    return found
+
+
+class _Stale(Exception):
+    """The note locked for an action is past its issue day."""
+
+    def __init__(self, note: DeliveryNote):
+        self.note = note
+
+
+def _refuse_stale(note: DeliveryNote) -> None:
+    if note.status in (NoteStatus.ISSUED, NoteStatus.STAMPED) and note.is_stale():
+        raise _Stale(note)
+
+
+def _expiring(action, **kwargs) -> DeliveryNote:
+    """Run a note action (its own transaction, which locks the note first and
+    calls _refuse_stale). A note found stale is expired in a transaction of
+    its own, so the expiry stands, and the action runs again to refuse it the
+    way it refuses any expired note."""
+    try:
+        return action(**kwargs)
+    except _Stale as stale:
+        delivery_note_expire_if_stale(note=stale.note)
+        return action(**kwargs)
 
 
 def delivery_note_expire_if_stale(*, note: DeliveryNote) -> bool:
@@ -244,15 +281,13 @@ def delivery_notes_expire_stale() -> int:
 
 def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
     """财务签章: only a covered note; a manager may override with a written reason."""
-    # Outside the stamp's transaction: a stale note's expiry stands even though
-    # the stamp is then refused.
-    delivery_note_expire_if_stale(note=note)
-    return _stamp(note=note, user=user, override_reason=override_reason)
+    return _expiring(_stamp, note=note, user=user, override_reason=override_reason)
 
 
 @transaction.atomic
 def _stamp(*, note: DeliveryNote, user, override_reason: str) -> DeliveryNote:
     note = _lock(note, customer=True)
+    _refuse_stale(note)
     now = timezone.now()
     if override_reason.strip():
         note.override_reason = override_reason.strip()
@@ -305,15 +340,15 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
     """仓库出库: the keeper records batches and actual quantities; stock moves out,
     the reservation is released and the customer charged, in one transaction.
     If what was loaded is worth more than finance covered, the note waits for a top-up."""
-    delivery_note_expire_if_stale(note=note)  # outside: the expiry stands if refused
-    return _dispatch(note=note, user=user, lines=lines)
+    return _expiring(_dispatch, note=note, user=user, lines=lines)
 
 
 @transaction.atomic
 def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
-    note = _lock(note, customer=True)
-    # The order's delivery status changes too: lock it before the stock.
-    order = locked(SalesOrder.objects).get(pk=note.order_id)
+    # The order's delivery status changes too: it is locked with the note, before the stock.
+    note = _lock(note, customer=True, order=True)
+    _refuse_stale(note)
+    order = note.order
     # State, role and validity first; nothing moves for a refused dispatch.
     check_transition(note, "dispatch", user=user)
     note_lines = {nl.pk: nl for nl in note.lines.select_related("product")}

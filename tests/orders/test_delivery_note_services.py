@@ -642,21 +642,26 @@ def test_the_sweep_expires_yesterdays_notes_and_releases_their_stock(chain, guar
     assert _log(issued)[-1][:4] == ("expire", "issued", "expired", None)
 
 
+@pytest.mark.parametrize("given", ["loaded", "pk only"])
 @pytest.mark.parametrize("action", ["stamp", "dispatch"])
 def test_acting_on_yesterdays_note_expires_it_even_though_the_action_is_refused(
-    chain, guard, action
+    chain, guard, action, given
 ):
     # delivery_note_expire_if_stale: "Its own transaction, so the expiry stands
     # even when the action that found it is refused."
     note = _note_in(chain, guard, "issued" if action == "stamp" else "stamped")
     _make_yesterdays(note)
-    note = DeliveryNote.objects.get(pk=note.pk)  # as a page or the API loads it
+    lines = chain.dispatch_lines(note)
+    if given == "loaded":
+        note = DeliveryNote.objects.get(pk=note.pk)  # as a page loads it
+    else:
+        note = DeliveryNote(pk=note.pk)  # as the API hands it on: the service reads it
 
     with pytest.raises(ConflictError):
         if action == "stamp":
             delivery_note_stamp(note=note, user=chain.finance)
         else:
-            delivery_note_dispatch(note=note, user=chain.keeper, lines=chain.dispatch_lines(note))
+            delivery_note_dispatch(note=note, user=chain.keeper, lines=lines)
 
     assert _status(note) == NoteStatus.EXPIRED
     assert _reserved(chain) == 0
