@@ -32,7 +32,7 @@ from django.utils.translation import gettext_noop
 from customers.enums import CreditTerms
 from customers.models import Customer
 from finance.enums import InvoiceStatus
-from finance.models import Invoice, ReceivableEntry
+from finance.models import CustomerBalance, Invoice
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 
@@ -134,13 +134,8 @@ def _sums(customer_id: int, exclude_note_id: int | None) -> tuple[Decimal, Decim
     from orders.enums import NoteStatus
     from orders.models import DeliveryNote
 
-    balance = (
-        ReceivableEntry.objects.filter(customer_id=OuterRef("pk"))
-        .order_by()
-        .values("customer_id")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
+    # Kept by the database as entries are written (finance.models.CustomerBalance).
+    balance = CustomerBalance.objects.filter(customer_id=OuterRef("pk")).values("balance")
     stamped = DeliveryNote.objects.filter(customer_id=OuterRef("pk"), status=NoteStatus.STAMPED)
     if exclude_note_id:
         stamped = stamped.exclude(pk=exclude_note_id)

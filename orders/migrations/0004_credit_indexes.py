@@ -16,10 +16,9 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(
             model_name="deliverynote",
             index=models.Index(
-                condition=models.Q(("status", "stamped")),
-                fields=["customer"],
+                fields=["customer", "status"],
                 include=("covered_amount",),
-                name="note_stamped_by_customer",
+                name="note_customer_status",
             ),
         ),
     ]
