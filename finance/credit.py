@@ -23,9 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import DecimalField, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -130,26 +129,30 @@ class CreditPosition:
         return None
 
 
-def _sums(customer_id: int, exclude_note_id: int | None) -> tuple[Decimal, Decimal]:
-    from orders.enums import NoteStatus
+def _sums_sql() -> str:
     from orders.models import DeliveryNote
 
-    # Kept by the database as entries are written (finance.models.CustomerBalance).
-    balance = CustomerBalance.objects.filter(customer_id=OuterRef("pk")).values("balance")
-    stamped = DeliveryNote.objects.filter(customer_id=OuterRef("pk"), status=NoteStatus.STAMPED)
-    if exclude_note_id:
-        stamped = stamped.exclude(pk=exclude_note_id)
-    stamped = stamped.order_by().values("customer_id").annotate(s=Sum("covered_amount")).values("s")
-    row = (
-        Customer.objects.filter(pk=customer_id)
-        .annotate(
-            _balance=Coalesce(Subquery(balance), Value(ZERO), output_field=MONEY_FIELD),
-            _pending=Coalesce(Subquery(stamped), Value(ZERO), output_field=MONEY_FIELD),
-        )
-        .values_list("_balance", "_pending")
-        .first()
-    )
-    return row if row is not None else (ZERO, ZERO)
+    return f"""
+        SELECT COALESCE((SELECT balance FROM {CustomerBalance._meta.db_table}
+                          WHERE customer_id = %(customer)s), 0.00),
+               COALESCE((SELECT SUM(covered_amount) FROM {DeliveryNote._meta.db_table}
+                          WHERE customer_id = %(customer)s AND status = %(stamped)s
+                            AND id <> %(exclude)s), 0.00)"""
+
+
+def _sums(customer_id: int, exclude_note_id: int | None) -> tuple[Decimal, Decimal]:
+    """The ledger balance (kept by the database, finance.models.CustomerBalance)
+    and what stamped notes have promised, by the indexes on both.
+
+    Written out: it runs in every approval and stamp, and the ORM spent 1.2 ms
+    compiling the equivalent subqueries, ten times what running it costs."""
+    from orders.enums import NoteStatus
+
+    with connection.cursor() as cursor:
+        params = {"customer": customer_id, "stamped": NoteStatus.STAMPED}
+        cursor.execute(_sums_sql(), {**params, "exclude": exclude_note_id or 0})
+        balance, pending = cursor.fetchone()
+    return balance, pending
 
 
 def credit_position(*, customer: Customer, exclude_note_id: int | None = None) -> CreditPosition:

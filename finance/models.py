@@ -73,7 +73,6 @@ class ReceivableEntry(models.Model):
         return f"{self.customer_id} {self.kind} {self.amount}"
 
 
-
 class CustomerBalance(models.Model):
     """A customer's ledger balance (the sum of their receivable entries), kept
     by the database: a trigger adds every new entry's amount in the entry's
@@ -96,6 +95,7 @@ class CustomerBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.balance}"
+
 
 class Invoice(models.Model):
     """An invoice groups the charges of dispatched delivery notes and gives them
