@@ -118,7 +118,11 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
             ("approve_salesorder", _("Can approve or reject a sales order")),
             ("cancel_salesorder", _("Can cancel a sales order")),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # Lists show the newest first: read from the index, not sorted whole.
+            models.Index(fields=["-created_at", "-id"], name="order_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return self.number or _("draft order %(id)s") % {"id": self.pk}
@@ -323,6 +327,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "issue_date"]),
+            models.Index(fields=["-issued_at", "-id"], name="note_newest_first"),
             # What finance has stamped but the warehouse not yet loaded counts
             # against the customer's credit (finance.credit): a handful of rows
             # per customer, found without reading the customer's whole history.

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # CONCURRENTLY: a live database keeps taking notes and payments while it builds.
+    # CONCURRENTLY: a live database keeps taking orders and notes while they build.
     atomic = False
 
     dependencies = [
@@ -13,6 +13,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        AddIndexConcurrently(
+            model_name="salesorder",
+            index=models.Index(fields=["-created_at", "-id"], name="order_newest_first"),
+        ),
+        AddIndexConcurrently(
+            model_name="deliverynote",
+            index=models.Index(fields=["-issued_at", "-id"], name="note_newest_first"),
+        ),
         AddIndexConcurrently(
             model_name="deliverynote",
             index=models.Index(
