@@ -1,6 +1,11 @@
-"""SQL the ledgers share: an append-only guard installed as a trigger."""
+"""Database helpers the apps share: the append-only ledger trigger, the one way
+rows are locked, related objects a service already holds, and compiled queries."""
 
-from django.db import migrations
+import copy
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, migrations
+from django.db.transaction import TransactionManagementError
 
 _FUNCTION = """
 CREATE OR REPLACE FUNCTION salesadmin_append_only() RETURNS trigger AS $$
@@ -45,3 +50,79 @@ def remember_related(obj, name: str, objects) -> None:
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+class CompiledQuery:
+    """A queryset of fixed shape whose SQL is compiled once per process.
+
+    The hot path of the chain (locking a note, an order, reading their lines)
+    runs the same few querysets thousands of times a day with only ids
+    changing; compiling one to SQL cost the ORM 0.3-0.6 ms, several times what
+    PostgreSQL needs to run it. ``build(*ids)`` returns the queryset; it is
+    compiled once with marker ids, which must each appear exactly once among
+    the compiled parameters, and every call then runs that SQL with its own
+    ids in the markers' places. The rows come back as the queryset's own
+    model instances (select_related and prefetch_related included).
+
+    Only integer arguments (ids) are supported: the markers must be values no
+    real row has. A select_for_update queryset still refuses to run outside a
+    transaction, as Django's would.
+    """
+
+    _MARKER_BASE = -(10**15)
+
+    def __init__(self, build, *, using: str = "default"):
+        self.build = build
+        self.using = using
+        self._compiled = None
+        self._nargs = build.__code__.co_argcount
+
+    def _compile(self):
+        markers = [self._MARKER_BASE - i for i in range(self._nargs)]
+        queryset = self.build(*markers)
+        compiler = queryset.query.get_compiler(using=self.using)
+        conn = connections[self.using]
+        if queryset.query.select_for_update and conn.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        sql, params = compiler.as_sql()
+        params = list(params)
+        slots = []
+        for index, marker in enumerate(markers):
+            found = [pos for pos, value in enumerate(params) if value == marker]
+            if len(found) != 1:
+                raise ImproperlyConfigured(
+                    f"CompiledQuery: argument {index} appears {len(found)} times in the SQL"
+                )
+            slots.append(found[0])
+        self._compiled = (queryset, compiler, sql, params, slots)
+        return self._compiled
+
+    def __call__(self, *ids: int) -> list:
+        """The rows for these ids, as model instances."""
+        queryset, compiler, sql, template, slots = self._compiled or self._compile()
+        conn = connections[self.using]
+        if queryset.query.select_for_update and conn.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = list(template)
+        for slot, value in zip(slots, ids, strict=True):
+            params[slot] = int(value)
+        run = copy.copy(compiler)  # per call: the compiled state itself is shared
+        run.connection = conn  # this thread's connection
+        run.as_sql = lambda *args, **kwargs: (sql, params)
+        chained = queryset._chain()
+        chained.query.get_compiler = lambda *args, **kwargs: run
+        return list(chained)
+
+    def get(self, *ids: int):
+        """The one row for these ids; the model's DoesNotExist if there is none."""
+        rows = self(*ids)
+        if not rows:
+            model = self._compiled[0].model
+            raise model.DoesNotExist(f"{model._meta.object_name} matching {ids} does not exist.")
+        if len(rows) > 1:
+            raise self._compiled[0].model.MultipleObjectsReturned(f"{len(rows)} rows for {ids}")
+        return rows[0]

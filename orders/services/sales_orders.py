@@ -20,7 +20,7 @@ from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, Pr
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
-from salesadmin.db import locked, remember_related
+from salesadmin.db import CompiledQuery, locked, remember_related
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_money, parse_quantity
@@ -178,8 +178,24 @@ def sales_order_create(
     return order
 
 
+# The chain's hot reads, compiled once (salesadmin.db.CompiledQuery).
+ORDER_LOCKED = CompiledQuery(
+    lambda pk: locked(SalesOrder.objects).select_related("customer").filter(pk=pk)
+)
+ORDER_LINES = CompiledQuery(
+    lambda order_id: SalesOrderLine.objects.select_related("product")
+    .filter(order_id=order_id)
+    .order_by("position", "id")
+)
+ORDER_LINES_LOADED = CompiledQuery(
+    lambda order_id: SalesOrderLine.objects.filter(order_id=order_id)
+    .annotate(loaded=carried_quantity(LOADED_NOTE_STATUSES))
+    .order_by("position", "id")
+)
+
+
 def _locked_order(order: SalesOrder) -> SalesOrder:
-    return locked(SalesOrder.objects).select_related("customer").get(pk=order.pk)
+    return ORDER_LOCKED.get(order.pk)
 
 
 @transaction.atomic
@@ -213,7 +229,7 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
     """Submit; approved at once when every price reaches its reference and the
     customer is within credit, otherwise it waits for a manager with the reasons."""
     order = _locked_order(order)
-    lines = list(order.lines.select_related("product"))
+    lines = ORDER_LINES(order.pk)
     remember_related(order, "lines", lines)  # has_lines and the reasons read these
     # State, role and lines first: nothing is priced for a refused submit.
     check_transition(order, "submit", user=user)
@@ -314,7 +330,7 @@ def sales_order_refresh_delivery(*, order: SalesOrder, user) -> SalesOrder:
 
     Runs inside the dispatch's transaction with the order row locked.
     """
-    lines = order.lines.annotate(loaded=carried_quantity(LOADED_NOTE_STATUSES))
+    lines = ORDER_LINES_LOADED(order.pk)
     complete = all(ln.loaded >= ln.quantity for ln in lines)
     name = "complete" if complete else "deliver_partly"
     if order.status == OrderStatus.PARTIALLY_DELIVERED and not complete:
