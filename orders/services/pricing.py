@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection
 
 from customers.models import CustomerPrice
 from orders.enums import PriceSource
-from orders.models import PriceListItem
+from orders.models import PriceList, PriceListItem
 
 
 @dataclass(frozen=True)
@@ -28,47 +28,53 @@ class PriceQuote:
         return self.customer_price if self.customer_price is not None else self.list_price
 
 
-def _valid_on(on: dt.date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+def _quotes_sql() -> str:
+    return f"""
+        SELECT p.id,
+               (SELECT cp.price FROM {CustomerPrice._meta.db_table} cp
+                 WHERE cp.customer_id = %(customer)s AND cp.product_id = p.id
+                   AND cp.valid_from <= %(on)s AND (cp.valid_to IS NULL OR cp.valid_to >= %(on)s)
+                 ORDER BY cp.valid_from DESC LIMIT 1),
+               item.standard_price, item.minimum_price
+          FROM UNNEST(%(products)s::bigint[]) AS p(id)
+          LEFT JOIN LATERAL (
+                SELECT i.standard_price, i.minimum_price
+                  FROM {PriceListItem._meta.db_table} i
+                  JOIN {PriceList._meta.db_table} l ON l.id = i.price_list_id
+                 WHERE i.product_id = p.id
+                   AND l.valid_from <= %(on)s AND (l.valid_to IS NULL OR l.valid_to >= %(on)s)
+                 ORDER BY l.valid_from DESC LIMIT 1) item ON TRUE"""
 
 
 def price_quotes(*, customer_id: int, product_ids: list[int], on: dt.date) -> dict[int, PriceQuote]:
-    """Quotes for many products in two queries (an order with any number of lines)."""
-    customer_prices: dict[int, Decimal] = {}
-    for cp in (
-        CustomerPrice.objects.filter(
-            _valid_on(on), customer_id=customer_id, product_id__in=product_ids
+    """Quotes for many products in one query (an order with any number of lines):
+    per product, the customer's price valid on ``on`` (the latest to start),
+    and the item of the price list valid on ``on`` (the latest to start).
+
+    Written out: every order entry and submit asks, and the ORM spent more
+    compiling the two DISTINCT ON queries this replaces than running them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _quotes_sql(), {"customer": customer_id, "on": on, "products": list(product_ids)}
         )
-        .order_by("product_id", "-valid_from")
-        .distinct("product_id")
-    ):
-        customer_prices[cp.product_id] = cp.price
-    list_items: dict[int, PriceListItem] = {}
-    for item in (
-        PriceListItem.objects.filter(
-            product_id__in=product_ids,
-            price_list__valid_from__lte=on,
-        )
-        .filter(Q(price_list__valid_to__isnull=True) | Q(price_list__valid_to__gte=on))
-        .order_by("product_id", "-price_list__valid_from")
-        .distinct("product_id")
-    ):
-        list_items[item.product_id] = item
+        rows = cursor.fetchall()
+    customer_prices = {pid: cp for pid, cp, _list, _min in rows if cp is not None}
+    list_items = {pid: (lp, mp) for pid, _cp, lp, mp in rows if lp is not None}
     quotes = {}
     for pid in product_ids:
-        item = list_items.get(pid)
+        list_price, minimum_price = list_items.get(pid, (None, None))
         cp = customer_prices.get(pid)
         if cp is not None:
             price, source = cp, PriceSource.CUSTOMER
-        elif item is not None:
-            price, source = item.standard_price, PriceSource.LIST
+        elif list_price is not None:
+            price, source = list_price, PriceSource.LIST
         else:
             price, source = None, None
         quotes[pid] = PriceQuote(
             price=price,
             source=source,
-            list_price=item.standard_price if item else None,
-            minimum_price=item.minimum_price if item else None,
+            list_price=list_price,
+            minimum_price=minimum_price,
             customer_price=cp,
         )
     return quotes

@@ -237,3 +237,27 @@ def test_invalid_manual_prices_are_refused(chain, price, code):
 
     assert excinfo.value.code == code
     assert not SalesOrder.objects.exists()
+
+
+def test_quotes_for_many_products_are_one_query(chain, django_assert_num_queries):
+    from orders.services.pricing import price_quotes
+
+    _customer_price(chain, chain.products[1], "1.20", valid_from=company_today())
+    unlisted = ProductFactory(sku="T-NONE")
+    ids = [p.pk for p in chain.products] + [unlisted.pk, chain.products[0].pk]  # one twice
+    with django_assert_num_queries(1):
+        quotes = price_quotes(customer_id=chain.customer.pk, product_ids=ids, on=company_today())
+
+    first, second, third = (quotes[p.pk] for p in chain.products)
+    assert (first.price, first.source, first.minimum_price) == (
+        Decimal("30.00"),
+        PriceSource.LIST,
+        Decimal("27.00"),
+    )
+    assert (second.price, second.source, second.list_price) == (
+        Decimal("1.20"),
+        PriceSource.CUSTOMER,
+        Decimal("1.50"),
+    )
+    assert third.price == Decimal("80.00")
+    assert quotes[unlisted.pk].price is None and quotes[unlisted.pk].list_price is None
