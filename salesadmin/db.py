@@ -64,21 +64,24 @@ class CompiledQuery:
     ids in the markers' places. The rows come back as the queryset's own
     model instances (select_related and prefetch_related included).
 
-    Only integer arguments (ids) are supported: the markers must be values no
-    real row has. A select_for_update queryset still refuses to run outside a
-    transaction, as Django's would.
+    Arguments are ids (int) unless ``kinds`` says otherwise (int or str, one
+    per argument): the markers are values no real row has. A select_for_update
+    queryset still refuses to run outside a transaction, as Django's would.
     """
 
-    _MARKER_BASE = -(10**15)
-
-    def __init__(self, build, *, using: str = "default"):
+    def __init__(self, build, *, kinds: tuple[type, ...] | None = None, using: str = "default"):
         self.build = build
         self.using = using
         self._compiled = None
-        self._nargs = build.__code__.co_argcount
+        self.kinds = kinds or (int,) * build.__code__.co_argcount
+        if set(self.kinds) - {int, str}:
+            raise ImproperlyConfigured("CompiledQuery: arguments are int or str")
 
     def _compile(self):
-        markers = [self._MARKER_BASE - i for i in range(self._nargs)]
+        markers = [
+            -(10**15) - i if kind is int else f"\x00compiled-query-argument-{i}\x00"
+            for i, kind in enumerate(self.kinds)
+        ]
         queryset = self.build(*markers)
         compiler = queryset.query.get_compiler(using=self.using)
         conn = connections[self.using]
@@ -99,8 +102,8 @@ class CompiledQuery:
         self._compiled = (queryset, compiler, sql, params, slots)
         return self._compiled
 
-    def __call__(self, *ids: int) -> list:
-        """The rows for these ids, as model instances."""
+    def __call__(self, *ids: int | str) -> list:
+        """The rows for these arguments, as model instances."""
         queryset, compiler, sql, template, slots = self._compiled or self._compile()
         conn = connections[self.using]
         if queryset.query.select_for_update and conn.get_autocommit():
@@ -108,8 +111,8 @@ class CompiledQuery:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(template)
-        for slot, value in zip(slots, ids, strict=True):
-            params[slot] = int(value)
+        for slot, kind, value in zip(slots, self.kinds, ids, strict=True):
+            params[slot] = kind(value)
         run = copy.copy(compiler)  # per call: the compiled state itself is shared
         run.connection = conn  # this thread's connection
         run.as_sql = lambda *args, **kwargs: (sql, params)
@@ -117,8 +120,8 @@ class CompiledQuery:
         chained.query.get_compiler = lambda *args, **kwargs: run
         return list(chained)
 
-    def get(self, *ids: int):
-        """The one row for these ids; the model's DoesNotExist if there is none."""
+    def get(self, *ids: int | str):
+        """The one row for these arguments; the model's DoesNotExist if there is none."""
         rows = self(*ids)
         if not rows:
             model = self._compiled[0].model

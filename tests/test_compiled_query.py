@@ -85,3 +85,15 @@ def test_threads_run_it_on_their_own_connections(chain):
     assert [kind for kind, _ in outcomes] == ["ok"] * 4, outcomes
     assert [pk for _, (pk, _conn) in outcomes] == [n.pk for n in notes]
     assert len({conn for _, (_pk, conn) in outcomes}) == 4
+
+
+def test_text_arguments_are_named_by_kinds(chain):
+    notes = [chain.note(), chain.note()]
+    query = CompiledQuery(
+        lambda pk, code: DeliveryNote.objects.filter(pk=pk, pass_code=code), kinds=(int, str)
+    )
+    assert query.get(notes[0].pk, notes[0].pass_code) == notes[0]
+    assert query.get(notes[1].pk, notes[1].pass_code) == notes[1]
+    assert query(notes[0].pk, notes[1].pass_code) == []  # both must match
+    with pytest.raises(ImproperlyConfigured):
+        CompiledQuery(lambda when: DeliveryNote.objects.filter(issue_date=when), kinds=(float,))

@@ -23,7 +23,7 @@ from orders.models import (
 )
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
 from salesadmin.clock import company_today
-from salesadmin.db import locked
+from salesadmin.db import CompiledQuery, locked
 from salesadmin.transitions import run_transition
 
 SALT = "salesadmin.exit-pass"
@@ -84,24 +84,45 @@ def _with_goods(qs):
     return qs.select_related("warehouse").prefetch_related(goods_prefetch())
 
 
+def _notes(lock: bool):
+    return _with_goods(locked(DeliveryNote.objects) if lock else DeliveryNote.objects)
+
+
+# Every scan reads the note its pass names: compiled once (salesadmin.db.CompiledQuery).
+_BY_TOKEN = {
+    lock: CompiledQuery(
+        lambda pk, code, lock=lock: _notes(lock).filter(pk=pk, pass_code=code), kinds=(int, str)
+    )
+    for lock in (False, True)
+}
+_BY_CODE = {
+    lock: CompiledQuery(
+        lambda code, lock=lock: _notes(lock).filter(pass_code=code).order_by("pk")[:1],
+        kinds=(str,),
+    )
+    for lock in (False, True)
+}
+
+
 def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, str]:
     """The note a scanned token or typed code names; ``lock``: under its row lock
     (letting a truck out), so two scans of one pass are decided one after the other."""
     raw = (raw or "").strip()
-    qs = _with_goods(locked(DeliveryNote.objects) if lock else DeliveryNote.objects)
     if ":" in raw:  # a scanned QR token
         try:
             data = signing.loads(raw, salt=SALT)
         except signing.BadSignature:
             return None, "forged"
-        note = qs.filter(pk=data.get("n"), pass_code=data.get("c")).first()
+        pk, code = (data.get("n"), data.get("c")) if isinstance(data, dict) else (None, None)
+        valid = isinstance(pk, int) and isinstance(code, str)
+        found = _BY_TOKEN[lock](pk, code) if valid else []
         # A genuine signature for a code that is no longer the note's: refuse as forged.
-        return note, "" if note else "forged"
+        return (found[0], "") if found else (None, "forged")
     code = _normalize_code(raw)
     if len(code) != 8 or any(ch not in PASS_ALPHABET for ch in code):
         return None, "unknown"
-    note = qs.filter(pass_code=code).first()
-    return note, "" if note else "unknown"
+    found = _BY_CODE[lock](code)
+    return (found[0], "") if found else (None, "unknown")
 
 
 def _judge(note: DeliveryNote) -> str:
