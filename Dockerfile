@@ -29,4 +29,7 @@ RUN DJANGO_SETTINGS_MODULE= django-admin compilemessages --ignore=.venv -v 0 \
 USER salesadmin
 
 EXPOSE 8000
-CMD ["gunicorn", "salesadmin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers: WEB_CONCURRENCY (gunicorn reads it). The chain is CPU-bound; with the
+# database on the same cores, one worker per core measured best (bench/run_lifecycle.sh).
+ENV WEB_CONCURRENCY=3
+CMD ["gunicorn", "salesadmin.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
