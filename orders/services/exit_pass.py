@@ -4,6 +4,7 @@ the goods, never the customer, prices or amounts."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -23,7 +24,7 @@ from orders.models import (
 )
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
 from salesadmin.clock import company_today
-from salesadmin.db import CompiledQuery, locked
+from salesadmin.db import CompiledQuery, locked, remember_related
 from salesadmin.transitions import run_transition
 
 SALT = "salesadmin.exit-pass"
@@ -66,26 +67,49 @@ def _normalize_code(raw: str) -> str:
     return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
+def _goods_lines():
+    return DeliveryNoteLine.objects.select_related("product").order_by("id")
+
+
+def _goods_batches():
+    return DispatchAllocation.objects.select_related("batch").order_by("id")
+
+
 def goods_prefetch() -> Prefetch:
     """A note's goods as the gate sees them (product, specification, quantity,
-    batches): two queries, for the gate service and the gate pages alike."""
+    batches): two queries, for the gate pages; the gate service reads one
+    note's the same way (_with_goods)."""
     return Prefetch(
         "lines",
-        queryset=DeliveryNoteLine.objects.select_related("product")
-        .prefetch_related(
-            Prefetch("allocations", queryset=DispatchAllocation.objects.select_related("batch"))
-        )
-        .order_by("id"),
+        queryset=_goods_lines().prefetch_related(
+            Prefetch("allocations", queryset=_goods_batches())
+        ),
     )
 
 
-def _with_goods(qs):
-    """The note with its goods, read once for the judgement and the answer."""
-    return qs.select_related("warehouse").prefetch_related(goods_prefetch())
-
-
 def _notes(lock: bool):
-    return _with_goods(locked(DeliveryNote.objects) if lock else DeliveryNote.objects)
+    return (locked(DeliveryNote.objects) if lock else DeliveryNote.objects).select_related(
+        "warehouse"
+    )
+
+
+_GOODS_LINES = CompiledQuery(lambda note_id: _goods_lines().filter(note_id=note_id))
+_GOODS_BATCHES = CompiledQuery(lambda note_id: _goods_batches().filter(note_line__note_id=note_id))
+
+
+def _with_goods(note: DeliveryNote | None) -> DeliveryNote | None:
+    """The note with its goods (as goods_prefetch gives them), read once for the
+    judgement and the answer: two compiled queries."""
+    if note is None:
+        return None
+    batches = defaultdict(list)
+    for allocation in _GOODS_BATCHES(note.pk):
+        batches[allocation.note_line_id].append(allocation)
+    lines = _GOODS_LINES(note.pk)
+    for line in lines:
+        remember_related(line, "allocations", batches[line.pk])
+    remember_related(note, "lines", lines)
+    return note
 
 
 # Every scan reads the note its pass names: compiled once (salesadmin.db.CompiledQuery).
@@ -117,12 +141,12 @@ def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, st
         valid = isinstance(pk, int) and isinstance(code, str)
         found = _BY_TOKEN[lock](pk, code) if valid else []
         # A genuine signature for a code that is no longer the note's: refuse as forged.
-        return (found[0], "") if found else (None, "forged")
+        return (_with_goods(found[0]), "") if found else (None, "forged")
     code = _normalize_code(raw)
     if len(code) != 8 or any(ch not in PASS_ALPHABET for ch in code):
         return None, "unknown"
     found = _BY_CODE[lock](code)
-    return (found[0], "") if found else (None, "unknown")
+    return (_with_goods(found[0]), "") if found else (None, "unknown")
 
 
 def _judge(note: DeliveryNote) -> str:
