@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from salesadmin.db import locked
+from salesadmin.db import locked, update_rows
 from salesadmin.errors import ApplicationError
 from salesadmin.numbers import parse_quantity
 
@@ -88,26 +88,8 @@ def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLe
 def _add_to(model, rows: dict[int, dict[str, Decimal]]) -> None:
     """One UPDATE adding per-row amounts to some columns: ``{pk: {column: delta}}``.
 
-    The rows are locked by the caller, so this writes what the caller checked.
-    Written out with arrays: one statement text per table and columns whatever
-    the number of rows (PostgreSQL keeps it prepared), where the ORM's CASE per
-    row cost 0.7 ms to compile for three rows."""
-    fields = [model._meta.get_field(name) for name in sorted({c for d in rows.values() for c in d})]
-    quote = connection.ops.quote_name
-    sets = ", ".join(
-        f"{quote(f.column)} = t.{quote(f.column)} + d.{quote(f.column)}" for f in fields
-    )
-    arrays = ", ".join(["%s::bigint[]"] + ["%s::numeric[]"] * len(fields))
-    pk = quote(model._meta.pk.column)
-    names = ", ".join([pk] + [quote(f.column) for f in fields])
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} "
-        f"FROM UNNEST({arrays}) AS d({names}) WHERE t.{pk} = d.{pk}"
-    )
-    pks = list(rows)
-    params = [pks] + [[rows[pk].get(f.name, Decimal("0")) for pk in pks] for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    The rows are locked by the caller, so this writes what the caller checked."""
+    update_rows(model, rows, add=True, missing=Decimal("0"))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ rows are locked, related objects a service already holds, and compiled queries."
 import copy
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, migrations
+from django.db import connection, connections, migrations
 from django.db.transaction import TransactionManagementError
 
 _FUNCTION = """
@@ -40,6 +40,36 @@ def locked(queryset, *, also: tuple[str, ...] = ()):
     the chain under parallel load.
     """
     return queryset.select_for_update(of=("self", *also), no_key=True)
+
+
+def update_rows(model, rows: dict, *, add: bool = False, missing=None) -> None:
+    """One UPDATE of several rows with a value per row: ``{pk: {field: value}}``;
+    ``add``: the values are added to the columns instead of replacing them (a
+    field a row does not name gets ``missing``).
+
+    Written out with arrays: one statement text per table and fields whatever
+    the number of rows, which PostgreSQL keeps prepared; the ORM's CASE per
+    row (bulk_update, or F() + Case) cost 0.5-0.7 ms to compile for three rows.
+    """
+    fields = [model._meta.get_field(name) for name in sorted({n for v in rows.values() for n in v})]
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    sets = ", ".join(
+        f"{quote(f.column)} = "
+        + (f"t.{quote(f.column)} + " if add else "")
+        + f"d.{quote(f.column)}"
+        for f in fields
+    )
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in [pk, *fields])
+    names = ", ".join(quote(f.column) for f in [pk, *fields])
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {sets} "
+        f"FROM UNNEST({arrays}) AS d({names}) WHERE t.{quote(pk.column)} = d.{quote(pk.column)}"
+    )
+    pks = list(rows)
+    params = [pks] + [[rows[key].get(f.name, missing) for key in pks] for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def remember_related(obj, name: str, objects) -> None:

@@ -37,7 +37,7 @@ from orders.services.sales_orders import (
     sales_order_refresh_delivery,
 )
 from salesadmin.clock import company_today
-from salesadmin.db import CompiledQuery, locked, remember_related
+from salesadmin.db import CompiledQuery, locked, remember_related, update_rows
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from salesadmin.numbering import next_number
@@ -414,7 +414,10 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
         for a, move in zip(allocations, moves, strict=True)
     ]
     DispatchAllocation.objects.bulk_create(allocation_rows)
-    DeliveryNoteLine.objects.bulk_update(list(note_lines.values()), ["actual_quantity"])
+    update_rows(
+        DeliveryNoteLine,
+        {pk: {"actual_quantity": nl.actual_quantity} for pk, nl in note_lines.items()},
+    )
     charge_record(note=note, amount=actual_value, user=user)
     name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
