@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from salesadmin.db import CompiledQuery
 from salesadmin.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -253,9 +254,12 @@ class BulkRelatedField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
-            return int(data)
+            pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < pk < 2**63:  # no row has it, and PostgreSQL's bigint cannot hold it
+            self.fail("does_not_exist", pk_value=data)
+        return pk
 
 
 def _bulk_fields(serializer, value, path, found) -> None:
@@ -291,6 +295,19 @@ def _nested_errors(errors: dict[tuple, list[str]]) -> dict:
     return root
 
 
+_LOOKUPS: dict[tuple[type, str], CompiledQuery] = {}
+
+
+def _lookup(field: BulkRelatedField) -> CompiledQuery:
+    """The field's objects by a list of ids, compiled once per input field (its
+    queryset is declared with the input serializer and does not change)."""
+    key = (type(field.parent), field.field_name)
+    if key not in _LOOKUPS:
+        queryset = field.get_queryset()
+        _LOOKUPS[key] = CompiledQuery(lambda ids: queryset.filter(pk__any=ids), kinds=(list,))
+    return _LOOKUPS[key]
+
+
 def validated_input(serializer_class, data, **kwargs) -> dict:
     """Validate ``data`` and look up its BulkRelatedFields, one query per field
     of the input schema (not per item)."""
@@ -302,7 +319,7 @@ def validated_input(serializer_class, data, **kwargs) -> dict:
     errors = {}
     for field, places in found.values():
         wanted = {holder[name] for holder, name, _path in places}
-        objects = field.get_queryset().in_bulk(wanted)
+        objects = {obj.pk: obj for obj in _lookup(field)(sorted(wanted))}
         for holder, name, path in places:
             pk = holder[name]
             if pk in objects:

@@ -4,7 +4,7 @@ rows are locked, related objects a service already holds, and compiled queries."
 import copy
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections, migrations
+from django.db import connection, connections, migrations, models
 from django.db.transaction import TransactionManagementError
 
 _FUNCTION = """
@@ -82,6 +82,32 @@ def remember_related(obj, name: str, objects) -> None:
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+class AnyOf(models.Lookup):
+    """``field__any=[...]``: ``field = ANY(%s)``, the list one array parameter.
+
+    Unlike ``__in`` (a placeholder per item) the SQL is the same whatever the
+    number of ids, so PostgreSQL keeps it prepared and CompiledQuery can
+    compile it once."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        field = self.lhs.output_field
+        return "%s", [[field.get_db_prep_value(item, connection) for item in value]]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        array_type = self.lhs.output_field.cast_db_type(connection)
+        return f"{lhs} = ANY({rhs}::{array_type}[])", [*lhs_params, *rhs_params]
+
+
+# Foreign keys keep their own lookups (they do not inherit Field's).
+models.Field.register_lookup(AnyOf)
+models.ForeignObject.register_lookup(AnyOf)
+
+
 class CompiledQuery:
     """A queryset of fixed shape whose SQL is compiled once per process.
 
@@ -94,8 +120,9 @@ class CompiledQuery:
     ids in the markers' places. The rows come back as the queryset's own
     model instances (select_related and prefetch_related included).
 
-    Arguments are ids (int) unless ``kinds`` says otherwise (int or str, one
-    per argument): the markers are values no real row has. A select_for_update
+    Arguments are ids (int) unless ``kinds`` says otherwise (int, str, or list
+    for a list of ids given to an ``__any`` lookup; one per argument): the
+    markers are values no real row has. A select_for_update
     queryset still refuses to run outside a transaction, as Django's would.
     """
 
@@ -104,14 +131,18 @@ class CompiledQuery:
         self.using = using
         self._compiled = None
         self.kinds = kinds or (int,) * build.__code__.co_argcount
-        if set(self.kinds) - {int, str}:
-            raise ImproperlyConfigured("CompiledQuery: arguments are int or str")
+        if set(self.kinds) - {int, str, list}:
+            raise ImproperlyConfigured("CompiledQuery: arguments are int, str or list")
 
     def _compile(self):
-        markers = [
-            -(10**15) - i if kind is int else f"\x00compiled-query-argument-{i}\x00"
-            for i, kind in enumerate(self.kinds)
-        ]
+        def marker(i: int, kind: type):
+            if kind is int:
+                return -(10**15) - i
+            if kind is list:
+                return [-(10**15) - i, -(10**15) - i]
+            return f"\x00compiled-query-argument-{i}\x00"
+
+        markers = [marker(i, kind) for i, kind in enumerate(self.kinds)]
         queryset = self.build(*markers)
         compiler = queryset.query.get_compiler(using=self.using)
         conn = connections[self.using]
@@ -142,7 +173,7 @@ class CompiledQuery:
             )
         params = list(template)
         for slot, kind, value in zip(slots, self.kinds, ids, strict=True):
-            params[slot] = kind(value)
+            params[slot] = [int(item) for item in value] if kind is list else kind(value)
         run = copy.copy(compiler)  # per call: the compiled state itself is shared
         run.connection = conn  # this thread's connection
         run.as_sql = lambda *args, **kwargs: (sql, params)

@@ -97,3 +97,42 @@ def test_text_arguments_are_named_by_kinds(chain):
     assert query(notes[0].pk, notes[1].pass_code) == []  # both must match
     with pytest.raises(ImproperlyConfigured):
         CompiledQuery(lambda when: DeliveryNote.objects.filter(issue_date=when), kinds=(float,))
+
+
+def test_lists_of_ids_go_to_any_as_one_array(chain):
+    notes = [chain.note() for _ in range(3)]
+    query = CompiledQuery(
+        lambda ids: DeliveryNote.objects.filter(pk__any=ids).order_by("pk"), kinds=(list,)
+    )
+    assert query([n.pk for n in notes]) == notes
+    assert query([notes[1].pk]) == [notes[1]]
+    assert query([]) == []
+    sql = query._compiled[2]
+    assert "= ANY(%s::bigint[])" in sql  # one statement text whatever the length
+    # Foreign keys take it too.
+    assert DeliveryNote.objects.filter(order_id__any=[notes[0].order_id]).get() == notes[0]
+
+
+def test_an_id_beyond_the_database_range_is_a_400_not_a_500(chain):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(chain.clerk)
+    response = api.post(
+        "/api/v1/orders/",
+        {"customer": chain.customer.pk, "lines": [{"product": 10**20, "quantity": "1"}]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/delivery-notes/{pk}/stamp/", "/api/v1/orders/{pk}/approve/"]
+)
+def test_a_document_id_beyond_the_database_range_is_a_404(chain, path):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(chain.manager)
+    response = api.post(path.format(pk=10**20), {}, format="json")
+    assert response.status_code == 404, response.content
