@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _reads_of(ctx, table: str) -> list[str]:
     return [
-        q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT") and table in q["sql"]
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and table in q["sql"]
     ]
 
 

@@ -652,10 +652,8 @@ def test_acting_on_yesterdays_note_expires_it_even_though_the_action_is_refused(
     note = _note_in(chain, guard, "issued" if action == "stamp" else "stamped")
     _make_yesterdays(note)
     lines = chain.dispatch_lines(note)
-    if given == "loaded":
-        note = DeliveryNote.objects.get(pk=note.pk)  # as a page loads it
-    else:
-        note = DeliveryNote(pk=note.pk)  # as the API hands it on: the service reads it
+    # As a page loads it, or as the API hands it on (the service reads it).
+    note = DeliveryNote.objects.get(pk=note.pk) if given == "loaded" else DeliveryNote(pk=note.pk)
 
     with pytest.raises(ConflictError):
         if action == "stamp":
