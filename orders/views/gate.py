@@ -18,7 +18,7 @@ from orders.services.exit_pass import (
     goods_prefetch,
 )
 from salesadmin.access import role_required
-from salesadmin.clock import company_today
+from salesadmin.clock import company_day_bounds, company_today
 
 GATE_PERM = "orders.exit_deliverynote"
 RECENT_EXITS = 10
@@ -37,6 +37,12 @@ def _waiting_notes():
     )
 
 
+def _today() -> dict:
+    """Today's exits as a time range, which the exits' time index serves."""
+    start, end = company_day_bounds(company_today())
+    return {"exited_at__gte": start, "exited_at__lt": end}
+
+
 def _exits():
     return GateExit.objects.select_related("note").prefetch_related(
         Prefetch("note__lines", queryset=goods_prefetch().queryset)
@@ -44,11 +50,7 @@ def _exits():
 
 
 def _exits_today():
-    return (
-        _exits()
-        .filter(exited_at__date=company_today())
-        .order_by("-exited_at", "-id")[:RECENT_EXITS]
-    )
+    return _exits().filter(**_today()).order_by("-exited_at", "-id")[:RECENT_EXITS]
 
 
 def _page(request, **context):
@@ -79,7 +81,7 @@ def gate(request):
     # Back from letting a truck out without JavaScript: show the confirmation.
     gate_exit = None
     if out.isdigit():
-        gate_exit = _exits().filter(pk=int(out), exited_at__date=company_today()).first()
+        gate_exit = _exits().filter(pk=int(out), **_today()).first()
     return _page(request, gate_exit=gate_exit)
 
 
