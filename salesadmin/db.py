@@ -145,12 +145,7 @@ class CompiledQuery:
         markers = [marker(i, kind) for i, kind in enumerate(self.kinds)]
         queryset = self.build(*markers)
         compiler = queryset.query.get_compiler(using=self.using)
-        conn = connections[self.using]
-        if queryset.query.select_for_update and conn.get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
-        sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql()  # Django refuses a locking read outside a transaction
         params = list(params)
         slots = []
         for index, marker in enumerate(markers):
