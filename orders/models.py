@@ -363,9 +363,10 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
         django-fsm's own condition check all ask within one action.
         """
         if not hasattr(self, "_coverage_cache"):
-            from finance.services import note_coverage
+            from finance.credit import credit_position
 
-            self._coverage_cache = note_coverage(note=self)
+            position = credit_position(customer=self.customer, exclude_note_id=self.pk)
+            self._coverage_cache = position.coverage_for(self.value)
         return self._coverage_cache
 
     @condition(_("The customer's payment or credit does not cover this note."))
@@ -374,9 +375,9 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
 
     @condition(_("The customer's payment or credit does not cover what was loaded."))
     def is_topped_up(self) -> bool:
-        from finance.services import customer_within_credit
+        from finance.credit import credit_position
 
-        return customer_within_credit(customer=self.customer)
+        return credit_position(customer=self.customer).coverage_for(Decimal("0.00")) is not None
 
     @condition(_("A manager's override needs a written reason."))
     def has_override_reason(self) -> bool:

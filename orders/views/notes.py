@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from finance.selectors import coverage_picture
+from finance.credit import coverage_picture
 from orders import note_selectors
 from orders.enums import Coverage, NoteStatus
 from orders.models import DeliveryNote
