@@ -34,9 +34,9 @@ from finance.models import Invoice, InvoiceItem
 from finance.services import lock_customer
 from salesadmin.clock import company_today
 from salesadmin.db import locked
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.numbering import next_number
 
 DOC = "invoice"
 ZERO = Decimal("0.00")

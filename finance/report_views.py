@@ -21,8 +21,8 @@ from finance import aging, exports, reminders, statements
 from finance.enums import ReminderStatus, StatementStatus
 from finance.models import Reminder
 from finance.tasks import enqueue, send_reminders, send_statements
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
+from salesadmin.page_access import role_required
 from salesadmin.pdf import pdf_response
 
 VIEW_AGING = "finance.view_invoice"

@@ -21,9 +21,9 @@ from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
 from salesadmin.clock import company_today
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError
 from salesadmin.notices import notice_send
-from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
 

@@ -62,7 +62,7 @@ class SavesOnlyChanges:
 
 
 class DocumentSequence(models.Model):
-    """One gapless counter per document type and year (salesadmin/numbering.py)."""
+    """One gapless counter per document type and year (salesadmin/document_numbers.py)."""
 
     doc_type = models.CharField(max_length=40)
     year = models.PositiveIntegerField()

@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
         "salesadmin.authentication.TokenWithPermissionsAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["salesadmin.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["salesadmin.api_permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
