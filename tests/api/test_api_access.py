@@ -104,7 +104,7 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
 API_MODULES = (
     "orders.apis",
     "finance.apis",
-    "finance.report_apis",
+    "finance.collection_apis",
     "salesadmin.notice_apis",
     "reports.apis",
 )
