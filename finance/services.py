@@ -19,11 +19,11 @@ from finance.allocation import HandAllocation, allocate_by_hand, allocate_oldest
 from finance.credit import credit_hold_lift_if_paid, credit_position
 from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
+from notices.services import notice_send
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError
-from salesadmin.notices import notice_send
 
 ZERO = Decimal("0.00")
 

@@ -105,7 +105,7 @@ API_MODULES = (
     "orders.apis",
     "finance.apis",
     "finance.collection_apis",
-    "salesadmin.notice_apis",
+    "notices.apis",
     "reports.apis",
 )
 

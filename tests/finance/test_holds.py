@@ -17,8 +17,8 @@ from customers.services import customer_set_credit_hold
 from finance.credit import add_months, credit_holds_review, overdue_cutoff
 from finance.invoicing import invoice_void
 from finance.services import payment_record
+from notices.models import Notice
 from salesadmin.errors import ApplicationError
-from salesadmin.models import Notice
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import invoice
 
