@@ -48,8 +48,12 @@ def _dispatch_move(chain, product, qty: str, reference: str = "") -> StockMove:
 
 
 def test_clean_data_reconciles_and_the_figures_match_the_documents(world):
+    # Given a month of documents made through the services only,
+    # when it is reconciled,
     rec = reconciliation_report.reconciliation(_month())
 
+    # then nothing mismatches, and each product's figures are the documents'
+    # own sums: quantities noted, moved out of stock and let out at the gate.
     assert rec.mismatches == []
     lines = DeliveryNoteLine.objects.exclude(note__dispatched_at=None)
     for row in rec.products:
