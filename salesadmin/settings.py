@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "orders",
     "finance",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "salesadmin.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "notices.context_processors.unread_notices",
             ],
         },
