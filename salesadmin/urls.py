@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from salesadmin import notice_apis, notice_views, views
+from salesadmin import health, metrics, notice_apis, notice_views, views
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -20,7 +20,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("notices/", notice_views.notice_list, name="notices"),
     path("notices/read/", notice_views.notice_mark_read, name="notice_mark_read"),
     path(
