@@ -75,4 +75,3 @@ def _queues(user, roles: list[str]) -> dict:
                 for status, label in NoteStatus.choices
             ]
     return queues
-
