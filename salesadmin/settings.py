@@ -286,6 +286,10 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# --- Backups (manage.py backup / restore; README, Operations) -------------
+BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+
 # --- Observability: logs and metrics (README, Operations) -----------------
 # LOG_FORMAT=json: one JSON object per line; every request logs one line on
 # "salesadmin.request" with its id, user, path, status, duration and SQL count.
