@@ -18,6 +18,7 @@ gunicorn runs several worker processes: with ``PROMETHEUS_MULTIPROC_DIR`` set
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import secrets
 
@@ -37,6 +38,11 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
+
+logger = logging.getLogger(__name__)
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 REQUEST_LATENCY = Histogram(
     "salesadmin_http_request_duration_seconds",
@@ -61,8 +67,16 @@ OUTBOXES = {"reminders": "finance.Reminder", "statements": "finance.Statement"}
 PENDING = "pending"
 
 
+def _count(counter: Counter, *labels: str) -> None:
+    """Count, but never let a metric fail the work it counts (it may run after a commit)."""
+    try:
+        counter.labels(*labels).inc()
+    except Exception:  # noqa: BLE001
+        logger.warning("metric %s not counted", counter, exc_info=True)
+
+
 def transition_outcome(document: str, transition: str, outcome: str) -> None:
-    TRANSITIONS.labels(document, transition, outcome).inc()
+    _count(TRANSITIONS, document, transition, outcome)
 
 
 def transition_refused(document: str, transition: str, error: Exception) -> None:
@@ -138,18 +152,18 @@ def metrics_view(request):
 
 @signals.task_success.connect(weak=False)
 def _task_success(sender=None, **kwargs):
-    CELERY_TASKS.labels(getattr(sender, "name", str(sender)), "success").inc()
+    _count(CELERY_TASKS, getattr(sender, "name", str(sender)), "success")
 
 
 @signals.task_failure.connect(weak=False)
 def _task_failure(sender=None, **kwargs):
-    CELERY_TASKS.labels(getattr(sender, "name", str(sender)), "failure").inc()
+    _count(CELERY_TASKS, getattr(sender, "name", str(sender)), "failure")
 
 
 @signals.task_retry.connect(weak=False)
 def _task_retry(sender=None, request=None, **kwargs):
     name = getattr(request, "task", None) or getattr(sender, "name", str(sender))
-    CELERY_TASKS.labels(name, "retry").inc()
+    _count(CELERY_TASKS, name, "retry")
 
 
 @signals.worker_ready.connect(weak=False)

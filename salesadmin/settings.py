@@ -206,7 +206,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
+            # STATIC_COMPRESS=0: hashed names without the gzip/brotli copies, which
+            # take collectstatic minutes of CPU (CI's HTTP chain; the image keeps them).
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_COMPRESS", True)
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }
