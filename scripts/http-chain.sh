@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export DEBUG=0 SECRET_KEY="http-chain-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')" \
-  ALLOWED_HOSTS=127.0.0.1,localhost LOG_FORMAT=json LOG_LEVEL=WARNING \
+  ALLOWED_HOSTS=127.0.0.1,localhost LOG_FORMAT=json LOG_LEVEL=INFO \
   PROMETHEUS_MULTIPROC_DIR="$work/prometheus" WEB_CONCURRENCY=2 STATIC_COMPRESS=0
 unset REDIS_URL  # tasks in-process: the chain needs no worker
 PY=.venv/bin/python
@@ -38,6 +38,13 @@ serve() {  # serve HTTPS_VALUE: gunicorn on 127.0.0.1:$PORT
 echo "== plain-HTTP mode (HTTPS=0): http://127.0.0.1:$PORT"
 serve 0
 $PY scripts/chain_over_http.py --base "http://127.0.0.1:$PORT" --setup-json "$work/setup.json"
+# Both gunicorn workers' samples add up on /metrics (PROMETHEUS_MULTIPROC_DIR) ...
+curl -fsS "http://127.0.0.1:$PORT/metrics" >"$work/metrics.txt"
+grep -q 'salesadmin_transitions_total{document="delivery_note",outcome="ok",transition="exit"} 1.0' \
+  "$work/metrics.txt" || { echo "FAIL /metrics did not count the gate exit"; grep transitions "$work/metrics.txt"; exit 1; }
+# ... and every request left one JSON log line with its facts.
+grep -q '"logger": "salesadmin.request".*"status": 200.*"sql_count"' "$work/gunicorn-0.log" \
+  || { echo "FAIL no JSON request log line"; head -5 "$work/gunicorn-0.log"; exit 1; }
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 echo "== TLS mode (HTTPS=1) behind Caddy: https://localhost:$TLS_PORT"
@@ -54,6 +61,8 @@ for _ in $(seq 100); do
 done
 $PY scripts/chain_over_http.py --base "https://localhost:$TLS_PORT" --cafile "$root" \
   --setup-json "$work/setup.json"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$root" "https://localhost:$TLS_PORT/metrics")
+[ "$code" = 403 ] || { echo "FAIL /metrics through Caddy answered $code, not 403"; exit 1; }
 # Plain HTTP to the TLS-mode app is redirected to https, never served.
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/accounts/login/")
 [ "$code" = 301 ] || { echo "FAIL plain HTTP in TLS mode answered $code, not 301"; exit 1; }

@@ -92,6 +92,7 @@ def _probe(folder: Path, stage: str) -> dict:
 
 def test_reports_read_from_the_streaming_replica_and_nothing_else_does(streaming_pair):
     facts = _probe(streaming_pair, "streaming")
+    print("replica facts:", facts)
     # The replica replays the primary's commit, and report reads go there
     assert facts["replicated_after_s"] < 20
     assert facts["read_from"] == "replica"
