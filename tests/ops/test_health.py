@@ -17,9 +17,11 @@ def test_healthz_answers_without_touching_the_database(client):
 
 
 @pytest.fixture
-def fresh_migration_check(monkeypatch):
-    # Each test asks again instead of trusting another test's answer.
+def fresh_migration_check(monkeypatch, settings):
+    # Each test asks again instead of trusting another test's answer, and
+    # without Redis unless it says so (CI sets REDIS_URL).
     monkeypatch.setattr(health, "_migrated", False)
+    settings.REDIS_URL = None
 
 
 def test_readyz_is_ok_with_the_database_and_no_redis(client, db, settings, fresh_migration_check):
