@@ -26,7 +26,7 @@ from orders.models import DeliveryNote, SalesOrder
 from orders.services.exit_pass import exit_pass_use
 from salesadmin import pgtools
 from salesadmin.clock import company_today
-from tests.finance.receivables_factories import overdue
+from tests.finance.invoice_world import overdue
 
 
 def _connect(database: str) -> psycopg.Connection:

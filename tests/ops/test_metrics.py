@@ -9,7 +9,7 @@ from finance.models import Reminder
 from finance.tasks import send_reminders
 from orders.services.delivery_notes import delivery_note_stamp
 from salesadmin.errors import ConflictError
-from tests.finance.receivables_factories import InvoiceFactory
+from tests.factories import InvoiceFactory
 
 
 def _sample(name: str, **labels) -> float:
