@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -258,6 +261,18 @@ class SalesOrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
+# A note is valid only on the day it is issued (当天内有效); one still open
+# (issued or stamped) after that day is stale and expires.
+OPEN_NOTE_STATUSES = (NoteStatus.ISSUED, NoteStatus.STAMPED)
+
+
+class DeliveryNoteQuerySet(models.QuerySet):
+    def stale(self, today: dt.date | None = None) -> DeliveryNoteQuerySet:
+        """Notes that expire: the rule of DeliveryNote.is_stale_on, for many notes
+        (the index on status and issue date serves it)."""
+        return self.filter(status__in=OPEN_NOTE_STATUSES, issue_date__lt=today or company_today())
+
+
 class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
     order = models.ForeignKey(
@@ -314,6 +329,8 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
     pass_code = models.CharField(max_length=16, unique=True)
     cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
 
+    objects = DeliveryNoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("delivery note")
@@ -348,13 +365,19 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
         return self.number or _("note %(id)s") % {"id": self.pk}
 
     # Conditions ---------------------------------------------------------------
+    def is_stale_on(self, today: dt.date) -> bool:
+        """Still open after its issue day: the note expires (当天内有效).
+        DeliveryNote.objects.stale(today) is the same rule in SQL."""
+        return self.status in OPEN_NOTE_STATUSES and self.issue_date < today
+
     @condition(_("The note was valid only on its issue day; it has expired. Reissue it."))
     def is_today(self) -> bool:
+        """Stamp, dispatch and the gate act only on the note's issue day."""
         return self.issue_date == company_today()
 
     @condition(_("The note is still valid today."))
     def is_stale(self) -> bool:
-        return self.issue_date < company_today()
+        return self.is_stale_on(company_today())
 
     def current_coverage(self) -> str | None:
         """How this note would be covered now (None: not covered).
@@ -469,7 +492,7 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
 
     @transition(
         status,
-        source=[NoteStatus.ISSUED, NoteStatus.STAMPED],
+        source=list(OPEN_NOTE_STATUSES),
         target=NoteStatus.EXPIRED,
         conditions=[is_stale],
     )
@@ -479,7 +502,7 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
     # Cheap predicates for pages -------------------------------------------------
     @property
     def is_open(self) -> bool:
-        return self.status in (NoteStatus.ISSUED, NoteStatus.STAMPED)
+        return self.status in OPEN_NOTE_STATUSES
 
 
 class DeliveryNoteLine(models.Model):
