@@ -331,6 +331,13 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
 
     objects = DeliveryNoteQuerySet.as_manager()
 
+    # How what the note still needs is covered now (a Coverage value; None: not
+    # covered): its value while issued, what the customer owes once the loaded
+    # value is charged and it awaits a top-up. Finance decides it; the stamp and
+    # top-up services ask under the customer's lock, pages before offering the
+    # buttons (orders.note_selectors.note_coverage). The conditions only read it.
+    coverage_found: str | None = None
+
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("delivery note")
@@ -379,28 +386,13 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
     def is_stale(self) -> bool:
         return self.is_stale_on(company_today())
 
-    def current_coverage(self) -> str | None:
-        """How this note would be covered now (None: not covered).
-
-        Computed once per locked instance: the service, our transition check and
-        django-fsm's own condition check all ask within one action.
-        """
-        if not hasattr(self, "_coverage_cache"):
-            from finance.credit import credit_position
-
-            position = credit_position(customer=self.customer, exclude_note_id=self.pk)
-            self._coverage_cache = position.coverage_for(self.value)
-        return self._coverage_cache
-
     @condition(_("The customer's payment or credit does not cover this note."))
     def is_covered(self) -> bool:
-        return self.current_coverage() is not None
+        return self.coverage_found is not None
 
     @condition(_("The customer's payment or credit does not cover what was loaded."))
     def is_topped_up(self) -> bool:
-        from finance.credit import credit_position
-
-        return credit_position(customer=self.customer).coverage_for(Decimal("0.00")) is not None
+        return self.coverage_found is not None
 
     @condition(_("A manager's override needs a written reason."))
     def has_override_reason(self) -> bool:
@@ -414,9 +406,9 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
         conditions=[is_today, is_covered],
         permission="orders.stamp_deliverynote",
     )
-    def stamp(self, *, by, at, coverage, amount):
+    def stamp(self, *, by, at, amount):
         self.stamped_by, self.stamped_at = by, at
-        self.coverage, self.covered_amount = coverage, amount
+        self.coverage, self.covered_amount = self.coverage_found, amount
 
     @transition(
         status,

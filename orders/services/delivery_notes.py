@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from finance.invoicing import invoice_on_dispatch
-from finance.services import charge_record
 from inventory.models import Batch, Warehouse
 from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
+from orders import hooks
 from orders.enums import OrderStatus
 from orders.models import (
     DeliveryNote,
@@ -30,6 +29,7 @@ from orders.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from orders.note_selectors import note_coverage
 from orders.services.sales_orders import (
     LIVE_NOTE_STATUSES,
     ORDER_LOCKED,
@@ -301,16 +301,16 @@ def _stamp(note: DeliveryNote, *, user, override_reason: str) -> DeliveryNote:
             at=now,
             amount=note.value,
         )
-    coverage = note.current_coverage()
+    # Finance's answer under the customer's lock, read by the transition's condition.
+    note_coverage(note=note)
     return run_transition(
         note,
         "stamp",
         user=user,
         document_type=DOC,
-        comment=str(coverage or ""),
+        comment=str(note.coverage_found or ""),
         by=user,
         at=now,
-        coverage=coverage,
         amount=note.value,
     )
 
@@ -402,7 +402,6 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
         DeliveryNoteLine,
         {pk: {"actual_quantity": nl.actual_quantity} for pk, nl in note_lines.items()},
     )
-    charge_record(note=note, amount=actual_value, user=user)
     name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
     run_transition(
@@ -416,8 +415,9 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
         actual_value=actual_value,
     )
     sales_order_refresh_delivery(order=order, user=user)
-    # Prepaid/cash customers are invoiced per note now; its number is the last step.
-    invoice_on_dispatch(note=note, user=user)
+    # Finance charges the customer what was loaded and invoices a prepaid/cash
+    # customer's note now (its number is the last step).
+    hooks.note_dispatched(note=note, user=user)
     return note
 
 
@@ -437,6 +437,8 @@ def delivery_note_restamp(*, note: DeliveryNote, user, override_reason: str = ""
             by=user,
             at=now,
         )
+    # Finance's answer under the customer's lock, read by the transition's condition.
+    note_coverage(note=note)
     return run_transition(note, "restamp", user=user, document_type=DOC, by=user, at=now)
 
 
