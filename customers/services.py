@@ -219,7 +219,8 @@ def credit_hold_change(
 ) -> Customer:
     """Set or lift the hold of a customer the caller has locked: log it, tell the
     salesperson and the managers. ``automatic``: the daily overdue job."""
-    from salesadmin.notices import managers, notice_send
+    from notices.selectors import managers
+    from notices.services import notice_send
 
     _log(customer, user, "on_credit_hold", customer.on_credit_hold, on_hold, reason)
     customer.on_credit_hold = on_hold

@@ -9,8 +9,8 @@ from customers import selectors, services
 from customers.enums import CreditTerms
 from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
 from customers.models import Customer
-from salesadmin.access import role_required
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 
 
 @role_required("customers.view_customer")

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from finance.enums import EntryKind, InvoiceStatus
 from finance.models import Invoice, PaymentAllocation, ReceivableEntry
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
 MONEY_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT_NOTE)

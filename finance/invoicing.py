@@ -33,9 +33,9 @@ from finance.enums import InvoiceStatus
 from finance.models import Invoice, InvoiceItem
 from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.db import locked
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.numbering import next_number
 
 DOC = "invoice"
 ZERO = Decimal("0.00")

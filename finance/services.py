@@ -18,10 +18,10 @@ from finance.credit import credit_hold_lift_if_paid, lock_customer
 from finance.enums import EntryKind, PaymentMethod
 from finance.invoicing import invoice_on_dispatch
 from finance.models import ReceivableEntry
+from notices.services import notice_send
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError
-from salesadmin.notices import notice_send
-from salesadmin.numbers import parse_money
 
 PAYMENT_NOTICE = gettext_noop(
     "Payment of %(amount)s received from %(customer)s (reference %(reference)s)."

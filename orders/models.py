@@ -12,7 +12,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orders.enums import Coverage, NoteStatus, OrderStatus, PickupMode, PriceSource
 from salesadmin.clock import company_today
-from salesadmin.models import SavesOnlyChanges
 from salesadmin.transitions import condition
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -79,7 +78,7 @@ class PriceListItem(models.Model):
 QTY = {"max_digits": 14, "decimal_places": 3}
 
 
-class SalesOrder(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class SalesOrder(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("contract number"), max_length=30, unique=True, null=True)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -273,7 +272,7 @@ class DeliveryNoteQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_NOTE_STATUSES, issue_date__lt=today or company_today())
 
 
-class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
     order = models.ForeignKey(
         SalesOrder,

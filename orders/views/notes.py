@@ -28,9 +28,9 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 from salesadmin.transitions import available_transitions
 
 # The transitions a person starts from the note's page, in the order shown.

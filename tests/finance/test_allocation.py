@@ -17,8 +17,9 @@ from finance.enums import InvoiceStatus
 from finance.invoicing import invoice_void
 from finance.models import InvoiceItem, PaymentAllocation, ReceivableEntry
 from finance.services import payment_record
+from notices.models import Notice
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import Notice, TransitionLog
+from salesadmin.models import TransitionLog
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import invoice
 

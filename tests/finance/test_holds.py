@@ -17,9 +17,9 @@ from customers.services import customer_set_credit_hold
 from finance.credit import credit_holds_review
 from finance.invoicing import invoice_void
 from finance.services import payment_record
+from notices.models import Notice
 from salesadmin.clock import add_months, last_day_over_a_month_before
 from salesadmin.errors import ApplicationError
-from salesadmin.models import Notice
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import invoice
 
