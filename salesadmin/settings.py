@@ -8,6 +8,7 @@ and ALLOWED_HOSTS: production secrets have no defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from decimal import Decimal
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "salesadmin",
+    "salesadmin.idempotency",
     "customers",
     "inventory",
     "orders",
@@ -86,6 +88,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Resilience (issue 18): database faults as 503 with a code, report
+    # timeouts, and safe retries; the last one wraps the view in its transaction.
+    "salesadmin.middleware.db_faults.DatabaseFaultMiddleware",
+    "salesadmin.middleware.timeouts.ReportTimeoutsMiddleware",
+    "salesadmin.idempotency.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "salesadmin.urls"
@@ -136,6 +143,30 @@ if env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
+# Bounded waits (salesadmin/db_timeouts.py): no request waits on a row lock
+# longer than DB_LOCK_TIMEOUT or runs a statement longer than
+# DB_STATEMENT_TIMEOUT; it answers 503 "busy" instead. Reports and jobs
+# (Celery, management commands) get their own, longer values.
+DB_TIMEOUTS = {
+    "web": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_STATEMENT_TIMEOUT", "15s")),
+    "report": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_REPORT_STATEMENT_TIMEOUT", "60s")),
+    "job": (env("DB_JOB_LOCK_TIMEOUT", "30s"), env("DB_JOB_STATEMENT_TIMEOUT", "30min")),
+}
+DB_REPORT_PATHS = ("/reports/", "/api/v1/reports/", "/finance/aging/", "/api/v1/aging/")
+# Retry-After (seconds) of a 503: a lock timeout, and the database unreachable.
+DB_BUSY_RETRY_AFTER = int(env("DB_BUSY_RETRY_AFTER", "2"))
+DB_DOWN_RETRY_AFTER = int(env("DB_DOWN_RETRY_AFTER", "5"))
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = " ".join(
+    filter(
+        None,
+        [
+            _db_options.get("options", ""),
+            f"-c lock_timeout={DB_TIMEOUTS['web'][0]}",
+            f"-c statement_timeout={DB_TIMEOUTS['web'][1]}",
+        ],
+    )
+)
 # Two test runs at once on one server (two developers, or a developer and an
 # editor's test runner) need their own test database names.
 if env("TEST_DATABASE_NAME"):
@@ -234,7 +265,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Idempotency-Key on every write, 503 busy / database_unavailable everywhere.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salesadmin.idempotency.schema.document_resilience",
+    ],
 }
+# Safe retries (salesadmin/idempotency): a stored answer is kept at least this long.
+IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=int(env("IDEMPOTENCY_KEY_TTL_HOURS", "48")))
 
 # --- Production hardening (passes `manage.py check --deploy`) -------------
 if not DEBUG:
