@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -108,10 +107,9 @@ def reminder_list(request):
         "status": status,
         "level": level,
         "search": search,
-        "statuses": [*ReminderStatus.choices, ("failed", _("Failed"))],
+        "statuses": ReminderStatus.choices,
         "levels": [lv for lv, _days in reminders.reminder_levels()],
         "pending": Reminder.objects.filter(status=ReminderStatus.PENDING).count(),
-        "max_attempts": settings.REMINDER_MAX_ATTEMPTS,
     }
     return render(request, "finance/reminders/list.html", context)
 
@@ -205,7 +203,7 @@ def statement_list(request):
         "status": status,
         "period": period,
         "search": search,
-        "statuses": [*StatementStatus.choices, ("failed", _("Failed"))],
+        "statuses": StatementStatus.choices,
     }
     return render(request, "finance/statements/list.html", context)
 

@@ -222,6 +222,8 @@ if EMAIL_URL:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# An SMTP server that hangs must not hold a sender past OUTBOX_SENDING_TIMEOUT.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "salesadmin@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -322,6 +324,12 @@ COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", "1205 0000 0000 0000 000")
 # overdue invoice the highest level it has reached, once; level 3 comes with
 # the credit hold (more than a month overdue).
 REMINDER_LEVELS = [(1, 1), (2, 15), (3, 30)]
-# A reminder whose e-mail failed this many times stays pending and is shown as
-# failed on the reminders page instead of being retried on every run.
-REMINDER_MAX_ATTEMPTS = 5
+# Letters (reminders, statements) go out through finance/outbox.py: a failed
+# try waits OUTBOX_RETRY_BASE x 2^(tries-1), at most OUTBOX_RETRY_CAP; after
+# REMINDER_MAX_ATTEMPTS tries the row is "failed", shown with its reason on
+# the reminders / statements pages. A row left "sending" longer than
+# OUTBOX_SENDING_TIMEOUT (its sender crashed) is sent again, same Message-ID.
+REMINDER_MAX_ATTEMPTS = int(env("REMINDER_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_BASE = dt.timedelta(minutes=int(env("OUTBOX_RETRY_BASE_MINUTES", "10")))
+OUTBOX_RETRY_CAP = dt.timedelta(hours=int(env("OUTBOX_RETRY_CAP_HOURS", "6")))
+OUTBOX_SENDING_TIMEOUT = dt.timedelta(minutes=int(env("OUTBOX_SENDING_TIMEOUT_MINUTES", "15")))
