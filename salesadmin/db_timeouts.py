@@ -10,7 +10,8 @@ Three profiles, each a pair of PostgreSQL settings (settings.DB_TIMEOUTS):
   55P03 / 57014, which the API answers as 503 ``busy`` and pages as a retry
   page (salesadmin/db_faults.py); its transaction is rolled back.
 - ``report``: the report and aging pages and their API (``DB_REPORT_PATHS``),
-  which read a lot and may take longer; the same lock timeout.
+  which read a lot and may take longer (25 s: still below gunicorn's 30 s
+  --timeout, so the client gets a 503, not a killed worker); the same lock timeout.
 - ``job``: Celery workers and management commands (migrate, the daily jobs):
   minutes, not seconds, as they run alone and nobody waits at a screen.
 
@@ -60,8 +61,18 @@ def process_profile(argv: list[str] | None = None) -> str:
 _profile: contextvars.ContextVar[str | None] = contextvars.ContextVar("db_timeouts", default=None)
 
 
+_process_profile: str | None = None
+
+
+def set_process_profile(profile: str | None) -> None:
+    """Change the profile of every connection opened from now on (None: by the
+    program's name again), e.g. while a test run makes its databases."""
+    global _process_profile
+    _process_profile = profile
+
+
 def current_profile() -> str:
-    return _profile.get() or process_profile()
+    return _profile.get() or _process_profile or process_profile()
 
 
 def timeouts(profile: str) -> tuple[str, str]:

@@ -149,7 +149,7 @@ if env_bool("DB_PREPARED_STATEMENTS", True):
 # (Celery, management commands) get their own, longer values.
 DB_TIMEOUTS = {
     "web": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_STATEMENT_TIMEOUT", "15s")),
-    "report": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_REPORT_STATEMENT_TIMEOUT", "1min")),
+    "report": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_REPORT_STATEMENT_TIMEOUT", "25s")),
     "job": (env("DB_JOB_LOCK_TIMEOUT", "30s"), env("DB_JOB_STATEMENT_TIMEOUT", "30min")),
 }
 DB_REPORT_PATHS = ("/reports/", "/api/v1/reports/", "/finance/aging/", "/api/v1/aging/")
