@@ -287,7 +287,7 @@ def scenario_lock(args, base, db_url, tokens, setup, gunicorn_log: Path):
     print(
         f"\n== held row lock: every stock level locked for {lock_end - lock_start:.1f} s, "
         f"{args.clients} clients, {args.workers} workers, lock_timeout "
-        f"{args.lock_timeout or 'off'}"
+        f"{args.lock_timeout}, statement_timeout {args.statement_timeout}"
     )
     print(" during the lock:")
     summary("lock", log, lock_start, lock_end)
@@ -390,6 +390,9 @@ def main() -> int:
     parser.add_argument(
         "--lock-timeout", default="3s", help="DB_LOCK_TIMEOUT for gunicorn (0: off, as before)"
     )
+    parser.add_argument(
+        "--statement-timeout", default="15s", help="DB_STATEMENT_TIMEOUT for gunicorn (0: off)"
+    )
     parser.add_argument("--scenario", choices=["lock", "kill", "all"], default="all")
     args = parser.parse_args()
 
@@ -406,6 +409,7 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         "DB_LOCK_TIMEOUT": args.lock_timeout,
+        "DB_STATEMENT_TIMEOUT": args.statement_timeout,
     }
     gunicorn_log = ROOT / "var" / f"faults-gunicorn-{os.getpid()}.log"
     gunicorn_log.parent.mkdir(exist_ok=True)
