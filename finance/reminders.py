@@ -297,6 +297,15 @@ def reminders_send_pending(*, limit: int | None = None, now=None) -> SendResult:
     return send_pending(LETTER, SendResult(), limit=limit, now=now)
 
 
+def reminders_retry_failed() -> int:
+    """Finance's "try the failed ones again", once the address or the mail
+    server is fixed: failed reminders are pending again with fresh tries (the
+    last error stays until one goes out). Returns how many."""
+    return Reminder.objects.filter(status=ReminderStatus.FAILED).update(
+        status=ReminderStatus.PENDING, attempts=0, next_attempt_at=None
+    )
+
+
 # --- 3. The managers' daily summary ----------------------------------------------
 
 

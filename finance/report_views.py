@@ -89,7 +89,11 @@ def reminder_list(request):
     if request.method == "POST":
         if not request.user.has_perm("finance.change_reminder"):
             messages.error(request, _("That action is not available to you."))
-        elif enqueue(send_reminders):
+            return redirect("finance:reminder_list")
+        if request.POST.get("action") == "retry_failed":
+            # After the address or the mail server was fixed: try them again.
+            reminders.reminders_retry_failed()
+        if enqueue(send_reminders):
             messages.success(request, _("Sending the pending reminders."))
         else:
             messages.warning(
@@ -110,6 +114,7 @@ def reminder_list(request):
         "statuses": ReminderStatus.choices,
         "levels": [lv for lv, _days in reminders.reminder_levels()],
         "pending": Reminder.objects.filter(status=ReminderStatus.PENDING).count(),
+        "failed": Reminder.objects.filter(status=ReminderStatus.FAILED).count(),
     }
     return render(request, "finance/reminders/list.html", context)
 

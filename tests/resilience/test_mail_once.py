@@ -227,3 +227,27 @@ def test_a_sales_summary_resent_after_a_crash_has_the_same_message_id(settings):
     assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
     assert first.extra_headers["Message-ID"].startswith(f"<sales-summary-{summary.pk}-")
     assert other.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_finance_retries_the_failed_reminders_once_the_mail_server_is_back(
+    reminder, monkeypatch, settings, client_for
+):
+    settings.REMINDER_MAX_ATTEMPTS = 1
+
+    def refuse(message, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mail.EmailMessage, "send", refuse)
+        reminders.reminders_send_pending()
+    assert Reminder.objects.get().status == ReminderStatus.FAILED
+    finance = UserFactory(username="fin", roles=[Role.FINANCE])
+    client = client_for(finance)
+    assert "Retry 1 failed" in client.get("/finance/reminders/").content.decode()
+
+    client.post("/finance/reminders/", {"action": "retry_failed"})
+
+    row = Reminder.objects.get()
+    assert row.status == ReminderStatus.SENT  # the task ran in-process (no broker)
+    assert len(mail.outbox) == 1
