@@ -15,10 +15,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY salesadmin ./salesadmin
+COPY notices ./notices
 COPY customers ./customers
 COPY inventory ./inventory
 COPY orders ./orders
 COPY finance ./finance
+COPY reports ./reports
 RUN pip install .
 COPY . .
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from finance import outbox, reminders, statements
 from finance.enums import ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
-from salesadmin.models import Notice
+from notices.models import Notice
 from salesadmin.roles import Role
 from tests.factories import CustomerFactory, UserFactory
 from tests.finance.receivables_factories import ContactFactory, overdue
