@@ -214,10 +214,11 @@ def test_letters_print_without_a_static_manifest(reminder, settings, tmp_path):
 @pytest.mark.django_db
 def test_a_sales_summary_resent_after_a_crash_has_the_same_message_id(settings):
     from reports.models import SalesSummary
-    from reports.services import _message
+    from reports.services import _message, summary_figures
 
+    start, end = dt.date(2026, 6, 5), dt.date(2026, 6, 14)
     summary = SalesSummary.objects.create(
-        period_start=dt.date(2026, 6, 5), period_end=dt.date(2026, 6, 14), figures={}
+        period_start=start, period_end=end, figures=summary_figures(start, end)
     )
 
     first = _message(summary, "boss@gas.example")
