@@ -8,6 +8,7 @@ and ALLOWED_HOSTS: production secrets have no defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from decimal import Decimal
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "salesadmin",
+    "salesadmin.idempotency",
     "notices",
     "customers",
     "inventory",
@@ -88,6 +90,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Resilience (issue 18): database faults as 503 with a code, report
+    # timeouts, and safe retries; the last one wraps the view in its transaction.
+    "salesadmin.middleware.db_faults.DatabaseFaultMiddleware",
+    "salesadmin.middleware.timeouts.ReportTimeoutsMiddleware",
+    "salesadmin.idempotency.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "salesadmin.urls"
@@ -139,6 +146,30 @@ if env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
+# Bounded waits (salesadmin/db_timeouts.py): no request waits on a row lock
+# longer than DB_LOCK_TIMEOUT or runs a statement longer than
+# DB_STATEMENT_TIMEOUT; it answers 503 "busy" instead. Reports and jobs
+# (Celery, management commands) get their own, longer values.
+DB_TIMEOUTS = {
+    "web": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_STATEMENT_TIMEOUT", "15s")),
+    "report": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_REPORT_STATEMENT_TIMEOUT", "25s")),
+    "job": (env("DB_JOB_LOCK_TIMEOUT", "30s"), env("DB_JOB_STATEMENT_TIMEOUT", "30min")),
+}
+DB_REPORT_PATHS = ("/reports/", "/api/v1/reports/", "/finance/aging/", "/api/v1/aging/")
+# Retry-After (seconds) of a 503: a lock timeout, and the database unreachable.
+DB_BUSY_RETRY_AFTER = int(env("DB_BUSY_RETRY_AFTER", "2"))
+DB_DOWN_RETRY_AFTER = int(env("DB_DOWN_RETRY_AFTER", "5"))
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = " ".join(
+    filter(
+        None,
+        [
+            _db_options.get("options", ""),
+            f"-c lock_timeout={DB_TIMEOUTS['web'][0]}",
+            f"-c statement_timeout={DB_TIMEOUTS['web'][1]}",
+        ],
+    )
+)
 # Two test runs at once on one server (two developers, or a developer and an
 # editor's test runner) need their own test database names.
 if env("TEST_DATABASE_NAME"):
@@ -229,6 +260,8 @@ if EMAIL_URL:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# An SMTP server that hangs must not hold a sender past OUTBOX_SENDING_TIMEOUT.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "salesadmin@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -272,7 +305,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Idempotency-Key on every write, 503 busy / database_unavailable everywhere.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salesadmin.idempotency.schema.document_resilience",
+    ],
 }
+# Safe retries (salesadmin/idempotency): a stored answer is kept at least this long.
+IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=int(env("IDEMPOTENCY_KEY_TTL_HOURS", "48")))
 
 # --- Production hardening (passes `manage.py check --deploy`) -------------
 # HTTPS=1 (the default): served over TLS (the compose stack's Caddy, or your
@@ -361,6 +401,12 @@ COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", "1205 0000 0000 0000 000")
 # overdue invoice the highest level it has reached, once; level 3 comes with
 # the credit hold (more than a month overdue).
 REMINDER_LEVELS = [(1, 1), (2, 15), (3, 30)]
-# A reminder whose e-mail failed this many times stays pending and is shown as
-# failed on the reminders page instead of being retried on every run.
-REMINDER_MAX_ATTEMPTS = 5
+# Letters (reminders, statements) go out through finance/outbox.py: a failed
+# try waits OUTBOX_RETRY_BASE x 2^(tries-1), at most OUTBOX_RETRY_CAP; after
+# REMINDER_MAX_ATTEMPTS tries the row is "failed", shown with its reason on
+# the reminders / statements pages. A row left "sending" longer than
+# OUTBOX_SENDING_TIMEOUT (its sender crashed) is sent again, same Message-ID.
+REMINDER_MAX_ATTEMPTS = int(env("REMINDER_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_BASE = dt.timedelta(minutes=int(env("OUTBOX_RETRY_BASE_MINUTES", "10")))
+OUTBOX_RETRY_CAP = dt.timedelta(hours=int(env("OUTBOX_RETRY_CAP_HOURS", "6")))
+OUTBOX_SENDING_TIMEOUT = dt.timedelta(minutes=int(env("OUTBOX_SENDING_TIMEOUT_MINUTES", "15")))

@@ -42,3 +42,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Database faults answer 503 with a code, the API JSON, never Django's HTML 500.
+handler500 = "salesadmin.middleware.db_faults.server_error"
