@@ -17,17 +17,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import audit, inject_on_load
+from tests.e2e.sessions import logged_in_client, open_context
 from tests.e2e.site_pages import site_pages
 from tests.e2e.site_world import SiteWorld, build_site_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}  # Django's code -> the browser's locale
+LANGUAGES = ("en", "zh-hans")
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 PHONE_ROLES = ("anonymous", "guard", "keeper")  # the login page, the gate, the loading yard
 MAX_TARGETS = 6  # elements named per violation in the failure message
@@ -44,28 +44,7 @@ def personas(chain, guard) -> dict:
 
 
 def role_clients(users: dict) -> dict[str, Client]:
-    clients = {"anonymous": Client()}
-    for role, user in users.items():
-        clients[role] = Client()
-        clients[role].force_login(user)
-    return clients
-
-
-def open_context(browser, base_url: str, lang: str, client: Client | None):
-    """A browser context in ``lang``, logged in with the client's session (if any)."""
-    context = browser.new_context(
-        base_url=base_url,
-        locale=LANGUAGES[lang],
-        timezone_id="Asia/Shanghai",
-        reduced_motion="reduce",  # no fades: colours are measured at rest
-    )
-    inject_on_load(context)
-    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base_url}]
-    if client is not None and settings.SESSION_COOKIE_NAME in client.cookies:
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url})
-    context.add_cookies(cookies)
-    return context
+    return {"anonymous": Client()} | {role: logged_in_client(u) for role, u in users.items()}
 
 
 # --- Pages that change in place: each state after the first is audited too -----------
@@ -139,6 +118,7 @@ def test_every_page_has_no_serious_accessibility_violation(live_server, chain, g
             if not pages:
                 continue
             context = open_context(browser, live_server.url, lang, client)
+            inject_on_load(context)
             page = context.new_page()
             widths = ["desktop", "phone"] if role in PHONE_ROLES else ["desktop"]
             for width in widths:
