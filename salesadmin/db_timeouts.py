@@ -81,6 +81,10 @@ def timeouts(profile: str) -> tuple[str, str]:
 
 
 def _apply(connection, profile: str) -> None:
+    if settings.DB_POOLER == "transaction":
+        # Session settings would outlive the transaction on a pooled server
+        # connection and reach another client: the role's settings rule there.
+        return
     lock, statement = timeouts(profile)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -189,6 +189,10 @@ if DB_POOLER == "transaction":
     for option in ("server_side_binding", "prepare_threshold"):
         DATABASES["default"].get("OPTIONS", {}).pop(option, None)
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # PgBouncer refuses the `options` startup parameter, and a session SET would
+    # follow the server connection to another client: the bounded waits are set
+    # on the database role instead (README, Operations: PgBouncer).
+    DATABASES["default"]["OPTIONS"].pop("options", None)
 # Reports and dashboards may read from a streaming replica
 # (salesadmin/db_router.py says which requests, and why nothing else does).
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")

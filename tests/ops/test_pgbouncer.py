@@ -68,6 +68,8 @@ def pgbouncer(db):
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {folder}/users.txt\n"
         "pool_mode = transaction\ndefault_pool_size = 1\nmax_client_conn = 20\n"
+        # As the compose service: startup options are dropped, not refused.
+        "ignore_startup_parameters = options\n"
         f"logfile = {folder}/pgbouncer.log\n"
     )
     kwargs = {}
