@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from salesadmin import notice_apis, notice_views, views
+from salesadmin.security import token_api
+from salesadmin.security import views as security_views
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", token_api.AuthTokenApi.as_view(), name="api-token"),
     path("", include("customers.api_urls")),
     path("", include("inventory.api_urls")),
     path("", include("orders.api_urls")),
@@ -25,7 +26,7 @@ urlpatterns = [
     path("notices/read/", notice_views.notice_mark_read, name="notice_mark_read"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        security_views.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -36,8 +37,16 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
+    path("security/", include("salesadmin.security.urls")),
+    path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# The API answers JSON with a code even where no DRF view answered.
+handler400 = "salesadmin.security.errors.bad_request"
+handler403 = "salesadmin.security.errors.permission_denied"
+handler404 = "salesadmin.security.errors.page_not_found"
+handler500 = "salesadmin.security.errors.server_error"
