@@ -23,7 +23,7 @@ RUN pip install .
 COPY . .
 
 RUN DJANGO_SETTINGS_MODULE= django-admin compilemessages --ignore=.venv -v 0 \
-    && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+    && DEBUG=0 SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
        python manage.py collectstatic --noinput -v 0 \
     && useradd --create-home --uid 1000 salesadmin
 USER salesadmin

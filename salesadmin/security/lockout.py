@@ -21,7 +21,6 @@ from django.db.models import Max, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from salesadmin.security.client import client_ip

@@ -21,7 +21,7 @@ from salesadmin.errors import ApplicationError
 from salesadmin.security.lockout import lockout_response
 from salesadmin.security.models import LoginEventKind
 from salesadmin.security.services import login_event_record
-from salesadmin.security.throttling import AuthTokenThrottle
+from salesadmin.security.throttling import AnonThrottle, AuthTokenThrottle
 from salesadmin.security.twofactor import check_code
 
 
@@ -43,7 +43,7 @@ class TokenOutput(serializers.Serializer):
 class AuthTokenApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AuthTokenThrottle]
+    throttle_classes = [AnonThrottle, AuthTokenThrottle]
 
     @extend_schema(
         operation_id="auth_token_create",
