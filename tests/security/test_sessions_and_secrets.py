@@ -26,7 +26,8 @@ PASSWORD = "pw-for-tests"
 
 def _signed_in(username) -> Client:
     client = Client()
-    assert client.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code == 302
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
     return client
 
 
