@@ -108,5 +108,3 @@ def lockout_response(request, original_response=None, credentials=None):
         )
     response["Retry-After"] = str(seconds)
     return response
-
-

@@ -25,9 +25,7 @@ def confirmed_device(user) -> TOTPDevice | None:
 def check_code(*, user, code: str, request, credentials: dict) -> None:
     """Raise ApplicationError unless ``user`` needs no code or ``code`` is right."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        )
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         if device is None:
             return
         code = (code or "").strip().replace(" ", "")
@@ -58,9 +56,7 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def two_factor_confirm(*, user, code: str) -> TOTPDevice:
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-        )
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None or not device.verify_token((code or "").strip().replace(" ", "")):
             raise ApplicationError(
                 _("The authenticator code is wrong or expired."), code="otp_invalid"
@@ -73,9 +69,7 @@ def two_factor_confirm(*, user, code: str) -> TOTPDevice:
 
 def two_factor_disable(*, user, code: str) -> None:
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        )
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         if device is None or not device.verify_token((code or "").strip().replace(" ", "")):
             raise ApplicationError(
                 _("The authenticator code is wrong or expired."), code="otp_invalid"

@@ -51,9 +51,7 @@ def lockout_release(request):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("Lock lifted for %(who)s.") % {"who": username or ip_address}
-        )
+        messages.success(request, _("Lock lifted for %(who)s.") % {"who": username or ip_address})
     return redirect("security:lockouts")
 
 

@@ -20,9 +20,7 @@ LIMIT = 5
 
 
 def _login(client, username, password, **extra):
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password}, **extra
-    )
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
 def _token(client, username, password, **extra):

@@ -43,9 +43,12 @@ def test_anonymous_calls_are_throttled_by_address():
         ]
         assert answers == [400, 400, 400]
         _assert_throttled(client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}))
-        assert APIClient(REMOTE_ADDR="10.9.9.9").post(
-            "/api/v1/auth/token/", {"username": "x", "password": "y"}
-        ).status_code == 400
+        assert (
+            APIClient(REMOTE_ADDR="10.9.9.9")
+            .post("/api/v1/auth/token/", {"username": "x", "password": "y"})
+            .status_code
+            == 400
+        )
 
 
 def test_signed_in_calls_are_throttled_by_user(clerk, finance):
@@ -75,9 +78,11 @@ def test_token_endpoint_has_its_own_stricter_rate(guard):
 def test_production_rates_are_set():
     from django.conf import settings
 
-    assert "salesadmin.security.throttling.AnonThrottle" in (
-        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    assert (
+        "salesadmin.security.throttling.AnonThrottle"
+        in (settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"])
     )
-    assert "salesadmin.security.throttling.UserThrottle" in (
-        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    assert (
+        "salesadmin.security.throttling.UserThrottle"
+        in (settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"])
     )
