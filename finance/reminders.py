@@ -44,6 +44,7 @@ from salesadmin import notices
 from salesadmin.clock import company_today
 from salesadmin.models import Notice
 from salesadmin.notices import notice_send
+from salesadmin.numbers import parse_id
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
 SUMMARY_KIND = "reminders_daily_summary"
@@ -374,8 +375,8 @@ def reminder_list(
         qs = qs.filter(status=ReminderStatus.PENDING, attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
     elif status:
         qs = qs.filter(status=status)
-    if str(level).isdigit():
-        qs = qs.filter(level=int(level))
+    if parse_id(level) is not None:
+        qs = qs.filter(level=parse_id(level))
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     search = search.strip()

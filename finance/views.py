@@ -13,7 +13,7 @@ from finance.forms import OfficialNumberForm, PaymentForm, VoidInvoiceForm
 from salesadmin.access import role_required
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
-from salesadmin.numbers import parse_money
+from salesadmin.numbers import parse_id, parse_money
 
 LEDGER_PAGE = 50
 OPEN_INVOICES_SHOWN = 50
@@ -37,7 +37,8 @@ def payment_list(request):
 
 def _customer_from(value) -> Customer | None:
     value = str(value or "")
-    return Customer.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = parse_id(value)
+    return Customer.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def _hand_allocations(request, invoices) -> tuple[list[HandAllocation], dict, list[str]]:

