@@ -80,8 +80,6 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
 
 def test_gate_camera_starts_under_the_policy(browser, live_server, guard):
     """A fake camera (Chromium's own test device) behind the real policy."""
-    from playwright.sync_api import sync_playwright  # noqa: F401  (the fixture's instance runs)
-
     chromium = browser.browser_type.launch(
         executable_path=CHROMIUM,
         args=[
