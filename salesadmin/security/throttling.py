@@ -11,10 +11,17 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from salesadmin.security.client import client_ip
+
 
 class _RateFromSettings:
     def get_rate(self):
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # DRF's own believes any X-Forwarded-For (unless NUM_PROXIES is set), so a
+        # client could pick a new address per call; ours only our proxies'.
+        return client_ip(request) or ""
 
 
 class AnonThrottle(_RateFromSettings, AnonRateThrottle):

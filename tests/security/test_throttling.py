@@ -86,3 +86,21 @@ def test_production_rates_are_set():
         "salesadmin.security.throttling.UserThrottle"
         in (settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"])
     )
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_throttle():
+    client = APIClient()
+    with _rates(anon="100/min", auth_token="2/min"):
+        for n in range(2):
+            client.post(
+                "/api/v1/auth/token/",
+                {"username": "x", "password": "y"},
+                HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+            )
+        _assert_throttled(
+            client.post(
+                "/api/v1/auth/token/",
+                {"username": "x", "password": "y"},
+                HTTP_X_FORWARDED_FOR="10.0.0.99",
+            )
+        )
