@@ -35,4 +35,14 @@ class LoginForm(AuthenticationForm):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Authenticator code"), max_length=12)
+    code = forms.CharField(
+        label=_("Authenticator code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+            }
+        ),
+    )
