@@ -290,7 +290,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "salesadmin.api.Pagination"
 # JSON that PostgreSQL cannot store (NUL, lone surrogates) is a 400 on every endpoint.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
-    "salesadmin.api.JSONInputParser",
+    "salesadmin.security.parsers.JSONInputParser",
     "rest_framework.parsers.FormParser",
     "rest_framework.parsers.MultiPartParser",
 ]

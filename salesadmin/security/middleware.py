@@ -40,9 +40,13 @@ class RefuseNulBytesMiddleware:
     def _carries_nul(self, request) -> bool:
         if NUL in request.path_info or _has_nul(request.GET):
             return True
-        if request.method == "POST" and request.content_type in self.FORM_TYPES:
-            return _has_nul(request.POST)
-        return False
+        if request.method != "POST" or request.content_type not in self.FORM_TYPES:
+            return False
+        if request.content_type == "multipart/form-data" and request.path_info.startswith("/api/"):
+            # Parsing a multipart body here would use up its stream, and the API's
+            # parsers could no longer answer for it (415 where JSON is expected).
+            return False
+        return _has_nul(request.POST)
 
 
 class SessionIdleTimeoutMiddleware:

@@ -27,6 +27,7 @@ def admin_login(request):
     return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
+@login_required
 @permission_required("security.view_loginevent", raise_exception=True)
 def lockouts(request):
     return render(
@@ -42,6 +43,7 @@ def lockouts(request):
 
 
 @require_POST
+@login_required
 @permission_required("security.release_lockout", raise_exception=True)
 def lockout_release(request):
     username = request.POST.get("username", "").strip()
