@@ -29,7 +29,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 RUN pip install --no-deps . \
     && DJANGO_SETTINGS_MODULE= django-admin compilemessages --ignore=.venv -v 0 \
-    && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+    && DEBUG=0 SECRET_KEY="$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
        python manage.py collectstatic --noinput -v 0 \
     && useradd --create-home --uid 1000 salesadmin \
     && mkdir -p /app/var /backups "$PROMETHEUS_MULTIPROC_DIR" \

@@ -17,8 +17,9 @@ from pathlib import Path
 from salesadmin.embedded_pg import embedded_database_url
 print(embedded_database_url(Path('.').resolve()))" 2>/dev/null)
 fi
-export DATABASE_URL DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
-  ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
+export DATABASE_URL DEBUG=0 SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d "/+=")" \
+  ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING \
+  API_THROTTLE_USER=100000/min  # the benchmark is one client per role at full speed
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py collectstatic --noinput -v 0  # whitenoise serves from here with DEBUG off
 setup=$(mktemp)

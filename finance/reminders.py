@@ -46,6 +46,7 @@ from notices import selectors as notice_selectors
 from notices.models import Notice
 from notices.services import notice_send
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_id
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
 SUMMARY_KIND = "reminders_daily_summary"
@@ -399,8 +400,8 @@ def reminder_list(
     qs = Reminder.objects.select_related("invoice", "customer")
     if status:
         qs = qs.filter(status=status)
-    if str(level).isdigit():
-        qs = qs.filter(level=int(level))
+    if parse_id(level) is not None:
+        qs = qs.filter(level=parse_id(level))
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     search = search.strip()

@@ -11,7 +11,7 @@ from finance.allocation import HandAllocation
 from finance.enums import InvoiceStatus
 from finance.forms import OfficialNumberForm, PaymentForm, VoidInvoiceForm
 from salesadmin.clock import company_today
-from salesadmin.decimal_input import parse_money
+from salesadmin.decimal_input import parse_id, parse_money
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 
@@ -37,7 +37,8 @@ def payment_list(request):
 
 def _customer_from(value) -> Customer | None:
     value = str(value or "")
-    return Customer.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = parse_id(value)
+    return Customer.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def _hand_allocations(request, invoices) -> tuple[list[HandAllocation], dict, list[str]]:

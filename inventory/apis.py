@@ -1,6 +1,7 @@
 from rest_framework import generics, serializers
 
 from inventory import selectors
+from salesadmin.decimal_input import parse_id
 
 
 class StockOutput(serializers.Serializer):
@@ -26,7 +27,7 @@ class StockListApi(generics.ListAPIView):
         params = self.request.query_params
         warehouse = params.get("warehouse", "")
         return selectors.stock_overview(
-            warehouse_id=int(warehouse) if warehouse.isdigit() else None,
+            warehouse_id=parse_id(warehouse),
             search=params.get("q", ""),
             below_safety=params.get("below") == "1",
         )

@@ -6,20 +6,19 @@ from inventory import selectors, services
 from inventory.enums import MoveKind
 from inventory.forms import ProductionReceiptForm
 from inventory.models import Warehouse
+from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 
 
 @role_required("inventory.view_product", "inventory.view_stocklevel")
 def stock_overview(request):
-    warehouse_id = request.GET.get("warehouse") or None
-    if warehouse_id and not str(warehouse_id).isdigit():
-        warehouse_id = None
+    warehouse_id = parse_id(request.GET.get("warehouse"))
     search = request.GET.get("q", "")
     below = request.GET.get("below") == "1"
     products = list(
         selectors.stock_overview(
-            warehouse_id=int(warehouse_id) if warehouse_id else None,
+            warehouse_id=warehouse_id,
             search=search,
             below_safety=below,
         )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from notices.selectors import notices_for
 from notices.services import notices_mark_read
+from salesadmin.decimal_input import parse_id
 
 
 @login_required
@@ -23,6 +24,6 @@ def notice_list(request):
 def notice_mark_read(request):
     """Mark one notice (``notice``) or all of the user's notices read."""
     notice_id = request.POST.get("notice", "")
-    ids = [int(notice_id)] if notice_id.isdigit() else None
+    ids = [parse_id(notice_id)] if parse_id(notice_id) is not None else None
     notices_mark_read(user=request.user, notice_ids=ids)
     return redirect("notices")

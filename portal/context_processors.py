@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
     (_("Stock ledger"), "inventory:moves", "inventory.view_stockmove"),
+    (_("Sign-in security"), "security:lockouts", "security.view_loginevent"),
 ]
 
 

@@ -15,6 +15,7 @@ from reports.forms import MAX_DAYS, parse_month
 from reports.selectors import dashboard_report, reconciliation_report, sales_analysis
 from salesadmin.api import error_responses
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_id
 
 PERM = "reports.view_dashboard"
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -155,9 +156,9 @@ class SalesInput(serializers.Serializer):
     def validate_salesperson(self, value: str):
         if value == "none":
             return value
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise serializers.ValidationError('A user id or "none".')
-        return int(value)
+        return parse_id(value)
 
     def validate(self, data):
         data["date_to"] = data.get("date_to") or company_today()

@@ -7,6 +7,7 @@ for the columns (14 digits).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,15 @@ QTY_PLACES = Decimal("0.001")
 QTY_MAX = Decimal("99999999999.999")
 MONEY_PLACES = Decimal("0.01")
 MONEY_MAX = Decimal("999999999999.99")
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value) -> int | None:
+    """A row id read from a query string or form: ASCII digits that fit a bigint,
+    else None. (str.isdigit() also accepts "²", and int() refuses a 10,000-digit
+    string: both were 500s.)"""
+    text = str(value if value is not None else "")
+    return int(text) if _ID.fullmatch(text) else None
 
 
 MESSAGES = {

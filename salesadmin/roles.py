@@ -62,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.change_reminder",
         "finance.view_statement",
         "finance.change_statement",
+        "security.setup_two_factor",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -128,6 +129,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_statement",
         "finance.change_statement",
         "reports.view_dashboard",
+        "security.view_loginevent",
+        "security.release_lockout",
+        "security.setup_two_factor",
     ],
 }
 

@@ -43,9 +43,10 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 else:
-    SECRET_KEY = env("SECRET_KEY")
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    from salesadmin.security.secret_key import check_secret_key
+
+    # Refuses a missing, short or known default key: production does not start.
+    SECRET_KEY = check_secret_key(env("SECRET_KEY"))
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
@@ -337,6 +338,93 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# --- Security: sign-in lockout, throttles, browser policy, sessions (issue 13) ----
+INSTALLED_APPS += [
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "salesadmin.security",
+]
+# Outermost of ours first: the CSP header is added to every answer below it,
+# including the NUL refusals; axes turns a lockout into its answer, so it is last.
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "salesadmin.security.middleware.RefuseNulBytesMiddleware",
+    "salesadmin.security.middleware.SessionIdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# axes first: it refuses a locked-out username or address before any password check.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+
+# Lockout (django-axes): failures counted by username and by client address
+# separately; either reaching the limit locks. The wait grows (lockout.cool_off).
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOGIN_COOLOFF_SECONDS = int(env("LOGIN_COOLOFF_SECONDS", "900"))  # first lockout: 15 min
+LOGIN_COOLOFF_MAX_SECONDS = int(env("LOGIN_COOLOFF_MAX_SECONDS", "86400"))  # at most a day
+AXES_COOLOFF_TIME = "salesadmin.security.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each attempt expires on its own; see lockout.py
+AXES_LOCKOUT_CALLABLE = "salesadmin.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "salesadmin.security.client.client_ip"
+AXES_RESET_ON_SUCCESS = False  # one right guess from a shared address must not clear the count
+AXES_DISABLE_ACCESS_LOG = True  # our own append-only LoginEvent log records sign-ins
+AXES_VERBOSE = False
+# Our reverse proxies (addresses or networks): only their X-Forwarded-For is believed.
+# Empty: the client is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# DRF throttles (rates read on use, salesadmin/security/throttling.py); 429 + Retry-After.
+# Lists page at most Pagination.max_limit rows (?limit=100000000 returned whole tables).
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "salesadmin.api.Pagination"
+# JSON that PostgreSQL cannot store (NUL, lone surrogates) is a 400 on every endpoint.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "salesadmin.security.parsers.JSONInputParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# OPTIONS answers views without a serializer_class too (it was a 500).
+REST_FRAMEWORK["DEFAULT_METADATA_CLASS"] = "salesadmin.security.metadata.Metadata"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "salesadmin.security.throttling.AnonThrottle",
+    "salesadmin.security.throttling.UserThrottle",
+]
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", "60/min"),
+    "user": env("API_THROTTLE_USER", "3000/min"),
+    "auth_token": env("API_THROTTLE_AUTH_TOKEN", "10/min"),
+}
+if TESTING:
+    # The test process shares one address and cache; the throttle tests set their own.
+    API_THROTTLE_RATES = {"anon": None, "user": None, "auth_token": None}
+
+# Sessions end after this long without a request; the gate's shared phone sooner.
+SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(8 * 3600)))
+GATE_SESSION_IDLE_TIMEOUT = int(env("GATE_SESSION_IDLE_TIMEOUT", str(15 * 60)))
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(7 * 24 * 3600)))
+
+# Content-Security-Policy (django-csp 4): scripts only from our own files, no
+# inline script or eval; the gate's camera needs blob:/mediastream: for media.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # style="" attributes only (no <style> elements): htmx is told not to add its own.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:", "mediastream:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 # --- Backups (manage.py backup / restore; README, Operations) -------------
 BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
@@ -376,6 +464,14 @@ MIDDLEWARE.insert(0, "salesadmin.observability.RequestObservabilityMiddleware")
 # /metrics answers loopback clients, and others that send
 # "Authorization: Bearer <METRICS_TOKEN>" when that is set.
 METRICS_TOKEN = env("METRICS_TOKEN")
+
+# Expected refusals (4xx) are logged as one line, not with a traceback (issue 13).
+LOGGING.setdefault("filters", {})["one_line_refusals"] = {
+    "()": "salesadmin.security.logs.OneLineRefusals"
+}
+LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append(
+    "one_line_refusals"
+)
 
 # --- Business configuration ----------------------------------------------
 COMPANY_NAME = env("COMPANY_NAME", "安吉大地气体有限公司")

@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView
 
 from portal import views as portal_views
 from salesadmin import health, metrics
+from salesadmin.security import api_docs, token_api
+from salesadmin.security import views as security_views
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", token_api.AuthTokenApi.as_view(), name="api-token"),
     path("", include("customers.api_urls")),
     path("", include("inventory.api_urls")),
     path("", include("orders.api_urls")),
@@ -26,7 +27,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        security_views.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -37,11 +38,17 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
+    path("security/", include("salesadmin.security.urls")),
+    path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs.SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-# Database faults answer 503 with a code, the API JSON, never Django's HTML 500.
+# The API answers JSON with a code even where no DRF view answered; database
+# faults answer 503 with a code, never Django's HTML 500.
+handler400 = "salesadmin.security.errors.bad_request"
+handler403 = "salesadmin.security.errors.permission_denied"
+handler404 = "salesadmin.security.errors.page_not_found"
 handler500 = "salesadmin.middleware.db_faults.server_error"

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from finance.models import Invoice, ReceivableEntry
 from orders.enums import NoteStatus
@@ -42,5 +43,7 @@ def test_demo_data_fills_every_queue_and_loads_once(client):
     days = daily_figures(today - dt.timedelta(days=13), today)
     assert sum(1 for d in days if d.sales > 0) >= 5
 
-    client.login(username="manager", password="demo1234")
+    # The lockout (django-axes) counts sign-ins per request: the test client's login
+    # has none unless given one.
+    assert client.login(request=HttpRequest(), username="manager", password="demo1234")
     assert client.get("/reports/").status_code == 200

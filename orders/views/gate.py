@@ -18,6 +18,7 @@ from orders.services.exit_pass import (
     goods_prefetch,
 )
 from salesadmin.clock import company_day_bounds, company_today
+from salesadmin.decimal_input import parse_id
 from salesadmin.page_access import role_required
 
 GATE_PERM = "orders.exit_deliverynote"
@@ -80,8 +81,8 @@ def gate(request):
     out = request.GET.get("out", "")
     # Back from letting a truck out without JavaScript: show the confirmation.
     gate_exit = None
-    if out.isdigit():
-        gate_exit = _exits().filter(pk=int(out), **_today()).first()
+    if parse_id(out) is not None:
+        gate_exit = _exits().filter(pk=parse_id(out), **_today()).first()
     return _page(request, gate_exit=gate_exit)
 
 

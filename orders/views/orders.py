@@ -45,6 +45,7 @@ from orders.services.sales_orders import (
     sales_order_update,
 )
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 from salesadmin.transitions import available_transitions
@@ -107,7 +108,7 @@ def _get_order_for_user(request, pk: int) -> SalesOrder:
 
 
 def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return parse_id(value)
 
 
 def _plain(number: Decimal) -> str:

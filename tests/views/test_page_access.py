@@ -77,6 +77,8 @@ PAGES = {
     "/api/v1/statements/": {"finance", "manager"},
     "/api/v1/customers/{c}/statement/": {"finance", "manager"},
     "/api/v1/customers/{c}/statement/pdf/": {"finance", "manager"},
+    "/security/lockouts/": {"manager"},
+    "/security/two-factor/": {"finance", "manager"},
     "/reports/": {"manager"},
     "/reports/sales/": {"manager"},
     "/reports/reconciliation/": {"manager"},
@@ -113,6 +115,7 @@ POST_ONLY = {
     "api/v1/invoices/<int:pk>/official-number/",
     "api/v1/invoices/<int:pk>/void/",
     "finance/invoices/run/",
+    "security/lockouts/release/",
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
@@ -121,6 +124,7 @@ PUBLIC = {
     "metrics",  # loopback or METRICS_TOKEN, not a role: tests/ops/test_metrics.py
     "accounts/login/",
     "accounts/logout/",
+    "admin/login/",  # redirects to the login page
     "i18n/setlang/",
     "jsi18n/",
     "api/schema/",
