@@ -9,7 +9,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orders.enums import Coverage, NoteStatus, OrderStatus, PickupMode, PriceSource
 from salesadmin.clock import company_today
-from salesadmin.models import SavesOnlyChanges
 from salesadmin.transitions import condition
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -76,7 +75,7 @@ class PriceListItem(models.Model):
 QTY = {"max_digits": 14, "decimal_places": 3}
 
 
-class SalesOrder(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class SalesOrder(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("contract number"), max_length=30, unique=True, null=True)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -258,7 +257,7 @@ class SalesOrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
-class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
     order = models.ForeignKey(
         SalesOrder,
