@@ -21,7 +21,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
-from salesadmin.db import CompiledQuery, locked, update_rows
+from salesadmin.db import locked, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.errors import ApplicationError
 
@@ -60,21 +60,6 @@ def _locked_batch_level(product: Product, warehouse: Warehouse, batch: Batch) ->
     return _locked(BatchLevel, product=product, warehouse=warehouse, batch=batch)
 
 
-# Every issue, dispatch and cancel locks levels: compiled once (salesadmin.db.CompiledQuery).
-_LEVELS_LOCKED = CompiledQuery(
-    lambda products, warehouses: locked(StockLevel.objects)
-    .filter(product_id__any=products, warehouse_id__any=warehouses)
-    .order_by("product_id", "warehouse_id"),
-    kinds=(list, list),
-)
-_BATCH_LEVELS_LOCKED = CompiledQuery(
-    lambda batches: locked(BatchLevel.objects)
-    .filter(batch_id__any=batches)
-    .order_by("batch_id", "warehouse_id"),
-    kinds=(list,),
-)
-
-
 def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     """Lock the levels of (product id, warehouse id) pairs in one query, in
     product id order (the one lock order: levels by product, then batches),
@@ -83,7 +68,11 @@ def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLe
     warehouses = {w for _p, w in pairs}
 
     def read():
-        rows = _LEVELS_LOCKED(sorted(products), sorted(warehouses))
+        rows = (
+            locked(StockLevel.objects)
+            .filter(product_id__any=sorted(products), warehouse_id__any=sorted(warehouses))
+            .order_by("product_id", "warehouse_id")
+        )
         return {(r.product_id, r.warehouse_id): r for r in rows}
 
     levels = read()
@@ -210,7 +199,9 @@ def stock_dispatch_many(*, lines: list[dict]) -> list[list[StockMove]]:
     )
     batch_levels = {
         (b.product_id, b.warehouse_id, b.batch_id): b
-        for b in _BATCH_LEVELS_LOCKED([key[2] for key in batch_keys])
+        for b in locked(BatchLevel.objects)
+        .filter(batch_id__any=[key[2] for key in batch_keys])
+        .order_by("batch_id", "warehouse_id")
     }
 
     # Check everything against the locked rows before writing anything.

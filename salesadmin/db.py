@@ -1,11 +1,8 @@
 """Database helpers the apps share: the append-only ledger trigger, the one way
-rows are locked, related objects a service already holds, and compiled queries."""
+rows are locked, related objects a service already holds, the array UPDATE and
+the ``__any`` lookup."""
 
-import copy
-
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections, migrations, models
-from django.db.transaction import TransactionManagementError
+from django.db import connection, migrations, models
 
 _FUNCTION = """
 CREATE OR REPLACE FUNCTION salesadmin_append_only() RETURNS trigger AS $$
@@ -86,8 +83,8 @@ class AnyOf(models.Lookup):
     """``field__any=[...]``: ``field = ANY(%s)``, the list one array parameter.
 
     Unlike ``__in`` (a placeholder per item) the SQL is the same whatever the
-    number of ids, so PostgreSQL keeps it prepared and CompiledQuery can
-    compile it once."""
+    number of ids, so PostgreSQL keeps it prepared (stock-level locks, the
+    API's related-id lookups)."""
 
     lookup_name = "any"
     prepare_rhs = False
@@ -106,82 +103,3 @@ class AnyOf(models.Lookup):
 # Foreign keys keep their own lookups (they do not inherit Field's).
 models.Field.register_lookup(AnyOf)
 models.ForeignObject.register_lookup(AnyOf)
-
-
-class CompiledQuery:
-    """A queryset of fixed shape whose SQL is compiled once per process.
-
-    The hot path of the chain (locking a note, an order, reading their lines)
-    runs the same few querysets thousands of times a day with only ids
-    changing; compiling one to SQL cost the ORM 0.3-0.6 ms, several times what
-    PostgreSQL needs to run it. ``build(*ids)`` returns the queryset; it is
-    compiled once with marker ids, which must each appear exactly once among
-    the compiled parameters, and every call then runs that SQL with its own
-    ids in the markers' places. The rows come back as the queryset's own
-    model instances (select_related and prefetch_related included).
-
-    Arguments are ids (int) unless ``kinds`` says otherwise (int, str, or list
-    for a list of ids given to an ``__any`` lookup; one per argument): the
-    markers are values no real row has. A select_for_update
-    queryset still refuses to run outside a transaction, as Django's would.
-    """
-
-    def __init__(self, build, *, kinds: tuple[type, ...] | None = None, using: str = "default"):
-        self.build = build
-        self.using = using
-        self._compiled = None
-        self.kinds = kinds or (int,) * build.__code__.co_argcount
-        if set(self.kinds) - {int, str, list}:
-            raise ImproperlyConfigured("CompiledQuery: arguments are int, str or list")
-
-    def _compile(self):
-        def marker(i: int, kind: type):
-            if kind is int:
-                return -(10**15) - i
-            if kind is list:
-                return [-(10**15) - i, -(10**15) - i]
-            return f"\x00compiled-query-argument-{i}\x00"
-
-        markers = [marker(i, kind) for i, kind in enumerate(self.kinds)]
-        queryset = self.build(*markers)
-        compiler = queryset.query.get_compiler(using=self.using)
-        sql, params = compiler.as_sql()  # Django refuses a locking read outside a transaction
-        params = list(params)
-        slots = []
-        for index, marker in enumerate(markers):
-            found = [pos for pos, value in enumerate(params) if value == marker]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"CompiledQuery: argument {index} appears {len(found)} times in the SQL"
-                )
-            slots.append(found[0])
-        self._compiled = (queryset, compiler, sql, params, slots)
-        return self._compiled
-
-    def __call__(self, *ids: int | str) -> list:
-        """The rows for these arguments, as model instances."""
-        queryset, compiler, sql, template, slots = self._compiled or self._compile()
-        conn = connections[self.using]
-        if queryset.query.select_for_update and conn.get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
-        params = list(template)
-        for slot, kind, value in zip(slots, self.kinds, ids, strict=True):
-            params[slot] = [int(item) for item in value] if kind is list else kind(value)
-        run = copy.copy(compiler)  # per call: the compiled state itself is shared
-        run.connection = conn  # this thread's connection
-        run.as_sql = lambda *args, **kwargs: (sql, params)
-        chained = queryset._chain()
-        chained.query.get_compiler = lambda *args, **kwargs: run
-        return list(chained)
-
-    def get(self, *ids: int | str):
-        """The one row for these arguments; the model's DoesNotExist if there is none."""
-        rows = self(*ids)
-        if not rows:
-            model = self._compiled[0].model
-            raise model.DoesNotExist(f"{model._meta.object_name} matching {ids} does not exist.")
-        if len(rows) > 1:
-            raise self._compiled[0].model.MultipleObjectsReturned(f"{len(rows)} rows for {ids}")
-        return rows[0]

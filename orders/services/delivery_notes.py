@@ -32,13 +32,13 @@ from orders.models import (
 from orders.note_selectors import note_coverage
 from orders.services.sales_orders import (
     LIVE_NOTE_STATUSES,
-    ORDER_LOCKED,
     carried_quantity,
+    locked_order,
     money,
     sales_order_refresh_delivery,
 )
 from salesadmin.clock import company_today
-from salesadmin.db import CompiledQuery, locked, remember_related, update_rows
+from salesadmin.db import locked, remember_related, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
@@ -77,27 +77,7 @@ def lines_with_issued() -> QuerySet[SalesOrderLine]:
     return SalesOrderLine.objects.annotate(issued=carried_quantity(LIVE_NOTE_STATUSES))
 
 
-# The chain's hot reads, compiled once (salesadmin.db.CompiledQuery).
 _NOTES = DeliveryNote.objects.select_related("warehouse", "order")
-_NOTE_LOCKED = CompiledQuery(lambda pk: locked(_NOTES.select_related("customer")).filter(pk=pk))
-_NOTE_LOCKED_WITHOUT_CUSTOMER = CompiledQuery(lambda pk: locked(_NOTES).filter(pk=pk))
-_NOTE_AND_ORDER_LOCKED = CompiledQuery(lambda pk: locked(_NOTES, also=("order",)).filter(pk=pk))
-_NOTES_CUSTOMER_LOCKED = CompiledQuery(
-    lambda note_id: locked(Customer.objects).filter(
-        pk=Subquery(DeliveryNote.objects.filter(pk=note_id).values("customer_id"))
-    )
-)
-_NOTE_LINES = CompiledQuery(
-    lambda note_id: DeliveryNoteLine.objects.select_related("product")
-    .filter(note_id=note_id)
-    .order_by("id")
-)
-_ORDER_LINES_ISSUED = CompiledQuery(
-    lambda order_id: lines_with_issued()
-    .select_related("product")
-    .filter(order_id=order_id)
-    .order_by("position", "id")
-)
 
 
 def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
@@ -125,7 +105,7 @@ def delivery_note_issue(
     """
     if not user.has_perm("orders.issue_deliverynote"):
         raise PermissionDenied
-    order = ORDER_LOCKED.get(order.pk)
+    order = locked_order(order.pk)
     if order.status not in (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED):
         raise ConflictError(
             _("Notes can be issued only from an approved order."), code="order_not_approved"
@@ -137,7 +117,13 @@ def delivery_note_issue(
         raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
     # The order's own lines (read under its lock) are what the note is built
     # from; the caller's lines only name them.
-    order_lines = {ln.pk: ln for ln in _ORDER_LINES_ISSUED(order.pk)}
+    order_lines = {
+        ln.pk: ln
+        for ln in lines_with_issued()
+        .select_related("product")
+        .filter(order_id=order.pk)
+        .order_by("position", "id")
+    }
     open_qty = {pk: ln.quantity - ln.issued for pk, ln in order_lines.items()}
     note = DeliveryNote(
         order=order,
@@ -233,9 +219,11 @@ def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) ->
     note that does not exist raises DoesNotExist (404 in the API).
     """
     if not customer:
-        return _NOTE_LOCKED.get(note.pk)
-    owner = _NOTES_CUSTOMER_LOCKED.get(note.pk)
-    found = (_NOTE_AND_ORDER_LOCKED if order else _NOTE_LOCKED_WITHOUT_CUSTOMER).get(note.pk)
+        return locked(_NOTES.select_related("customer")).get(pk=note.pk)
+    owner = locked(Customer.objects).get(
+        pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id"))
+    )
+    found = locked(_NOTES, also=("order",) if order else ()).get(pk=note.pk)
     found.customer = owner
     return found
 
@@ -352,7 +340,12 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
     order = note.order
     # State, role and validity first; nothing moves for a refused dispatch.
     check_transition(note, "dispatch", user=user)
-    note_lines = {nl.pk: nl for nl in _NOTE_LINES(note.pk)}
+    note_lines = {
+        nl.pk: nl
+        for nl in DeliveryNoteLine.objects.select_related("product")
+        .filter(note_id=note.pk)
+        .order_by("id")
+    }
     given = {dl.note_line.pk: dl for dl in lines}
     if len(given) != len(lines):
         raise ApplicationError(_("A line of the note is given twice."), code="duplicate_line")

@@ -23,7 +23,7 @@ from orders.models import (
     GateExit,
 )
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
-from salesadmin.db import CompiledQuery, locked, remember_related
+from salesadmin.db import locked, remember_related
 from salesadmin.transitions import run_transition
 
 SALT = "salesadmin.exit-pass"
@@ -92,39 +92,19 @@ def _notes(lock: bool):
     )
 
 
-_GOODS_LINES = CompiledQuery(lambda note_id: _goods_lines().filter(note_id=note_id))
-_GOODS_BATCHES = CompiledQuery(lambda note_id: _goods_batches().filter(note_line__note_id=note_id))
-
-
 def _with_goods(note: DeliveryNote | None) -> DeliveryNote | None:
     """The note with its goods (as goods_prefetch gives them), read once for the
-    judgement and the answer: two compiled queries."""
+    judgement and the answer: two queries."""
     if note is None:
         return None
     batches = defaultdict(list)
-    for allocation in _GOODS_BATCHES(note.pk):
+    for allocation in _goods_batches().filter(note_line__note_id=note.pk):
         batches[allocation.note_line_id].append(allocation)
-    lines = _GOODS_LINES(note.pk)
+    lines = list(_goods_lines().filter(note_id=note.pk))
     for line in lines:
         remember_related(line, "allocations", batches[line.pk])
     remember_related(note, "lines", lines)
     return note
-
-
-# Every scan reads the note its pass names: compiled once (salesadmin.db.CompiledQuery).
-_BY_TOKEN = {
-    lock: CompiledQuery(
-        lambda pk, code, lock=lock: _notes(lock).filter(pk=pk, pass_code=code), kinds=(int, str)
-    )
-    for lock in (False, True)
-}
-_BY_CODE = {
-    lock: CompiledQuery(
-        lambda code, lock=lock: _notes(lock).filter(pass_code=code).order_by("pk")[:1],
-        kinds=(str,),
-    )
-    for lock in (False, True)
-}
 
 
 def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, str]:
@@ -138,14 +118,14 @@ def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, st
             return None, "forged"
         pk, code = (data.get("n"), data.get("c")) if isinstance(data, dict) else (None, None)
         valid = isinstance(pk, int) and isinstance(code, str)
-        found = _BY_TOKEN[lock](pk, code) if valid else []
+        found = _notes(lock).filter(pk=pk, pass_code=code).first() if valid else None
         # A genuine signature for a code that is no longer the note's: refuse as forged.
-        return (_with_goods(found[0]), "") if found else (None, "forged")
+        return (_with_goods(found), "") if found else (None, "forged")
     code = _normalize_code(raw)
     if len(code) != 8 or any(ch not in PASS_ALPHABET for ch in code):
         return None, "unknown"
-    found = _BY_CODE[lock](code)
-    return (_with_goods(found[0]), "") if found else (None, "unknown")
+    found = _notes(lock).filter(pass_code=code).order_by("pk").first()
+    return (_with_goods(found), "") if found else (None, "unknown")
 
 
 def _judge(note: DeliveryNote) -> str:

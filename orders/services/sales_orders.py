@@ -20,7 +20,7 @@ from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, Pr
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
-from salesadmin.db import CompiledQuery, locked, remember_related
+from salesadmin.db import locked, remember_related
 from salesadmin.decimal_input import parse_money, parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
@@ -178,24 +178,13 @@ def sales_order_create(
     return order
 
 
-# The chain's hot reads, compiled once (salesadmin.db.CompiledQuery).
-ORDER_LOCKED = CompiledQuery(
-    lambda pk: locked(SalesOrder.objects).select_related("customer").filter(pk=pk)
-)
-ORDER_LINES = CompiledQuery(
-    lambda order_id: SalesOrderLine.objects.select_related("product")
-    .filter(order_id=order_id)
-    .order_by("position", "id")
-)
-ORDER_LINES_LOADED = CompiledQuery(
-    lambda order_id: SalesOrderLine.objects.filter(order_id=order_id)
-    .annotate(loaded=carried_quantity(LOADED_NOTE_STATUSES))
-    .order_by("position", "id")
-)
+def locked_order(pk: int) -> SalesOrder:
+    """The order under its row lock, with its customer."""
+    return locked(SalesOrder.objects).select_related("customer").get(pk=pk)
 
 
 def _locked_order(order: SalesOrder) -> SalesOrder:
-    return ORDER_LOCKED.get(order.pk)
+    return locked_order(order.pk)
 
 
 @transaction.atomic
@@ -229,7 +218,11 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
     """Submit; approved at once when every price reaches its reference and the
     customer is within credit, otherwise it waits for a manager with the reasons."""
     order = _locked_order(order)
-    lines = ORDER_LINES(order.pk)
+    lines = list(
+        SalesOrderLine.objects.select_related("product")
+        .filter(order_id=order.pk)
+        .order_by("position", "id")
+    )
     remember_related(order, "lines", lines)  # has_lines and the reasons read these
     # State, role and lines first: nothing is priced for a refused submit.
     check_transition(order, "submit", user=user)
@@ -330,7 +323,11 @@ def sales_order_refresh_delivery(*, order: SalesOrder, user) -> SalesOrder:
 
     Runs inside the dispatch's transaction with the order row locked.
     """
-    lines = ORDER_LINES_LOADED(order.pk)
+    lines = (
+        SalesOrderLine.objects.filter(order_id=order.pk)
+        .annotate(loaded=carried_quantity(LOADED_NOTE_STATUSES))
+        .order_by("position", "id")
+    )
     complete = all(ln.loaded >= ln.quantity for ln in lines)
     name = "complete" if complete else "deliver_partly"
     if order.status == OrderStatus.PARTIALLY_DELIVERED and not complete:
