@@ -46,8 +46,8 @@ def _queues(user, roles: list[str]) -> dict:
     """The approval chain's work for each of the user's roles, today's notes only:
     a note issued on an earlier day has expired and is nobody's work (当天内有效).
     Each queue is a fixed number of queries, however long it is."""
-    from orders import note_selectors as notes
     from orders.enums import NoteStatus
+    from orders.selectors import delivery_notes as notes
 
     today = company_today()
     queues: dict = {"today": today}
