@@ -9,6 +9,7 @@ them sent under a row lock (a second worker skips a row being sent).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from decimal import Decimal
 
@@ -24,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from notices.models import Notice
-from reports import selectors
 from reports.enums import SummaryStatus
 from reports.models import SalesSummary
+from reports.selectors import definitions, sales_figures
 from salesadmin.clock import company_today
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def summary_figures(first: dt.date, last: dt.date) -> dict:
     """The figures mailed for a period, as JSON (money as strings)."""
     from finance.aging import aging_summary
 
-    totals = selectors.period_totals(first, last)
+    totals = sales_figures.period_totals(first, last)
     aging = aging_summary(as_of=last, top=SUMMARY_TOP)
 
     def ranked(rows):
@@ -81,9 +82,9 @@ def summary_figures(first: dt.date, last: dt.date) -> dict:
         "orders": totals["orders"],
         "receivables": _money(aging.totals["total"]),
         "overdue": _money(aging.totals["total"] - aging.totals["current"]),
-        "top_products": ranked(selectors.top_products(first, last, limit=SUMMARY_TOP)),
-        "top_customers": ranked(selectors.top_customers(first, last, limit=SUMMARY_TOP)),
-        "top_salespeople": ranked(selectors.top_salespeople(first, last, limit=SUMMARY_TOP)),
+        "top_products": ranked(sales_figures.top_products(first, last, limit=SUMMARY_TOP)),
+        "top_customers": ranked(sales_figures.top_customers(first, last, limit=SUMMARY_TOP)),
+        "top_salespeople": ranked(sales_figures.top_salespeople(first, last, limit=SUMMARY_TOP)),
     }
 
 
@@ -116,11 +117,17 @@ def managers():
 
 def _link(summary: SalesSummary) -> str:
     return (
-        selectors.sales_url(
+        definitions.sales_url(
             date_from=summary.period_start, date_to=summary.period_end, group_by="day"
         )
         or ""
     )
+
+
+def summary_message_id(summary: SalesSummary, to: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "salesadmin.invalid"
+    recipient = hashlib.sha256(to.lower().encode()).hexdigest()[:16]
+    return f"<sales-summary-{summary.pk}-{recipient}@{domain}>"
 
 
 def _message(summary: SalesSummary, to: str) -> EmailMultiAlternatives:
@@ -140,6 +147,9 @@ def _message(summary: SalesSummary, to: str) -> EmailMultiAlternatives:
         body=render_to_string("reports/email/summary.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        # Stable per summary and recipient: the rerun after a crash between the
+        # mail server's OK and the COMMIT sends the same message, shown once.
+        headers={"Message-ID": summary_message_id(summary, to)},
     )
     message.attach_alternative(render_to_string("reports/email/summary.html", context), "text/html")
     return message

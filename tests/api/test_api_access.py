@@ -73,7 +73,7 @@ def ids(chain):
 
 
 def _invoice(customer):
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     return InvoiceFactory(customer=customer)
 
@@ -105,7 +105,9 @@ API_MODULES = (
     "orders.apis.sales_orders",
     "orders.apis.delivery_notes",
     "orders.apis.gate",
-    "finance.apis",
+    "finance.apis.accounts",
+    "finance.apis.invoices",
+    "finance.apis.payments",
     "finance.collection_apis",
     "notices.apis",
     "reports.apis",

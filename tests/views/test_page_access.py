@@ -117,6 +117,8 @@ POST_ONLY = {
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
     "healthz",
+    "readyz",
+    "metrics",  # loopback or METRICS_TOKEN, not a role: tests/ops/test_metrics.py
     "accounts/login/",
     "accounts/logout/",
     "i18n/setlang/",
@@ -141,14 +143,14 @@ def documents(chain):
 
 
 def _invoice(customer):
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     return InvoiceFactory(customer=customer)
 
 
 def _reminder(customer):
     from finance.models import Reminder
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     invoice = InvoiceFactory(customer=customer)
     return Reminder.objects.create(

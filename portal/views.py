@@ -1,10 +1,14 @@
-from django.conf import settings
+"""The home page: each role's queue for today, then the cards."""
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from customers.models import Customer
+from inventory.enums import MoveKind
+from inventory.selectors import recent_moves, stock_overview
+from orders.enums import NoteStatus
+from orders.selectors import delivery_notes as notes
 from salesadmin.clock import company_today
 from salesadmin.roles import Role, user_roles
 
@@ -17,22 +21,15 @@ def home(request):
     user = request.user
     context.update(_queues(user, roles))
     if user.has_perm("customers.view_customer"):
-        from customers.models import Customer
-
         context["customers_on_hold"] = list(
             Customer.objects.filter(on_credit_hold=True).order_by("-credit_hold_since")[:10]
         )
         context["customer_count"] = Customer.objects.filter(active=True).count()
     if user.has_perm("inventory.view_stocklevel"):
-        from inventory.selectors import stock_overview
-
         context["below_safety"] = list(stock_overview(below_safety=True)[:10])
     if user.has_perm("inventory.record_production_receipt"):
-        from inventory.enums import MoveKind
-        from inventory.selectors import recent_moves
-
         context["recent_receipts"] = list(recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT))
-    return render(request, "home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 def _reverse_or_none(name: str) -> str | None:
@@ -46,9 +43,6 @@ def _queues(user, roles: list[str]) -> dict:
     """The approval chain's work for each of the user's roles, today's notes only:
     a note issued on an earlier day has expired and is nobody's work (当天内有效).
     Each queue is a fixed number of queries, however long it is."""
-    from orders.enums import NoteStatus
-    from orders.selectors import delivery_notes as notes
-
     today = company_today()
     queues: dict = {"today": today}
     if Role.SALES_CLERK in roles and user.has_perm("orders.view_deliverynote"):
@@ -78,29 +72,3 @@ def _queues(user, roles: list[str]) -> dict:
                 for status, label in NoteStatus.choices
             ]
     return queues
-
-
-def healthz(request):
-    """For load balancers and docker-compose: the database answers, and Redis
-    too when one is configured."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
-        checks["database"] = "down"
-    if settings.REDIS_URL:
-        import redis
-
-        try:
-            redis.Redis.from_url(
-                settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
-            ).ping()
-            checks["redis"] = "ok"
-        except redis.RedisError:
-            checks["redis"] = "down"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
-    )
