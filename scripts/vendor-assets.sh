@@ -6,14 +6,15 @@ BOOTSTRAP=5.3.9
 HTMX=2.0.11
 JSQR=1.4.0
 CHARTJS=4.5.1
+AXE=4.14.1
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-npm pack "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "jsqr@$JSQR" "chart.js@$CHARTJS" >/dev/null
+npm pack "bootstrap@$BOOTSTRAP" "htmx.org@$HTMX" "jsqr@$JSQR" "chart.js@$CHARTJS" "axe-core@$AXE" >/dev/null
 for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
 V="$here/static/vendor"
-mkdir -p "$V/bootstrap" "$V/htmx" "$V/jsqr" "$V/chartjs"
+mkdir -p "$V/bootstrap" "$V/htmx" "$V/jsqr" "$V/chartjs" "$V/axe-core"
 cp "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css" \
    "bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css.map" \
    "bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js" \
@@ -26,4 +27,7 @@ cp "jsqr-$JSQR/package/dist/jsQR.js" "jsqr-$JSQR/package/LICENSE" "$V/jsqr/"
 cp "chart.js-$CHARTJS/package/dist/chart.umd.min.js" \
    "chart.js-$CHARTJS/package/dist/chart.umd.min.js.map" \
    "chart.js-$CHARTJS/package/LICENSE.md" "$V/chartjs/"
-echo "vendored bootstrap $BOOTSTRAP, htmx $HTMX, jsqr $JSQR and chart.js $CHARTJS into $V"
+# The accessibility test (tests/e2e/test_accessibility.py) injects axe-core into
+# each page with Playwright; no template loads it, so users never receive it.
+cp "axe-core-$AXE/package/axe.min.js" "axe-core-$AXE/package/LICENSE" "$V/axe-core/"
+echo "vendored bootstrap $BOOTSTRAP, htmx $HTMX, jsqr $JSQR, chart.js $CHARTJS and axe-core $AXE into $V"

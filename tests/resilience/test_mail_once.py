@@ -18,8 +18,8 @@ from finance.enums import ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
 from notices.models import Notice
 from salesadmin.roles import Role
-from tests.factories import CustomerFactory, UserFactory
-from tests.finance.receivables_factories import ContactFactory, overdue
+from tests.factories import ContactFactory, CustomerFactory, UserFactory
+from tests.finance.invoice_world import overdue
 
 TODAY = dt.date(2026, 6, 15)
 

@@ -1,0 +1,119 @@
+"""A small, demo-like world in which every page of the site has something to
+show, for the browser tests that visit every page (tests/e2e/test_accessibility.py).
+
+It is made through the real services (tests/chain.py): one customer with
+orders in each interesting state, delivery notes in each state, an overdue
+invoice, a payment, a credit hold, a reminder and the notices they leave.
+``path_kwargs`` says how to fill each URL pattern's path parameters from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from finance.credit import credit_holds_review
+from finance.models import Invoice
+from finance.reminders import reminders_create_due, reminders_send_pending
+from finance.services import payment_record
+from orders.enums import NoteStatus, OrderStatus
+from orders.models import DeliveryNote, SalesOrder
+from orders.services.delivery_notes import delivery_note_cancel
+from orders.services.exit_pass import exit_pass_use
+from tests.chain import Chain
+from tests.finance.invoice_world import invoice
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to open a page: a label for the report, path kwargs, a query string."""
+
+    label: str
+    kwargs: dict = field(default_factory=dict)
+    query: str = ""
+
+
+@dataclass
+class SiteWorld:
+    chain: Chain
+    guard: object
+    orders: dict[str, SalesOrder] = field(default_factory=dict)
+    notes: dict[str, DeliveryNote] = field(default_factory=dict)
+    invoice: Invoice | None = None
+
+    @property
+    def customer(self):
+        return self.chain.customer
+
+    def variants(self) -> dict[str, list[Variant]]:
+        """URL name -> the ways to open it. A pattern with path parameters that is
+        neither here nor in the walker's NOT_PAGES fails the test; a page without
+        parameters is opened once as it is, unless it is listed here."""
+        customer = [Variant("customer", {"pk": self.customer.pk})]
+        orders = [Variant(f"order {state}", {"pk": o.pk}) for state, o in self.orders.items()]
+        notes = [Variant(f"note {state}", {"pk": n.pk}) for state, n in self.notes.items()]
+        return {
+            "customers:detail": customer,
+            "customers:edit": customer,
+            "customers:credit": customer,
+            "orders:order_detail": orders,
+            "orders:order_edit": [Variant("order draft", {"pk": self.orders["draft"].pk})],
+            "orders:note_issue": [Variant("order approved", {"pk": self.orders["approved"].pk})],
+            "orders:note_detail": notes,
+            "orders:note_dispatch": [Variant("note stamped", {"pk": self.notes["stamped"].pk})],
+            "finance:customer_account": customer,
+            "finance:invoice_detail": [Variant("invoice overdue", {"pk": self.invoice.pk})],
+            "finance:aging_customer": customer,
+            "finance:statement_customer": customer,
+            # With a customer chosen, the form shows the open invoices to allocate.
+            "finance:payment_create": [
+                Variant("empty"),
+                Variant("customer chosen", query=f"?customer={self.customer.pk}"),
+            ],
+        }
+
+
+def build_site_world(chain: Chain, guard) -> SiteWorld:
+    world = SiteWorld(chain=chain, guard=guard)
+    customer = chain.customer
+    customer.salesperson = chain.clerk
+    customer.save(update_fields=["salesperson"])
+
+    # Orders: a draft, one below the minimum price that waits for a manager, and
+    # approved ones (auto-approved at list prices) that the notes are issued from.
+    world.orders["draft"] = chain.order(submit=False)
+    world.orders["submitted"] = chain.order(prices=[Decimal("1.00"), None, None])
+    assert world.orders["submitted"].status == OrderStatus.SUBMITTED
+    world.orders["approved"] = chain.order()
+    assert world.orders["approved"].status == OrderStatus.APPROVED
+
+    # Delivery notes, one in each state a person meets.
+    world.notes["issued"] = chain.note()
+    world.notes["stamped"] = chain.stamped()
+    world.notes["dispatched"] = chain.dispatched()
+    exited = chain.dispatched()
+    exit_pass_use(raw=exited.pass_code, user=guard, vehicle_plate=exited.vehicle_plate)
+    exited.refresh_from_db()
+    world.notes["exited"] = exited
+    world.orders["completed"] = exited.order
+    world.notes["cancelled"] = delivery_note_cancel(
+        note=chain.note(), user=chain.clerk, reason="Truck broke down"
+    )
+    assert {state: n.status for state, n in world.notes.items()} == {
+        "issued": NoteStatus.ISSUED,
+        "stamped": NoteStatus.STAMPED,
+        "dispatched": NoteStatus.DISPATCHED,
+        "exited": NoteStatus.EXITED,
+        "cancelled": NoteStatus.CANCELLED,
+    }
+
+    # Receivables: an invoice more than a month overdue, part paid; the daily jobs
+    # then put the customer on hold and send a reminder, which leave notices.
+    world.invoice = invoice(customer, "1000.00", due=dt.date(2020, 1, 31))
+    payment_record(customer=customer, amount="400.00", user=chain.finance, reference="BK-1")
+    credit_holds_review()
+    reminders_create_due()
+    reminders_send_pending()
+    world.invoice.refresh_from_db()
+    return world
