@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from notices.selectors import unread_count
 from orders.services.exit_pass import STOP_REASONS
-from salesadmin.notices import unread_count
 from tests.e2e.focus import Focus, focused, remember_rings, tab_through
 from tests.e2e.sessions import logged_in_client, open_context
 from tests.e2e.site_world import build_site_world
