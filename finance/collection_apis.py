@@ -18,7 +18,7 @@ from customers.models import Customer
 from finance import aging, statements
 from finance.enums import EntryKind, ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
-from orders.apis import CustomerRefOutput
+from orders.apis.common import CustomerRefOutput
 from salesadmin.api import Pagination, error_responses
 from salesadmin.pdf import pdf_response
 

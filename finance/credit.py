@@ -113,13 +113,11 @@ class CreditPosition:
         return None
 
 
-@dataclass(frozen=True)
-class CoveragePicture:
-    """Why ``amount`` more would be covered, or refused, in the users' words:
-    the panel finance reads before stamping (no query of its own)."""
+class PositionFigures:
+    """The credit position's figures, for a page's object built on one
+    (``position``): the picture below, finance.selectors.AccountSummary."""
 
     position: CreditPosition
-    amount: Decimal
 
     @property
     def customer(self) -> Customer:
@@ -136,6 +134,23 @@ class CoveragePicture:
     @property
     def allowance(self) -> Decimal:
         return self.position.allowance
+
+    @property
+    def exposure(self) -> Decimal:
+        return self.position.exposure
+
+    @property
+    def headroom(self) -> Decimal:
+        return self.position.headroom
+
+
+@dataclass(frozen=True)
+class CoveragePicture(PositionFigures):
+    """Why ``amount`` more would be covered, or refused, in the users' words:
+    the panel finance reads before stamping (no query of its own)."""
+
+    position: CreditPosition
+    amount: Decimal
 
     @property
     def after(self) -> Decimal:

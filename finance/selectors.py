@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from customers.models import Customer
 from finance.allocation import MONEY_KINDS
-from finance.credit import MONEY_FIELD, CreditPosition, credit_position
+from finance.credit import MONEY_FIELD, CreditPosition, PositionFigures, credit_position
 from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import uninvoiced_notes
 from finance.models import Invoice, InvoiceItem, PaymentAllocation, ReceivableEntry
@@ -57,7 +57,7 @@ def customer_ledger(*, customer: Customer, limit: int = 200) -> list[ReceivableE
 
 
 @dataclass(frozen=True)
-class AccountSummary:
+class AccountSummary(PositionFigures):
     """What a customer owes and may still owe, in parts.
 
     The credit figures (balance, stamped notes, allowance, exposure, headroom)
@@ -69,30 +69,6 @@ class AccountSummary:
     overdue: Decimal  # of which past due
     uninvoiced: Decimal  # dispatched, charged, not yet on an invoice
     prepayment: Decimal  # money not allocated to an invoice
-
-    @property
-    def customer(self) -> Customer:
-        return self.position.customer
-
-    @property
-    def balance(self) -> Decimal:
-        return self.position.balance
-
-    @property
-    def pending(self) -> Decimal:
-        return self.position.pending
-
-    @property
-    def allowance(self) -> Decimal:
-        return self.position.allowance
-
-    @property
-    def exposure(self) -> Decimal:
-        return self.position.exposure
-
-    @property
-    def headroom(self) -> Decimal:
-        return self.position.headroom
 
     @property
     def outstanding(self) -> Decimal:

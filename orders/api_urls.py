@@ -1,35 +1,47 @@
 from django.urls import path
 
-from orders import apis
+from orders.apis import delivery_notes, gate, sales_orders
 
 urlpatterns = [
-    path("orders/", apis.OrderListCreateApi.as_view(), name="api-order-list"),
-    path("orders/<int:pk>/", apis.OrderDetailApi.as_view(), name="api-order-detail"),
-    path("orders/<int:pk>/submit/", apis.OrderSubmitApi.as_view(), name="api-order-submit"),
-    path("orders/<int:pk>/approve/", apis.OrderApproveApi.as_view(), name="api-order-approve"),
-    path("orders/<int:pk>/reject/", apis.OrderRejectApi.as_view(), name="api-order-reject"),
-    path("orders/<int:pk>/revise/", apis.OrderReviseApi.as_view(), name="api-order-revise"),
-    path("orders/<int:pk>/cancel/", apis.OrderCancelApi.as_view(), name="api-order-cancel"),
+    path("orders/", sales_orders.OrderListCreateApi.as_view(), name="api-order-list"),
+    path("orders/<int:pk>/", sales_orders.OrderDetailApi.as_view(), name="api-order-detail"),
+    path("orders/<int:pk>/submit/", sales_orders.OrderSubmitApi.as_view(), name="api-order-submit"),
+    path(
+        "orders/<int:pk>/approve/", sales_orders.OrderApproveApi.as_view(), name="api-order-approve"
+    ),
+    path("orders/<int:pk>/reject/", sales_orders.OrderRejectApi.as_view(), name="api-order-reject"),
+    path("orders/<int:pk>/revise/", sales_orders.OrderReviseApi.as_view(), name="api-order-revise"),
+    path("orders/<int:pk>/cancel/", sales_orders.OrderCancelApi.as_view(), name="api-order-cancel"),
     path(
         "orders/<int:pk>/delivery-notes/",
-        apis.NoteIssueApi.as_view(),
+        delivery_notes.NoteIssueApi.as_view(),
         name="api-order-note-issue",
     ),
-    path("price-quote/", apis.PriceQuoteApi.as_view(), name="api-price-quote"),
-    path("delivery-notes/", apis.NoteListApi.as_view(), name="api-note-list"),
-    path("delivery-notes/<int:pk>/", apis.NoteDetailApi.as_view(), name="api-note-detail"),
-    path("delivery-notes/<int:pk>/stamp/", apis.NoteStampApi.as_view(), name="api-note-stamp"),
+    path("price-quote/", sales_orders.PriceQuoteApi.as_view(), name="api-price-quote"),
+    path("delivery-notes/", delivery_notes.NoteListApi.as_view(), name="api-note-list"),
+    path(
+        "delivery-notes/<int:pk>/", delivery_notes.NoteDetailApi.as_view(), name="api-note-detail"
+    ),
+    path(
+        "delivery-notes/<int:pk>/stamp/",
+        delivery_notes.NoteStampApi.as_view(),
+        name="api-note-stamp",
+    ),
     path(
         "delivery-notes/<int:pk>/dispatch/",
-        apis.NoteDispatchApi.as_view(),
+        delivery_notes.NoteDispatchApi.as_view(),
         name="api-note-dispatch",
     ),
     path(
         "delivery-notes/<int:pk>/restamp/",
-        apis.NoteRestampApi.as_view(),
+        delivery_notes.NoteRestampApi.as_view(),
         name="api-note-restamp",
     ),
-    path("delivery-notes/<int:pk>/cancel/", apis.NoteCancelApi.as_view(), name="api-note-cancel"),
-    path("exit-passes/check/", apis.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
-    path("exit-passes/exit/", apis.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),
+    path(
+        "delivery-notes/<int:pk>/cancel/",
+        delivery_notes.NoteCancelApi.as_view(),
+        name="api-note-cancel",
+    ),
+    path("exit-passes/check/", gate.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
+    path("exit-passes/exit/", gate.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),
 ]

@@ -10,7 +10,7 @@ functions to orders when Django starts: ``FinanceConfig.ready()``
   CoveragePicture). The stamp and top-up services ask it under the customer's
   lock and hand the answer to the note (``DeliveryNote.coverage_found``), whose
   transition conditions only read it; the order approval and the note page ask
-  it too (orders/note_selectors.py: note_coverage).
+  it too (orders/selectors/delivery_notes.py: note_coverage).
 - ``note_dispatched(note=, user=)``: in the dispatch's transaction, after the
   note's transition: the customer is charged what was loaded and a prepaid
   customer's note invoiced (finance.services.dispatch_charge).

@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from customers.models import Customer
 from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
-from orders import note_selectors as notes
 from orders.enums import NoteStatus
+from orders.selectors import delivery_notes as notes
 from salesadmin.clock import company_today
 from salesadmin.roles import Role, user_roles
 

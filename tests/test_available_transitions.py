@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from orders.models import DeliveryNote
-from orders.note_selectors import note_coverage
+from orders.selectors.delivery_notes import note_coverage
 from salesadmin.transitions import available_transitions
 
 pytestmark = pytest.mark.django_db

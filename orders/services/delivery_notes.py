@@ -29,7 +29,7 @@ from orders.models import (
     SalesOrder,
     SalesOrderLine,
 )
-from orders.note_selectors import note_coverage
+from orders.selectors.delivery_notes import note_coverage
 from orders.services.sales_orders import (
     LIVE_NOTE_STATUSES,
     carried_quantity,

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from orders import note_selectors
 from orders.enums import Coverage, NoteStatus
+from orders.forms.delivery_notes import DispatchForm, NoteReasonForm
 from orders.models import DeliveryNote
-from orders.note_forms import DispatchForm, NoteReasonForm
+from orders.selectors import delivery_notes as note_selectors
 from orders.services.delivery_notes import (
     delivery_note_cancel,
     delivery_note_dispatch,

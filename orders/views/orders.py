@@ -21,9 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from inventory.models import Product
-from orders import selectors
 from orders.enums import OrderStatus, PriceSource
-from orders.forms import (
+from orders.forms.sales_orders import (
     LINE_PREFIX,
     IssueQuantityForm,
     NoteIssueForm,
@@ -32,6 +31,7 @@ from orders.forms import (
     line_formset,
 )
 from orders.models import SalesOrder
+from orders.selectors import sales_orders as selectors
 from orders.services.delivery_notes import IssueLine, delivery_note_issue, open_quantities
 from orders.services.pricing import price_quote, price_quotes
 from orders.services.sales_orders import (

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from inventory.enums import Unit
 from orders.enums import NoteStatus, OrderStatus, PickupMode
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
-from orders.selectors import sales_order_detail
+from orders.selectors.sales_orders import sales_order_detail
 from orders.services.exit_pass import exit_pass_token
 from salesadmin.page_access import role_required
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital

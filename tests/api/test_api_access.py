@@ -102,7 +102,9 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
 
 
 API_MODULES = (
-    "orders.apis",
+    "orders.apis.sales_orders",
+    "orders.apis.delivery_notes",
+    "orders.apis.gate",
     "finance.apis.accounts",
     "finance.apis.invoices",
     "finance.apis.payments",

@@ -91,7 +91,7 @@ def test_a_service_error_reaches_the_client_as_4xx(chain, api_for, monkeypatch, 
     def fail(**kwargs):
         raise exc
 
-    monkeypatch.setattr("orders.apis.sales_order_submit", fail)
+    monkeypatch.setattr("orders.apis.sales_orders.sales_order_submit", fail)
 
     response = api_for(chain.clerk).post(f"/api/v1/orders/{order.pk}/submit/")
 

@@ -37,7 +37,7 @@ def tomorrow(monkeypatch):
 
     def move():
         day = company_today() + dt.timedelta(days=1)
-        monkeypatch.setattr("orders.models.company_today", lambda: day)
+        monkeypatch.setattr("orders.models.delivery_notes.company_today", lambda: day)
         return day
 
     return move

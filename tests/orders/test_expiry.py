@@ -32,7 +32,7 @@ def next_day(monkeypatch):
 
     def move():
         day = company_today() + dt.timedelta(days=1)
-        for module in ("orders.models", "orders.services.delivery_notes"):
+        for module in ("orders.models.delivery_notes", "orders.services.delivery_notes"):
             monkeypatch.setattr(f"{module}.company_today", lambda: day)
         return day
 

@@ -13,7 +13,7 @@ from finance.credit import coverage_picture
 from finance.services import dispatch_charge
 from orders import hooks
 from orders.enums import Coverage
-from orders.note_selectors import note_coverage
+from orders.selectors.delivery_notes import note_coverage
 
 
 def test_finance_registers_its_answers_when_django_starts():

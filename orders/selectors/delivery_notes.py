@@ -27,6 +27,30 @@ _LINES = Prefetch(
 )
 
 
+def notes_visible(user) -> QuerySet[DeliveryNote]:
+    """Every note: whoever may see notes sees all of them (the API checks the permission)."""
+    return DeliveryNote.objects.select_related("customer", "order", "warehouse")
+
+
+def note_detail_queryset(user) -> QuerySet[DeliveryNote]:
+    """A note with who acted on it, its gate exit, and its lines with their batches."""
+    return (
+        notes_visible(user)
+        .select_related("stamped_by", "dispatched_by", "issued_by", "gate_exit")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=DeliveryNoteLine.objects.select_related("product").prefetch_related(
+                    Prefetch(
+                        "allocations",
+                        queryset=DispatchAllocation.objects.select_related("batch").order_by("id"),
+                    )
+                ),
+            )
+        )
+    )
+
+
 def note_coverage(*, note: DeliveryNote) -> hooks.CoverageAnswer | None:
     """How what the note still needs would be covered now, with finance's figures
     (orders.hooks.coverage), handed to the note (``coverage_found``) for the
@@ -177,17 +201,25 @@ def lines_to_load(*, note: DeliveryNote) -> list[LineToLoad]:
 # --- Queues for the role-aware home -----------------------------------------------
 
 
-def _goods(note: DeliveryNote) -> list[dict]:
-    """Goods only: product, specification, quantity, unit. Nothing commercial."""
-    return [
-        {
-            "product": ln.product.name,
-            "specification": ln.product.specification,
-            "quantity": ln.actual_quantity if ln.actual_quantity is not None else ln.quantity,
-            "unit": ln.product.get_unit_display(),
+def gate_goods(note: DeliveryNote, *, batches: bool = False) -> list[dict]:
+    """What the truck carries, as the warehouse and the gate see it: product,
+    specification, quantity as loaded (or as on the note), unit (its code and
+    its label) and, with ``batches``, the batch numbers (the note's lines read
+    with their allocations: orders.services.exit_pass). Never the customer,
+    prices or amounts."""
+    goods = []
+    for line in note.lines.all():
+        item = {
+            "product": line.product.name,
+            "specification": line.product.specification,
+            "quantity": line.quantity if line.actual_quantity is None else line.actual_quantity,
+            "unit": line.product.unit,
+            "unit_label": line.product.get_unit_display(),
         }
-        for ln in note.lines.all()
-    ]
+        if batches:
+            item["batches"] = [a.batch.number for a in line.allocations.all()]
+        goods.append(item)
+    return goods
 
 
 def notes_issued_by(*, user, day: dt.date, limit: int = 20) -> list[DeliveryNote]:
@@ -233,7 +265,7 @@ def notes_to_load(*, day: dt.date, limit: int = 30) -> list[dict]:
             "vehicle_plate": n.vehicle_plate,
             "driver": n.driver,
             "warehouse": n.warehouse.name,
-            "goods": _goods(n),
+            "goods": gate_goods(n),
         }
         for n in notes
     ]
@@ -249,7 +281,8 @@ def notes_at_gate(*, day: dt.date, limit: int = 30) -> list[dict]:
         .order_by("dispatched_at", "id")[:limit]
     )
     return [
-        {"number": n.number, "vehicle_plate": n.vehicle_plate, "goods": _goods(n)} for n in notes
+        {"number": n.number, "vehicle_plate": n.vehicle_plate, "goods": gate_goods(n)}
+        for n in notes
     ]
 
 

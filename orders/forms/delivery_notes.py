@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.note_selectors import LineToLoad
+from orders.selectors.delivery_notes import LineToLoad
 from orders.services.delivery_notes import Allocation, DispatchLine
 from salesadmin.forms import StyledFormMixin
 

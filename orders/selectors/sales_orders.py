@@ -9,10 +9,28 @@ from django.db.models import Prefetch, Q, QuerySet
 from inventory.models import StockLevel
 from orders.enums import ApprovalReason, OrderStatus
 from orders.models import DeliveryNote, SalesOrder, SalesOrderLine
-from orders.services.delivery_notes import open_quantities
+from orders.services.delivery_notes import lines_with_issued, open_quantities
 from salesadmin.models import TransitionLog
 
 DOC = "sales_order"
+
+
+# Everyone whose role may see orders (or notes) sees all of them: the company has
+# no per-salesperson split. The view permission is checked before any query.
+
+
+def orders_visible(user) -> QuerySet[SalesOrder]:
+    return SalesOrder.objects.select_related("customer", "created_by", "decided_by")
+
+
+def order_detail_queryset(user) -> QuerySet[SalesOrder]:
+    """An order with its lines, each with what live notes already carry (``issued``)."""
+    return orders_visible(user).prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=lines_with_issued().select_related("product").order_by("position", "id"),
+        )
+    )
 
 
 def sales_order_list(*, user, status: str = "", search: str = "") -> QuerySet[SalesOrder]:

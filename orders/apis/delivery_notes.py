@@ -1,0 +1,395 @@
+"""The delivery notes API (发货单): list, detail, issue from an order, the
+finance stamp, the dispatch, the top-up restamp and cancel."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from inventory.models import Batch, Warehouse
+from orders.apis.common import (
+    MAX_LINES,
+    MONEY,
+    NOTE_ACTIONS,
+    ORDER_ACTION_ERRORS,
+    PREFER_MINIMAL,
+    QTY,
+    VIEW_NOTE,
+    VIEW_ORDER,
+    CustomerRefOutput,
+    OrderActionApi,
+    ProductRefOutput,
+    action_names,
+    minimal_answer,
+    note_status_field,
+)
+from orders.enums import Coverage, NoteStatus
+from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder, SalesOrderLine
+from orders.selectors.delivery_notes import note_detail_queryset, note_transitions, notes_visible
+from orders.services.delivery_notes import (
+    Allocation,
+    DispatchLine,
+    IssueLine,
+    delivery_note_cancel,
+    delivery_note_dispatch,
+    delivery_note_issue,
+    delivery_note_restamp,
+    delivery_note_stamp,
+)
+from salesadmin.api import (
+    BulkRelatedField,
+    JSONInputParser,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+
+# --- Delivery notes --------------------------------------------------------------------
+
+
+class NoteFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=NoteStatus.choices)
+    date = filters.DateFilter(field_name="issue_date", help_text="Issue date (YYYY-MM-DD).")
+    order = filters.ModelChoiceFilter(queryset=SalesOrder.objects.all())
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+
+    class Meta:
+        model = DeliveryNote
+        fields = ["status", "date", "order", "customer"]
+
+
+class OrderRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+
+
+class WarehouseRefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+def _hide_commercial(data: dict, user) -> dict:
+    """The warehouse sees goods, not customers or money (as on the pages)."""
+    if user.has_perm("orders.view_salesorder"):
+        return data
+    for key in ("customer", "value"):
+        data.pop(key, None)
+    for line in data.get("lines", []):
+        line.pop("unit_price", None)
+        line.pop("amount", None)
+    data.get("stamp", {}).pop("covered_amount", None)
+    data.get("dispatch", {}).pop("actual_value", None)
+    return data
+
+
+class NoteListOutput(serializers.Serializer):
+    """Customer, value, prices and amounts are left out for roles that may not see
+    them (the warehouse keeper)."""
+
+    def to_representation(self, instance):
+        return _hide_commercial(super().to_representation(instance), self.context["request"].user)
+
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    order = OrderRefOutput()
+    customer = CustomerRefOutput()
+    warehouse = WarehouseRefOutput()
+    issue_date = serializers.DateField()
+    status = note_status_field()
+    value = serializers.DecimalField(**MONEY)
+    vehicle_plate = serializers.CharField()
+    driver = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+
+
+class AllocationOutput(serializers.Serializer):
+    batch = serializers.IntegerField(source="batch_id")
+    batch_number = serializers.CharField(source="batch.number")
+    quantity = serializers.DecimalField(**QTY)
+
+
+class NoteLineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_line = serializers.IntegerField(source="order_line_id")
+    product = ProductRefOutput()
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY)
+    actual_quantity = serializers.DecimalField(**QTY, allow_null=True)
+    allocations = AllocationOutput(many=True)
+
+
+class StampOutput(serializers.Serializer):
+    coverage = serializers.ChoiceField(choices=Coverage.choices, allow_blank=True)
+    covered_amount = serializers.DecimalField(**MONEY)
+    stamped_by = serializers.CharField(source="stamped_by.username", allow_null=True)
+    stamped_at = serializers.DateTimeField(allow_null=True)
+    override_reason = serializers.CharField()
+
+
+class DispatchOutput(serializers.Serializer):
+    actual_value = serializers.DecimalField(**MONEY, allow_null=True)
+    dispatched_by = serializers.CharField(source="dispatched_by.username", allow_null=True)
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+
+
+class GateExitOutput(serializers.Serializer):
+    vehicle_plate = serializers.CharField()
+    exited_at = serializers.DateTimeField()
+
+
+class NoteDetailOutput(NoteListOutput):
+    issued_by = serializers.CharField(source="issued_by.username")
+    exit_pass_code = serializers.CharField(
+        source="pass_code",
+        help_text="The short code printed on the exit-pass copy (the same roles can print it).",
+    )
+    lines = NoteLineOutput(many=True)
+    stamp = StampOutput(source="*")
+    dispatch = DispatchOutput(source="*")
+    gate_exit = GateExitOutput(allow_null=True)
+    cancel_reason = serializers.CharField()
+    available_transitions = serializers.SerializerMethodField(
+        help_text="The action endpoints the requesting user may call now."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_transitions(self, note) -> list[str]:
+        user = self.context["request"].user
+        return action_names(NOTE_ACTIONS, note_transitions(note=note, user=user))
+
+
+def _note_response(
+    request,
+    note: DeliveryNote,
+    *,
+    status_code: int = status.HTTP_200_OK,
+    minimal: bool = True,
+    created: bool = False,
+) -> Response:
+    """The note as it is now (read again whole), or the minimal answer.
+    ``created``: the note the service has just issued, with its lines; it is
+    answered as it is."""
+    if minimal and (answer := minimal_answer(request, note, status_code)):
+        return answer
+    if not created:
+        note = note_detail_queryset(request.user).get(pk=note.pk)
+    return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
+
+
+class NoteListApi(generics.ListAPIView):
+    """Delivery notes (发货单), newest first."""
+
+    pagination_class = Pagination
+    required_perms = (VIEW_NOTE,)
+    serializer_class = NoteListOutput
+    filterset_class = NoteFilter
+
+    def get_queryset(self):
+        return notes_visible(self.request.user)
+
+    @extend_schema(
+        summary="List delivery notes",
+        responses={200: NoteListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class NoteDetailApi(generics.GenericAPIView):
+    required_perms = (VIEW_NOTE,)
+
+    def get_queryset(self):
+        return notes_visible(self.request.user)
+
+    @extend_schema(
+        summary="Show a delivery note",
+        description="Lines with their batches, the finance stamp, the dispatch, the gate "
+        "exit and the actions the requesting user may take now.",
+        responses={200: NoteDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return _note_response(request, self.get_object(), minimal=False)
+
+
+class NoteIssueLineInput(StrictInput):
+    # A line of this order, by id: the issue service reads the order's lines
+    # under its lock and refuses any other (line_mismatch).
+    order_line = serializers.IntegerField(min_value=1)
+    quantity = serializers.DecimalField(**QTY)
+
+
+class NoteIssueInput(StrictInput):
+    warehouse = BulkRelatedField(queryset=Warehouse.objects.all())
+    vehicle_plate = serializers.CharField(max_length=20, allow_blank=True, default="")
+    driver = serializers.CharField(max_length=50, allow_blank=True, default="")
+    lines = NoteIssueLineInput(many=True, max_length=MAX_LINES)
+
+
+class NoteIssueApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, VIEW_NOTE, "orders.issue_deliverynote")
+    serializer_class = NoteIssueInput
+
+    @extend_schema(
+        summary="Issue a delivery note from an approved order",
+        description="For all or part of the order's open quantity; reserves stock, and "
+        "refuses to go beyond what is available (`insufficient_stock`, with `available`).",
+        parameters=[PREFER_MINIMAL],
+        request=NoteIssueInput,
+        responses={201: NoteDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        order = self.target()
+        data = validated_input(NoteIssueInput, request.data)
+        note = delivery_note_issue(
+            order=order,
+            user=request.user,
+            warehouse=data["warehouse"],
+            lines=[
+                IssueLine(
+                    order_line=SalesOrderLine(pk=line["order_line"]), quantity=line["quantity"]
+                )
+                for line in data["lines"]
+            ],
+            vehicle_plate=data["vehicle_plate"],
+            driver=data["driver"],
+        )
+        return _note_response(request, note, status_code=status.HTTP_201_CREATED, created=True)
+
+
+class _NoteActionApi(generics.GenericAPIView):
+    parser_classes = [JSONInputParser]
+
+    def get_queryset(self):
+        return DeliveryNote.objects.all()
+
+    def target(self) -> DeliveryNote:
+        """The note in the URL, for a service that locks and reads it itself (its
+        first step, with its customer), so it is not read twice; a missing one
+        is the service's 404."""
+        return DeliveryNote(pk=self.kwargs["pk"])
+
+
+_NOTE_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+class OverrideInput(StrictInput):
+    override_reason = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        default="",
+        help_text="A manager's written reason to stamp a note that is not covered.",
+    )
+
+
+class NoteStampApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
+    serializer_class = OverrideInput
+
+    @extend_schema(
+        summary="Finance stamp (财务签章)",
+        description="Only a note issued today and covered by prepayment or credit "
+        "(else 400 `is_covered`); with `override_reason`, a manager stamps it anyway.",
+        parameters=[PREFER_MINIMAL],
+        request=OverrideInput,
+        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OverrideInput, request.data)
+        note = delivery_note_stamp(
+            note=self.target(), user=request.user, override_reason=data["override_reason"]
+        )
+        return _note_response(request, note)
+
+
+class NoteRestampApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
+    serializer_class = OverrideInput
+
+    @extend_schema(
+        summary="Restamp after a top-up",
+        description="A note loaded above what finance covered waits for the top-up; "
+        "once paid or within credit (else 400 `is_topped_up`) the exit pass becomes valid.",
+        parameters=[PREFER_MINIMAL],
+        request=OverrideInput,
+        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OverrideInput, request.data)
+        note = delivery_note_restamp(
+            note=self.target(), user=request.user, override_reason=data["override_reason"]
+        )
+        return _note_response(request, note)
+
+
+class AllocationInput(StrictInput):
+    batch = BulkRelatedField(queryset=Batch.objects.all())
+    quantity = serializers.DecimalField(**QTY)
+
+
+class DispatchLineInput(StrictInput):
+    # A line of this note, by id: the dispatch service reads the note's lines
+    # under its lock and refuses a set that is not exactly them.
+    note_line = serializers.IntegerField(min_value=1)
+    allocations = AllocationInput(many=True, max_length=MAX_LINES)
+
+
+class DispatchInput(StrictInput):
+    lines = DispatchLineInput(many=True, max_length=MAX_LINES)
+
+
+class NoteDispatchApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.dispatch_deliverynote")
+    serializer_class = DispatchInput
+
+    @extend_schema(
+        summary="Warehouse dispatch (仓库出库)",
+        description="Every line with its batches and actual quantities, within the "
+        "tolerance (else 400 `outside_tolerance`, nothing moved). Loaded above what "
+        "finance covered, the note waits for a top-up (`awaiting_topup`).",
+        parameters=[PREFER_MINIMAL],
+        request=DispatchInput,
+        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        note = self.target()
+        data = validated_input(DispatchInput, request.data)
+        lines = [
+            DispatchLine(
+                note_line=DeliveryNoteLine(pk=line["note_line"]),
+                allocations=[
+                    Allocation(batch=a["batch"], quantity=a["quantity"])
+                    for a in line["allocations"]
+                ],
+            )
+            for line in data["lines"]
+        ]
+        note = delivery_note_dispatch(note=note, user=request.user, lines=lines)
+        return _note_response(request, note)
+
+
+class NoteCancelInput(StrictInput):
+    reason = serializers.CharField(max_length=300, allow_blank=True, help_text="Why (required).")
+
+
+class NoteCancelApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.cancel_deliverynote")
+    serializer_class = NoteCancelInput
+
+    @extend_schema(
+        summary="Cancel an issued or stamped note",
+        description="An issued note is never altered: cancel it (reversing a stamp and "
+        "releasing its stock) and issue a new one.",
+        parameters=[PREFER_MINIMAL],
+        request=NoteCancelInput,
+        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(NoteCancelInput, request.data)
+        note = delivery_note_cancel(note=self.target(), user=request.user, reason=data["reason"])
+        return _note_response(request, note)

@@ -1,0 +1,432 @@
+"""The sales orders API (销售通知单): list, create, change, the approval actions
+and the price quote."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from inventory.models import Product
+from orders.apis.common import (
+    MAX_LINES,
+    MONEY,
+    ORDER_ACTION_ERRORS,
+    ORDER_ACTIONS,
+    PREFER_MINIMAL,
+    QTY,
+    VIEW_ORDER,
+    CustomerRefOutput,
+    NoInput,
+    OrderActionApi,
+    ProductRefOutput,
+    action_names,
+    minimal_answer,
+    order_status_field,
+)
+from orders.enums import ApprovalReason, OrderStatus, PickupMode, PriceSource
+from orders.models import SalesOrder
+from orders.selectors.sales_orders import order_detail_queryset, orders_visible
+from orders.services.delivery_notes import open_quantities
+from orders.services.pricing import price_quote
+from orders.services.sales_orders import (
+    LineInput,
+    sales_order_approve,
+    sales_order_cancel,
+    sales_order_create,
+    sales_order_reject,
+    sales_order_revise,
+    sales_order_submit,
+    sales_order_update,
+)
+from salesadmin.api import (
+    BulkRelatedField,
+    JSONInputParser,
+    NamedChoiceField,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+from salesadmin.clock import company_today
+from salesadmin.transitions import available_transitions
+
+# --- Sales orders ---------------------------------------------------------------------
+
+
+class OrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=OrderStatus.choices)
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+
+    class Meta:
+        model = SalesOrder
+        fields = ["status", "customer"]
+
+
+class OrderListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    customer = CustomerRefOutput()
+    order_date = serializers.DateField()
+    pickup_mode = serializers.ChoiceField(choices=PickupMode.choices)
+    status = order_status_field()
+    total = serializers.DecimalField(**MONEY)
+    created_by = serializers.CharField(source="created_by.username")
+    created_at = serializers.DateTimeField()
+
+
+class ApprovalReasonOutput(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ApprovalReason.choices)
+    line = serializers.IntegerField(allow_null=True, help_text="Line position, or null.")
+    detail = serializers.CharField()
+
+
+class OrderLineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    product = ProductRefOutput()
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY)
+    price_source = NamedChoiceField(enum_name="PriceSourceEnum", choices=PriceSource.choices)
+    list_price = serializers.DecimalField(**MONEY, allow_null=True)
+    minimum_price = serializers.DecimalField(**MONEY, allow_null=True)
+    open_quantity = serializers.SerializerMethodField(
+        help_text="Ordered less what live delivery notes already carry."
+    )
+
+    @extend_schema_field(serializers.DecimalField(**QTY))
+    def get_open_quantity(self, line) -> str:
+        return serializers.DecimalField(**QTY).to_representation(
+            self.context["open_quantities"][line.pk]
+        )
+
+
+class OrderDetailOutput(OrderListOutput):
+    remarks = serializers.CharField()
+    approval_reasons = ApprovalReasonOutput(many=True)
+    decision_comment = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    lines = OrderLineOutput(many=True)
+    available_transitions = serializers.SerializerMethodField(
+        help_text="The action endpoints the requesting user may call now."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_transitions(self, order) -> list[str]:
+        user = self.context["request"].user
+        return action_names(ORDER_ACTIONS, available_transitions(order, "status", user))
+
+
+def _order_response(
+    request,
+    order: SalesOrder,
+    *,
+    status_code: int = status.HTTP_200_OK,
+    minimal: bool = True,
+    created: bool = False,
+) -> Response:
+    """The order as it is now (read again whole), or the minimal answer when the
+    client prefers it after an action. ``created``: the order the service has
+    just built, with its lines, nothing issued yet; it is answered as it is."""
+    if minimal and (answer := minimal_answer(request, order, status_code)):
+        return answer
+    if created:
+        quantities = {line.pk: line.quantity for line in order.lines.all()}
+    else:
+        order = order_detail_queryset(request.user).get(pk=order.pk)
+        quantities = open_quantities(order)
+    context = {"request": request, "open_quantities": quantities}
+    return Response(OrderDetailOutput(order, context=context).data, status=status_code)
+
+
+class OrderLineInput(StrictInput):
+    product = BulkRelatedField(queryset=Product.objects.all())
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(
+        **MONEY, required=False, allow_null=True, help_text="Omit to take the resolved price."
+    )
+
+
+class OrderCreateInput(StrictInput):
+    customer = BulkRelatedField(queryset=Customer.objects.all())
+    pickup_mode = serializers.ChoiceField(
+        choices=PickupMode.choices, default=PickupMode.SELF_PICKUP
+    )
+    remarks = serializers.CharField(max_length=300, allow_blank=True, default="")
+    lines = OrderLineInput(many=True, max_length=MAX_LINES)
+
+
+class OrderUpdateInput(StrictInput):
+    pickup_mode = serializers.ChoiceField(choices=PickupMode.choices, required=False)
+    remarks = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    lines = OrderLineInput(
+        many=True,
+        max_length=MAX_LINES,
+        help_text="The draft's new lines (they replace the old). PATCH: omit to keep them.",
+    )
+
+
+def _line_inputs(lines: list[dict]) -> list[LineInput]:
+    return [
+        LineInput(
+            product=line["product"], quantity=line["quantity"], unit_price=line.get("unit_price")
+        )
+        for line in lines
+    ]
+
+
+class OrderListCreateApi(generics.ListAPIView):
+    """Sales orders (销售通知单): list, newest first; create a draft."""
+
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    serializer_class = OrderListOutput
+    filterset_class = OrderFilter
+
+    def get_serializer_class(self):
+        # The browsable API's form and OPTIONS describe what POST takes.
+        return OrderCreateInput if self.request.method == "POST" else OrderListOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "POST":
+            return (VIEW_ORDER, "orders.add_salesorder")
+        return (VIEW_ORDER,)
+
+    def get_queryset(self):
+        return orders_visible(self.request.user)
+
+    @extend_schema(
+        summary="List sales orders",
+        responses={200: OrderListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a draft sales order",
+        parameters=[PREFER_MINIMAL],
+        request=OrderCreateInput,
+        responses={201: OrderDetailOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated_input(OrderCreateInput, request.data)
+        order = sales_order_create(
+            user=request.user,
+            customer=data["customer"],
+            lines=_line_inputs(data["lines"]),
+            pickup_mode=data["pickup_mode"],
+            remarks=data["remarks"],
+        )
+        return _order_response(request, order, status_code=status.HTTP_201_CREATED, created=True)
+
+
+class OrderDetailApi(generics.GenericAPIView):
+    """One sales order with its lines, why it waits for a manager, and what the
+    user may do next; PUT/PATCH change a draft's lines."""
+
+    parser_classes = [JSONInputParser]
+
+    @property
+    def required_perms(self):
+        if self.request.method in ("PUT", "PATCH"):
+            return (VIEW_ORDER, "orders.change_salesorder")
+        return (VIEW_ORDER,)
+
+    def get_queryset(self):
+        return orders_visible(self.request.user)
+
+    def get_serializer_class(self):
+        return OrderUpdateInput if self.request.method in ("PUT", "PATCH") else OrderDetailOutput
+
+    @extend_schema(
+        summary="Show a sales order",
+        responses={200: OrderDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return _order_response(request, self.get_object(), minimal=False)
+
+    @extend_schema(
+        summary="Replace a draft's lines",
+        parameters=[PREFER_MINIMAL],
+        request=OrderUpdateInput,
+        responses={200: OrderDetailOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def put(self, request, pk: int):
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change a draft (lines, pickup mode, remarks)",
+        parameters=[PREFER_MINIMAL],
+        request=OrderUpdateInput,
+        responses={200: OrderDetailOutput, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def patch(self, request, pk: int):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial: bool) -> Response:
+        order = self.get_object()
+        data = validated_input(OrderUpdateInput, request.data, partial=partial)
+        if "lines" in data:
+            lines = _line_inputs(data["lines"])
+        else:  # PATCH without lines: the draft keeps the ones it has
+            lines = [
+                LineInput(product=ln.product, quantity=ln.quantity, unit_price=ln.unit_price)
+                for ln in order.lines.select_related("product").order_by("position", "id")
+            ]
+        sales_order_update(
+            order=order,
+            user=request.user,
+            lines=lines,
+            pickup_mode=data.get("pickup_mode"),
+            remarks=data.get("remarks"),
+        )
+        return _order_response(request, order)
+
+
+class OrderSubmitApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.submit_salesorder")
+    serializer_class = NoInput
+
+    @extend_schema(
+        summary="Submit a draft",
+        description="Approved at once when every price reaches its reference and the "
+        "customer is within credit; otherwise it waits for a manager with the reasons.",
+        parameters=[PREFER_MINIMAL],
+        request=None,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        order = sales_order_submit(order=self.target(), user=request.user)
+        return _order_response(request, order)
+
+
+class OrderCommentInput(StrictInput):
+    comment = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class OrderRejectInput(StrictInput):
+    comment = serializers.CharField(max_length=300, allow_blank=True, help_text="Why (required).")
+
+
+class OrderApproveApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.approve_salesorder")
+    serializer_class = OrderCommentInput
+
+    @extend_schema(
+        summary="Approve a submitted order (manager)",
+        parameters=[PREFER_MINIMAL],
+        request=OrderCommentInput,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OrderCommentInput, request.data)
+        order = sales_order_approve(order=self.target(), user=request.user, comment=data["comment"])
+        return _order_response(request, order)
+
+
+class OrderRejectApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.approve_salesorder")
+    serializer_class = OrderRejectInput
+
+    @extend_schema(
+        summary="Reject a submitted order (manager)",
+        parameters=[PREFER_MINIMAL],
+        request=OrderRejectInput,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OrderRejectInput, request.data)
+        order = sales_order_reject(order=self.target(), user=request.user, comment=data["comment"])
+        return _order_response(request, order)
+
+
+class OrderReviseApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.submit_salesorder")
+    serializer_class = NoInput
+
+    @extend_schema(
+        summary="Take a rejected order back to draft",
+        parameters=[PREFER_MINIMAL],
+        request=None,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        order = sales_order_revise(order=self.target(), user=request.user)
+        return _order_response(request, order)
+
+
+class ReasonInput(StrictInput):
+    reason = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class OrderCancelApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.cancel_salesorder")
+    serializer_class = ReasonInput
+
+    @extend_schema(
+        summary="Cancel an order with no open delivery notes",
+        parameters=[PREFER_MINIMAL],
+        request=ReasonInput,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(ReasonInput, request.data)
+        order = sales_order_cancel(order=self.target(), user=request.user, reason=data["reason"])
+        return _order_response(request, order)
+
+
+# --- Price quote -----------------------------------------------------------------------
+
+
+class PriceQuoteQuery(serializers.Serializer):
+    customer = BulkRelatedField(queryset=Customer.objects.all())
+    product = BulkRelatedField(queryset=Product.objects.all())
+    date = serializers.DateField(required=False, help_text="Default: today (company time zone).")
+
+
+class PriceQuoteOutput(serializers.Serializer):
+    customer = serializers.IntegerField()
+    product = serializers.IntegerField()
+    date = serializers.DateField()
+    price = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="The resolved price; null when there is none."
+    )
+    source = NamedChoiceField(
+        enum_name="PriceSourceEnum", choices=PriceSource.choices, allow_null=True
+    )
+    list_price = serializers.DecimalField(**MONEY, allow_null=True)
+    minimum_price = serializers.DecimalField(**MONEY, allow_null=True)
+    customer_price = serializers.DecimalField(**MONEY, allow_null=True)
+
+
+class PriceQuoteApi(generics.GenericAPIView):
+    """The price an order line would get: the customer's own price, else the list's."""
+
+    required_perms = ("orders.view_pricelist", "customers.view_customerprice")
+
+    @extend_schema(
+        summary="Quote a price for a customer and product",
+        parameters=[PriceQuoteQuery],
+        responses={200: PriceQuoteOutput, **error_responses(400, 401, 403)},
+    )
+    def get(self, request):
+        query = validated_input(PriceQuoteQuery, request.query_params)
+        on = query.get("date") or company_today()
+        quote = price_quote(customer_id=query["customer"].pk, product_id=query["product"].pk, on=on)
+        data = {
+            "customer": query["customer"].pk,
+            "product": query["product"].pk,
+            "date": on,
+            "price": quote.price,
+            "source": quote.source,
+            "list_price": quote.list_price,
+            "minimum_price": quote.minimum_price,
+            "customer_price": quote.customer_price,
+        }
+        return Response(PriceQuoteOutput(data).data)
