@@ -229,7 +229,7 @@ def _query_variants(params: tuple[list[str], list[str]]) -> list[str]:
 @pytest.fixture
 def world(chain):
     from finance.models import Reminder
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     invoice = InvoiceFactory(customer=chain.customer)
     reminder = Reminder.objects.create(
