@@ -15,10 +15,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY salesadmin ./salesadmin
+COPY approvals ./approvals
 COPY customers ./customers
 COPY inventory ./inventory
 COPY orders ./orders
 COPY finance ./finance
+COPY returns ./returns
 RUN pip install .
 COPY . .
 

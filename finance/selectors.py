@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from customers.enums import CreditTerms
 from customers.models import Customer
-from finance.allocation import MONEY_KINDS
+from finance.allocation import PREPAYMENT_KINDS
 from finance.credit import MONEY_FIELD, CreditPosition, credit_position
 from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import uninvoiced_notes
@@ -212,7 +212,8 @@ def account_summary(*, customer: Customer, today: dt.date | None = None) -> Acco
             ),
             _uninvoiced=_sum_subquery(uninvoiced_notes().filter(customer_id=here), "actual_value"),
             _money=_sum_subquery(
-                ReceivableEntry.objects.filter(customer_id=here, kind__in=MONEY_KINDS), "amount"
+                ReceivableEntry.objects.filter(customer_id=here, kind__in=PREPAYMENT_KINDS),
+                "amount",
             ),
             _allocated=Coalesce(
                 Subquery(

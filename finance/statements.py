@@ -74,7 +74,15 @@ class StatementData:
 
     @property
     def charges(self) -> Decimal:
-        return sum((m.entry.amount for m in self.movements if m.entry.amount > 0), ZERO)
+        return sum(
+            (m.entry.amount for m in self.movements if m.entry.kind == EntryKind.CHARGE), ZERO
+        )
+
+    @property
+    def refunds(self) -> Decimal:
+        return sum(
+            (m.entry.amount for m in self.movements if m.entry.kind == EntryKind.REFUND), ZERO
+        )
 
     @property
     def payments(self) -> Decimal:
@@ -127,6 +135,7 @@ KIND_LABELS_ZH = {
     EntryKind.CHARGE: "发货 Charge",
     EntryKind.PAYMENT: "到款 Payment",
     EntryKind.CREDIT_NOTE: "贷项 Credit note",
+    EntryKind.REFUND: "退款 Refund",
 }
 
 
