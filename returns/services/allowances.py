@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.services import approval_step_record, approver_for, first_level, may_act_at
-from customers.models import Customer
 from finance.credit_notes import CreditLine, credit_note_issue
 from finance.enums import CreditNoteSource, InvoiceStatus
 from finance.models import Invoice
@@ -26,6 +25,7 @@ from orders.models import DeliveryNote, DeliveryNoteLine
 from returns.enums import AllowanceReason, AllowanceStatus
 from returns.models import Allowance, AllowanceLine
 from returns.services.common import (
+    available_actions,
     check_state_and_role,
     lock_customer_of,
     money,
@@ -36,7 +36,7 @@ from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 from salesadmin.numbering import next_number
 from salesadmin.numbers import parse_money
-from salesadmin.transitions import available_transitions, check_transition, run_transition
+from salesadmin.transitions import check_transition, run_transition
 
 DOC = "allowance"
 DELIVERED_STATUSES = (NoteStatus.DISPATCHED, NoteStatus.EXITED)
@@ -308,17 +308,9 @@ ALLOWANCE_ACTIONS = {
 
 def allowance_actions(allowance: Allowance, user) -> list[str]:
     """The actions this user may take now: approving also needs the level."""
-    names = [
-        ALLOWANCE_ACTIONS[t]
-        for t in available_transitions(allowance, "status", user)
-        if t in ALLOWANCE_ACTIONS
-    ]
+    names = available_actions(allowance, user, ALLOWANCE_ACTIONS)
     if ("approve" in names or "reject" in names) and not may_act_at(
         approver_for(user), allowance.waiting_level
     ):
         names = [n for n in names if n not in ("approve", "reject")]
-    return list(dict.fromkeys(names))
-
-
-def customer_of(allowance: Allowance) -> Customer:
-    return allowance.customer
+    return names

@@ -42,3 +42,38 @@ def check_state_and_role(obj, name: str, *, user) -> None:
         raise
     except ApplicationError:
         pass
+
+
+# Rules on what the action's own form supplies (a comment, a reason, the
+# inspection results, the cause): they cannot hold before the user acts, so
+# they do not hide the action; the service checks them when it runs.
+GIVEN_WITH_THE_ACTION = frozenset(
+    {
+        "has_decision_comment",
+        "has_cancel_reason",
+        "has_cause_found",
+        "has_comment_when_failed",
+        "is_inspected_in_full",
+    }
+)
+
+
+def available_actions(obj, user, actions: dict[str, str]) -> list[str]:
+    """The actions (pages' buttons, the API's ``available_actions``) this user
+    may take now: transitions from the current state that the user's role
+    allows and whose other rules hold."""
+    field = obj._meta.get_field("status")
+    state = field.get_state(obj)
+    names = []
+    for method in field.transitions[obj.__class__].values():
+        meta = method._django_fsm
+        if not meta.has_transition(state):
+            continue
+        found = meta.get_transition(state)
+        if found.name not in actions or not found.has_perm(obj, user):
+            continue
+        if all(
+            rule(obj) for rule in found.conditions if rule.__name__ not in GIVEN_WITH_THE_ACTION
+        ):
+            names.append(actions[found.name])
+    return list(dict.fromkeys(names))

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation
 from returns.enums import RELEASED_STATUSES, InspectionResult, ReturnCause, ReturnReason
 from returns.models import ReturnApplication, ReturnLine
 from returns.services.common import (
+    available_actions,
     check_state_and_role,
     lock_customer_of,
     money,
@@ -376,5 +377,16 @@ def return_application_cancel(
     )
 
 
-def open_returns_q() -> Q:
-    return ~Q(status__in=RELEASED_STATUSES)
+RETURN_ACTIONS = {
+    "submit": "submit",
+    "inspect": "inspect",
+    "approve": "approve",
+    "reject": "reject",
+    "receive": "receive",
+    "close": "close",
+    "cancel": "cancel",
+}
+
+
+def return_actions(application: ReturnApplication, user) -> list[str]:
+    return available_actions(application, user, RETURN_ACTIONS)
