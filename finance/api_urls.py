@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import apis, report_apis
+from finance import apis, credit_note_apis, report_apis
 
 urlpatterns = [
     path("payments/", apis.PaymentListCreateApi.as_view(), name="api-payment-list"),
@@ -28,6 +28,25 @@ urlpatterns = [
         name="api-invoice-official-number",
     ),
     path("invoices/<int:pk>/void/", apis.InvoiceVoidApi.as_view(), name="api-invoice-void"),
+    # Credit notes and refunds (finance/credit_note_apis.py)
+    path(
+        "credit-notes/", credit_note_apis.CreditNoteListApi.as_view(), name="api-credit-note-list"
+    ),
+    path(
+        "credit-notes/<int:pk>/",
+        credit_note_apis.CreditNoteDetailApi.as_view(),
+        name="api-credit-note-detail",
+    ),
+    path(
+        "credit-notes/<int:pk>/pdf/",
+        credit_note_apis.CreditNotePdfApi.as_view(),
+        name="api-credit-note-pdf",
+    ),
+    path(
+        "credit-notes/<int:pk>/refund/",
+        credit_note_apis.CreditNoteRefundApi.as_view(),
+        name="api-credit-note-refund",
+    ),
     # Aging, reminders and statements (finance/report_apis.py)
     path("aging/", report_apis.AgingApi.as_view(), name="api-aging"),
     path(

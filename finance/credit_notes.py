@@ -227,3 +227,61 @@ def refund_record(
         refund_date=day,
         created_by=user,
     )
+
+
+# --- the printed credit note -------------------------------------------------------------
+
+SOURCE_LABELS_ZH = {
+    CreditNoteSource.RETURN: "退货 Return",
+    CreditNoteSource.ALLOWANCE: "销售折让 Allowance",
+}
+
+
+def credit_note_pdf_context(credit_note: CreditNote) -> dict:
+    from django.conf import settings
+
+    from salesadmin.pdf import money_text, rmb_capital
+
+    customer = credit_note.customer
+    allocated = [
+        {"invoice": a.invoice.number, "amount": money_text(a.amount)}
+        for a in credit_note.entry.allocations.select_related("invoice").order_by("id")
+    ]
+    return {
+        "title": f"贷项通知单 {credit_note.number}",
+        "ref": credit_note.number,
+        "company_name": settings.COMPANY_NAME,
+        "company_address": settings.COMPANY_ADDRESS,
+        "company_phone": settings.COMPANY_PHONE,
+        "company_bank_name": settings.COMPANY_BANK_NAME,
+        "company_bank_account": settings.COMPANY_BANK_ACCOUNT,
+        "currency": settings.CURRENCY,
+        "credit_note": credit_note,
+        "customer": customer,
+        "source": SOURCE_LABELS_ZH.get(credit_note.source, credit_note.source),
+        "delivery_note": credit_note.delivery_note.number if credit_note.delivery_note else "",
+        "invoice": credit_note.invoice.number if credit_note.invoice else "",
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": "" if line.quantity is None else f"{line.quantity.normalize():f}",
+                "unit_price": money_text(line.unit_price) if line.unit_price is not None else "",
+                "amount": money_text(line.amount),
+            }
+            for line in credit_note.lines.order_by("id")
+        ],
+        "amount": money_text(credit_note.amount),
+        "amount_capital": rmb_capital(credit_note.amount),
+        "allocated": allocated,
+        "left": money_text(money_left(credit_note.entry)),
+    }
+
+
+def render_credit_note(credit_note: CreditNote) -> bytes:
+    from salesadmin.pdf import render_pdf
+
+    return render_pdf("pdf/credit_note.html", credit_note_pdf_context(credit_note))
+
+
+def credit_note_filename(credit_note: CreditNote) -> str:
+    return f"credit-note-{credit_note.number}.pdf"

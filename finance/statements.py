@@ -160,6 +160,7 @@ def pdf_context(data: StatementData) -> dict:
         "charges": money_text(data.charges),
         "payments": money_text(data.payments),
         "credit_notes": money_text(data.credit_notes),
+        "refunds": money_text(data.refunds) if data.refunds else "",
         "rows": [
             {
                 "date": m.entry.entry_date,
