@@ -16,11 +16,13 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY salesadmin ./salesadmin
 COPY approvals ./approvals
+COPY notices ./notices
 COPY customers ./customers
 COPY inventory ./inventory
 COPY orders ./orders
 COPY finance ./finance
 COPY returns ./returns
+COPY reports ./reports
 RUN pip install .
 COPY . .
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from customers.enums import CreditTerms
 from customers.models import Contact, CreditChange, Customer
-from salesadmin.clock import company_today, whole_years_between
+from salesadmin.clock import company_today, last_day_over_a_month_before, whole_years_between
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 
@@ -219,8 +219,8 @@ def credit_hold_change(
 ) -> Customer:
     """Set or lift the hold of a customer the caller has locked: log it, tell the
     salesperson and the managers. ``automatic``: the daily overdue job."""
-    from finance.credit import overdue_cutoff
-    from salesadmin.notices import managers, notice_send
+    from notices.selectors import managers
+    from notices.services import notice_send
 
     _log(customer, user, "on_credit_hold", customer.on_credit_hold, on_hold, reason)
     customer.on_credit_hold = on_hold
@@ -228,7 +228,7 @@ def credit_hold_change(
     customer.credit_hold_since = timezone.now() if on_hold else None
     customer.credit_hold_auto = on_hold and automatic
     if not on_hold and not automatic:
-        customer.credit_hold_waived_through = overdue_cutoff(today or company_today())
+        customer.credit_hold_waived_through = last_day_over_a_month_before(today or company_today())
     customer.save(
         update_fields=[
             "on_credit_hold",

@@ -10,8 +10,8 @@ from customers.enums import CreditTerms
 from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
 from customers.models import Customer
 from finance.reminders import customer_reminders
-from salesadmin.access import role_required
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 
 
 @role_required("customers.view_customer")

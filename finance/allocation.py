@@ -4,7 +4,7 @@ Money comes from payments and credit notes (negative ledger entries); what of
 them is not allocated is the customer's prepayment. Allocations are
 append-only signed rows; ``Invoice.paid_amount`` and ``status`` are kept in
 step in the same transaction. Every function here runs inside the caller's
-transaction with the customer row locked first (``finance.services.lock_customer``),
+transaction with the customer row locked first (``finance.credit.lock_customer``),
 then the invoices, by id: one lock order everywhere.
 """
 
@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from finance.enums import EntryKind, InvoiceStatus
 from finance.models import Invoice, PaymentAllocation, ReceivableEntry, Refund
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.numbers import parse_money
 
 ZERO = Decimal("0.00")
 MONEY_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT_NOTE)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import apis, credit_note_apis, report_apis
+from finance import apis, collection_apis, credit_note_apis
 
 urlpatterns = [
     path("payments/", apis.PaymentListCreateApi.as_view(), name="api-payment-list"),
@@ -47,23 +47,23 @@ urlpatterns = [
         credit_note_apis.CreditNoteRefundApi.as_view(),
         name="api-credit-note-refund",
     ),
-    # Aging, reminders and statements (finance/report_apis.py)
-    path("aging/", report_apis.AgingApi.as_view(), name="api-aging"),
+    # Aging, reminders and statements (finance/collection_apis.py)
+    path("aging/", collection_apis.AgingApi.as_view(), name="api-aging"),
     path(
         "aging/customers/<int:pk>/",
-        report_apis.AgingCustomerApi.as_view(),
+        collection_apis.AgingCustomerApi.as_view(),
         name="api-aging-customer",
     ),
-    path("reminders/", report_apis.ReminderListApi.as_view(), name="api-reminder-list"),
-    path("statements/", report_apis.StatementListApi.as_view(), name="api-statement-list"),
+    path("reminders/", collection_apis.ReminderListApi.as_view(), name="api-reminder-list"),
+    path("statements/", collection_apis.StatementListApi.as_view(), name="api-statement-list"),
     path(
         "customers/<int:pk>/statement/",
-        report_apis.CustomerStatementApi.as_view(),
+        collection_apis.CustomerStatementApi.as_view(),
         name="api-customer-statement",
     ),
     path(
         "customers/<int:pk>/statement/pdf/",
-        report_apis.CustomerStatementPdfApi.as_view(),
+        collection_apis.CustomerStatementPdfApi.as_view(),
         name="api-customer-statement-pdf",
     ),
 ]

@@ -28,15 +28,14 @@ from django.utils.translation import gettext as _
 from customers.enums import CreditTerms
 from customers.models import Customer
 from finance.allocation import allocate_oldest_first, reverse_allocations
-from finance.credit import add_months, month_end
+from finance.credit import lock_customer
 from finance.enums import InvoiceStatus
 from finance.models import Invoice, InvoiceItem
-from finance.services import lock_customer
-from salesadmin.clock import company_today
+from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.db import locked
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.numbering import next_number
 
 DOC = "invoice"
 ZERO = Decimal("0.00")

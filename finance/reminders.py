@@ -40,10 +40,10 @@ from customers.models import Customer
 from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Reminder
 from finance.outbox import send_pending
-from salesadmin import notices
+from notices import selectors as notice_selectors
+from notices.models import Notice
+from notices.services import notice_send
 from salesadmin.clock import company_today
-from salesadmin.models import Notice
-from salesadmin.notices import notice_send
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
 SUMMARY_KIND = "reminders_daily_summary"
@@ -325,7 +325,7 @@ def reminders_daily_summary(*, today: dt.date | None = None) -> int:
             "(%(no_email)s without e-mail, chase by phone), %(amount)s open."
         )
         # The managers are whoever may set or release a credit hold.
-        managers = list(notices.managers().order_by("pk"))
+        managers = list(notice_selectors.managers().order_by("pk"))
         notice_send(
             recipients=managers,
             kind=SUMMARY_KIND,

@@ -1,5 +1,5 @@
-"""Reads for the finance pages: payments, a customer's ledger, and the coverage
-picture finance looks at before stamping a delivery note."""
+"""Reads for the finance pages: payments, a customer's ledger and account,
+invoices. The credit figures themselves are finance/credit.py's."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
-from customers.enums import CreditTerms
 from customers.models import Customer
 from finance.allocation import PREPAYMENT_KINDS
 from finance.credit import MONEY_FIELD, CreditPosition, credit_position
@@ -55,118 +53,34 @@ def customer_ledger(*, customer: Customer, limit: int = 200) -> list[ReceivableE
     return list(qs[:limit])
 
 
-@dataclass(frozen=True)
-class CoveragePicture:
-    """Why a stamp for ``amount`` more would be given, or refused."""
-
-    customer: Customer
-    amount: Decimal
-    balance: Decimal  # ledger: above zero owed, below zero prepaid
-    pending: Decimal  # stamped notes not yet charged
-    allowance: Decimal  # how far the customer may owe
-    coverage: str | None  # orders.enums.Coverage value, or None when not covered
-
-    @property
-    def terms_label(self) -> str:
-        return self.customer.get_credit_terms_display()
-
-    @property
-    def is_prepaid(self) -> bool:
-        return self.customer.credit_terms == CreditTerms.PREPAID
-
-    @property
-    def exposure(self) -> Decimal:
-        return self.balance + self.pending
-
-    @property
-    def after(self) -> Decimal:
-        """What the customer would owe with this amount stamped."""
-        return self.exposure + self.amount
-
-    @property
-    def prepayment(self) -> Decimal:
-        """Money paid in advance and not yet promised to a stamped note."""
-        return max(-self.exposure, ZERO)
-
-    @property
-    def headroom(self) -> Decimal:
-        """What may still be stamped before the rule refuses."""
-        return max(self.allowance - self.exposure, ZERO)
-
-    @property
-    def shortfall(self) -> Decimal:
-        """How much must be paid (or credit given) before this amount is covered."""
-        return max(self.after - self.allowance, ZERO)
-
-    @property
-    def covered(self) -> bool:
-        return self.coverage is not None
-
-    @property
-    def coverage_label(self) -> str:
-        from orders.enums import Coverage
-
-        return str(Coverage(self.coverage).label) if self.coverage else ""
-
-    @property
-    def refusal(self) -> str:
-        """The rule that refuses the stamp, in the users' words ("" when covered)."""
-        if self.covered:
-            return ""
-        if self.customer.on_credit_hold:
-            return _("The customer is on credit hold: no note may be stamped until it is released.")
-        if self.is_prepaid:
-            return _(
-                "Prepaid customer: the prepayment does not cover this note; "
-                "%(short)s more must be paid first."
-            ) % {"short": f"{self.shortfall:,.2f}"}
-        return _(
-            "Outstanding plus this note would be %(after)s, above the credit limit "
-            "%(limit)s by %(short)s."
-        ) % {
-            "after": f"{self.after:,.2f}",
-            "limit": f"{self.allowance:,.2f}",
-            "short": f"{self.shortfall:,.2f}",
-        }
-
-
-def coverage_picture(
-    *, customer: Customer, amount: Decimal, exclude_note_id: int | None = None
-) -> CoveragePicture:
-    """The figures the stamp rule (finance.credit) decides on, in one query."""
-    position = credit_position(customer=customer, exclude_note_id=exclude_note_id)
-    return CoveragePicture(
-        customer=customer,
-        amount=amount,
-        balance=position.balance,
-        pending=position.pending,
-        allowance=position.allowance,
-        coverage=position.coverage_for(amount),
-    )
-
-
 # --- the receivables pages -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AccountSummary:
-    """What a customer owes and may still owe, in parts (one query).
+    """What a customer owes and may still owe, in parts.
 
-    balance = open invoices + dispatched not invoiced - prepayment; outstanding
-    for the credit rule adds the stamped notes (finance/credit.py).
+    The credit figures (balance, stamped notes, allowance, exposure, headroom)
+    are finance/credit.py's position; the parts of the balance are read here.
     """
 
-    customer: Customer
-    balance: Decimal
-    pending: Decimal  # stamped, not yet dispatched
+    position: CreditPosition
     open_invoices: Decimal  # open amounts of open invoices
     overdue: Decimal  # of which past due
     uninvoiced: Decimal  # dispatched, charged, not yet on an invoice
     prepayment: Decimal  # money not allocated to an invoice
 
     @property
-    def position(self) -> CreditPosition:
-        return CreditPosition(customer=self.customer, balance=self.balance, pending=self.pending)
+    def customer(self) -> Customer:
+        return self.position.customer
+
+    @property
+    def balance(self) -> Decimal:
+        return self.position.balance
+
+    @property
+    def pending(self) -> Decimal:
+        return self.position.pending
 
     @property
     def allowance(self) -> Decimal:
@@ -177,13 +91,13 @@ class AccountSummary:
         return self.position.exposure
 
     @property
+    def headroom(self) -> Decimal:
+        return self.position.headroom
+
+    @property
     def outstanding(self) -> Decimal:
         """Before prepayment: open invoices + dispatched not invoiced + stamped."""
         return self.open_invoices + self.uninvoiced + self.pending
-
-    @property
-    def headroom(self) -> Decimal:
-        return self.position.headroom
 
 
 def _sum_subquery(qs, field_expr) -> Coalesce:
@@ -192,20 +106,13 @@ def _sum_subquery(qs, field_expr) -> Coalesce:
 
 
 def account_summary(*, customer: Customer, today: dt.date | None = None) -> AccountSummary:
-    from orders.enums import NoteStatus
-    from orders.models import DeliveryNote
-
+    """The credit position (one query) and the parts of the balance (one more)."""
     today = today or company_today()
     here = OuterRef("pk")
     open_invoices = Invoice.objects.filter(customer_id=here, status=InvoiceStatus.OPEN)
     row = (
         Customer.objects.filter(pk=customer.pk)
         .annotate(
-            _balance=_sum_subquery(ReceivableEntry.objects.filter(customer_id=here), "amount"),
-            _pending=_sum_subquery(
-                DeliveryNote.objects.filter(customer_id=here, status=NoteStatus.STAMPED),
-                "covered_amount",
-            ),
             _open=_sum_subquery(open_invoices, F("amount") - F("paid_amount")),
             _overdue=_sum_subquery(
                 open_invoices.filter(due_date__lt=today), F("amount") - F("paid_amount")
@@ -227,16 +134,12 @@ def account_summary(*, customer: Customer, today: dt.date | None = None) -> Acco
                 output_field=MONEY_FIELD,
             ),
         )
-        .values_list(
-            "_balance", "_pending", "_open", "_overdue", "_uninvoiced", "_money", "_allocated"
-        )
+        .values_list("_open", "_overdue", "_uninvoiced", "_money", "_allocated")
         .get()
     )
-    balance, pending, open_amount, overdue, uninvoiced, money, allocated = row
+    open_amount, overdue, uninvoiced, money, allocated = row
     return AccountSummary(
-        customer=customer,
-        balance=balance,
-        pending=pending,
+        position=credit_position(customer=customer),
         open_invoices=open_amount,
         overdue=overdue,
         uninvoiced=uninvoiced,

@@ -1,5 +1,5 @@
-"""Credit control and the receivable ledger: one service used by the finance
-stamp (and, with the receivables issue, by order approval and reminders)."""
+"""The receivable ledger's writes: payments received and dispatch charges.
+Credit control (coverage, holds) is finance/credit.py."""
 
 from __future__ import annotations
 
@@ -8,72 +8,19 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from customers.enums import CreditTerms
 from customers.models import Customer
 from finance.allocation import HandAllocation, allocate_by_hand, allocate_oldest_first
-from finance.credit import credit_hold_lift_if_paid, credit_position
+from finance.credit import credit_hold_lift_if_paid, lock_customer
 from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
+from notices.services import notice_send
 from salesadmin.clock import company_today
-from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError
-from salesadmin.notices import notice_send
-from salesadmin.numbers import parse_money
-
-ZERO = Decimal("0.00")
-
-
-def customer_balance(*, customer: Customer) -> Decimal:
-    """Ledger balance: above zero the customer owes, below zero they prepaid."""
-    total = ReceivableEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
-    return total or ZERO
-
-
-def pending_stamped_value(*, customer: Customer, exclude_note_id: int | None = None) -> Decimal:
-    """What finance has already promised on stamped notes not yet charged."""
-    return credit_position(customer=customer, exclude_note_id=exclude_note_id).pending
-
-
-def credit_allowance(*, customer: Customer) -> Decimal:
-    """How far the customer may owe: nothing for prepaid, the limit for credit customers."""
-    return ZERO if customer.credit_terms == CreditTerms.PREPAID else customer.credit_limit
-
-
-def exposure(*, customer: Customer, exclude_note_id: int | None = None) -> Decimal:
-    """Outstanding net of prepayment = ledger balance + stamped notes not yet charged
-    (= open invoices + dispatched notes not invoiced + stamped notes - prepayment)."""
-    return credit_position(customer=customer, exclude_note_id=exclude_note_id).exposure
-
-
-def coverage_for(*, customer: Customer, amount: Decimal, exclude_note_id=None) -> str | None:
-    """How ``amount`` more would be covered, or None when it is not.
-
-    Prepaid/cash customers: their prepayment balance must cover it. Credit
-    customers: outstanding plus this amount within the credit limit, and not on
-    credit hold. One query (finance/credit.py).
-    """
-    position = credit_position(customer=customer, exclude_note_id=exclude_note_id)
-    return position.coverage_for(amount)
-
-
-def note_coverage(*, note) -> str | None:
-    return coverage_for(customer=note.customer, amount=note.value, exclude_note_id=note.pk)
-
-
-def customer_within_credit(*, customer: Customer) -> bool:
-    """After a dispatch was charged: is what the customer owes covered now?"""
-    return coverage_for(customer=customer, amount=ZERO) is not None
-
-
-def lock_customer(customer_id: int) -> Customer:
-    """Serialize every coverage decision for one customer (stamp, restamp, payment)."""
-    return locked(Customer.objects).get(pk=customer_id)
-
 
 PAYMENT_NOTICE = gettext_noop(
     "Payment of %(amount)s received from %(customer)s (reference %(reference)s)."

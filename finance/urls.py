@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import credit_note_views, report_views, views
+from finance import collection_views, credit_note_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -20,17 +20,19 @@ urlpatterns = [
         credit_note_views.credit_note_refund,
         name="credit_note_refund",
     ),
-    # Aging, reminders and statements (finance/report_views.py)
-    path("aging/", report_views.aging_page, name="aging"),
-    path("aging/export/", report_views.aging_export, name="aging_export"),
-    path("aging/customers/<int:pk>/", report_views.aging_customer, name="aging_customer"),
-    path("reminders/", report_views.reminder_list, name="reminder_list"),
-    path("reminders/<int:pk>/letter/", report_views.reminder_letter, name="reminder_letter"),
-    path("statements/", report_views.statement_list, name="statement_list"),
+    # Aging, reminders and statements (finance/collection_views.py)
+    path("aging/", collection_views.aging_page, name="aging"),
+    path("aging/export/", collection_views.aging_export, name="aging_export"),
+    path("aging/customers/<int:pk>/", collection_views.aging_customer, name="aging_customer"),
+    path("reminders/", collection_views.reminder_list, name="reminder_list"),
+    path("reminders/<int:pk>/letter/", collection_views.reminder_letter, name="reminder_letter"),
+    path("statements/", collection_views.statement_list, name="statement_list"),
     path(
         "statements/customers/<int:pk>/",
-        report_views.statement_customer,
+        collection_views.statement_customer,
         name="statement_customer",
     ),
-    path("statements/customers/<int:pk>/pdf/", report_views.statement_pdf, name="statement_pdf"),
+    path(
+        "statements/customers/<int:pk>/pdf/", collection_views.statement_pdf, name="statement_pdf"
+    ),
 ]

@@ -10,10 +10,10 @@ from finance import invoicing, selectors, services
 from finance.allocation import HandAllocation
 from finance.enums import InvoiceStatus
 from finance.forms import OfficialNumberForm, PaymentForm, VoidInvoiceForm
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError
-from salesadmin.numbers import parse_money
+from salesadmin.page_access import role_required
 
 LEDGER_PAGE = 50
 OPEN_INVOICES_SHOWN = 50

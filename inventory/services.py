@@ -22,8 +22,8 @@ from inventory.models import (
     Warehouse,
 )
 from salesadmin.db import CompiledQuery, locked, update_rows
+from salesadmin.decimal_input import parse_quantity
 from salesadmin.errors import ApplicationError
-from salesadmin.numbers import parse_quantity
 
 
 class InsufficientStock(ApplicationError):

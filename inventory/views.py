@@ -6,8 +6,8 @@ from inventory import selectors, services
 from inventory.enums import MoveKind
 from inventory.forms import ProductionReceiptForm
 from inventory.models import Warehouse
-from salesadmin.access import role_required
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 
 
 @role_required("inventory.view_product", "inventory.view_stocklevel")

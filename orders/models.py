@@ -9,7 +9,6 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from orders.enums import Coverage, NoteStatus, OrderStatus, PickupMode, PriceSource
 from salesadmin.clock import company_today
-from salesadmin.models import SavesOnlyChanges
 from salesadmin.transitions import condition
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -76,7 +75,7 @@ class PriceListItem(models.Model):
 QTY = {"max_digits": 14, "decimal_places": 3}
 
 
-class SalesOrder(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class SalesOrder(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("contract number"), max_length=30, unique=True, null=True)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -258,7 +257,7 @@ class SalesOrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
-class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
+class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
     order = models.ForeignKey(
         SalesOrder,
@@ -363,9 +362,10 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
         django-fsm's own condition check all ask within one action.
         """
         if not hasattr(self, "_coverage_cache"):
-            from finance.services import note_coverage
+            from finance.credit import credit_position
 
-            self._coverage_cache = note_coverage(note=self)
+            position = credit_position(customer=self.customer, exclude_note_id=self.pk)
+            self._coverage_cache = position.coverage_for(self.value)
         return self._coverage_cache
 
     @condition(_("The customer's payment or credit does not cover this note."))
@@ -374,9 +374,9 @@ class DeliveryNote(SavesOnlyChanges, ConcurrentTransitionMixin, models.Model):
 
     @condition(_("The customer's payment or credit does not cover what was loaded."))
     def is_topped_up(self) -> bool:
-        from finance.services import customer_within_credit
+        from finance.credit import credit_position
 
-        return customer_within_credit(customer=self.customer)
+        return credit_position(customer=self.customer).coverage_for(Decimal("0.00")) is not None
 
     @condition(_("A manager's override needs a written reason."))
     def has_override_reason(self) -> bool:

@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from notices.models import Notice
 from reports import selectors
 from reports.enums import SummaryStatus
 from reports.models import SalesSummary
 from salesadmin.clock import company_today
-from salesadmin.models import Notice
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from reports import selectors
 from reports.enums import GroupBy, Period
-from reports.exports import FORMATS, export_response
 from reports.forms import SalesFilterForm, parse_month
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
+from salesadmin.exports import FORMATS, export_response
+from salesadmin.page_access import role_required
 
 PERM = "reports.view_dashboard"
 SALES_PAGE_ROWS = 100

@@ -40,7 +40,6 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from salesadmin.db import CompiledQuery
 from salesadmin.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -295,19 +294,6 @@ def _nested_errors(errors: dict[tuple, list[str]]) -> dict:
     return root
 
 
-_LOOKUPS: dict[tuple[type, str], CompiledQuery] = {}
-
-
-def _lookup(field: BulkRelatedField) -> CompiledQuery:
-    """The field's objects by a list of ids, compiled once per input field (its
-    queryset is declared with the input serializer and does not change)."""
-    key = (type(field.parent), field.field_name)
-    if key not in _LOOKUPS:
-        queryset = field.get_queryset()
-        _LOOKUPS[key] = CompiledQuery(lambda ids: queryset.filter(pk__any=ids), kinds=(list,))
-    return _LOOKUPS[key]
-
-
 def validated_input(serializer_class, data, **kwargs) -> dict:
     """Validate ``data`` and look up its BulkRelatedFields, one query per field
     of the input schema (not per item)."""
@@ -319,7 +305,8 @@ def validated_input(serializer_class, data, **kwargs) -> dict:
     errors = {}
     for field, places in found.values():
         wanted = {holder[name] for holder, name, _path in places}
-        objects = {obj.pk: obj for obj in _lookup(field)(sorted(wanted))}
+        # The field's queryset as of this request: a field may narrow it to the user.
+        objects = {obj.pk: obj for obj in field.get_queryset().filter(pk__any=sorted(wanted))}
         for holder, name, path in places:
             pk = holder[name]
             if pk in objects:

@@ -2,49 +2,32 @@
 
 Django's ModelBackend reads a user's own permissions and their groups'
 permissions with two queries. Every page and API call checks permissions, so
-this backend reads both at once; the rules (active users only, superusers have
-everything) are ModelBackend's.
+this backend reads both at once (a UNION of the same two indexed lookups; one
+OR across both paths made PostgreSQL scan the permission table) and keeps them
+on the user object, which lives for one request. The rules are ModelBackend's:
+inactive users have none, superusers have all.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db import connection
-
-
-def permission_names_sql(user_id: str) -> str:
-    """A user's permission names (app_label.codename), through their groups and
-    given directly: two indexed lookups. ``user_id`` is an SQL expression (a
-    placeholder or a column). One OR across both paths made PostgreSQL scan the
-    permission table: 11 ms instead of 0.2 ms measured."""
-    return f"""
-        SELECT ct.app_label || '.' || p.codename
-          FROM auth_user_groups ug
-          JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
-          JOIN auth_permission p ON p.id = gp.permission_id
-          JOIN django_content_type ct ON ct.id = p.content_type_id
-         WHERE ug.user_id = {user_id}
-        UNION
-        SELECT ct.app_label || '.' || p.codename
-          FROM auth_user_user_permissions up
-          JOIN auth_permission p ON p.id = up.permission_id
-          JOIN django_content_type ct ON ct.id = p.content_type_id
-         WHERE up.user_id = {user_id}"""
 
 
 class RoleBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        if not hasattr(user_obj, "_perm_cache"):
+        if not hasattr(user_obj, "_role_permissions"):
+            names = ("content_type__app_label", "codename")
             if user_obj.is_superuser:
-                user_obj._perm_cache = {
-                    f"{app_label}.{codename}"
-                    for app_label, codename in Permission.objects.values_list(
-                        "content_type__app_label", "codename"
-                    )
-                }
+                rows = Permission.objects.values_list(*names)
             else:
-                with connection.cursor() as cursor:
-                    cursor.execute(permission_names_sql("%s"), [user_obj.pk, user_obj.pk])
-                    user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
-        return user_obj._perm_cache
+                groups = get_user_model()._meta.get_field("groups").related_query_name()
+                rows = (
+                    Permission.objects.filter(**{f"group__{groups}": user_obj})
+                    .values_list(*names)
+                    .order_by()
+                    .union(user_obj.user_permissions.values_list(*names).order_by())
+                )
+            user_obj._role_permissions = {f"{app}.{codename}" for app, codename in rows}
+        return user_obj._role_permissions

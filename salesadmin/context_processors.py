@@ -44,19 +44,4 @@ def navigation(request):
     ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
-    return {"nav_items": items, "unread_notices": _UnreadNotices(user)}
-
-
-class _UnreadNotices:
-    """The navbar's unread count: one indexed COUNT, run only if a template shows it."""
-
-    def __init__(self, user):
-        self.user = user
-        self._count = None
-
-    def __call__(self) -> int:
-        if self._count is None:
-            from salesadmin.notices import unread_count
-
-            self._count = unread_count(user=self.user)
-        return self._count
+    return {"nav_items": items}

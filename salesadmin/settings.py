@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "salesadmin",
+    "notices",
     "approvals",
     "customers",
     "inventory",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "salesadmin.context_processors.navigation",
+                "notices.context_processors.unread_notices",
             ],
         },
     },
@@ -216,10 +218,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with WWW-Authenticate.
-        "salesadmin.authentication.TokenWithPermissionsAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["salesadmin.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["salesadmin.api_permissions.RolePermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

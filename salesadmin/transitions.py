@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import SavesOnlyChanges, TransitionLog
+from salesadmin.models import TransitionLog
 
 
 def condition(message) -> Callable:
@@ -86,7 +86,7 @@ def run_transition(
         method(**kwargs)
     finally:
         del obj._condition_memo
-    obj.save(update_fields=obj.changed_fields() if isinstance(obj, SavesOnlyChanges) else None)
+    obj.save()
     TransitionLog.objects.create(
         document_type=document_type,
         document_id=obj.pk,

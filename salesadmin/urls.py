@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from salesadmin import notice_apis, notice_views, views
+from salesadmin import views
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -14,16 +14,14 @@ api_v1 = [
     path("", include("orders.api_urls")),
     path("", include("finance.api_urls")),
     path("", include("returns.api_urls")),
-    path("notices/", notice_apis.NoticeListApi.as_view(), name="api-notice-list"),
-    path("notices/read/", notice_apis.NoticeMarkReadApi.as_view(), name="api-notice-read"),
+    path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("notices/", notice_views.notice_list, name="notices"),
-    path("notices/read/", notice_views.notice_mark_read, name="notice_mark_read"),
+    path("notices/", include("notices.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -38,10 +38,10 @@ from orders.services.sales_orders import (
 )
 from salesadmin.clock import company_today
 from salesadmin.db import CompiledQuery, locked, remember_related, update_rows
+from salesadmin.decimal_input import parse_quantity
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.numbering import next_number
-from salesadmin.numbers import parse_quantity
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "delivery_note"

@@ -21,9 +21,9 @@ from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import CompiledQuery, locked, remember_related
+from salesadmin.decimal_input import parse_money, parse_quantity
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.numbering import next_number
-from salesadmin.numbers import parse_money, parse_quantity
 from salesadmin.transitions import check_transition, run_transition
 
 CENT = Decimal("0.01")

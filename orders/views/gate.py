@@ -17,8 +17,8 @@ from orders.services.exit_pass import (
     exit_pass_use,
     goods_prefetch,
 )
-from salesadmin.access import role_required
 from salesadmin.clock import company_day_bounds, company_today
+from salesadmin.page_access import role_required
 
 GATE_PERM = "orders.exit_deliverynote"
 RECENT_EXITS = 10

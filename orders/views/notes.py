@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from finance.selectors import coverage_picture
+from finance.credit import coverage_picture
 from orders import note_selectors
 from orders.enums import Coverage, NoteStatus
 from orders.models import DeliveryNote
@@ -30,9 +30,9 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 from salesadmin.transitions import available_transitions
 
 # The transitions a person starts from the note's page, in the order shown.

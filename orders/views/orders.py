@@ -44,9 +44,9 @@ from orders.services.sales_orders import (
     sales_order_submit,
     sales_order_update,
 )
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,

@@ -24,7 +24,7 @@ from orders.enums import NoteStatus, OrderStatus, PickupMode
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from orders.selectors import sales_order_detail
 from orders.services.exit_pass import exit_pass_token
-from salesadmin.access import role_required
+from salesadmin.page_access import role_required
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
 
 UNIT_LABELS = {

@@ -104,8 +104,8 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
 API_MODULES = (
     "orders.apis",
     "finance.apis",
-    "finance.report_apis",
-    "salesadmin.notice_apis",
+    "finance.collection_apis",
+    "notices.apis",
     "reports.apis",
 )
 

@@ -13,7 +13,7 @@ from finance.credit import credit_holds_review
 from finance.enums import InvoiceStatus
 from finance.invoicing import invoices_issue_due
 from finance.services import payment_record
-from salesadmin.models import Notice
+from notices.models import Notice
 from tests.api.test_api_query_counts import flat
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import dispatched_on, invoice

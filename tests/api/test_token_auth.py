@@ -1,5 +1,6 @@
-"""Token authentication reads the user's permissions in the same query, and the
-role rules still hold: a role taken away, an inactive user, a bad token."""
+"""Token authentication (DRF's) with the permission backend's one query per
+request, and the role rules still hold: a role taken away, an inactive user, a
+bad token."""
 
 from __future__ import annotations
 
@@ -22,14 +23,24 @@ def _client(user) -> APIClient:
     return client
 
 
-def test_token_and_permissions_are_read_in_one_query(clerk):
+def test_a_call_reads_token_with_user_once_and_permissions_once(clerk):
     client = _client(clerk)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/api/v1/delivery-notes/")
     assert response.status_code == 200
-    touching_auth = [q["sql"] for q in ctx.captured_queries if "auth_permission" in q["sql"]]
-    assert len(touching_auth) == 1
-    assert "authtoken_token" in touching_auth[0]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    token_reads = [sql for sql in sqls if "authtoken_token" in sql]
+    assert len(token_reads) == 1
+    assert "auth_user" in token_reads[0]  # the user comes with the token
+    assert len([sql for sql in sqls if "auth_permission" in sql]) == 1
+
+
+def test_permissions_are_not_kept_from_one_call_to_the_next(clerk):
+    client = _client(clerk)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/orders/").status_code == 200
+        assert len([q for q in ctx.captured_queries if "auth_permission" in q["sql"]]) == 1
 
 
 def test_role_taken_away_is_refused_on_the_next_call(clerk):

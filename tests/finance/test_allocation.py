@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 
 from customers.enums import CreditTerms
 from finance.allocation import HandAllocation, prepayment_balance
+from finance.credit import credit_position
 from finance.enums import InvoiceStatus
 from finance.invoicing import invoice_void
 from finance.models import InvoiceItem, PaymentAllocation, ReceivableEntry
-from finance.services import customer_balance, payment_record
+from finance.services import payment_record
+from notices.models import Notice
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import Notice, TransitionLog
+from salesadmin.models import TransitionLog
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import invoice
 
@@ -49,7 +51,7 @@ def test_a_payment_settles_the_oldest_due_invoice_first(customer, finance):
     assert _state(jan31) == (Decimal("100.00"), InvoiceStatus.PAID)
     assert _state(feb) == (Decimal("30.00"), InvoiceStatus.OPEN)
     assert prepayment_balance(customer_id=customer.pk) == Decimal("0.00")
-    assert customer_balance(customer=customer) == Decimal("170.00")
+    assert credit_position(customer=customer).balance == Decimal("170.00")
 
 
 def test_cents_are_not_lost_when_a_payment_spreads_over_invoices(customer, finance):
@@ -72,7 +74,7 @@ def test_money_beyond_the_open_invoices_is_prepayment(customer, finance):
 
     assert _state(inv) == (Decimal("100.00"), InvoiceStatus.PAID)
     assert prepayment_balance(customer_id=customer.pk) == Decimal("150.55")
-    assert customer_balance(customer=customer) == Decimal("-150.55")
+    assert credit_position(customer=customer).balance == Decimal("-150.55")
 
 
 def test_several_payments_settle_one_invoice_in_parts(customer, finance):

@@ -13,17 +13,10 @@ import pytest
 
 from customers.enums import CreditTerms
 from customers.services import customer_set_credit_hold
+from finance.credit import credit_position
 from finance.enums import EntryKind
 from finance.models import ReceivableEntry
-from finance.services import (
-    coverage_for,
-    credit_allowance,
-    customer_within_credit,
-    exposure,
-    note_coverage,
-    payment_record,
-    pending_stamped_value,
-)
+from finance.services import payment_record
 from orders.enums import Coverage
 from salesadmin.clock import company_today
 from tests.factories import CustomerFactory
@@ -38,7 +31,11 @@ def _charge(customer, amount: str) -> None:
 
 
 def _covered(customer, amount: str, **kwargs):
-    return coverage_for(customer=customer, amount=Decimal(amount), **kwargs)
+    return credit_position(customer=customer, **kwargs).coverage_for(Decimal(amount))
+
+
+def _position(customer, **kwargs):
+    return credit_position(customer=customer, **kwargs)
 
 
 @pytest.fixture
@@ -68,7 +65,7 @@ def test_prepaid_customer_has_no_credit_even_with_a_limit_on_file(finance):
     # A limit left over from before the customer was moved to prepaid.
     customer = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("5000.00"))
 
-    assert credit_allowance(customer=customer) == Decimal("0.00")
+    assert _position(customer).allowance == Decimal("0.00")
     assert _covered(customer, "1.00") is None
 
 
@@ -76,7 +73,7 @@ def test_a_prepaid_customers_debt_must_be_paid_first(prepaid, finance):
     _charge(prepaid, "200.00")
     payment_record(customer=prepaid, amount=Decimal("300.00"), user=finance)
 
-    assert exposure(customer=prepaid) == Decimal("-100.00")
+    assert _position(prepaid).exposure == Decimal("-100.00")
     assert _covered(prepaid, "100.00") == Coverage.PREPAYMENT
     assert _covered(prepaid, "100.01") is None
 
@@ -89,7 +86,7 @@ def test_credit_customer_is_covered_up_to_the_limit(terms):
     customer = CustomerFactory(credit_terms=terms, credit_limit=Decimal("15000.00"))
     _charge(customer, "14000.00")
 
-    assert credit_allowance(customer=customer) == Decimal("15000.00")
+    assert _position(customer).allowance == Decimal("15000.00")
     assert _covered(customer, "1000.00") == Coverage.CREDIT
     assert _covered(customer, "1000.01") is None
 
@@ -108,15 +105,15 @@ def test_a_customer_on_hold_is_never_covered(monthly, manager, finance):
 
     assert _covered(monthly, "0.00") is None
     assert _covered(monthly, "1.00") is None
-    assert customer_within_credit(customer=monthly) is False
+    assert _covered(monthly, "0.00") is None
 
 
-def test_customer_within_credit_after_a_charge(monthly):
+def test_what_a_customer_owes_is_covered_up_to_the_limit_after_a_charge(monthly):
     _charge(monthly, "15000.00")
-    assert customer_within_credit(customer=monthly) is True
+    assert _covered(monthly, "0.00") is not None
 
     _charge(monthly, "0.01")
-    assert customer_within_credit(customer=monthly) is False
+    assert _covered(monthly, "0.00") is None
 
 
 # --- exposure: the ledger plus stamped, uncharged notes ------------------------------
@@ -127,16 +124,16 @@ def test_stamped_notes_count_until_they_are_charged(chain):
     first = chain.stamped(chain.note(chain.order(("10",))))  # 300.00 stamped
     second = chain.note(chain.order(("5",)))  # 150.00 only issued
 
-    assert pending_stamped_value(customer=customer) == Decimal("300.00")
-    assert exposure(customer=customer) == Decimal("300.00")
-    assert exposure(customer=customer, exclude_note_id=first.pk) == Decimal("0.00")
-    assert note_coverage(note=second) == Coverage.CREDIT
+    assert _position(customer).pending == Decimal("300.00")
+    assert _position(customer).exposure == Decimal("300.00")
+    assert _position(customer, exclude_note_id=first.pk).exposure == Decimal("0.00")
+    assert _covered(customer, second.value, exclude_note_id=second.pk) == Coverage.CREDIT
 
     chain.dispatched(first)
 
     # Charged now: on the ledger, no longer pending, counted once
-    assert pending_stamped_value(customer=customer) == Decimal("0.00")
-    assert exposure(customer=customer) == Decimal("300.00")
+    assert _position(customer).pending == Decimal("0.00")
+    assert _position(customer).exposure == Decimal("300.00")
 
 
 def test_a_notes_own_stamp_is_not_counted_against_it(chain):
@@ -145,5 +142,5 @@ def test_a_notes_own_stamp_is_not_counted_against_it(chain):
     note = chain.stamped(chain.note(chain.order(("10",), customer=customer)))
 
     # Re-checking a stamped note must not count its own 300.00 twice.
-    assert exposure(customer=customer) == limit
-    assert note_coverage(note=note) == Coverage.CREDIT
+    assert _position(customer).exposure == limit
+    assert _covered(customer, note.value, exclude_note_id=note.pk) == Coverage.CREDIT

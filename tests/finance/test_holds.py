@@ -14,11 +14,12 @@ from django.utils import timezone
 from customers.enums import CreditTerms
 from customers.models import CreditChange
 from customers.services import customer_set_credit_hold
-from finance.credit import add_months, credit_holds_review, overdue_cutoff
+from finance.credit import credit_holds_review
 from finance.invoicing import invoice_void
 from finance.services import payment_record
+from notices.models import Notice
+from salesadmin.clock import add_months, last_day_over_a_month_before
 from salesadmin.errors import ApplicationError
-from salesadmin.models import Notice
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import invoice
 
@@ -64,7 +65,7 @@ def test_add_months_clamps_to_the_end_of_a_shorter_month(day, months, expected):
     ],
 )
 def test_the_cutoff_is_the_last_due_date_more_than_a_month_overdue(today, cutoff):
-    assert overdue_cutoff(today) == cutoff
+    assert last_day_over_a_month_before(today) == cutoff
     assert add_months(cutoff, 1) < today
     assert not add_months(cutoff + dt.timedelta(days=1), 1) < today
 

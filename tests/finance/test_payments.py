@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from customers.enums import CreditTerms
+from finance.credit import credit_position
 from finance.enums import EntryKind, PaymentMethod
 from finance.models import ReceivableEntry
-from finance.services import customer_balance, payment_record
+from finance.services import payment_record
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.roles import Role
@@ -46,7 +47,7 @@ def test_finance_records_a_payment(request, customer, persona):
     assert (entry.kind, entry.amount) == (EntryKind.PAYMENT, Decimal("-1234.56"))
     assert (entry.reference, entry.method, entry.note) == ("ICBC-0001", "bank_transfer", "March")
     assert (entry.created_by, entry.entry_date) == (user, company_today())
-    assert customer_balance(customer=customer) == Decimal("-1234.56")
+    assert credit_position(customer=customer).balance == Decimal("-1234.56")
 
 
 @pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_the_same_bank_reference_is_booked_once(finance, customer):
 
     assert excinfo.value.code == "duplicate_reference"
     assert ReceivableEntry.objects.count() == 1
-    assert customer_balance(customer=customer) == Decimal("-100.00")
+    assert credit_position(customer=customer).balance == Decimal("-100.00")
 
 
 @pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_payments_without_a_reference_are_not_duplicates(finance, customer):
     _pay(finance, customer, Decimal("50.00"), reference="   ")
 
     assert ReceivableEntry.objects.count() == 2
-    assert customer_balance(customer=customer) == Decimal("-100.00")
+    assert credit_position(customer=customer).balance == Decimal("-100.00")
 
 
 def _record_at_once(n: int, customers: list, finance_ids: list[int], reference: str):
@@ -241,7 +242,7 @@ def test_balance_is_exact_decimal_arithmetic(finance, customer):
         entry_date=company_today(),
     )
 
-    balance = customer_balance(customer=customer)
+    balance = credit_position(customer=customer).balance
 
     assert isinstance(balance, Decimal)
     assert balance == Decimal("0.00")
@@ -250,7 +251,7 @@ def test_balance_is_exact_decimal_arithmetic(finance, customer):
 
 @pytest.mark.django_db
 def test_balance_of_a_customer_without_entries_is_zero(customer):
-    balance = customer_balance(customer=customer)
+    balance = credit_position(customer=customer).balance
 
     assert (balance, type(balance)) == (Decimal("0.00"), Decimal)
 
@@ -261,5 +262,5 @@ def test_balance_is_per_customer(finance, customer):
     _pay(finance, customer, "10.00")
     _pay(finance, other, "99.99")
 
-    assert customer_balance(customer=customer) == Decimal("-10.00")
-    assert customer_balance(customer=other) == Decimal("-99.99")
+    assert credit_position(customer=customer).balance == Decimal("-10.00")
+    assert credit_position(customer=other).balance == Decimal("-99.99")

@@ -16,7 +16,7 @@ from django.test import override_settings
 from finance import reminders
 from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Invoice, Reminder
-from salesadmin.models import Notice
+from notices.models import Notice
 from salesadmin.roles import Role
 from tests.factories import CustomerFactory, UserFactory
 from tests.finance.celery_broker import real_broker

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from finance.services import pending_stamped_value
+from finance.credit import credit_position
 from inventory.models import ReservationMove, StockLevel, StockMove
 from inventory.services import InsufficientStock
 from orders.enums import NoteStatus, OrderStatus
@@ -561,7 +561,7 @@ def test_cancel_releases_the_reservation_and_reverses_the_stamp(
     user = request.getfixturevalue(persona)
     note = _note_in(chain, guard, state)
     assert _reserved(chain) == Decimal("10")
-    assert pending_stamped_value(customer=chain.customer) == (
+    assert credit_position(customer=chain.customer).pending == (
         Decimal("850.00") if state == "stamped" else 0
     )
 
@@ -570,7 +570,7 @@ def test_cancel_releases_the_reservation_and_reverses_the_stamp(
     note = DeliveryNote.objects.get(pk=note.pk)
     assert (note.status, note.cancel_reason) == ("cancelled", "customer changed the order")
     assert [_reserved(chain, i) for i in range(3)] == [0, 0, 0]
-    assert pending_stamped_value(customer=chain.customer) == 0
+    assert credit_position(customer=chain.customer).pending == 0
     assert _log(note)[-1] == ("cancel", state, "cancelled", persona, "customer changed the order")
 
 
@@ -638,7 +638,7 @@ def test_the_sweep_expires_yesterdays_notes_and_releases_their_stock(chain, guar
 
     assert (_status(issued), _status(stamped)) == ("expired", "expired")
     assert [_reserved(chain, i) for i in range(3)] == [0, 0, 0]
-    assert pending_stamped_value(customer=chain.customer) == 0
+    assert credit_position(customer=chain.customer).pending == 0
     assert _log(issued)[-1][:4] == ("expire", "issued", "expired", None)
 
 

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from orders.services.sales_orders import LineInput, sales_order_create
 from salesadmin.clock import company_today
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
 from salesadmin.models import DocumentSequence
-from salesadmin.numbering import next_number
 from tests.factories import ProductFactory
 
 

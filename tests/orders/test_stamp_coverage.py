@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 
 from customers.enums import CreditTerms
 from customers.services import customer_set_credit_hold
+from finance.credit import credit_position
 from finance.enums import EntryKind
 from finance.models import ReceivableEntry
-from finance.services import customer_balance, exposure, payment_record
+from finance.services import payment_record
 from inventory.enums import MoveKind
 from inventory.models import BatchLevel, StockLevel, StockMove
 from inventory.services import stock_move_record
@@ -137,7 +138,7 @@ def test_a_second_note_cannot_reuse_a_prepayment_already_stamped(chain):
     delivery_note_stamp(note=first, user=chain.finance)
 
     # The first note is stamped, not yet charged: its 300.00 is promised.
-    assert exposure(customer=customer) == Decimal("0.00")
+    assert credit_position(customer=customer).exposure == Decimal("0.00")
     _stamp_refused(chain, second)
 
     _pay(chain, customer, "300.00")
@@ -194,7 +195,7 @@ def test_stamped_notes_not_yet_charged_count_against_the_limit(chain):
     delivery_note_stamp(note=second, user=chain.finance)
 
     # Then 300 + 640 + 90 > 1000: the third is refused
-    assert exposure(customer=customer) == Decimal("940.00")
+    assert credit_position(customer=customer).exposure == Decimal("940.00")
     _stamp_refused(chain, third)
 
 
@@ -333,12 +334,12 @@ def test_dispatch_moves_stock_out_releases_the_reservation_and_charges(chain):
         Decimal("270.00"),
         note,
     )
-    assert customer_balance(customer=chain.customer) == Decimal("270.00")
+    assert credit_position(customer=chain.customer).balance == Decimal("270.00")
     # Order: partly delivered (6 oxygen still open)
     order.refresh_from_db()
     assert order.status == OrderStatus.PARTIALLY_DELIVERED
     # The stamp's promise became a charge: exposure counts it once
-    assert exposure(customer=chain.customer) == Decimal("270.00")
+    assert credit_position(customer=chain.customer).exposure == Decimal("270.00")
 
 
 def test_order_completes_with_the_last_dispatch(chain):
@@ -394,7 +395,7 @@ def _snapshot(chain, customer):
         "moves": StockMove.objects.count(),
         "allocations": DispatchAllocation.objects.count(),
         "ledger": list(ReceivableEntry.objects.values_list("pk", flat=True)),
-        "balance": customer_balance(customer=customer),
+        "balance": credit_position(customer=customer).balance,
         "log": TransitionLog.objects.count(),
     }
 
@@ -488,7 +489,7 @@ def test_loading_above_what_was_covered_waits_for_a_top_up(chain, guard):
 
     fresh = DeliveryNote.objects.get(pk=note.pk)
     assert (fresh.actual_value, fresh.covered_amount) == (Decimal("154.50"), Decimal("150.00"))
-    assert customer_balance(customer=customer) == Decimal("4.50")
+    assert credit_position(customer=customer).balance == Decimal("4.50")
     log = TransitionLog.objects.get(document_id=note.pk, transition="dispatch_over_coverage")
     assert (log.from_state, log.to_state, log.user) == ("stamped", "awaiting_topup", chain.keeper)
     assert log.comment == "actual 154.50 > covered 150.00"

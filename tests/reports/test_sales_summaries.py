@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from notices.models import Notice
 from reports import services
 from reports.enums import SummaryStatus
 from reports.models import SalesSummary
-from salesadmin.models import Notice
 from salesadmin.roles import Role
 from tests.factories import UserFactory
 from tests.reports.conftest import note_value, today

@@ -15,7 +15,7 @@ from finance.credit import credit_holds_review
 from finance.enums import InvoiceStatus
 from finance.models import PaymentAllocation, ReceivableEntry
 from finance.services import payment_record
-from salesadmin.models import Notice
+from notices.models import Notice
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import dispatched_on, invoice
 

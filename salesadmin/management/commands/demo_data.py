@@ -30,7 +30,7 @@ from inventory.models import Batch, Product, StockMove, Warehouse
 from inventory.selectors import stock_overview
 from inventory.services import production_receipt_record
 from orders.models import PriceList, PriceListItem
-from salesadmin.clock import company_today
+from salesadmin.clock import add_months, company_today
 from salesadmin.roles import Role, role_group_name
 
 PASSWORD = "demo1234"
@@ -837,7 +837,7 @@ def demo_receivables(command, users: dict, products: dict, warehouses: dict) -> 
     C0014, more than a month overdue and so put on hold by the overdue check),
     a quarterly customer invoiced after the quarter and paid, a prepaid customer
     whose prepayment paid the invoice made at dispatch. Loaded once."""
-    from finance.credit import add_months, credit_holds_review
+    from finance.credit import credit_holds_review
     from finance.invoicing import invoice_period, invoices_issue_due
     from finance.models import Invoice, ReceivableEntry
     from finance.services import payment_record

@@ -6,9 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from notices.models import Notice
+from notices.selectors import notices_for, unread_count
+from notices.services import notices_mark_read
 from salesadmin.api import JSONInputParser, Pagination, StrictInput, error_responses
-from salesadmin.models import Notice
-from salesadmin.notices import notices_for, notices_mark_read, unread_count
 
 
 class NoticeOutput(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Transitions write only the columns that changed, and never lose a change."""
+"""A transition saves the document once, guarded by the state it was read in,
+and never loses a change (made before it, in place, or after a refresh)."""
 
 from __future__ import annotations
 
@@ -17,15 +18,32 @@ def _updates(ctx, table: str) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
 
 
-def test_a_stamp_writes_the_state_and_the_stamp_only(chain):
+def test_a_stamp_writes_the_note_once_guarded_by_its_state(chain):
     note = chain.note()
     with CaptureQueriesContext(connection) as ctx:
         delivery_note_stamp(note=DeliveryNote(pk=note.pk), user=chain.finance)
     (sql,) = _updates(ctx, "orders_deliverynote")
-    assert '"status"' in sql and '"stamped_by_id"' in sql and '"covered_amount"' in sql
-    assert '"vehicle_plate"' not in sql and '"pass_code"' not in sql
+    assert '"stamped_by_id"' in sql and '"covered_amount"' in sql
+    # ConcurrentTransitionMixin: the row is written only if still in the state read
+    assert '"orders_deliverynote"."status" = ' in sql.split(" WHERE ", 1)[1]
     note.refresh_from_db()
     assert note.status == "stamped" and note.stamped_by == chain.finance
+
+
+def test_a_value_set_after_refresh_from_db_is_written(chain):
+    # given an order read, changed by someone else, then refreshed
+    order = SalesOrder.objects.get(pk=chain.order(prices=["1.00", None, None]).pk)
+    original = order.remarks
+    SalesOrder.objects.filter(pk=order.pk).update(remarks="changed elsewhere")
+    order.refresh_from_db()
+    # when the remarks are set back to what was first read and the order approved
+    order.remarks = original
+    run_transition(
+        order, "approve", user=chain.manager, document_type="sales_order", **_decision(chain)
+    )
+    # then what was set is what is saved
+    order.refresh_from_db()
+    assert order.status == "approved" and order.remarks == original
 
 
 def test_a_field_changed_before_the_transition_is_written(chain):

@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from salesadmin.notices import notices_for, notices_mark_read
+from notices.selectors import notices_for
+from notices.services import notices_mark_read
 
 
 @login_required
@@ -14,7 +15,7 @@ def notice_list(request):
     page = Paginator(notices_for(user=request.user, unread_only=unread_only), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "notices.html", {"page": page, "unread_only": unread_only})
+    return render(request, "notices/list.html", {"page": page, "unread_only": unread_only})
 
 
 @require_POST

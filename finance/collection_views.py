@@ -4,6 +4,7 @@ reminders sent, and statements (对账单) for any customer and period."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -17,12 +18,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from customers.models import Customer
-from finance import aging, exports, reminders, statements
+from finance import aging, reminders, statements
 from finance.enums import ReminderStatus, StatementStatus
 from finance.models import Reminder
 from finance.tasks import enqueue, send_reminders, send_statements
-from salesadmin.access import role_required
 from salesadmin.clock import company_today
+from salesadmin.exports import export_response
+from salesadmin.page_access import role_required
 from salesadmin.pdf import pdf_response
 
 VIEW_AGING = "finance.view_invoice"
@@ -51,10 +53,37 @@ def aging_page(request):
 @require_GET
 @role_required(VIEW_AGING)
 def aging_export(request):
+    """The aging report as CSV or XLSX (``format``), its totals as the last row."""
     report = aging.aging_report(_as_of(request))
-    if request.GET.get("format") == "xlsx":
-        return exports.aging_xlsx(report)
-    return exports.aging_csv(report)
+    cents = Decimal("0.01")
+
+    def amounts(row: aging.AgingRow) -> list[Decimal]:
+        return [a.quantize(cents) for _key, a in row.cells()] + [row.total.quantize(cents)]
+
+    header = [
+        _("Customer code"),
+        _("Customer"),
+        *[str(label) for _key, label in report.buckets],
+        _("Total"),
+        _("Invoices"),
+        _("On credit hold"),
+    ]
+    rows = (
+        [r.code, r.name, *amounts(r), r.invoices, _("yes") if r.on_credit_hold else ""]
+        for r in report.rows
+    )
+    totals = report.totals
+    return export_response(
+        "xlsx" if request.GET.get("format") == "xlsx" else "csv",
+        f"aging-{report.as_of:%Y-%m-%d}",
+        _("Aging"),
+        header,
+        rows,
+        preamble=[[_("As of"), report.as_of]],
+        footer=[["", _("Total"), *amounts(totals), totals.invoices, ""]],
+        frozen_columns=2,
+        widths={"B": 36},
+    )
 
 
 @require_GET
