@@ -16,8 +16,8 @@ from finance.credit_notes import (
     render_credit_note,
 )
 from finance.models import CreditNote
-from salesadmin.access import role_required
 from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
 from salesadmin.pdf import pdf_response
 
 VIEW = "finance.view_creditnote"

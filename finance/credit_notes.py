@@ -37,9 +37,9 @@ from finance.models import (
 )
 from salesadmin.clock import company_today
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
-from salesadmin.numbering import next_number
-from salesadmin.numbers import parse_money
 
 DOC = "credit_note"
 ZERO = Decimal("0.00")

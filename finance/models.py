@@ -359,7 +359,11 @@ class CreditNote(models.Model):
         verbose_name = _("credit note")
         verbose_name_plural = _("credit notes")
         permissions = [("record_refund", _("Can record a refund"))]
-        indexes = [models.Index(fields=["customer", "issue_date"])]
+        indexes = [
+            models.Index(fields=["customer", "issue_date"]),
+            # Reports net sales of the day's returns and allowances.
+            models.Index(fields=["issue_date"], name="credit_note_issue_date"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
             models.UniqueConstraint(

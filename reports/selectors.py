@@ -199,10 +199,44 @@ def _merge(rows, key: str, sums: list[str], into: dict) -> dict:
 @dataclass
 class DayFigures:
     day: dt.date
-    sales: Decimal = ZERO
+    sales: Decimal = ZERO  # net: what was loaded less the day's returns and allowances
     notes: int = 0
     ordered: Decimal = ZERO
     orders: int = 0
+    returns: Decimal = ZERO  # credit notes of returns received that day
+    allowances: Decimal = ZERO  # credit notes of allowances approved that day
+
+    @property
+    def gross(self) -> Decimal:
+        return self.sales + self.returns + self.allowances
+
+
+def credits_by_day(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Decimal]]:
+    """Returns and allowances per day, on the day they take effect (the credit
+    note's date). Credit notes are never changed, so closed days and live
+    days read them alike; one indexed query."""
+    from finance.models import CreditNote
+
+    found: dict[dt.date, dict[str, Decimal]] = {}
+    rows = (
+        CreditNote.objects.filter(issue_date__range=(first, last))
+        .values("issue_date", "source")
+        .annotate(value=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        found.setdefault(row["issue_date"], {})[row["source"]] = row["value"]
+    return found
+
+
+def _net_of_credits(days: dict[dt.date, DayFigures], first: dt.date, last: dt.date) -> None:
+    from finance.enums import CreditNoteSource
+
+    for day, sources in credits_by_day(first, last).items():
+        figures = days[day]
+        figures.returns = sources.get(CreditNoteSource.RETURN, ZERO)
+        figures.allowances = sources.get(CreditNoteSource.ALLOWANCE, ZERO)
+        figures.sales -= figures.returns + figures.allowances
 
 
 def daily_figures(first: dt.date, last: dt.date, *, through=_UNSET) -> list[DayFigures]:
@@ -234,6 +268,7 @@ def daily_figures(first: dt.date, last: dt.date, *, through=_UNSET) -> list[DayF
     for row in rows:
         days[row["day"]].sales += row["sales"]
         days[row["day"]].notes += row["n"]
+    _net_of_credits(days, first, last)
     ordered = (
         ordered_orders(first, last)
         .values("order_date")
@@ -411,8 +446,13 @@ def period_totals(first: dt.date, last: dt.date, *, through=_UNSET) -> dict:
     ordered = ordered_orders(first, last).aggregate(
         total=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY), orders=Count("id")
     )
+    credits = credits_by_day(first, last).values()
+    returns = sum((c.get("return", ZERO) for c in credits), ZERO)
+    allowances = sum((c.get("allowance", ZERO) for c in credits), ZERO)
     return {
-        "sales": sales,
+        "sales": sales - returns - allowances,
+        "returns": returns,
+        "allowances": allowances,
         "notes": notes,
         "ordered": ordered["total"],
         "orders": ordered["orders"],
@@ -558,6 +598,8 @@ def _totals(days: list[DayFigures], first: dt.date, last: dt.date, through) -> d
         inside = [d for d in days if first <= d.day <= last]
         return {
             "sales": sum((d.sales for d in inside), ZERO),
+            "returns": sum((d.returns for d in inside), ZERO),
+            "allowances": sum((d.allowances for d in inside), ZERO),
             "notes": sum(d.notes for d in inside),
             "ordered": sum((d.ordered for d in inside), ZERO),
             "orders": sum(d.orders for d in inside),
@@ -598,6 +640,9 @@ def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Da
     this_month = [d for d in days if d.day >= month_first]
     month = {
         "sales": sum((d.sales for d in this_month), ZERO),
+        "returns": sum((d.returns for d in this_month), ZERO),
+        "allowances": sum((d.allowances for d in this_month), ZERO),
+        "credits": sum((d.returns + d.allowances for d in this_month), ZERO),
         "notes": sum(d.notes for d in this_month),
         "ordered": sum((d.ordered for d in this_month), ZERO),
         "first": month_first,

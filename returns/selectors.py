@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy
 
 from approvals.services import approval_steps
 from returns.enums import AllowanceStatus, ReturnStatus
@@ -80,29 +81,42 @@ QUEUES = {
 }
 
 
+QUEUE_LABELS = {
+    "submit": gettext_lazy("Drafts to submit"),
+    "inspect": gettext_lazy("Returned goods to inspect"),
+    "approve": gettext_lazy("Returns to approve"),
+    "receive": gettext_lazy("Returns to receive into stock"),
+    "close": gettext_lazy("Returns to close (cause and action)"),
+}
+
+
 def return_queues(user, *, limit: int = 10) -> list[tuple[str, list[ReturnApplication]]]:
-    """(queue name, the returns waiting for this user's role), one query per queue
-    the user's roles have."""
-    found = []
-    for name, (perm, statuses) in QUEUES.items():
-        if user.has_perm(perm):
-            rows = list(
-                returns_visible(user).filter(status__in=statuses).order_by("created_at")[:limit]
-            )
-            found.append((name, rows))
-    return found
+    """(queue name, the returns waiting for this user's roles), in one query
+    whatever the number of queues the user's roles have."""
+    wanted = {name: statuses for name, (perm, statuses) in QUEUES.items() if user.has_perm(perm)}
+    if not wanted:
+        return []
+    statuses = [status for group in wanted.values() for status in group]
+    rows = list(
+        returns_visible(user)
+        .filter(status__in=statuses)
+        .order_by("created_at", "id")[: limit * len(wanted)]
+    )
+    return [
+        (name, [r for r in rows if r.status in group][:limit]) for name, group in wanted.items()
+    ]
 
 
 def allowance_queue(user, *, limit: int = 10) -> list[Allowance]:
-    """Allowances waiting at the user's approval level or below."""
-    from approvals.services import approver_for
+    """Allowances waiting at the user's approval level or below: one query."""
+    from approvals.models import ApprovalAssignment
 
-    approver = approver_for(user)
-    if approver is None or not user.has_perm("returns.approve_allowance"):
+    if not user.has_perm("returns.approve_allowance"):
         return []
+    my_rank = ApprovalAssignment.objects.filter(user_id=user.pk).values("level__rank")[:1]
     return list(
         allowances_visible(user)
-        .filter(status=AllowanceStatus.SUBMITTED, waiting_level__rank__lte=approver.level.rank)
+        .filter(status=AllowanceStatus.SUBMITTED, waiting_level__rank__lte=Subquery(my_rank))
         .order_by("submitted_at")[:limit]
     )
 

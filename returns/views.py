@@ -4,8 +4,6 @@ rule's words and its status (400 rule, 409 state); a wrong role gets 403."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,7 +12,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,6 +30,7 @@ from returns.enums import (
 from returns.models import Allowance, ReturnApplication, ReturnLine
 from returns.selectors import (
     GROUPS,
+    QUEUE_LABELS,
     allowance_detail_queryset,
     allowance_queue,
     allowance_steps,
@@ -67,8 +65,9 @@ from returns.services.return_applications import (
     return_application_submit,
     returnable_quantities,
 )
-from salesadmin.access import role_required
 from salesadmin.errors import ApplicationError
+from salesadmin.exports import export_response
+from salesadmin.page_access import role_required
 
 VIEW_RETURN = "returns.view_returnapplication"
 VIEW_ALLOWANCE = "returns.view_allowance"
@@ -81,13 +80,6 @@ RETURN_ACTION_LABELS = {
     "receive": gettext_lazy("Receive the goods into stock"),
     "close": gettext_lazy("Record the cause and close"),
     "cancel": gettext_lazy("Cancel the return"),
-}
-QUEUE_LABELS = {
-    "submit": gettext_lazy("Drafts to submit"),
-    "inspect": gettext_lazy("Returned goods to inspect"),
-    "approve": gettext_lazy("Returns to approve"),
-    "receive": gettext_lazy("Returns to receive into stock"),
-    "close": gettext_lazy("Returns to close (cause and action)"),
 }
 
 
@@ -504,29 +496,11 @@ GROUP_LABELS = {
 
 def _report_export(rows, group: str, kind: str) -> HttpResponse:
     header = [str(GROUP_LABELS[group]), _("Returns"), _("Quantity"), _("Value")]
-    body = [[r.label, r.returns, r.quantity, r.value] for r in rows]
-    filename = f"returns-by-{group}.{kind}"
-    if kind == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8 (Chinese names)
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(body)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "returns"
-        sheet.append([str(h) for h in header])
-        for row in body:
-            sheet.append(row)
-        data = io.BytesIO()
-        book.save(data)
-        response = HttpResponse(
-            data.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return export_response(
+        kind,
+        f"returns-by-{group}",
+        _("Returns"),
+        header,
+        [[r.label, r.returns, r.quantity, r.value] for r in rows],
+        footer=[[_("Total"), "", "", sum((r.value for r in rows), Decimal("0.00"))]],
+    )

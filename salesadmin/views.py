@@ -32,6 +32,13 @@ def home(request):
         from inventory.selectors import recent_moves
 
         context["recent_receipts"] = list(recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT))
+    if user.has_perm("returns.view_returnapplication") or user.has_perm("returns.view_allowance"):
+        from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
+
+        context["return_queues"] = [
+            (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
+        ]
+        context["allowances_to_approve"] = allowance_queue(user, limit=5)
     return render(request, "home.html", context)
 
 

@@ -33,9 +33,9 @@ from returns.services.common import (
 )
 from salesadmin.clock import company_today
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_money
+from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
-from salesadmin.numbering import next_number
-from salesadmin.numbers import parse_money
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "allowance"

@@ -76,4 +76,5 @@ def available_actions(obj, user, actions: dict[str, str]) -> list[str]:
             rule(obj) for rule in found.conditions if rule.__name__ not in GIVEN_WITH_THE_ACTION
         ):
             names.append(actions[found.name])
-    return list(dict.fromkeys(names))
+    # In the order the actions are listed (the pages' order), whatever the transitions'.
+    return [action for action in dict.fromkeys(actions.values()) if action in names]

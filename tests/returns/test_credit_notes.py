@@ -17,12 +17,13 @@ from finance.credit_notes import money_left, refund_record
 from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import invoices_issue_due
 from finance.models import CreditNote, Invoice, ReceivableEntry, Refund
-from finance.services import customer_balance, payment_record
+from finance.services import payment_record
 from returns.services.allowances import allowance_approve, allowance_create, allowance_submit
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from tests.factories import CustomerFactory
 from tests.finance.invoice_world import dispatched_on
+from tests.returns.world import ledger_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_a_returns_credit_settles_the_invoice_it_corrects(world):
     invoice.refresh_from_db()
     assert credit.invoice_id == invoice.pk
     assert invoice.paid_amount == Decimal("60.00") and invoice.status == InvoiceStatus.OPEN
-    assert customer_balance(customer=note.customer) == Decimal("790.00")
+    assert ledger_balance(note.customer) == Decimal("790.00")
     assert credit_position(customer=note.customer).exposure == Decimal("790.00")
     assert prepayment_balance(customer_id=note.customer_id) == Decimal("0.00")
 
@@ -62,7 +63,7 @@ def test_what_the_invoice_does_not_need_is_prepayment_and_can_be_refunded(world,
     credit = application.credit_note
     assert money_left(credit.entry) == Decimal("10.00")
     assert prepayment_balance(customer_id=note.customer_id) == Decimal("10.00")
-    assert customer_balance(customer=note.customer) == Decimal("-10.00")
+    assert ledger_balance(note.customer) == Decimal("-10.00")
 
     with pytest.raises(PermissionDenied):
         refund_record(source=credit.entry, amount="10.00", reference="R-1", user=world.clerk)
@@ -76,7 +77,7 @@ def test_what_the_invoice_does_not_need_is_prepayment_and_can_be_refunded(world,
     refund = refund_record(source=credit.entry, amount="10.00", reference="R-1", user=finance)
     assert refund.entry.kind == EntryKind.REFUND and refund.entry.amount == Decimal("10.00")
     assert prepayment_balance(customer_id=note.customer_id) == Decimal("0.00")
-    assert customer_balance(customer=note.customer) == Decimal("0.00")
+    assert ledger_balance(note.customer) == Decimal("0.00")
     assert money_left(credit.entry) == Decimal("0.00")
     with pytest.raises(ApplicationError) as refused:
         refund_record(source=credit.entry, amount="0.01", reference="R-2", user=finance)

@@ -13,7 +13,7 @@ from finance.aging import aging_report
 from finance.credit import credit_position
 from finance.invoicing import invoices_issue_due
 from finance.models import Invoice
-from finance.services import customer_balance, payment_record
+from finance.services import payment_record
 from finance.statements import statement_for
 from returns.enums import InspectionResult
 from returns.services.allowances import (
@@ -28,6 +28,7 @@ from returns.services.return_applications import (
 )
 from salesadmin.clock import company_today
 from tests.finance.invoice_world import dispatched_on
+from tests.returns.world import ledger_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_balance_aging_and_statement_match_a_plain_computation(world, finance):
     expected_balance = sum(charges) - paid - returned - allowed
     assert expected_balance == Decimal("790.00")  # 1700 − 700 − 90 − 120
 
-    assert customer_balance(customer=invoice.customer) == expected_balance
+    assert ledger_balance(invoice.customer) == expected_balance
     assert credit_position(customer=invoice.customer).exposure == expected_balance
 
     # Aging: everything still owed is on the one invoice, 40 days past due.

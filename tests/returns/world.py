@@ -91,3 +91,17 @@ class ReturnWorld:
             **kwargs,
         )
         return allowance_submit(allowance=allowance, user=self.clerk) if submit else allowance
+
+
+def ledger_balance(customer) -> Decimal:
+    """The customer's balance as the database keeps it, checked against the
+    ledger's own sum (they must never differ)."""
+    from django.db.models import Sum
+
+    from finance.credit import credit_position
+    from finance.models import ReceivableEntry
+
+    kept = credit_position(customer=customer).balance
+    summed = ReceivableEntry.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"]
+    assert kept == (summed or Decimal("0.00"))
+    return kept

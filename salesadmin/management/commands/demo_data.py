@@ -44,6 +44,8 @@ USERS = (
     ("keeper", Role.WAREHOUSE_KEEPER, "李", "强"),
     ("guard", Role.GATE_GUARD, "赵", "刚"),
     ("manager", Role.MANAGER, "周", "建华"),
+    ("gm", Role.MANAGER, "孙", "国强"),
+    ("inspector", Role.QUALITY_INSPECTOR, "吴", "芳"),
 )
 ROLE_TITLES = {
     Role.SALES_CLERK: ("Sales clerk", "销售内勤"),
@@ -51,6 +53,7 @@ ROLE_TITLES = {
     Role.WAREHOUSE_KEEPER: ("Warehouse keeper", "仓库保管"),
     Role.GATE_GUARD: ("Gate guard", "门卫"),
     Role.MANAGER: ("Manager", "主管经理"),
+    Role.QUALITY_INSPECTOR: ("Quality inspector", "质检员"),
 }
 
 # code, name; bulk liquids go to WH1, cylinders and piece goods to WH2.
@@ -630,7 +633,23 @@ class Command(BaseCommand):
             self._customer_prices(products)
             self._opening_stock(products, warehouses, keeper=users["keeper"])
             demo_receivables(self, users, products, warehouses)
+            self._returns(users)
         self._print_logins()
+
+    def _returns(self, users: dict) -> None:
+        """Returns and allowances in each state (issue 10); the demo manager is
+        a department head, ``gm`` the general manager."""
+        from returns.demo import demo_approvers, demo_returns
+
+        demo_approvers(manager=users["manager"], general_manager=users["gm"])
+        made, allowances = demo_returns(
+            clerk=users["clerk"],
+            inspector=users["inspector"],
+            manager=users["manager"],
+            keeper=users["keeper"],
+        )
+        self._report("Returns", made, made)
+        self._report("Allowances", allowances, allowances)
 
     def _report(self, label: str, total: int, created: int) -> None:
         self.stdout.write(f"{label}: {total} ({created} new)")
