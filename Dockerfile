@@ -23,6 +23,7 @@ COPY orders ./orders
 COPY finance ./finance
 COPY returns ./returns
 COPY reports ./reports
+COPY portal ./portal
 RUN pip install .
 COPY . .
 

@@ -1,5 +1,5 @@
 """The reports API: the manager dashboard, the sales analysis and the
-three-way reconciliation, the same figures as the pages (reports/selectors.py)."""
+three-way reconciliation, the same figures as the pages (reports/selectors/)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from rest_framework.views import APIView
 
 from customers.models import Customer
 from inventory.models import Product
-from reports import selectors
 from reports.enums import GroupBy, MismatchKind, Period
 from reports.forms import MAX_DAYS, parse_month
+from reports.selectors import dashboard_report, reconciliation_report, sales_analysis
 from salesadmin.api import error_responses
 from salesadmin.clock import company_today
 
@@ -138,7 +138,7 @@ class DashboardApi(APIView):
         responses={200: DashboardOutput, **error_responses(401, 403)},
     )
     def get(self, request):
-        data = selectors.dashboard(period=request.query_params.get("period", Period.MONTH))
+        data = dashboard_report.dashboard(period=request.query_params.get("period", Period.MONTH))
         return Response(DashboardOutput(data).data)
 
 
@@ -203,14 +203,14 @@ class SalesApi(APIView):
         params = SalesInput(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        query = selectors.SalesQuery.from_filters(data)
-        rows = list(selectors.sales_rows(query)[: SALES_API_ROWS + 1])
+        query = sales_analysis.SalesQuery.from_filters(data)
+        rows = list(sales_analysis.sales_rows(query)[: SALES_API_ROWS + 1])
         body = {
             "date_from": query.date_from,
             "date_to": query.date_to,
             "group_by": query.group_by,
-            "totals": selectors.sales_totals(query),
-            "rows": [selectors.sales_row(query, r) for r in rows[:SALES_API_ROWS]],
+            "totals": sales_analysis.sales_totals(query),
+            "rows": [sales_analysis.sales_row(query, r) for r in rows[:SALES_API_ROWS]],
             "truncated": len(rows) > SALES_API_ROWS,
         }
         return Response(SalesOutput(body).data)
@@ -266,4 +266,4 @@ class ReconciliationApi(APIView):
     )
     def get(self, request):
         month = parse_month(request.query_params.get("month"))
-        return Response(ReconciliationOutput(selectors.reconciliation(month)).data)
+        return Response(ReconciliationOutput(reconciliation_report.reconciliation(month)).data)

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from customers.models import Customer
 from inventory.models import Product
 from reports.enums import GroupBy
-from reports.selectors import SalesQuery
+from reports.selectors.sales_analysis import SalesQuery
 from salesadmin.clock import company_today
 from salesadmin.forms import StyledFormMixin
 

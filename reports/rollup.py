@@ -3,7 +3,7 @@ per product, written once. A day is closed when it is over (company time
 zone): notes are dispatched only on their issue day, so a closed day's sales
 never change and the dashboard can read them from a few thousand summary rows
 instead of hundreds of thousands of notes. Today, and any day the rollup has
-not reached yet, is read from the notes themselves (reports/selectors.py)."""
+not reached yet, is read from the notes themselves (reports/py)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ from django.db.models import Count, Min, Sum
 
 from orders.models import DeliveryNote
 from reports.models import DayProductSales, DaySales, SalesRollup
+from reports.selectors.definitions import (
+    LINE_QUANTITY,
+    LINE_VALUE,
+    NOTE_VALUE,
+    SOLD,
+    dispatch_day,
+    local_date,
+    sold_lines,
+    sold_notes,
+)
 from salesadmin.clock import company_today
 
 
@@ -34,8 +44,6 @@ def sales_rollup(*, today: dt.date | None = None) -> int:
     """Add every closed day not yet in the day tables (up to yesterday).
     Idempotent and safe to run concurrently (the watermark row is locked).
     Returns the number of days added."""
-    from reports import selectors
-
     today = today or company_today()
     last = today - dt.timedelta(days=1)
     with transaction.atomic():
@@ -44,28 +52,25 @@ def sales_rollup(*, today: dt.date | None = None) -> int:
         if rollup.through is not None:
             first = rollup.through + dt.timedelta(days=1)
         else:
-            earliest = DeliveryNote.objects.filter(status__in=selectors.SOLD).aggregate(
+            earliest = DeliveryNote.objects.filter(status__in=SOLD).aggregate(
                 m=Min("dispatched_at")
             )["m"]
-            if earliest is None:
-                first = last + dt.timedelta(days=1)
-            else:
-                first = selectors.local_date(earliest)
+            first = last + dt.timedelta(days=1) if earliest is None else local_date(earliest)
         if first <= last:
             notes = (
-                selectors.sold_notes(first, last)
-                .annotate(day=selectors.dispatch_day("dispatched_at"))
+                sold_notes(first, last)
+                .annotate(day=dispatch_day("dispatched_at"))
                 .values("day", "customer_id")
-                .annotate(value=Sum(selectors.NOTE_VALUE), n=Count("id"))
+                .annotate(value=Sum(NOTE_VALUE), n=Count("id"))
                 .values_list("day", "customer_id", "value", "n")
                 .order_by()
             )
             _insert_select(DaySales, ["day", "customer_id", "value", "notes"], notes)
             lines = (
-                selectors.sold_lines(first, last)
-                .annotate(day=selectors.dispatch_day("note__dispatched_at"))
+                sold_lines(first, last)
+                .annotate(day=dispatch_day("note__dispatched_at"))
                 .values("day", "product_id")
-                .annotate(value=Sum(selectors.LINE_VALUE), quantity=Sum(selectors.LINE_QUANTITY))
+                .annotate(value=Sum(LINE_VALUE), quantity=Sum(LINE_QUANTITY))
                 .values_list("day", "product_id", "value", "quantity")
                 .order_by()
             )

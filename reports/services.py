@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from notices.models import Notice
-from reports import selectors
 from reports.enums import SummaryStatus
 from reports.models import SalesSummary
+from reports.selectors import definitions, sales_figures
 from salesadmin.clock import company_today
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def summary_figures(first: dt.date, last: dt.date) -> dict:
     """The figures mailed for a period, as JSON (money as strings)."""
     from finance.aging import aging_summary
 
-    totals = selectors.period_totals(first, last)
+    totals = sales_figures.period_totals(first, last)
     aging = aging_summary(as_of=last, top=SUMMARY_TOP)
 
     def ranked(rows):
@@ -81,9 +81,9 @@ def summary_figures(first: dt.date, last: dt.date) -> dict:
         "orders": totals["orders"],
         "receivables": _money(aging.totals["total"]),
         "overdue": _money(aging.totals["total"] - aging.totals["current"]),
-        "top_products": ranked(selectors.top_products(first, last, limit=SUMMARY_TOP)),
-        "top_customers": ranked(selectors.top_customers(first, last, limit=SUMMARY_TOP)),
-        "top_salespeople": ranked(selectors.top_salespeople(first, last, limit=SUMMARY_TOP)),
+        "top_products": ranked(sales_figures.top_products(first, last, limit=SUMMARY_TOP)),
+        "top_customers": ranked(sales_figures.top_customers(first, last, limit=SUMMARY_TOP)),
+        "top_salespeople": ranked(sales_figures.top_salespeople(first, last, limit=SUMMARY_TOP)),
     }
 
 
@@ -116,7 +116,7 @@ def managers():
 
 def _link(summary: SalesSummary) -> str:
     return (
-        selectors.sales_url(
+        definitions.sales_url(
             date_from=summary.period_start, date_to=summary.period_end, group_by="day"
         )
         or ""

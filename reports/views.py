@@ -11,9 +11,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import selectors
 from reports.enums import GroupBy, Period
 from reports.forms import SalesFilterForm, parse_month
+from reports.selectors import dashboard_report, definitions, reconciliation_report, sales_analysis
 from salesadmin.clock import company_today
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
@@ -24,7 +24,7 @@ SALES_PAGE_ROWS = 100
 
 @role_required(PERM)
 def dashboard(request):
-    data = selectors.dashboard(period=request.GET.get("period", Period.MONTH))
+    data = dashboard_report.dashboard(period=request.GET.get("period", Period.MONTH))
     chart = {
         "labels": [d.day.strftime("%m-%d") for d in data.trend],
         "sales": [str(d.sales) for d in data.trend],
@@ -66,7 +66,7 @@ def _sales_header(group_by: str) -> list[str]:
     return [*header, _("Delivery notes"), _("Sales value")]
 
 
-def _sales_cells(group_by: str, row: selectors.Ranked) -> list:
+def _sales_cells(group_by: str, row: definitions.Ranked) -> list:
     cells = [row.label]
     if group_by in (GroupBy.PRODUCT, GroupBy.CUSTOMER):
         cells.append(row.detail)
@@ -96,26 +96,26 @@ def sales(request):
     context: dict = {"form": form, "group_choices": GroupBy.choices}
     if form.is_valid():
         query = form.query()
-        rows = selectors.sales_rows(query)
+        rows = sales_analysis.sales_rows(query)
         export = request.GET.get("export")
         if export in FORMATS:
             header = _sales_header(query.group_by)
-            cells = (_sales_cells(query.group_by, selectors.sales_row(query, r)) for r in rows)
+            cells = (_sales_cells(query.group_by, sales_analysis.sales_row(query, r)) for r in rows)
             name = f"sales-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}-{query.group_by}"
             return export_response(export, name, _("Sales"), header, cells)
         page = Paginator(rows, SALES_PAGE_ROWS).get_page(request.GET.get("page"))
-        page.object_list = [selectors.sales_row(query, r) for r in page.object_list]
+        page.object_list = [sales_analysis.sales_row(query, r) for r in page.object_list]
         context.update(
             query=query,
             page=page,
-            totals=selectors.sales_totals(query),
+            totals=sales_analysis.sales_totals(query),
             header=_sales_header(query.group_by),
             export_query=request.GET.urlencode(),
         )
     return render(request, "reports/sales.html", context)
 
 
-def _reconciliation_exports(rec: selectors.Reconciliation):
+def _reconciliation_exports(rec: reconciliation_report.Reconciliation):
     header = [
         _("Product"),
         _("SKU"),
@@ -165,7 +165,7 @@ def _reconciliation_exports(rec: selectors.Reconciliation):
 def reconciliation(request):
     today = company_today()
     month = parse_month(request.GET.get("month"), today)
-    rec = selectors.reconciliation(month)
+    rec = reconciliation_report.reconciliation(month)
     export = request.GET.get("export")
     if export in FORMATS:
         header, rows = _reconciliation_exports(rec)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "finance",
     "returns",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "salesadmin.context_processors.navigation",
+                "portal.context_processors.navigation",
                 "notices.context_processors.unread_notices",
             ],
         },

@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from customers.enums import CreditTerms
-from customers.models import Customer
+from customers.models import Contact, Customer
+from finance.enums import EntryKind, InvoiceStatus
+from finance.models import Invoice, ReceivableEntry
 from inventory.enums import Unit
 from inventory.models import Batch, Product, Warehouse
 from salesadmin.roles import role_group_name
@@ -76,3 +78,45 @@ class BatchFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     number = factory.Sequence(lambda n: f"B{n:05d}")
     produced_on = dt.date(2026, 1, 5)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.LazyAttribute(lambda c: f"{c.name.lower().replace(' ', '.')}@customer.example")
+    is_primary = True
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """An invoice written straight to the table, for tests that need an invoice
+    of a given amount, payment and due date and nothing else (invoicing from
+    delivery notes is tested through the services)."""
+
+    class Meta:
+        model = Invoice
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"INV-T{n:06d}")
+    customer = factory.SubFactory(CustomerFactory)
+    period_start = dt.date(2026, 1, 1)
+    period_end = dt.date(2026, 1, 31)
+    issue_date = factory.LazyAttribute(lambda o: o.due_date - dt.timedelta(days=30))
+    due_date = dt.date(2026, 2, 28)
+    amount = Decimal("1000.00")
+    paid_amount = Decimal("0.00")
+    status = InvoiceStatus.OPEN
+
+    @factory.post_generation
+    def charged(self, create, extracted, **kwargs):
+        """``InvoiceFactory(charged=True)`` also writes the ledger charge behind
+        the invoice on its issue day, as dispatch and invoicing would."""
+        if create and extracted:
+            ReceivableEntry.objects.create(
+                customer=self.customer,
+                kind=EntryKind.CHARGE,
+                amount=self.amount,
+                entry_date=self.issue_date,
+            )

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from finance.models import Invoice, ReceivableEntry
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, SalesOrder
-from reports.selectors import daily_figures
+from reports.selectors.sales_figures import daily_figures
 from salesadmin.clock import company_today
 
 

@@ -11,7 +11,7 @@ import pytest
 from finance.enums import EntryKind, ReminderStatus
 from finance.models import ReceivableEntry, Reminder
 from tests.factories import CustomerFactory
-from tests.finance.receivables_factories import overdue
+from tests.finance.invoice_world import overdue
 
 AS_OF = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.django_db

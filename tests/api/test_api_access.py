@@ -73,7 +73,7 @@ def ids(chain):
 
 
 def _invoice(customer):
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     return InvoiceFactory(customer=customer)
 

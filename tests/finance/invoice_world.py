@@ -1,6 +1,6 @@
-"""Helpers for the invoicing, allocation and hold tests: invoices made the real
-way (from dispatched notes through the services) or, where only the money
-matters, written straight to the table together with their ledger charge."""
+"""Helpers for the receivables tests: notes dispatched on a given day (to be
+invoiced the real way, through the services) and, where only the money
+matters, invoices from InvoiceFactory, with or without their ledger charge."""
 
 from __future__ import annotations
 
@@ -9,28 +9,28 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from finance.enums import EntryKind
-from finance.models import Invoice, ReceivableEntry
+from finance.models import Invoice
 from orders.models import DeliveryNote
-
-_seq = iter(range(1, 10**6))
+from tests.factories import InvoiceFactory
 
 
 def invoice(customer, amount: str, *, due: dt.date, issued: dt.date | None = None) -> Invoice:
     """An open invoice and the ledger charge behind it (as dispatch + invoicing would)."""
     issued = issued or due
-    ReceivableEntry.objects.create(
-        customer=customer, kind=EntryKind.CHARGE, amount=Decimal(amount), entry_date=issued
-    )
-    return Invoice.objects.create(
-        number=f"T-INV-{next(_seq):06d}",
+    return InvoiceFactory(
         customer=customer,
+        amount=Decimal(amount),
         period_start=issued,
         period_end=issued,
         issue_date=issued,
         due_date=due,
-        amount=Decimal(amount),
+        charged=True,
     )
+
+
+def overdue(days: int, *, today: dt.date, **kwargs) -> Invoice:
+    """An open invoice ``days`` past due on ``today`` (no ledger charge)."""
+    return InvoiceFactory(due_date=today - dt.timedelta(days=days), **kwargs)
 
 
 def dispatched_on(note: DeliveryNote, day: dt.date) -> DeliveryNote:

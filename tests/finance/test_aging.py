@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from finance import aging
 from finance.enums import InvoiceStatus
-from tests.factories import CustomerFactory
-from tests.finance.receivables_factories import InvoiceFactory, overdue
+from tests.factories import CustomerFactory, InvoiceFactory
+from tests.finance.invoice_world import overdue
 
 AS_OF = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.django_db

@@ -25,9 +25,9 @@ from finance import reminders
 from finance.enums import ReminderStatus
 from finance.models import Reminder
 from finance.tasks import send_reminders
-from tests.factories import CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory
 from tests.finance.celery_broker import real_broker
-from tests.finance.receivables_factories import ContactFactory, overdue
+from tests.finance.invoice_world import overdue
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -18,9 +18,9 @@ from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Invoice, Reminder
 from notices.models import Notice
 from salesadmin.roles import Role
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.finance.celery_broker import real_broker
-from tests.finance.receivables_factories import ContactFactory, overdue
+from tests.finance.invoice_world import overdue
 from tests.racing import run_together
 
 TODAY = dt.date(2026, 6, 15)

@@ -14,8 +14,7 @@ from django.db import connection
 from finance import statements
 from finance.enums import EntryKind, PaymentMethod, StatementStatus
 from finance.models import ReceivableEntry, Statement
-from tests.factories import CustomerFactory
-from tests.finance.receivables_factories import ContactFactory
+from tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ def _take(doc_type: str, year: int) -> str:
 
 @pytest.mark.django_db
 def test_numbers_run_per_type_and_year_and_restart_in_a_new_year():
+    # When numbers of two document types are taken across two years, interleaved,
     taken = [
         _take("sales_order", 2027),
         _take("sales_order", 2027),
@@ -32,6 +33,7 @@ def test_numbers_run_per_type_and_year_and_restart_in_a_new_year():
         _take("delivery_note", 2028),
     ]
 
+    # then each type and year counts on its own, without gaps,
     assert taken == [
         "LG2027-001",
         "LG2027-002",
@@ -41,6 +43,7 @@ def test_numbers_run_per_type_and_year_and_restart_in_a_new_year():
         "LG2027-003",
         "DN2028-000001",
     ]
+    # and one counter row per type and year holds the last number given.
     counters = {(row.doc_type, row.year): row.last_number for row in DocumentSequence.objects.all()}
     assert counters == {
         ("sales_order", 2027): 3,

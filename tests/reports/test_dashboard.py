@@ -17,8 +17,8 @@ from finance.aging import aging_summary
 from inventory.models import Product
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, SalesOrder
-from reports import selectors
 from reports.enums import Period
+from reports.selectors import dashboard_report, definitions, sales_figures
 from tests.chain import Chain
 from tests.reports.conftest import let_out, note_value, product_sales, sales_by, today
 
@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_pipeline_counts_todays_notes_per_stage_with_the_oldest_wait(world):
-    data = selectors.pipeline()
+    data = dashboard_report.pipeline()
 
     stages = {s.status: s for s in data.stages}
-    for status, since in selectors.STAGES:
+    for status, since in dashboard_report.STAGES:
         notes = DeliveryNote.objects.filter(issue_date=today(), status=status)
         assert stages[status].count == notes.count(), status
         oldest = min((getattr(n, since) for n in notes), default=None)
@@ -51,7 +51,7 @@ def test_expired_today_counts_yesterdays_lapsed_notes_and_stuck_counts_old_loads
     )
     DeliveryNote.objects.filter(pk=world.notes["dispatched"].pk).update(issue_date=yesterday)
 
-    data = selectors.pipeline()
+    data = dashboard_report.pipeline()
 
     assert (data.expired_today, data.stuck) == (1, 1)
     assert {s.status: s.count for s in data.stages}["dispatched"] == 0
@@ -64,7 +64,7 @@ def test_sales_today_month_and_trend_match_the_notes(world):
     DeliveryNote.objects.filter(pk=world.notes["exited"].pk).update(dispatched_at=earlier)
     day = today()
 
-    data = selectors.dashboard()
+    data = dashboard_report.dashboard()
 
     by_day = sales_by(day - dt.timedelta(days=40), day, lambda n: n.dispatched_at.date())
     by_local_day = {}
@@ -75,7 +75,7 @@ def test_sales_today_month_and_trend_match_the_notes(world):
     assert data.sales_today.notes == 3
     month = sum((v for d, v in by_local_day.items() if d >= day.replace(day=1)), Decimal("0"))
     assert data.month["sales"] == month
-    assert len(data.trend) == selectors.TREND_DAYS
+    assert len(data.trend) == definitions.TREND_DAYS
     assert {t.day: t.sales for t in data.trend if t.sales} == {
         d: v for d, v in by_local_day.items() if d > day - dt.timedelta(days=30)
     }
@@ -86,17 +86,17 @@ def test_actual_value_counts_not_the_notes_value(world):
     short = DeliveryNote.objects.get(pk=world.notes["short"].pk)
     assert short.actual_value < short.value
 
-    totals = selectors.period_totals(today(), today())
+    totals = sales_figures.period_totals(today(), today())
 
-    sold = DeliveryNote.objects.filter(status__in=selectors.SOLD)
+    sold = DeliveryNote.objects.filter(status__in=definitions.SOLD)
     assert totals["sales"] == sum(note_value(n) for n in sold)
     assert totals["sales"] != sum(n.value for n in sold)
 
 
 def test_ordered_counts_approved_orders_only(world):
-    totals = selectors.period_totals(today(), today())
+    totals = sales_figures.period_totals(today(), today())
 
-    approved = SalesOrder.objects.filter(status__in=selectors.ORDERED, order_date=today())
+    approved = SalesOrder.objects.filter(status__in=definitions.ORDERED, order_date=today())
     assert totals["ordered"] == sum(o.total for o in approved)
     assert totals["orders"] == approved.count()
     assert SalesOrder.objects.filter(status=OrderStatus.SUBMITTED).exists()
@@ -105,7 +105,7 @@ def test_ordered_counts_approved_orders_only(world):
 def test_top_lists_rank_products_customers_and_salespeople(world, clerk):
     day = today()
 
-    data = selectors.dashboard(period=Period.TODAY)
+    data = dashboard_report.dashboard(period=Period.TODAY)
 
     expected_products = product_sales(day, day)
     assert {r.key: (r.value, r.quantity) for r in data.top_products} == expected_products
@@ -131,7 +131,7 @@ def test_approvals_on_hold_below_safety_and_aging(world):
     )
     Product.objects.filter(pk=chain.products[0].pk).update(safety_stock=Decimal("5000"))
 
-    data = selectors.dashboard()
+    data = dashboard_report.dashboard()
 
     waiting = SalesOrder.objects.filter(status=OrderStatus.SUBMITTED)
     assert data.approvals.count == waiting.count() == 1
@@ -208,9 +208,9 @@ def test_the_aging_is_kept_a_minute_then_read_again(world, monkeypatch):
         return real(**kwargs)
 
     monkeypatch.setattr("finance.aging.aging_summary", counting)
-    selectors.dashboard()
-    selectors.dashboard()
+    dashboard_report.dashboard()
+    dashboard_report.dashboard()
     cache.clear()  # a minute later
-    selectors.dashboard()
+    dashboard_report.dashboard()
 
     assert len(calls) == 2

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from inventory.enums import MoveKind
 from inventory.models import StockMove
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, GateExit
-from reports import selectors
 from reports.enums import MismatchKind
+from reports.selectors import definitions, reconciliation_report
 from tests.reports.conftest import today
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def _month():
 
 def _after_month_end():
     """A moment after the month closed: every load should be out by then."""
-    return selectors.day_start(selectors.month_bounds(_month())[1]) + dt.timedelta(days=2)
+    return definitions.day_start(definitions.month_bounds(_month())[1]) + dt.timedelta(days=2)
 
 
 def _kinds(rec) -> list[str]:
@@ -48,8 +48,12 @@ def _dispatch_move(chain, product, qty: str, reference: str = "") -> StockMove:
 
 
 def test_clean_data_reconciles_and_the_figures_match_the_documents(world):
-    rec = selectors.reconciliation(_month())
+    # Given a month of documents made through the services only,
+    # when it is reconciled,
+    rec = reconciliation_report.reconciliation(_month())
 
+    # then nothing mismatches, and each product's figures are the documents'
+    # own sums: quantities noted, moved out of stock and let out at the gate.
     assert rec.mismatches == []
     lines = DeliveryNoteLine.objects.exclude(note__dispatched_at=None)
     for row in rec.products:
@@ -74,7 +78,7 @@ def test_clean_data_reconciles_and_the_figures_match_the_documents(world):
 
 
 def test_a_load_never_let_out_by_month_end_is_listed(world):
-    rec = selectors.reconciliation(_month(), now=_after_month_end())
+    rec = reconciliation_report.reconciliation(_month(), now=_after_month_end())
 
     assert _kinds(rec) == [MismatchKind.NO_GATE_EXIT]
     missing = rec.mismatches[0]
@@ -90,7 +94,7 @@ def test_note_quantity_different_from_its_moves_is_listed(world):
         note_line=line, batch=chain.batches[line.product_id], quantity=1, stock_move=move
     )
 
-    rec = selectors.reconciliation(_month())
+    rec = reconciliation_report.reconciliation(_month())
 
     assert _kinds(rec) == [MismatchKind.QUANTITY]
     found = rec.mismatches[0]
@@ -109,7 +113,7 @@ def test_gate_exit_without_dispatch_moves_is_listed(world, guard):
     stamped = world.notes["stamped"]
     GateExit.objects.create(note=stamped, vehicle_plate="浙E00000", guard=guard)
 
-    rec = selectors.reconciliation(_month())
+    rec = reconciliation_report.reconciliation(_month())
 
     assert _kinds(rec) == [MismatchKind.EXIT_WITHOUT_MOVES]
     assert rec.mismatches[0].note_id == stamped.pk
@@ -120,7 +124,7 @@ def test_dispatch_move_linked_to_no_note_is_listed(world):
     chain = world.chain
     move = _dispatch_move(chain, chain.products[0], "3", reference="by hand")
 
-    rec = selectors.reconciliation(_month())
+    rec = reconciliation_report.reconciliation(_month())
 
     assert _kinds(rec) == [MismatchKind.UNLINKED_MOVE]
     assert rec.mismatches[0].moves == [(move.pk, Decimal("3.000"))]
@@ -133,8 +137,8 @@ def test_every_kind_at_once_and_nothing_in_another_month(world, guard):
     _dispatch_move(chain, chain.products[0], "3")
     GateExit.objects.create(note=world.notes["stamped"], vehicle_plate="X", guard=guard)
 
-    rec = selectors.reconciliation(_month(), now=_after_month_end())
-    earlier = selectors.reconciliation(_month() - dt.timedelta(days=40))
+    rec = reconciliation_report.reconciliation(_month(), now=_after_month_end())
+    earlier = reconciliation_report.reconciliation(_month() - dt.timedelta(days=40))
 
     assert sorted(_kinds(rec)) == sorted(
         [MismatchKind.NO_GATE_EXIT, MismatchKind.EXIT_WITHOUT_MOVES, MismatchKind.UNLINKED_MOVE]
@@ -147,7 +151,7 @@ def test_a_load_of_last_month_counts_there_not_here(world):
     DeliveryNote.objects.filter(pk=world.notes["dispatched"].pk).update(dispatched_at=last_month)
     month = timezone.localtime(last_month).date().replace(day=1)
 
-    there = selectors.reconciliation(month)
+    there = reconciliation_report.reconciliation(month)
 
     assert _kinds(there) == [MismatchKind.NO_GATE_EXIT]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from reports import selectors
+from reports.selectors import dashboard_report, definitions
 from tests.reports.conftest import sales_by, today
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +42,14 @@ def test_anonymous_callers_get_401(url):
 def test_dashboard_api_gives_the_page_figures(world, manager):
     body = _api(manager).get("/api/v1/reports/dashboard/?period=today").json()
 
-    page = selectors.dashboard(period="today")
+    page = dashboard_report.dashboard(period="today")
     assert Decimal(body["totals"]["sales"]) == page.totals["sales"]
     assert Decimal(body["sales_today"]["sales"]) == page.sales_today.sales
     assert {s["status"]: s["count"] for s in body["pipeline"]["stages"]} == {
         s.status: s.count for s in page.pipeline.stages
     }
     assert body["approvals"]["count"] == 1
-    assert len(body["trend"]) == selectors.TREND_DAYS
+    assert len(body["trend"]) == definitions.TREND_DAYS
     assert [r["id"] for r in body["top_customers"]] == [r.key for r in page.top_customers]
 
 

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from orders.models import DeliveryNote
-from reports import selectors
 from reports.enums import Period
 from reports.models import DayProductSales, DaySales
 from reports.rollup import rolled_up_through, sales_rollup
+from reports.selectors import definitions, sales_figures
 from tests.reports.conftest import product_sales, sales_by, today
 
 pytestmark = pytest.mark.django_db
@@ -33,19 +33,25 @@ def spread(world):
 
 
 def _figures(period: str, through) -> tuple:
-    first, last = selectors.period_dates(period, today())
+    first, last = definitions.period_dates(period, today())
     return (
-        selectors.period_totals(first, last, through=through),
+        sales_figures.period_totals(first, last, through=through),
         [
             (r.key, r.value, r.quantity)
-            for r in selectors.top_products(first, last, through=through)
+            for r in sales_figures.top_products(first, last, through=through)
         ],
-        [(r.key, r.value, r.notes) for r in selectors.top_customers(first, last, through=through)],
         [
             (r.key, r.value, r.notes)
-            for r in selectors.top_salespeople(first, last, through=through)
+            for r in sales_figures.top_customers(first, last, through=through)
         ],
-        [(d.day, d.sales, d.notes) for d in selectors.daily_figures(first, last, through=through)],
+        [
+            (r.key, r.value, r.notes)
+            for r in sales_figures.top_salespeople(first, last, through=through)
+        ],
+        [
+            (d.day, d.sales, d.notes)
+            for d in sales_figures.daily_figures(first, last, through=through)
+        ],
     )
 
 
@@ -80,7 +86,7 @@ def test_figures_are_the_same_from_the_day_tables_and_from_the_notes(spread, per
     mixed = _figures(period, rolled_up_through())
 
     assert mixed == live
-    first, last = selectors.period_dates(period, today())
+    first, last = definitions.period_dates(period, today())
     assert mixed[0]["sales"] == sum(sales_by(first, last, lambda n: 1).values(), 0)
 
 
@@ -88,7 +94,7 @@ def test_a_rollup_that_missed_days_leaves_them_to_the_notes(spread):
     # Given a rollup that stopped five days ago
     sales_rollup(today=today() - dt.timedelta(days=5))
     through = rolled_up_through()
-    first, last = selectors.period_dates(Period.DAYS_30, today())
+    first, last = definitions.period_dates(Period.DAYS_30, today())
 
-    assert selectors.split(first, last, through).live[0] == through + dt.timedelta(days=1)
+    assert sales_figures.split(first, last, through).live[0] == through + dt.timedelta(days=1)
     assert _figures(Period.DAYS_30, through) == _figures(Period.DAYS_30, None)

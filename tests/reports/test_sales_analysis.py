@@ -13,19 +13,19 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from orders.models import DeliveryNote
-from reports import selectors
 from reports.enums import GroupBy
+from reports.selectors import sales_analysis
 from tests.reports.conftest import note_value, product_sales, sales_by, today
 
 pytestmark = pytest.mark.django_db
 
 
-def _query(**kwargs) -> selectors.SalesQuery:
-    return selectors.SalesQuery(date_from=today(), date_to=today(), **kwargs)
+def _query(**kwargs) -> sales_analysis.SalesQuery:
+    return sales_analysis.SalesQuery(date_from=today(), date_to=today(), **kwargs)
 
 
 def _analysis(q):
-    return [selectors.sales_row(q, r) for r in selectors.sales_rows(q)]
+    return [sales_analysis.sales_row(q, r) for r in sales_analysis.sales_rows(q)]
 
 
 def test_by_product_customer_and_salesperson(world, clerk):
@@ -47,11 +47,11 @@ def test_by_day_and_month_follow_the_dispatch_day(world):
     moved = timezone.now() - dt.timedelta(days=40)
     DeliveryNote.objects.filter(pk=world.notes["exited"].pk).update(dispatched_at=moved)
     first = today() - dt.timedelta(days=60)
-    q = selectors.SalesQuery(date_from=first, date_to=today(), group_by=GroupBy.DAY)
+    q = sales_analysis.SalesQuery(date_from=first, date_to=today(), group_by=GroupBy.DAY)
 
     days = {r.key: r.value for r in _analysis(q)}
     months = _analysis(
-        selectors.SalesQuery(date_from=first, date_to=today(), group_by=GroupBy.MONTH)
+        sales_analysis.SalesQuery(date_from=first, date_to=today(), group_by=GroupBy.MONTH)
     )
 
     expected = sales_by(first, today(), lambda n: timezone.localtime(n.dispatched_at).date())
@@ -66,16 +66,16 @@ def test_filters_narrow_and_totals_add_up(world, clerk):
 
     q = _query(group_by=GroupBy.CUSTOMER, product_id=product.pk)
     rows = _analysis(q)
-    totals = selectors.sales_totals(q)
+    totals = sales_analysis.sales_totals(q)
 
     expected = product_sales(today(), today())[product.pk]
     assert (totals["value"], totals["quantity"]) == expected
     assert sum(r.value for r in rows) == totals["value"]
     only_other = _analysis(_query(group_by=GroupBy.PRODUCT, customer_id=world.other_customer.pk))
     assert sum(r.value for r in only_other) == note_value(world.notes["other"])
-    by_person = selectors.sales_totals(_query(salesperson=clerk.pk))
-    nobody = selectors.sales_totals(_query(salesperson="none"))
-    everyone = selectors.sales_totals(_query())
+    by_person = sales_analysis.sales_totals(_query(salesperson=clerk.pk))
+    nobody = sales_analysis.sales_totals(_query(salesperson="none"))
+    everyone = sales_analysis.sales_totals(_query())
     assert by_person["value"] == note_value(world.notes["other"])
     assert by_person["value"] + nobody["value"] == everyone["value"]
 

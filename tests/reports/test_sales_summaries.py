@@ -48,12 +48,15 @@ def test_the_period_runs_from_the_last_summary_to_yesterday(db):
 
 
 def test_summary_is_mailed_and_noticed_once_even_when_run_twice(world, managers, clerk):
+    # Given today's sales, when the summary for the period ending today runs
+    # twice and the command once more,
     tomorrow = today() + dt.timedelta(days=1)
 
     first = services.sales_summaries_run(today=tomorrow)
     second = services.sales_summaries_run(today=tomorrow)
     call_command("send_sales_summaries", date=tomorrow)
 
+    # then one summary was sent, to the managers only, by mail and notice,
     assert (first, second) == (1, 0)
     summary = SalesSummary.objects.get()
     assert summary.status == SummaryStatus.SENT
@@ -61,6 +64,7 @@ def test_summary_is_mailed_and_noticed_once_even_when_run_twice(world, managers,
     assert sorted(m.to[0] for m in mail.outbox) == ["boss@example.com", "manager@example.com"]
     assert Notice.objects.filter(kind="sales_summary").count() == 3
     assert not Notice.objects.filter(recipient=clerk).exists()
+    # and its figures, mail and notice carry the period's sales.
     sold = [n for n in world.notes.values() if n.dispatched_at]
     expected = sum((note_value(n) for n in sold), Decimal("0"))
     assert Decimal(summary.figures["sales"]) == expected

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from reports.rollup import sales_rollup
-from reports.selectors import daily_figures, dashboard, period_totals
+from reports.selectors.dashboard_report import dashboard
+from reports.selectors.sales_figures import daily_figures, period_totals
 from salesadmin.clock import company_today
 
 pytestmark = pytest.mark.django_db

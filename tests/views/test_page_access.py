@@ -141,14 +141,14 @@ def documents(chain):
 
 
 def _invoice(customer):
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     return InvoiceFactory(customer=customer)
 
 
 def _reminder(customer):
     from finance.models import Reminder
-    from tests.finance.receivables_factories import InvoiceFactory
+    from tests.factories import InvoiceFactory
 
     invoice = InvoiceFactory(customer=customer)
     return Reminder.objects.create(

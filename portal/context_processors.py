@@ -1,3 +1,5 @@
+"""The site's navigation bar: one entry per page the user may open."""
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 

@@ -1,0 +1,80 @@
+"""The home page: each role's queue for today, then the cards."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from customers.models import Customer
+from inventory.enums import MoveKind
+from inventory.selectors import recent_moves, stock_overview
+from orders import note_selectors as notes
+from orders.enums import NoteStatus
+from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
+from salesadmin.clock import company_today
+from salesadmin.roles import Role, user_roles
+
+
+@login_required
+def home(request):
+    """Each role's home: what that person has to do today (its queue), then the cards."""
+    roles = user_roles(request.user)
+    context = {"roles": roles, "Role": Role}
+    user = request.user
+    context.update(_queues(user, roles))
+    if user.has_perm("customers.view_customer"):
+        context["customers_on_hold"] = list(
+            Customer.objects.filter(on_credit_hold=True).order_by("-credit_hold_since")[:10]
+        )
+        context["customer_count"] = Customer.objects.filter(active=True).count()
+    if user.has_perm("inventory.view_stocklevel"):
+        context["below_safety"] = list(stock_overview(below_safety=True)[:10])
+    if user.has_perm("inventory.record_production_receipt"):
+        context["recent_receipts"] = list(recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT))
+    if user.has_perm("returns.view_returnapplication") or user.has_perm("returns.view_allowance"):
+        context["return_queues"] = [
+            (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
+        ]
+        context["allowances_to_approve"] = allowance_queue(user, limit=5)
+    return render(request, "portal/home.html", context)
+
+
+def _reverse_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # a page another issue builds
+        return None
+
+
+def _queues(user, roles: list[str]) -> dict:
+    """The approval chain's work for each of the user's roles, today's notes only:
+    a note issued on an earlier day has expired and is nobody's work (当天内有效).
+    Each queue is a fixed number of queries, however long it is."""
+    today = company_today()
+    queues: dict = {"today": today}
+    if Role.SALES_CLERK in roles and user.has_perm("orders.view_deliverynote"):
+        if user.has_perm("orders.view_salesorder"):
+            queues["my_orders"] = notes.orders_created_by(user=user)
+        queues["my_notes_today"] = notes.notes_issued_by(user=user, day=today, limit=10)
+    if Role.FINANCE in roles and user.has_perm("orders.stamp_deliverynote"):
+        queues["to_stamp"] = notes.notes_in_status(status=NoteStatus.ISSUED, day=today)
+        queues["awaiting_topup"] = notes.notes_in_status(
+            status=NoteStatus.AWAITING_TOPUP, day=today
+        )
+    if Role.WAREHOUSE_KEEPER in roles and user.has_perm("orders.dispatch_deliverynote"):
+        queues["to_load"] = notes.notes_to_load(day=today)
+    if Role.GATE_GUARD in roles and user.has_perm("orders.exit_deliverynote"):
+        # Number, vehicle and goods only: the gate never sees customer or price.
+        queues["gate_url"] = _reverse_or_none("orders:gate")
+        queues["at_gate"] = notes.notes_at_gate(day=today)
+    if Role.MANAGER in roles:
+        if user.has_perm("orders.approve_salesorder"):
+            count, oldest = notes.orders_waiting_for_approval()
+            queues["approval_count"], queues["approval_oldest"] = count, oldest
+            queues["approval_url"] = _reverse_or_none("orders:approval_list")
+        if user.has_perm("orders.view_deliverynote"):
+            counts = notes.note_stage_counts(day=today)
+            queues["stages"] = [
+                {"status": status, "label": label, "count": counts[status]}
+                for status, label in NoteStatus.choices
+            ]
+    return queues
