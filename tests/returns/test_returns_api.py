@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from approvals.models import ApprovalAssignment, ApprovalLevel
 from finance.models import CreditNote
 from returns.models import Allowance, ReturnApplication
 
@@ -191,6 +192,11 @@ def test_each_role_gets_exactly_its_endpoints(role, world, request, api_for):
         "a": world.allowance(amount="5.00").pk,
         "k": application.credit_note_id,
     }
+    # Approving an allowance also needs an approval level (authority, 403 without):
+    # the manager persona is a department head here.
+    ApprovalAssignment.objects.create(
+        user=world.manager, level=ApprovalLevel.objects.get(code="department_head")
+    )
     client = api_for(request.getfixturevalue(role))
     wrong = []
     for method, url, allowed in ENDPOINTS:
