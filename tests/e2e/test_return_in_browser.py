@@ -6,8 +6,10 @@ the page agree."""
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -104,3 +106,7 @@ def test_file_inspect_approve_receive_credit_statement(live_server, chain, roles
     entry = ReceivableEntry.objects.get(kind=EntryKind.CREDIT_NOTE)
     assert entry.amount == Decimal("-90.00") and entry.reference == credit.number
     assert line.note_id == note.pk
+    # To look at the pages: E2E_SHOTS=<folder> keeps every step's screenshot.
+    if folder := os.environ.get("E2E_SHOTS"):
+        for n, (step, png) in enumerate(roles.shots, start=1):
+            (Path(folder) / f"{n:02d}-{step.replace(' ', '-')}.png").write_bytes(png)
