@@ -1,33 +1,34 @@
 from django.urls import path
 
-from finance import apis, collection_apis, credit_note_apis
+from finance import collection_apis, credit_note_apis
+from finance.apis import accounts, invoices, payments
 
 urlpatterns = [
-    path("payments/", apis.PaymentListCreateApi.as_view(), name="api-payment-list"),
+    path("payments/", payments.PaymentListCreateApi.as_view(), name="api-payment-list"),
     path(
         "customers/<int:pk>/account/",
-        apis.CustomerAccountApi.as_view(),
+        accounts.CustomerAccountApi.as_view(),
         name="api-customer-account",
     ),
     path(
         "customers/<int:pk>/ledger/",
-        apis.CustomerLedgerApi.as_view(),
+        accounts.CustomerLedgerApi.as_view(),
         name="api-customer-ledger",
     ),
     path(
         "customers/<int:pk>/credit-hold/",
-        apis.CustomerCreditHoldApi.as_view(),
+        accounts.CustomerCreditHoldApi.as_view(),
         name="api-customer-credit-hold",
     ),
-    path("invoices/", apis.InvoiceListApi.as_view(), name="api-invoice-list"),
-    path("invoices/run/", apis.InvoiceRunApi.as_view(), name="api-invoice-run"),
-    path("invoices/<int:pk>/", apis.InvoiceDetailApi.as_view(), name="api-invoice-detail"),
+    path("invoices/", invoices.InvoiceListApi.as_view(), name="api-invoice-list"),
+    path("invoices/run/", invoices.InvoiceRunApi.as_view(), name="api-invoice-run"),
+    path("invoices/<int:pk>/", invoices.InvoiceDetailApi.as_view(), name="api-invoice-detail"),
     path(
         "invoices/<int:pk>/official-number/",
-        apis.InvoiceOfficialNumberApi.as_view(),
+        invoices.InvoiceOfficialNumberApi.as_view(),
         name="api-invoice-official-number",
     ),
-    path("invoices/<int:pk>/void/", apis.InvoiceVoidApi.as_view(), name="api-invoice-void"),
+    path("invoices/<int:pk>/void/", invoices.InvoiceVoidApi.as_view(), name="api-invoice-void"),
     # Credit notes and refunds (finance/credit_note_apis.py)
     path(
         "credit-notes/", credit_note_apis.CreditNoteListApi.as_view(), name="api-credit-note-list"

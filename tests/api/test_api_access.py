@@ -103,7 +103,9 @@ def test_anonymous_callers_get_401(method, url, allowed, ids):
 
 API_MODULES = (
     "orders.apis",
-    "finance.apis",
+    "finance.apis.accounts",
+    "finance.apis.invoices",
+    "finance.apis.payments",
     "finance.collection_apis",
     "notices.apis",
     "reports.apis",
