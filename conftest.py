@@ -62,3 +62,31 @@ def chain(clerk, finance, keeper, manager):
     from tests.chain import Chain
 
     return Chain(clerk=clerk, finance=finance, keeper=keeper, manager=manager)
+
+
+# --- Test databases are made and dropped as a job ---------------------------
+# Sessions start with the web request's timeouts (salesadmin/db_timeouts.py);
+# creating, migrating and dropping the test databases on a loaded machine can
+# take longer than 15 s, so that work runs with the job profile, and the tests
+# themselves on fresh connections with the web profile.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_databases_made_as_a_job():
+    from salesadmin import db_timeouts
+
+    db_timeouts.set_process_profile(db_timeouts.JOB)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    from salesadmin import db_timeouts
+
+    db_timeouts.set_process_profile(db_timeouts.WEB)
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+    yield
+    db_timeouts.set_process_profile(db_timeouts.JOB)

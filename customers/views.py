@@ -9,7 +9,6 @@ from customers import selectors, services
 from customers.enums import CreditTerms
 from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
 from customers.models import Customer
-from finance.reminders import customer_reminders
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 
@@ -38,12 +37,9 @@ def customer_detail(request, pk: int):
         customer = selectors.customer_detail(pk=pk)
     except Customer.DoesNotExist as exc:
         raise Http404 from exc
-    context = {
-        "customer": customer,
-        # One query, whatever the number: the overdue reminders sent (finance/reminders.py).
-        "reminders": customer_reminders(customer_id=customer.pk),
-    }
-    return render(request, "customers/detail.html", context)
+    # The overdue reminders sent are finance's section of the page
+    # (finance/templatetags/finance_sections.py).
+    return render(request, "customers/detail.html", {"customer": customer})
 
 
 def _save_customer(request, customer: Customer | None):

@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -119,7 +118,11 @@ def reminder_list(request):
     if request.method == "POST":
         if not request.user.has_perm("finance.change_reminder"):
             messages.error(request, _("That action is not available to you."))
-        elif enqueue(send_reminders):
+            return redirect("finance:reminder_list")
+        if request.POST.get("action") == "retry_failed":
+            # After the address or the mail server was fixed: try them again.
+            reminders.reminders_retry_failed()
+        if enqueue(send_reminders):
             messages.success(request, _("Sending the pending reminders."))
         else:
             messages.warning(
@@ -137,10 +140,10 @@ def reminder_list(request):
         "status": status,
         "level": level,
         "search": search,
-        "statuses": [*ReminderStatus.choices, ("failed", _("Failed"))],
+        "statuses": ReminderStatus.choices,
         "levels": [lv for lv, _days in reminders.reminder_levels()],
         "pending": Reminder.objects.filter(status=ReminderStatus.PENDING).count(),
-        "max_attempts": settings.REMINDER_MAX_ATTEMPTS,
+        "failed": Reminder.objects.filter(status=ReminderStatus.FAILED).count(),
     }
     return render(request, "finance/reminders/list.html", context)
 
@@ -234,7 +237,7 @@ def statement_list(request):
         "status": status,
         "period": period,
         "search": search,
-        "statuses": [*StatementStatus.choices, ("failed", _("Failed"))],
+        "statuses": StatementStatus.choices,
     }
     return render(request, "finance/statements/list.html", context)
 

@@ -24,13 +24,18 @@ class InvoiceStatus(models.TextChoices):
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Claimed by a sender and committed before the e-mail goes out (finance/outbox.py).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class StatementStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     NO_EMAIL = "no_email", _("No e-mail address")
+    FAILED = "failed", _("Failed")
 
 
 class CreditNoteSource(models.TextChoices):

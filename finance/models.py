@@ -252,6 +252,10 @@ class Reminder(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # finance/outbox.py: when the current send began (status "sending"), and
+    # when a failed one may be tried again (exponential backoff).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -264,6 +268,12 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} L{self.level} {self.status}"
+
+    @property
+    def message_key(self) -> str:
+        """The stable part of the letter's Message-ID: a resend after a crash
+        carries the same one (finance/outbox.py)."""
+        return f"reminder-{self.pk}-L{self.level}"
 
 
 class Statement(models.Model):
@@ -288,6 +298,10 @@ class Statement(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # finance/outbox.py: when the current send began (status "sending"), and
+    # when a failed one may be tried again (exponential backoff).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_end", "customer_id"]
@@ -302,6 +316,10 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.period_start}..{self.period_end}"
+
+    @property
+    def message_key(self) -> str:
+        return f"statement-{self.pk}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
 
 
 class CreditNote(models.Model):

@@ -7,11 +7,13 @@ The daily job (``reminders_daily_job``: beat, ``manage.py send_overdue_reminders
    (settings.REMINDER_LEVELS) unless that level, or a higher one, exists. An
    invoice first seen 20 days overdue gets level 2 only: the customer gets the
    letter that fits the debt, not a level-1 and a level-2 letter on one day.
-2. sends the pending rows, one transaction per reminder: claim the row with
-   FOR UPDATE SKIP LOCKED, render the letter, e-mail it, tell the salesperson,
-   mark it sent, commit. Two senders at once never claim the same row; a
-   second run finds nothing pending. The one window for a duplicate e-mail is
-   a crash after the mail server accepted the message and before the COMMIT.
+2. sends the pending rows through finance/outbox.py: claim the row
+   (committed as "sending"), render and e-mail the letter with the row's
+   stable Message-ID, then mark it sent and tell the salesperson in one
+   transaction. Two senders never claim the same row; a second run finds
+   nothing pending; a crash between sending and marking resends the letter
+   after OUTBOX_SENDING_TIMEOUT with the same Message-ID; a refused e-mail is
+   retried with exponential backoff, then shown as failed with its reason.
    A customer without a contact e-mail is still marked sent (with no address)
    and the salesperson is told to chase by phone: the letter cannot be mailed
    later by the system, and the salesperson acting on it is the reminder.
@@ -39,7 +41,7 @@ from django.utils.translation import gettext_noop
 from customers.models import Customer
 from finance.enums import InvoiceStatus, ReminderStatus
 from finance.models import Reminder
-from finance.outbox import send_pending
+from finance.outbox import Letter, message_id, send_pending
 from notices import selectors as notice_selectors
 from notices.models import Notice
 from notices.services import notice_send
@@ -192,7 +194,9 @@ def _email_letter(reminder: Reminder, address: str) -> None:
         f"{context['days_overdue']} days overdue. Please see the attached letter.\n\n"
         f"{settings.COMPANY_NAME}\n{settings.COMPANY_PHONE}\n"
     )
-    message = EmailMessage(subject=subject, body=body, to=[address])
+    message = EmailMessage(
+        subject=subject, body=body, to=[address], headers={"Message-ID": message_id(reminder)}
+    )
     message.attach(
         f"reminder-{invoice.number}-L{reminder.level}.pdf",
         render_pdf("pdf/reminder_letter.html", context),
@@ -235,56 +239,71 @@ def _notify_salesperson(reminder: Reminder, address: str) -> None:
     )
 
 
-def _send_one(reminder: Reminder) -> str:
-    """Carry out one claimed reminder inside the caller's transaction.
-
-    Returns "sent", "no_email" or "dropped" (invoice settled meanwhile).
-    """
+def _send_letter(reminder: Reminder) -> str:
+    """Outside any transaction: e-mail the claimed reminder (finance/outbox.py).
+    Returns "sent", "no_email" or "dropped" (invoice settled meanwhile)."""
     invoice = reminder.invoice
     if invoice.status != InvoiceStatus.OPEN or invoice.paid_amount >= invoice.amount:
-        # Paid or voided since the row was made: nothing to chase. Deleting the
-        # row lets a reopened invoice be reminded again.
-        reminder.delete()
         return "dropped"
     today = company_today()
     reminder.open_amount = invoice.amount - invoice.paid_amount
     reminder.days_overdue = max((today - invoice.due_date).days, 0)
-    address = customer_email(reminder.customer)
-    if address:
-        _email_letter(reminder, address)
-    _notify_salesperson(reminder, address)
+    reminder.email = customer_email(reminder.customer)
+    if reminder.email:
+        _email_letter(reminder, reminder.email)
+    return "sent" if reminder.email else "no_email"
+
+
+def _mark_sent(reminder: Reminder, outcome: str) -> None:
+    """In the marking transaction: the row and the salesperson's notice, once."""
+    if outcome == "dropped":
+        # Paid or voided since the row was made: nothing to chase. Deleting the
+        # row lets a reopened invoice be reminded again.
+        reminder.delete()
+        return
+    _notify_salesperson(reminder, reminder.email)
     reminder.status = ReminderStatus.SENT
-    reminder.email = address
-    reminder.attempts += 1
     reminder.last_error = ""
+    reminder.next_attempt_at = None
     reminder.sent_at = timezone.now()
     reminder.save(
         update_fields=[
             "status",
             "email",
-            "attempts",
             "last_error",
+            "next_attempt_at",
             "sent_at",
             "open_amount",
             "days_overdue",
         ]
     )
-    return "sent" if address else "no_email"
 
 
-def _send_claimed(reminder: Reminder) -> str:
-    reminder.customer = (
-        Customer.objects.select_related("salesperson")
-        .prefetch_related("contacts")
-        .get(pk=reminder.customer_id)
+def _load(reminder: Reminder) -> Reminder:
+    return (
+        Reminder.objects.select_related("invoice", "customer__salesperson")
+        .prefetch_related("customer__contacts")
+        .get(pk=reminder.pk)
     )
-    return _send_one(reminder)
 
 
-def reminders_send_pending(*, limit: int | None = None) -> SendResult:
-    """Send every pending reminder, each in its own transaction; safe to run
-    any number of times, and from several workers at once (finance/outbox.py)."""
-    return send_pending(Reminder, _send_claimed, SendResult(), limit=limit, related=("invoice",))
+LETTER = Letter(model=Reminder, send=_send_letter, mark=_mark_sent, load=_load)
+
+
+def reminders_send_pending(*, limit: int | None = None, now=None) -> SendResult:
+    """Send every due reminder, each claimed, e-mailed and marked on its own
+    (finance/outbox.py); safe to run any number of times, from several
+    workers at once, and after a crash."""
+    return send_pending(LETTER, SendResult(), limit=limit, now=now)
+
+
+def reminders_retry_failed() -> int:
+    """Finance's "try the failed ones again", once the address or the mail
+    server is fixed: failed reminders are pending again with fresh tries (the
+    last error stays until one goes out). Returns how many."""
+    return Reminder.objects.filter(status=ReminderStatus.FAILED).update(
+        status=ReminderStatus.PENDING, attempts=0, next_attempt_at=None
+    )
 
 
 # --- 3. The managers' daily summary ----------------------------------------------
@@ -344,8 +363,16 @@ def reminders_daily_summary(*, today: dt.date | None = None) -> int:
                 subject=f"催款日报 Overdue reminders {today:%Y-%m-%d}: {len(rows)}",
                 body=(message % params) + "\n\n" + "\n".join(lines) + "\n",
                 to=addresses,
+                # One summary a day: a rerun after a crash before COMMIT resends
+                # the same message, which the mail system shows once.
+                headers={"Message-ID": _summary_message_id(today)},
             ).send()
         return len(managers)
+
+
+def _summary_message_id(today: dt.date) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "salesadmin.invalid"
+    return f"<reminders-summary-{today:%Y%m%d}@{domain}>"
 
 
 @dataclass
@@ -370,9 +397,7 @@ def reminder_list(
     *, status: str = "", level: str = "", search: str = "", customer_id: int | None = None
 ) -> QuerySet[Reminder]:
     qs = Reminder.objects.select_related("invoice", "customer")
-    if status == "failed":
-        qs = qs.filter(status=ReminderStatus.PENDING, attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
-    elif status:
+    if status:
         qs = qs.filter(status=status)
     if str(level).isdigit():
         qs = qs.filter(level=int(level))

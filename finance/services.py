@@ -16,6 +16,7 @@ from customers.models import Customer
 from finance.allocation import HandAllocation, allocate_by_hand, allocate_oldest_first
 from finance.credit import credit_hold_lift_if_paid, lock_customer
 from finance.enums import EntryKind, PaymentMethod
+from finance.invoicing import invoice_on_dispatch
 from finance.models import ReceivableEntry
 from notices.services import notice_send
 from salesadmin.clock import company_today
@@ -102,8 +103,16 @@ def payment_record(
     return payment
 
 
+def dispatch_charge(*, note, user) -> None:
+    """仓库出库: the customer is charged what was loaded and a prepaid/cash
+    customer's note invoiced at once. Called by the dispatch service in its
+    transaction, the customer locked, through orders.hooks (finance/apps.py)."""
+    charge_record(note=note, amount=note.actual_value, user=user)
+    invoice_on_dispatch(note=note, user=user)
+
+
 def charge_record(*, note, amount: Decimal, user) -> ReceivableEntry:
-    """Charge the customer for goods dispatched (called by the dispatch service)."""
+    """Charge the customer for goods dispatched."""
     return ReceivableEntry.objects.create(
         customer_id=note.customer_id,
         kind=EntryKind.CHARGE,

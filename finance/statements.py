@@ -6,8 +6,9 @@ opening balance is the sum of the entries dated before the period, the
 closing balance the opening plus the period's entries. A ``Statement`` row is
 the record that a month's statement is owed to a customer and whether it went
 out; the monthly job makes one for every customer with a balance or movements
-last month and a sender e-mails them (pending → sent, or no_email when no
-contact has an address), one transaction per statement, exactly like reminders.
+last month and a sender e-mails them (pending → sending → sent, or no_email
+when no contact has an address) through finance/outbox.py, like reminders:
+claimed before sending, a stable Message-ID, backoff, then failed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from finance.enums import EntryKind, StatementStatus
 from finance.models import ReceivableEntry, Statement
-from finance.outbox import send_pending
+from finance.outbox import Letter, message_id, send_pending
 from finance.reminders import customer_email
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
@@ -233,50 +234,63 @@ class StatementSendResult:
     failed: int = 0
 
 
-def _send_one(statement: Statement) -> str:
-    customer = Customer.objects.prefetch_related("contacts").get(pk=statement.customer_id)
-    address = customer_email(customer)
-    statement.attempts += 1
+def _send_statement(statement: Statement) -> str:
+    """Outside any transaction: e-mail the claimed statement (finance/outbox.py)."""
+    customer = statement.customer
+    statement.email = customer_email(customer)
+    if not statement.email:
+        return "no_email"
+    data = statement_for(
+        customer=customer, period_start=statement.period_start, period_end=statement.period_end
+    )
+    context = pdf_context(data)
+    message = EmailMessage(
+        subject=(
+            f"对账单 Statement {statement.period_start:%Y-%m}: {customer.name} "
+            f"({context['closing']} {context['currency']})"
+        ),
+        body=(
+            f"{customer.name}：\n\n附件为贵司 {statement.period_start:%Y-%m-%d} 至 "
+            f"{statement.period_end:%Y-%m-%d} 的对账单，期末余额 {context['closing']} 元。"
+            f"如有差异，请于十日内与我司财务联系。\n\n"
+            f"Attached is your statement for {statement.period_start:%Y-%m-%d} to "
+            f"{statement.period_end:%Y-%m-%d}; closing balance {context['closing']} "
+            f"{context['currency']}. Please tell us of any difference within ten days.\n\n"
+            f"{settings.COMPANY_NAME}\n{settings.COMPANY_PHONE}\n"
+        ),
+        to=[statement.email],
+        headers={"Message-ID": message_id(statement)},
+    )
+    message.attach(
+        statement_filename(data), render_pdf("pdf/statement.html", context), "application/pdf"
+    )
+    message.send()
+    return "sent"
+
+
+def _mark_sent(statement: Statement, outcome: str) -> None:
+    statement.status = StatementStatus.SENT if outcome == "sent" else StatementStatus.NO_EMAIL
+    statement.sent_at = timezone.now() if outcome == "sent" else None
     statement.last_error = ""
-    if address:
-        data = statement_for(
-            customer=customer,
-            period_start=statement.period_start,
-            period_end=statement.period_end,
-        )
-        context = pdf_context(data)
-        message = EmailMessage(
-            subject=(
-                f"对账单 Statement {statement.period_start:%Y-%m}: {customer.name} "
-                f"({context['closing']} {context['currency']})"
-            ),
-            body=(
-                f"{customer.name}：\n\n附件为贵司 {statement.period_start:%Y-%m-%d} 至 "
-                f"{statement.period_end:%Y-%m-%d} 的对账单，期末余额 {context['closing']} 元。"
-                f"如有差异，请于十日内与我司财务联系。\n\n"
-                f"Attached is your statement for {statement.period_start:%Y-%m-%d} to "
-                f"{statement.period_end:%Y-%m-%d}; closing balance {context['closing']} "
-                f"{context['currency']}. Please tell us of any difference within ten days.\n\n"
-                f"{settings.COMPANY_NAME}\n{settings.COMPANY_PHONE}\n"
-            ),
-            to=[address],
-        )
-        message.attach(
-            statement_filename(data), render_pdf("pdf/statement.html", context), "application/pdf"
-        )
-        message.send()
-        statement.status = StatementStatus.SENT
-        statement.sent_at = timezone.now()
-    else:
-        statement.status = StatementStatus.NO_EMAIL
-    statement.email = address
-    statement.save(update_fields=["status", "email", "attempts", "last_error", "sent_at"])
-    return "sent" if address else "no_email"
+    statement.next_attempt_at = None
+    statement.save(update_fields=["status", "email", "last_error", "next_attempt_at", "sent_at"])
 
 
-def statements_send_pending(*, limit: int | None = None) -> StatementSendResult:
-    """E-mail every pending statement, one transaction each (finance/outbox.py)."""
-    return send_pending(Statement, _send_one, StatementSendResult(), limit=limit)
+def _load(statement: Statement) -> Statement:
+    return (
+        Statement.objects.select_related("customer")
+        .prefetch_related("customer__contacts")
+        .get(pk=statement.pk)
+    )
+
+
+LETTER = Letter(model=Statement, send=_send_statement, mark=_mark_sent, load=_load)
+
+
+def statements_send_pending(*, limit: int | None = None, now=None) -> StatementSendResult:
+    """E-mail every due statement, each claimed, sent and marked on its own
+    (finance/outbox.py)."""
+    return send_pending(LETTER, StatementSendResult(), limit=limit, now=now)
 
 
 # --- Reads ----------------------------------------------------------------------------
@@ -287,9 +301,7 @@ def statement_list(
 ) -> QuerySet[Statement]:
     """Statement rows, newest period first. ``period`` is "YYYY-MM"."""
     qs = Statement.objects.select_related("customer")
-    if status == "failed":
-        qs = qs.filter(status=StatementStatus.PENDING, attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
-    elif status:
+    if status:
         qs = qs.filter(status=status)
     if period:
         try:

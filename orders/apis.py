@@ -37,6 +37,7 @@ from orders.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from orders.note_selectors import note_transitions
 from orders.services.delivery_notes import (
     Allocation,
     DispatchLine,
@@ -100,9 +101,9 @@ NOTE_ACTIONS = {
 }
 
 
-def _actions(obj, user, names: dict[str, str]) -> list[str]:
-    found = [names[t] for t in available_transitions(obj, "status", user) if t in names]
-    return list(dict.fromkeys(found))
+def _actions(names: dict[str, str], available: list[str]) -> list[str]:
+    """The action endpoints for the ``available`` transitions (one per endpoint)."""
+    return list(dict.fromkeys(names[t] for t in available if t in names))
 
 
 # --- Reads ---------------------------------------------------------------------
@@ -237,7 +238,8 @@ class OrderDetailOutput(OrderListOutput):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, order) -> list[str]:
-        return _actions(order, self.context["request"].user, ORDER_ACTIONS)
+        user = self.context["request"].user
+        return _actions(ORDER_ACTIONS, available_transitions(order, "status", user))
 
 
 PREFER_MINIMAL = OpenApiParameter(
@@ -706,7 +708,8 @@ class NoteDetailOutput(NoteListOutput):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, note) -> list[str]:
-        return _actions(note, self.context["request"].user, NOTE_ACTIONS)
+        user = self.context["request"].user
+        return _actions(NOTE_ACTIONS, note_transitions(note=note, user=user))
 
 
 def _note_response(

@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -257,6 +260,18 @@ class SalesOrderLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
+# A note is valid only on the day it is issued (当天内有效); one still open
+# (issued or stamped) after that day is stale and expires.
+OPEN_NOTE_STATUSES = (NoteStatus.ISSUED, NoteStatus.STAMPED)
+
+
+class DeliveryNoteQuerySet(models.QuerySet):
+    def stale(self, today: dt.date | None = None) -> DeliveryNoteQuerySet:
+        """Notes that expire: the rule of DeliveryNote.is_stale_on, for many notes
+        (the index on status and issue date serves it)."""
+        return self.filter(status__in=OPEN_NOTE_STATUSES, issue_date__lt=today or company_today())
+
+
 class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
     order = models.ForeignKey(
@@ -313,6 +328,15 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     pass_code = models.CharField(max_length=16, unique=True)
     cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
 
+    objects = DeliveryNoteQuerySet.as_manager()
+
+    # How what the note still needs is covered now (a Coverage value; None: not
+    # covered): its value while issued, what the customer owes once the loaded
+    # value is charged and it awaits a top-up. Finance decides it; the stamp and
+    # top-up services ask under the customer's lock, pages before offering the
+    # buttons (orders.note_selectors.note_coverage). The conditions only read it.
+    coverage_found: str | None = None
+
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("delivery note")
@@ -347,36 +371,27 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         return self.number or _("note %(id)s") % {"id": self.pk}
 
     # Conditions ---------------------------------------------------------------
+    def is_stale_on(self, today: dt.date) -> bool:
+        """Still open after its issue day: the note expires (当天内有效).
+        DeliveryNote.objects.stale(today) is the same rule in SQL."""
+        return self.status in OPEN_NOTE_STATUSES and self.issue_date < today
+
     @condition(_("The note was valid only on its issue day; it has expired. Reissue it."))
     def is_today(self) -> bool:
+        """Stamp, dispatch and the gate act only on the note's issue day."""
         return self.issue_date == company_today()
 
     @condition(_("The note is still valid today."))
     def is_stale(self) -> bool:
-        return self.issue_date < company_today()
-
-    def current_coverage(self) -> str | None:
-        """How this note would be covered now (None: not covered).
-
-        Computed once per locked instance: the service, our transition check and
-        django-fsm's own condition check all ask within one action.
-        """
-        if not hasattr(self, "_coverage_cache"):
-            from finance.credit import credit_position
-
-            position = credit_position(customer=self.customer, exclude_note_id=self.pk)
-            self._coverage_cache = position.coverage_for(self.value)
-        return self._coverage_cache
+        return self.is_stale_on(company_today())
 
     @condition(_("The customer's payment or credit does not cover this note."))
     def is_covered(self) -> bool:
-        return self.current_coverage() is not None
+        return self.coverage_found is not None
 
     @condition(_("The customer's payment or credit does not cover what was loaded."))
     def is_topped_up(self) -> bool:
-        from finance.credit import credit_position
-
-        return credit_position(customer=self.customer).coverage_for(Decimal("0.00")) is not None
+        return self.coverage_found is not None
 
     @condition(_("A manager's override needs a written reason."))
     def has_override_reason(self) -> bool:
@@ -390,9 +405,9 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         conditions=[is_today, is_covered],
         permission="orders.stamp_deliverynote",
     )
-    def stamp(self, *, by, at, coverage, amount):
+    def stamp(self, *, by, at, amount):
         self.stamped_by, self.stamped_at = by, at
-        self.coverage, self.covered_amount = coverage, amount
+        self.coverage, self.covered_amount = self.coverage_found, amount
 
     @transition(
         status,
@@ -468,7 +483,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         status,
-        source=[NoteStatus.ISSUED, NoteStatus.STAMPED],
+        source=list(OPEN_NOTE_STATUSES),
         target=NoteStatus.EXPIRED,
         conditions=[is_stale],
     )
@@ -478,7 +493,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     # Cheap predicates for pages -------------------------------------------------
     @property
     def is_open(self) -> bool:
-        return self.status in (NoteStatus.ISSUED, NoteStatus.STAMPED)
+        return self.status in OPEN_NOTE_STATUSES
 
 
 class DeliveryNoteLine(models.Model):

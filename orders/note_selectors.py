@@ -12,16 +12,44 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from inventory.models import BatchLevel
+from orders import hooks
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, SalesOrder
 from salesadmin.models import TransitionLog
+from salesadmin.transitions import available_transitions
 
 DOC = "delivery_note"
+ZERO = Decimal("0.00")
 
 _LINES = Prefetch(
     "lines",
     queryset=DeliveryNoteLine.objects.select_related("product").order_by("id"),
 )
+
+
+def note_coverage(*, note: DeliveryNote) -> hooks.CoverageAnswer | None:
+    """How what the note still needs would be covered now, with finance's figures
+    (orders.hooks.coverage), handed to the note (``coverage_found``) for the
+    stamp and top-up conditions to read. An issued note needs its value, its own
+    stamp not counted; one awaiting a top-up has its loaded value charged
+    already, so what the customer owes must be covered. None: nothing to cover."""
+    if note.status == NoteStatus.ISSUED:
+        amount, exclude_note_id = note.value, note.pk
+    elif note.status == NoteStatus.AWAITING_TOPUP:
+        amount, exclude_note_id = ZERO, None
+    else:
+        return None
+    answer = hooks.coverage(customer=note.customer, amount=amount, exclude_note_id=exclude_note_id)
+    note.coverage_found = answer.coverage
+    return answer
+
+
+def note_transitions(*, note: DeliveryNote, user) -> list[str]:
+    """The transitions ``user`` may run on the note now (pages and API offer
+    only these). Finance's are decided on the note's coverage: asked first."""
+    if user.has_perm("orders.stamp_deliverynote"):
+        note_coverage(note=note)
+    return available_transitions(note, "status", user)
 
 
 def note_list(

@@ -9,6 +9,7 @@ them sent under a row lock (a second worker skips a row being sent).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from decimal import Decimal
 
@@ -123,6 +124,12 @@ def _link(summary: SalesSummary) -> str:
     )
 
 
+def summary_message_id(summary: SalesSummary, to: str) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "salesadmin.invalid"
+    recipient = hashlib.sha256(to.lower().encode()).hexdigest()[:16]
+    return f"<sales-summary-{summary.pk}-{recipient}@{domain}>"
+
+
 def _message(summary: SalesSummary, to: str) -> EmailMultiAlternatives:
     # Mail needs an absolute link: only when the site's address is configured.
     site = getattr(settings, "SITE_URL", "").rstrip("/")
@@ -140,6 +147,9 @@ def _message(summary: SalesSummary, to: str) -> EmailMultiAlternatives:
         body=render_to_string("reports/email/summary.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
+        # Stable per summary and recipient: the rerun after a crash between the
+        # mail server's OK and the COMMIT sends the same message, shown once.
+        headers={"Message-ID": summary_message_id(summary, to)},
     )
     message.attach_alternative(render_to_string("reports/email/summary.html", context), "text/html")
     return message

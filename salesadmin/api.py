@@ -16,6 +16,8 @@ error adds ``fields`` (the per-field messages, nested like the input).
 | Django / DRF PermissionDenied            | 403    | ``permission_denied``             |
 | no credentials                           | 401    | ``not_authenticated``             |
 | Http404, ObjectDoesNotExist              | 404    | ``not_found``                     |
+| lock / statement timeout, deadlock       | 503    | ``busy`` + Retry-After            |
+| PostgreSQL unreachable                   | 503    | ``database_unavailable``          |
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from salesadmin import db_faults
 from salesadmin.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -73,6 +76,12 @@ def _first_message(errors, path: str = "") -> str:
 
 
 def exception_handler(exc, context):
+    fault = db_faults.classify(exc)
+    if fault is not None:  # rolled back by its atomic block; see salesadmin/db_faults.py
+        db_faults.log_fault(fault, exc, context.get("request"))
+        response = _error(503, fault, db_faults.message(fault))
+        response["Retry-After"] = str(db_faults.retry_after(fault))
+        return response
     if isinstance(exc, ApplicationError):
         return _error(exc.status_code, exc.code, exc.message, **exc.extra)
     if isinstance(exc, ConcurrentTransition):

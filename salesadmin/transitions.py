@@ -12,9 +12,10 @@ import functools
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from salesadmin import metrics
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 
@@ -84,8 +85,12 @@ def run_transition(
     try:
         check_transition(obj, name, user=user, check_perm=check_perm)
         method(**kwargs)
+    except Exception as refused:
+        metrics.transition_refused(document_type, name, refused)
+        raise
     finally:
         del obj._condition_memo
+    transaction.on_commit(functools.partial(metrics.transition_outcome, document_type, name, "ok"))
     obj.save()
     TransitionLog.objects.create(
         document_type=document_type,

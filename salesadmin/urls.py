@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from portal import views as portal_views
-from salesadmin import views
+from salesadmin import health, metrics
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
@@ -21,7 +21,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("notices/", include("notices.urls")),
     path(
         "accounts/login/",
@@ -42,3 +44,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Database faults answer 503 with a code, the API JSON, never Django's HTML 500.
+handler500 = "salesadmin.middleware.db_faults.server_error"

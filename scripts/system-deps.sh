@@ -5,7 +5,9 @@
 set -euo pipefail
 want=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk)
 if [ "${1:-run}" = "test" ]; then
-  want+=(poppler-utils chromium)
+  # caddy and pgbouncer: tests/ops check the compose stack's Caddyfile and the
+  # transaction-pooling settings against the real programs.
+  want+=(poppler-utils chromium caddy pgbouncer)
 fi
 missing=()
 for pkg in "${want[@]}"; do

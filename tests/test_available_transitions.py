@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from orders.models import DeliveryNote
+from orders.note_selectors import note_coverage
 from salesadmin.transitions import available_transitions
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +25,8 @@ def test_same_answer_as_django_fsm_for_every_role_and_state(chain, guard):
     users = [chain.clerk, chain.finance, chain.keeper, chain.manager, guard]
     seen = set()
     for document in documents:
+        if isinstance(document, DeliveryNote):
+            note_coverage(note=document)  # finance's answer, as pages and API ask it first
         for user in users:
             ours = sorted(available_transitions(document, "status", user))
             assert ours == _fsm_answer(document, user), (document, user.username)

@@ -8,6 +8,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,11 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from finance.invoicing import invoice_on_dispatch
-from finance.services import charge_record
 from inventory.models import Batch, Warehouse
 from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
-from orders.enums import NoteStatus, OrderStatus
+from orders import hooks
+from orders.enums import OrderStatus
 from orders.models import (
     DeliveryNote,
     DeliveryNoteLine,
@@ -29,6 +29,7 @@ from orders.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from orders.note_selectors import note_coverage
 from orders.services.sales_orders import (
     LIVE_NOTE_STATUSES,
     ORDER_LOCKED,
@@ -239,42 +240,15 @@ def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) ->
     return found
 
 
-class _Stale(Exception):
-    """The note locked for an action is past its issue day."""
-
-    def __init__(self, note: DeliveryNote):
-        self.note = note
-
-
-def _refuse_stale(note: DeliveryNote) -> None:
-    if note.status in (NoteStatus.ISSUED, NoteStatus.STAMPED) and note.is_stale():
-        raise _Stale(note)
-
-
-def _expiring(action, **kwargs) -> DeliveryNote:
-    """Run a note action (its own transaction, which locks the note first and
-    calls _refuse_stale). A note found stale is expired in a transaction of
-    its own, so the expiry stands, and the action runs again to refuse it the
-    way it refuses any expired note."""
-    try:
-        return action(**kwargs)
-    except _Stale as stale:
-        delivery_note_expire_if_stale(note=stale.note)
-        return action(**kwargs)
-
-
 def delivery_note_expire_if_stale(*, note: DeliveryNote) -> bool:
     """A note not dispatched by the end of its issue day expires (当天内有效) and
     gives back its stock. Its own transaction, so the expiry stands even when
-    the action that found it is refused."""
-    if note.issue_date >= company_today() or note.status not in (
-        NoteStatus.ISSUED,
-        NoteStatus.STAMPED,
-    ):
+    the action that found it is refused. False: the note is not stale."""
+    if not note.is_stale():  # as the caller read it: nothing to lock for today's notes
         return False
     with transaction.atomic():
         note = _lock(note)
-        if note.status not in (NoteStatus.ISSUED, NoteStatus.STAMPED) or not note.is_stale():
+        if not note.is_stale():  # decided again under the lock
             return False
         run_transition(
             note,
@@ -290,21 +264,30 @@ def delivery_note_expire_if_stale(*, note: DeliveryNote) -> bool:
 
 def delivery_notes_expire_stale() -> int:
     """The beat job: expire every stale note, each in its own transaction."""
-    stale = DeliveryNote.objects.filter(
-        status__in=[NoteStatus.ISSUED, NoteStatus.STAMPED], issue_date__lt=company_today()
-    ).only("pk", "issue_date", "status")
+    stale = DeliveryNote.objects.stale().only("pk", "issue_date", "status")
     return sum(delivery_note_expire_if_stale(note=note) for note in stale.iterator())
+
+
+def _expire_and_refuse(note: DeliveryNote, action: str, *, user) -> NoReturn:
+    """Stamp and dispatch lock the note first; one found past its issue day is
+    left untouched by that transaction, expired here in a transaction of its
+    own (so the expiry stands), and the action refused as for any expired note."""
+    delivery_note_expire_if_stale(note=note)
+    note.refresh_from_db(fields=["status"])
+    check_transition(note, action, user=user)  # the note is expired (or cancelled) now
+    raise ConflictError(_("This note has expired."), code="invalid_state")
 
 
 def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
     """财务签章: only a covered note; a manager may override with a written reason."""
-    return _expiring(_stamp, note=note, user=user, override_reason=override_reason)
+    with transaction.atomic():
+        note = _lock(note, customer=True)
+        if not note.is_stale():
+            return _stamp(note, user=user, override_reason=override_reason)
+    _expire_and_refuse(note, "stamp", user=user)
 
 
-@transaction.atomic
-def _stamp(*, note: DeliveryNote, user, override_reason: str) -> DeliveryNote:
-    note = _lock(note, customer=True)
-    _refuse_stale(note)
+def _stamp(note: DeliveryNote, *, user, override_reason: str) -> DeliveryNote:
     now = timezone.now()
     if override_reason.strip():
         note.override_reason = override_reason.strip()
@@ -318,16 +301,16 @@ def _stamp(*, note: DeliveryNote, user, override_reason: str) -> DeliveryNote:
             at=now,
             amount=note.value,
         )
-    coverage = note.current_coverage()
+    # Finance's answer under the customer's lock, read by the transition's condition.
+    note_coverage(note=note)
     return run_transition(
         note,
         "stamp",
         user=user,
         document_type=DOC,
-        comment=str(coverage or ""),
+        comment=str(note.coverage_found or ""),
         by=user,
         at=now,
-        coverage=coverage,
         amount=note.value,
     )
 
@@ -357,14 +340,15 @@ def delivery_note_dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine
     """仓库出库: the keeper records batches and actual quantities; stock moves out,
     the reservation is released and the customer charged, in one transaction.
     If what was loaded is worth more than finance covered, the note waits for a top-up."""
-    return _expiring(_dispatch, note=note, user=user, lines=lines)
+    with transaction.atomic():
+        # The order's delivery status changes too: it is locked with the note, before the stock.
+        note = _lock(note, customer=True, order=True)
+        if not note.is_stale():
+            return _dispatch(note, user=user, lines=lines)
+    _expire_and_refuse(note, "dispatch", user=user)
 
 
-@transaction.atomic
-def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> DeliveryNote:
-    # The order's delivery status changes too: it is locked with the note, before the stock.
-    note = _lock(note, customer=True, order=True)
-    _refuse_stale(note)
+def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> DeliveryNote:
     order = note.order
     # State, role and validity first; nothing moves for a refused dispatch.
     check_transition(note, "dispatch", user=user)
@@ -418,7 +402,6 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
         DeliveryNoteLine,
         {pk: {"actual_quantity": nl.actual_quantity} for pk, nl in note_lines.items()},
     )
-    charge_record(note=note, amount=actual_value, user=user)
     name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
     run_transition(
@@ -432,8 +415,9 @@ def _dispatch(*, note: DeliveryNote, user, lines: list[DispatchLine]) -> Deliver
         actual_value=actual_value,
     )
     sales_order_refresh_delivery(order=order, user=user)
-    # Prepaid/cash customers are invoiced per note now; its number is the last step.
-    invoice_on_dispatch(note=note, user=user)
+    # Finance charges the customer what was loaded and invoices a prepaid/cash
+    # customer's note now (its number is the last step).
+    hooks.note_dispatched(note=note, user=user)
     return note
 
 
@@ -453,6 +437,8 @@ def delivery_note_restamp(*, note: DeliveryNote, user, override_reason: str = ""
             by=user,
             at=now,
         )
+    # Finance's answer under the customer's lock, read by the transition's condition.
+    note_coverage(note=note)
     return run_transition(note, "restamp", user=user, document_type=DOC, by=user, at=now)
 
 

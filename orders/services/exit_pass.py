@@ -23,7 +23,6 @@ from orders.models import (
     GateExit,
 )
 from orders.services.delivery_notes import DOC, PASS_ALPHABET
-from salesadmin.clock import company_today
 from salesadmin.db import CompiledQuery, locked, remember_related
 from salesadmin.transitions import run_transition
 
@@ -152,7 +151,7 @@ def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, st
 def _judge(note: DeliveryNote) -> str:
     if note.status == NoteStatus.EXITED:
         return "used"
-    if note.issue_date != company_today():
+    if not note.is_today():
         return "other_day"
     return {
         NoteStatus.DISPATCHED: "",

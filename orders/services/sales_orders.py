@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from customers.enums import CreditTerms
 from customers.models import Customer
-from finance.credit import credit_position
 from inventory.models import Product
+from orders import hooks
 from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, PriceSource
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services.pricing import price_quotes
@@ -133,13 +133,13 @@ def approval_reasons(order: SalesOrder, lines: list[SalesOrderLine]) -> list[dic
     elif customer.credit_terms != CreditTerms.PREPAID:
         # Prepaid customers pay before delivery: the finance stamp checks them.
         # The same credit rule as the stamp (finance/credit.py).
-        position = credit_position(customer=customer)
-        if position.coverage_for(order.total) is None:
+        answer = hooks.coverage(customer=customer, amount=order.total)
+        if answer.coverage is None:
             reasons.append(
                 {
                     "code": ApprovalReason.CREDIT_EXCEEDED,
                     "line": None,
-                    "detail": f"{position.after(order.total)} > {position.allowance}",
+                    "detail": f"{answer.after} > {answer.allowance}",
                 }
             )
     return reasons

@@ -5,7 +5,6 @@ orders/services/delivery_notes.py; these views only show and route."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from finance.credit import coverage_picture
 from orders import note_selectors
 from orders.enums import Coverage, NoteStatus
 from orders.models import DeliveryNote
@@ -157,15 +155,15 @@ def note_detail(request, pk: int):
     _touch(pk)
     note = note_selectors.note_detail(pk=pk)
     user = request.user
+    # How the note is covered now (an issued note's value; once loaded and
+    # charged, what the customer owes): finance's buttons depend on it, and
+    # those who may read the ledger see the figures.
+    sees_ledger = user.has_perm("finance.view_receivableentry")
     picture = None
-    if user.has_perm("finance.view_receivableentry"):
-        if note.status == NoteStatus.ISSUED:
-            picture = coverage_picture(
-                customer=note.customer, amount=note.value, exclude_note_id=note.pk
-            )
-        elif note.status == NoteStatus.AWAITING_TOPUP:
-            # The loaded value is already charged: is what the customer owes covered now?
-            picture = coverage_picture(customer=note.customer, amount=Decimal("0.00"))
+    if sees_ledger or user.has_perm("orders.stamp_deliverynote"):
+        coverage = note_selectors.note_coverage(note=note)
+        picture = coverage if sees_ledger else None
+    ready = set(available_transitions(note, "status", user))
     log = list(note_selectors.note_log(note=note))
     states = dict(NoteStatus.choices)
     coverages = dict(Coverage.choices)
@@ -174,7 +172,6 @@ def note_detail(request, pk: int):
         entry.to_label = states.get(entry.to_state, entry.to_state)
         if entry.transition == "stamp":  # the service logs the coverage's code
             entry.comment = coverages.get(entry.comment, entry.comment)
-    ready = set(available_transitions(note, "status", user))
     actions = _note_actions(note, user, ready)
     context = {
         "note": note,

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('approvals', '0001_initial'),
         ('customers', '0003_credit_hold_origin'),
-        ('finance', '0008_credit_notes_and_refunds'),
+        ('finance', '0009_credit_notes_and_refunds'),
         ('inventory', '0003_warehouse_holds_for'),
         ('orders', '0004_list_and_credit_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

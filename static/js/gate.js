@@ -189,12 +189,21 @@
     if (event.target.closest("[data-gate-next]")) next();
   });
 
-  function showProblem(text) {
-    resultBox.innerHTML = "";
+  function showProblem(text, elt) {
     var panel = document.createElement("div");
     panel.className = "gate-message";
     panel.setAttribute("role", "alert");
     panel.textContent = text;
+    var letOut = elt && elt.closest && elt.closest(".gate-exit-form");
+    if (letOut && resultBox.contains(letOut)) {
+      // Keep the PASS panel: tapping "Let out" again resends the same
+      // submission (same idempotency key), which lets the truck out once.
+      var old = resultBox.querySelector(":scope > .gate-message");
+      if (old) old.remove();
+      resultBox.insertBefore(panel, resultBox.firstChild);
+      return;
+    }
+    resultBox.innerHTML = "";
     resultBox.appendChild(panel);
   }
 
@@ -221,10 +230,13 @@
 
   document.body.addEventListener("htmx:sendError", function (event) {
     if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#gate-lists")) return;
-    showProblem(root.dataset.msgOffline);
+    showProblem(root.dataset.msgOffline, event.detail.elt);
   });
   document.body.addEventListener("htmx:responseError", function (event) {
     if (event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("#gate-lists")) return;
-    showProblem(root.dataset.msgError);
+    // 503: busy or the database restarting; 409: the same tap still in progress.
+    // Nothing was done twice: the let-out form keeps its key until an answer arrives.
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    showProblem(status === 503 || status === 409 ? root.dataset.msgBusy : root.dataset.msgError, event.detail.elt);
   });
 })();

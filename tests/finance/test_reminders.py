@@ -9,9 +9,11 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db.models import F
 from django.test import override_settings
+from django.utils import timezone
 
 from finance import reminders
 from finance.enums import InvoiceStatus, ReminderStatus
@@ -219,9 +221,12 @@ def test_a_retry_after_a_failure_half_way_sends_each_reminder_once(customer, mon
     monkeypatch.setattr(mail.EmailMessage, "send", send)
 
     first = reminders.reminders_send_pending()
-    retry = reminders.reminders_send_pending()
+    too_soon = reminders.reminders_send_pending()  # the failed one waits (backoff)
+    later = timezone.now() + settings.OUTBOX_RETRY_BASE + dt.timedelta(seconds=1)
+    retry = reminders.reminders_send_pending(now=later)
 
     assert (first.sent, first.failed) == (1, 1)
+    assert (too_soon.sent, too_soon.failed) == (0, 0)
     assert (retry.sent, retry.failed) == (1, 0)
     subjects = sorted(m.subject.split(": ")[1].split(" ")[0] for m in mail.outbox)
     assert subjects == ["INV-A", "INV-B"]
@@ -238,11 +243,13 @@ def test_a_reminder_that_keeps_failing_stops_after_the_maximum(customer, monkeyp
         raise ConnectionRefusedError("SMTP down")
 
     monkeypatch.setattr(mail.EmailMessage, "send", refuse)
-    for _run in range(4):
-        reminders.reminders_send_pending()
+    # Hourly runs for a day: each try waits longer than the last, then it stops.
+    now = timezone.now()
+    for hour in range(24):
+        reminders.reminders_send_pending(now=now + dt.timedelta(hours=hour))
 
     reminder = Reminder.objects.get()
-    assert (reminder.status, reminder.attempts) == (ReminderStatus.PENDING, 2)
+    assert (reminder.status, reminder.attempts) == (ReminderStatus.FAILED, 2)
     assert "SMTP down" in reminder.last_error
     assert list(reminders.reminder_list(status="failed")) == [reminder]
 

@@ -155,7 +155,8 @@ def test_a_failed_send_stays_pending_and_is_retried(customer, monkeypatch):
     assert statements.statements_send_pending().failed == 1
     statement = Statement.objects.get()
     assert (statement.status, statement.attempts) == (StatementStatus.PENDING, 1)
-    assert statements.statements_send_pending().sent == 1
+    assert statements.statements_send_pending().sent == 0  # waits (backoff)
+    assert statements.statements_send_pending(now=statement.next_attempt_at).sent == 1
     assert Statement.objects.get().status == StatementStatus.SENT
 
 

@@ -15,6 +15,7 @@ from django.db.models import Sum
 
 from inventory.models import ReservationMove, StockLevel
 from orders.enums import NoteStatus
+from orders.models import DeliveryNote
 from orders.services.delivery_notes import delivery_note_stamp, delivery_notes_expire_stale
 from orders.tasks import expire_delivery_notes
 from salesadmin.clock import company_today
@@ -174,3 +175,19 @@ def test_celery_beat_is_given_the_schedule():
 
     for name in ("orders-expire-delivery-notes", "orders-expire-delivery-notes-catch-up"):
         assert app.conf.beat_schedule.get(name) == BEAT_SCHEDULE[name], name
+
+
+def test_the_stale_queryset_and_the_notes_own_predicate_are_one_rule(chain, guard):
+    # Given notes in every state the chain reaches today
+    issued = chain.note()
+    stamped = chain.stamped()
+    dispatched = chain.dispatched()
+    notes = [issued, stamped, dispatched]
+    today = company_today()
+
+    # When the day they were issued is over
+    for day, expected in [(today, set()), (today + dt.timedelta(days=1), {issued, stamped})]:
+        # Then the open ones (issued, stamped) are stale, in SQL and in Python alike
+        in_sql = set(DeliveryNote.objects.stale(day).filter(pk__in=[n.pk for n in notes]))
+        in_python = {n for n in notes if n.is_stale_on(day)}
+        assert in_sql == in_python == expected

@@ -117,6 +117,8 @@ POST_ONLY = {
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
     "healthz",
+    "readyz",
+    "metrics",  # loopback or METRICS_TOKEN, not a role: tests/ops/test_metrics.py
     "accounts/login/",
     "accounts/logout/",
     "i18n/setlang/",

@@ -4,7 +4,7 @@ from salesadmin.db import append_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [("finance", "0008_credit_notes_and_refunds")]
+    dependencies = [("finance", "0009_credit_notes_and_refunds")]
 
     operations = [
         append_only("finance_creditnote"),

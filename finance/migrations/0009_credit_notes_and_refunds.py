@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_credit_hold_origin'),
-        ('finance', '0007_customer_balance'),
+        ('finance', '0008_outbox_sending_and_backoff'),
         ('inventory', '0003_warehouse_holds_for'),
         ('orders', '0004_list_and_credit_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_credit_hold_origin'),
-        ('finance', '0009_append_only_credit_notes'),
+        ('finance', '0010_append_only_credit_notes'),
         ('orders', '0004_list_and_credit_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
