@@ -10,9 +10,10 @@ LEVELS = [
 ]
 
 
-def create_default_levels(ApprovalLevel) -> None:
+def create_default_levels(ApprovalLevel, using: str = "default") -> None:
     """Only where no level exists yet: a company's own configuration stays."""
-    if ApprovalLevel.objects.exists():
+    levels = ApprovalLevel.objects.using(using)
+    if levels.exists():
         return
     for code, name, rank, limit in LEVELS:
-        ApprovalLevel.objects.create(code=code, name=name, rank=rank, limit=limit)
+        levels.create(code=code, name=name, rank=rank, limit=limit)

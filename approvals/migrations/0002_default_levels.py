@@ -5,7 +5,9 @@ from salesadmin.db import append_only
 
 
 def create_levels(apps, schema_editor):
-    create_default_levels(apps.get_model("approvals", "ApprovalLevel"))
+    create_default_levels(
+        apps.get_model("approvals", "ApprovalLevel"), using=schema_editor.connection.alias
+    )
 
 
 class Migration(migrations.Migration):
