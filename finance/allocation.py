@@ -13,18 +13,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from finance.enums import EntryKind, InvoiceStatus
-from finance.models import Invoice, PaymentAllocation, ReceivableEntry
+from finance.models import Invoice, PaymentAllocation, ReceivableEntry, Refund
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError, ConflictError
 
 ZERO = Decimal("0.00")
 MONEY_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT_NOTE)
+# Prepayment = money in less what was allocated: a refund paid back out of
+# it (a positive entry) counts in the same sum.
+PREPAYMENT_KINDS = (*MONEY_KINDS, EntryKind.REFUND)
+
+
+def refunded_from() -> Coalesce:
+    """What refunds have paid back out of an entry's money (a subquery: no join
+    that would multiply the entry's allocations)."""
+    sums = (
+        Refund.objects.filter(source_id=OuterRef("pk"))
+        .order_by()
+        .values("source_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return Coalesce(Subquery(sums), ZERO)
 
 
 @dataclass
@@ -39,7 +55,8 @@ def unallocated_money(*, customer_id: int) -> list[tuple[int, Decimal]]:
     rows = (
         ReceivableEntry.objects.filter(customer_id=customer_id, kind__in=MONEY_KINDS)
         .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
-        .annotate(left=-F("amount") - F("allocated"))
+        .annotate(refunded=refunded_from())
+        .annotate(left=-F("amount") - F("allocated") - F("refunded"))
         .filter(left__gt=0)
         .order_by("entry_date", "id")
         .values_list("pk", "left")
@@ -50,9 +67,9 @@ def unallocated_money(*, customer_id: int) -> list[tuple[int, Decimal]]:
 def prepayment_balance(*, customer_id: int) -> Decimal:
     """Money received (or credited) and not allocated to any invoice."""
     money = (
-        ReceivableEntry.objects.filter(customer_id=customer_id, kind__in=MONEY_KINDS).aggregate(
-            s=Sum("amount")
-        )["s"]
+        ReceivableEntry.objects.filter(
+            customer_id=customer_id, kind__in=PREPAYMENT_KINDS
+        ).aggregate(s=Sum("amount"))["s"]
         or ZERO
     )
     allocated = (
@@ -130,7 +147,11 @@ def allocate_by_hand(
     if len(set(ids)) != len(ids):
         raise ApplicationError(_("An invoice is given twice."), code="duplicate_invoice")
     invoices = {inv.pk: inv for inv in locked(Invoice.objects.filter(pk__in=ids)).order_by("pk")}
-    available = -payment.amount - (payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO)
+    available = (
+        -payment.amount
+        - (payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO)
+        - (payment.refunds.aggregate(s=Sum("amount"))["s"] or ZERO)
+    )
     total = ZERO
     rows = []
     for given in allocations:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from finance import collection_apis
-from finance.apis import accounts, invoices, payments
+from finance.apis import accounts, credit_notes, invoices, payments
 
 urlpatterns = [
     path("payments/", payments.PaymentListCreateApi.as_view(), name="api-payment-list"),
@@ -29,6 +29,23 @@ urlpatterns = [
         name="api-invoice-official-number",
     ),
     path("invoices/<int:pk>/void/", invoices.InvoiceVoidApi.as_view(), name="api-invoice-void"),
+    # Credit notes and refunds (finance/credit_notes.py)
+    path("credit-notes/", credit_notes.CreditNoteListApi.as_view(), name="api-credit-note-list"),
+    path(
+        "credit-notes/<int:pk>/",
+        credit_notes.CreditNoteDetailApi.as_view(),
+        name="api-credit-note-detail",
+    ),
+    path(
+        "credit-notes/<int:pk>/pdf/",
+        credit_notes.CreditNotePdfApi.as_view(),
+        name="api-credit-note-pdf",
+    ),
+    path(
+        "credit-notes/<int:pk>/refund/",
+        credit_notes.CreditNoteRefundApi.as_view(),
+        name="api-credit-note-refund",
+    ),
     # Aging, reminders and statements (finance/collection_apis.py)
     path("aging/", collection_apis.AgingApi.as_view(), name="api-aging"),
     path(

@@ -7,6 +7,7 @@ class EntryKind(models.TextChoices):
     CHARGE = "charge", _("Charge (goods dispatched)")
     PAYMENT = "payment", _("Payment received")
     CREDIT_NOTE = "credit_note", _("Credit note")
+    REFUND = "refund", _("Refund (money paid back)")
 
 
 class PaymentMethod(models.TextChoices):
@@ -35,3 +36,8 @@ class StatementStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     NO_EMAIL = "no_email", _("No e-mail address")
     FAILED = "failed", _("Failed")
+
+
+class CreditNoteSource(models.TextChoices):
+    RETURN = "return", _("Return")
+    ALLOWANCE = "allowance", _("Allowance")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from finance.enums import (
+    CreditNoteSource,
     EntryKind,
     InvoiceStatus,
     PaymentMethod,
@@ -57,7 +58,7 @@ class ReceivableEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind=EntryKind.CHARGE, amount__gt=0)
+                    Q(kind__in=[EntryKind.CHARGE, EntryKind.REFUND], amount__gt=0)
                     | Q(kind__in=[EntryKind.PAYMENT, EntryKind.CREDIT_NOTE], amount__lt=0)
                 ),
                 name="receivable_sign_matches_kind",
@@ -319,3 +320,135 @@ class Statement(models.Model):
     @property
     def message_key(self) -> str:
         return f"statement-{self.pk}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
+
+
+class CreditNote(models.Model):
+    """贷项通知单: what the customer no longer owes after a return or an allowance.
+
+    Issued in the same transaction as the return's receipt or the allowance's
+    final approval (finance/credit_notes.py), with its credit on the receivable
+    ledger (``entry``, kind credit_note) allocated to the invoice it corrects,
+    else to the oldest open invoices; the rest is prepayment, which a refund
+    can pay back. One per source document (unique), so a repeated receipt or
+    approval cannot credit twice.
+    """
+
+    number = models.CharField(_("credit note number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+    )
+    source = models.CharField(_("source"), max_length=20, choices=CreditNoteSource.choices)
+    source_id = models.PositiveBigIntegerField(_("source document id"))
+    source_number = models.CharField(_("source document"), max_length=30)
+    delivery_note = models.ForeignKey(
+        "orders.DeliveryNote",
+        verbose_name=_("delivery note"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("corrected invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    issue_date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The customer's own document (退货发票 / 退货折让证明单 / request reference).
+    customer_reference = models.CharField(_("customer's document"), max_length=60, blank=True)
+    entry = models.OneToOneField(
+        ReceivableEntry, on_delete=models.PROTECT, related_name="credit_note"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        permissions = [("record_refund", _("Can record a refund"))]
+        indexes = [
+            models.Index(fields=["customer", "issue_date"]),
+            # Reports net sales of the day's returns and allowances.
+            models.Index(fields=["issue_date"], name="credit_note_issue_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_amount_positive"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="credit_note_once_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNoteLine(models.Model):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+    product = models.ForeignKey(
+        "inventory.Product", verbose_name=_("product"), on_delete=models.PROTECT, null=True
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, null=True)
+    unit_price = models.DecimalField(_("unit price"), **MONEY, null=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["credit_note", "id"]
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_note_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money paid back to a customer (退款) out of a payment's or credit note's
+    unallocated money, with the bank reference. Its ledger entry (kind refund,
+    positive) brings the balance back towards zero; what it draws on is no
+    longer prepayment (finance.allocation). Append-only."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    source = models.ForeignKey(
+        ReceivableEntry,
+        verbose_name=_("paid back from"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    entry = models.OneToOneField(ReceivableEntry, on_delete=models.PROTECT, related_name="refund")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reference = models.CharField(_("bank reference"), max_length=60, unique=True)
+    refund_date = models.DateField(_("date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-refund_date", "-id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount}"

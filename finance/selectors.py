@@ -11,7 +11,7 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, 
 from django.db.models.functions import Coalesce
 
 from customers.models import Customer
-from finance.allocation import MONEY_KINDS
+from finance.allocation import PREPAYMENT_KINDS
 from finance.credit import MONEY_FIELD, CreditPosition, PositionFigures, credit_position
 from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import uninvoiced_notes
@@ -95,7 +95,8 @@ def account_summary(*, customer: Customer, today: dt.date | None = None) -> Acco
             ),
             _uninvoiced=_sum_subquery(uninvoiced_notes().filter(customer_id=here), "actual_value"),
             _money=_sum_subquery(
-                ReceivableEntry.objects.filter(customer_id=here, kind__in=MONEY_KINDS), "amount"
+                ReceivableEntry.objects.filter(customer_id=here, kind__in=PREPAYMENT_KINDS),
+                "amount",
             ),
             _allocated=Coalesce(
                 Subquery(

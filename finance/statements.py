@@ -75,7 +75,15 @@ class StatementData:
 
     @property
     def charges(self) -> Decimal:
-        return sum((m.entry.amount for m in self.movements if m.entry.amount > 0), ZERO)
+        return sum(
+            (m.entry.amount for m in self.movements if m.entry.kind == EntryKind.CHARGE), ZERO
+        )
+
+    @property
+    def refunds(self) -> Decimal:
+        return sum(
+            (m.entry.amount for m in self.movements if m.entry.kind == EntryKind.REFUND), ZERO
+        )
 
     @property
     def payments(self) -> Decimal:
@@ -128,6 +136,7 @@ KIND_LABELS_ZH = {
     EntryKind.CHARGE: "发货 Charge",
     EntryKind.PAYMENT: "到款 Payment",
     EntryKind.CREDIT_NOTE: "贷项 Credit note",
+    EntryKind.REFUND: "退款 Refund",
 }
 
 
@@ -152,6 +161,7 @@ def pdf_context(data: StatementData) -> dict:
         "charges": money_text(data.charges),
         "payments": money_text(data.payments),
         "credit_notes": money_text(data.credit_notes),
+        "refunds": money_text(data.refunds) if data.refunds else "",
         "rows": [
             {
                 "date": m.entry.entry_date,

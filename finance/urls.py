@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import collection_views, views
+from finance import collection_views, credit_note_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -11,6 +11,15 @@ urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/run/", views.invoice_run, name="invoice_run"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    # Credit notes and refunds (finance/credit_note_views.py)
+    path("credit-notes/", credit_note_views.credit_note_list, name="credit_note_list"),
+    path("credit-notes/<int:pk>/", credit_note_views.credit_note_detail, name="credit_note_detail"),
+    path("credit-notes/<int:pk>/pdf/", credit_note_views.credit_note_pdf, name="credit_note_pdf"),
+    path(
+        "credit-notes/<int:pk>/refund/",
+        credit_note_views.credit_note_refund,
+        name="credit_note_refund",
+    ),
     # Aging, reminders and statements (finance/collection_views.py)
     path("aging/", collection_views.aging_page, name="aging"),
     path("aging/export/", collection_views.aging_export, name="aging_export"),

@@ -11,7 +11,8 @@ class ProductionReceiptForm(StyledFormMixin, forms.Form):
         label=_("Product"), queryset=Product.objects.filter(active=True).order_by("sku")
     )
     warehouse = forms.ModelChoiceField(
-        label=_("Warehouse"), queryset=Warehouse.objects.filter(active=True).order_by("code")
+        label=_("Warehouse"),
+        queryset=Warehouse.objects.filter(active=True, holds_for__isnull=True).order_by("code"),
     )
     batch_number = forms.CharField(label=_("Batch number"), max_length=40)
     produced_on = forms.DateField(

@@ -49,6 +49,17 @@ class Warehouse(models.Model):
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # A held location (待处理/报废区) of another warehouse: returned goods that
+    # failed inspection wait here for rework or scrapping. Its stock is on hand
+    # but never available: nothing can be reserved or issued from it.
+    holds_for = models.OneToOneField(
+        "self",
+        verbose_name=_("held location of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_location",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -57,6 +68,10 @@ class Warehouse(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_held(self) -> bool:
+        return self.holds_for_id is not None
 
 
 class Batch(models.Model):

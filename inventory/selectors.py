@@ -18,9 +18,13 @@ def stock_overview(
     """Products with on hand, reserved and available, summed over warehouses
     (or for one), and whether available stock has fallen below safety stock."""
     level_filter = Q(stock_levels__warehouse_id=warehouse_id) if warehouse_id else Q()
+    # Goods in held locations (failed inspection) are on hand but never available.
+    held = Q(stock_levels__warehouse__holds_for__isnull=False)
+    saleable_filter = level_filter & ~held
     qs = Product.objects.filter(active=True).annotate(
-        on_hand_total=Coalesce(Sum("stock_levels__on_hand", filter=level_filter), ZERO),
-        reserved_total=Coalesce(Sum("stock_levels__reserved", filter=level_filter), ZERO),
+        on_hand_total=Coalesce(Sum("stock_levels__on_hand", filter=saleable_filter), ZERO),
+        reserved_total=Coalesce(Sum("stock_levels__reserved", filter=saleable_filter), ZERO),
+        held_total=Coalesce(Sum("stock_levels__on_hand", filter=level_filter & held), ZERO),
     )
     qs = qs.annotate(available_total=F("on_hand_total") - F("reserved_total"))
     qs = qs.annotate(

@@ -389,6 +389,12 @@ def stock_release_many(
 def _change_reservations(*, warehouse, items, reference: str, user, sign: int) -> list[StockLevel]:
     """Reserve (sign 1) or release (sign -1) under the levels' locks: one lock
     query, one ledger insert and one level update for all the items."""
+    if sign > 0 and warehouse.holds_for_id is not None:
+        raise ApplicationError(
+            _("%(warehouse)s holds goods that failed inspection: nothing there is available.")
+            % {"warehouse": warehouse.name},
+            code="warehouse_held",
+        )
     wanted: list[tuple[Product, Decimal]] = []
     for product, quantity in items:
         qty = _quantity(quantity)
@@ -435,3 +441,44 @@ def _change_reservations(*, warehouse, items, reference: str, user, sign: int) -
         deltas.setdefault(level.pk, {"reserved": Decimal(0)})["reserved"] += sign * qty
     _add_to(StockLevel, deltas)
     return [levels[(product.pk, warehouse.pk)] for product, _qty in wanted]
+
+
+def held_location_of(warehouse: Warehouse) -> Warehouse:
+    """The warehouse's held location (created the first time goods go there)."""
+    if warehouse.holds_for_id is not None:
+        return warehouse
+    held, _created = Warehouse.objects.get_or_create(
+        holds_for=warehouse,
+        defaults={
+            "code": f"{warehouse.code}-HOLD"[:20],
+            "name": _("%(warehouse)s (held)") % {"warehouse": warehouse.name},
+        },
+    )
+    return held
+
+
+@transaction.atomic
+def stock_return_receive(
+    *,
+    product: Product,
+    warehouse: Warehouse,
+    batch: Batch,
+    quantity,
+    saleable: bool,
+    user,
+    reference: str,
+    note: str = "",
+) -> StockMove:
+    """退货入库: returned goods back into the ledger as a return move, into the
+    warehouse itself when saleable, else into its held location."""
+    target = warehouse if saleable else held_location_of(warehouse)
+    return stock_move_record(
+        kind=MoveKind.RETURN,
+        product=product,
+        warehouse=target,
+        batch=batch,
+        quantity=quantity,
+        user=user,
+        reference=reference,
+        note=note,
+    )

@@ -15,6 +15,8 @@ NAVIGATION = [
     (_("Aging"), "finance:aging", "finance.view_invoice"),
     (_("Reminders"), "finance:reminder_list", "finance.view_reminder"),
     (_("Statements"), "finance:statement_list", "finance.view_statement"),
+    (_("Credit notes"), "finance:credit_note_list", "finance.view_creditnote"),
+    (_("Returns"), "returns:return_list", "returns.view_returnapplication"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),

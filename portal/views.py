@@ -9,6 +9,7 @@ from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
 from orders.enums import NoteStatus
 from orders.selectors import delivery_notes as notes
+from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
 from salesadmin.clock import company_today
 from salesadmin.roles import Role, user_roles
 
@@ -29,6 +30,11 @@ def home(request):
         context["below_safety"] = list(stock_overview(below_safety=True)[:10])
     if user.has_perm("inventory.record_production_receipt"):
         context["recent_receipts"] = list(recent_moves(limit=5, kind=MoveKind.PRODUCTION_RECEIPT))
+    if user.has_perm("returns.view_returnapplication") or user.has_perm("returns.view_allowance"):
+        context["return_queues"] = [
+            (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
+        ]
+        context["allowances_to_approve"] = allowance_queue(user, limit=5)
     return render(request, "portal/home.html", context)
 
 

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     WAREHOUSE_KEEPER = "warehouse_keeper", _("Warehouse keeper")
     GATE_GUARD = "gate_guard", _("Gate guard")
     MANAGER = "manager", _("Manager")
+    QUALITY_INSPECTOR = "quality_inspector", _("Quality inspector")
 
 
 # app_label.codename, as used by user.has_perm().
@@ -43,6 +44,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_deliverynote",
         "orders.issue_deliverynote",
         "orders.cancel_deliverynote",
+        "returns.view_returnapplication",
+        "returns.add_returnapplication",
+        "returns.submit_returnapplication",
+        "returns.cancel_returnapplication",
+        "returns.close_returnapplication",
+        "returns.view_allowance",
+        "returns.add_allowance",
+        "returns.submit_allowance",
+        "returns.cancel_allowance",
+        "finance.view_creditnote",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -63,6 +74,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_statement",
         "finance.change_statement",
         "security.setup_two_factor",
+        "returns.view_returnapplication",
+        "returns.view_allowance",
+        "finance.view_creditnote",
+        "finance.view_refund",
+        "finance.record_refund",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -73,11 +89,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.record_production_receipt",
         "orders.view_deliverynote",
         "orders.dispatch_deliverynote",
+        "returns.view_returnapplication",
+        "returns.receive_returnapplication",
     ],
     Role.GATE_GUARD: [
         # Only the gate: no customers, prices or amounts, not even the notes'
         # pages; the gate views show vehicle and goods.
         "orders.exit_deliverynote",
+    ],
+    Role.QUALITY_INSPECTOR: [
+        # Inspects returned goods (检验报告单): the returns and their goods, no money pages.
+        "inventory.view_product",
+        "returns.view_returnapplication",
+        "returns.inspect_returnapplication",
     ],
     Role.MANAGER: [
         "customers.view_customer",
@@ -132,6 +156,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "security.view_loginevent",
         "security.release_lockout",
         "security.setup_two_factor",
+        "returns.view_returnapplication",
+        "returns.approve_returnapplication",
+        "returns.close_returnapplication",
+        "returns.cancel_returnapplication",
+        "returns.view_returns_report",
+        "returns.view_allowance",
+        "returns.approve_allowance",
+        "returns.cancel_allowance",
+        "finance.view_creditnote",
+        "finance.view_refund",
     ],
 }
 

@@ -74,10 +74,12 @@ INSTALLED_APPS = [
     "salesadmin",
     "salesadmin.idempotency",
     "notices",
+    "approvals",
     "customers",
     "inventory",
     "orders",
     "finance",
+    "returns",
     "reports",
     "portal",
 ]
@@ -455,6 +457,9 @@ DOCUMENT_NUMBERING = {
     "sales_order": (env("CONTRACT_PREFIX", "LG"), 3),
     "delivery_note": (env("DELIVERY_NOTE_PREFIX", "DN"), 6),
     "invoice": (env("INVOICE_PREFIX", "INV"), 6),
+    "credit_note": (env("CREDIT_NOTE_PREFIX", "CN"), 6),
+    "return_application": (env("RETURN_PREFIX", "RT"), 6),
+    "allowance": (env("ALLOWANCE_PREFIX", "AL"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("inventory.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("finance.api_urls")),
+    path("", include("returns.api_urls")),
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
 ]
@@ -37,6 +38,7 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
+    path("returns/", include("returns.urls")),
     path("reports/", include("reports.urls")),
     path("security/", include("salesadmin.security.urls")),
     path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor

@@ -56,6 +56,7 @@ def test_group_names_are_the_documented_ones():
         "warehouse_keeper",
         "gate_guard",
         "manager",
+        "quality_inspector",
     }
 
 

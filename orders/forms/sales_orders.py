@@ -105,7 +105,7 @@ def line_form(index: int) -> OrderLineForm:
 class NoteIssueForm(StyledFormMixin, forms.Form):
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
-        queryset=Warehouse.objects.filter(active=True).order_by("code"),
+        queryset=Warehouse.objects.filter(active=True, holds_for__isnull=True).order_by("code"),
         empty_label=None,
     )
     vehicle_plate = forms.CharField(label=_("Vehicle plate"), max_length=20, required=False)

@@ -13,6 +13,8 @@ USERS = (
     ("keeper", Role.WAREHOUSE_KEEPER, "李", "强"),
     ("guard", Role.GATE_GUARD, "赵", "刚"),
     ("manager", Role.MANAGER, "周", "建华"),
+    ("gm", Role.MANAGER, "孙", "国强"),
+    ("inspector", Role.QUALITY_INSPECTOR, "吴", "芳"),
 )
 ROLE_TITLES = {
     Role.SALES_CLERK: ("Sales clerk", "销售内勤"),
@@ -20,4 +22,5 @@ ROLE_TITLES = {
     Role.WAREHOUSE_KEEPER: ("Warehouse keeper", "仓库保管"),
     Role.GATE_GUARD: ("Gate guard", "门卫"),
     Role.MANAGER: ("Manager", "主管经理"),
+    Role.QUALITY_INSPECTOR: ("Quality inspector", "质检员"),
 }

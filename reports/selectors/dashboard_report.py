@@ -178,6 +178,8 @@ def _totals(days: list[DayFigures], first: dt.date, last: dt.date, through) -> d
         inside = [d for d in days if first <= d.day <= last]
         return {
             "sales": sum((d.sales for d in inside), ZERO),
+            "returns": sum((d.returns for d in inside), ZERO),
+            "allowances": sum((d.allowances for d in inside), ZERO),
             "notes": sum(d.notes for d in inside),
             "ordered": sum((d.ordered for d in inside), ZERO),
             "orders": sum(d.orders for d in inside),
@@ -214,6 +216,9 @@ def dashboard(*, period: str = Period.MONTH, today: dt.date | None = None) -> Da
     this_month = [d for d in days if d.day >= month_first]
     month = {
         "sales": sum((d.sales for d in this_month), ZERO),
+        "returns": sum((d.returns for d in this_month), ZERO),
+        "allowances": sum((d.allowances for d in this_month), ZERO),
+        "credits": sum((d.returns + d.allowances for d in this_month), ZERO),
         "notes": sum(d.notes for d in this_month),
         "ordered": sum((d.ordered for d in this_month), ZERO),
         "first": month_first,

@@ -73,15 +73,50 @@ def _merge(rows, key: str, sums: list[str], into: dict) -> dict:
 @dataclass
 class DayFigures:
     day: dt.date
-    sales: Decimal = ZERO
+    sales: Decimal = ZERO  # net: what was loaded less the day's returns and allowances
     notes: int = 0
     ordered: Decimal = ZERO
     orders: int = 0
+    returns: Decimal = ZERO  # credit notes of returns received that day
+    allowances: Decimal = ZERO  # credit notes of allowances approved that day
+
+    @property
+    def gross(self) -> Decimal:
+        return self.sales + self.returns + self.allowances
+
+
+def credits_by_day(first: dt.date, last: dt.date) -> dict[dt.date, dict[str, Decimal]]:
+    """Returns and allowances per day, on the day they take effect (the credit
+    note's date). Credit notes are never changed, so closed days and live
+    days read them alike; one indexed query."""
+    from finance.models import CreditNote
+
+    found: dict[dt.date, dict[str, Decimal]] = {}
+    rows = (
+        CreditNote.objects.filter(issue_date__range=(first, last))
+        .values("issue_date", "source")
+        .annotate(value=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        found.setdefault(row["issue_date"], {})[row["source"]] = row["value"]
+    return found
+
+
+def _net_of_credits(days: dict[dt.date, DayFigures], first: dt.date, last: dt.date) -> None:
+    from finance.enums import CreditNoteSource
+
+    for day, sources in credits_by_day(first, last).items():
+        figures = days[day]
+        figures.returns = sources.get(CreditNoteSource.RETURN, ZERO)
+        figures.allowances = sources.get(CreditNoteSource.ALLOWANCE, ZERO)
+        figures.sales -= figures.returns + figures.allowances
 
 
 def daily_figures(first: dt.date, last: dt.date, *, through=_UNSET) -> list[DayFigures]:
-    """Sales and ordered per day, every day of first..last (zero days included).
-    Three queries at most: closed days, live days, orders."""
+    """Sales (net of returns and allowances) and ordered per day, every day of
+    first..last (zero days included). Four queries at most: closed days, live
+    days, credit notes, orders."""
     parts = split(first, last, _through(through))
     days = {
         first + dt.timedelta(days=i): DayFigures(day=first + dt.timedelta(days=i))
@@ -106,6 +141,7 @@ def daily_figures(first: dt.date, last: dt.date, *, through=_UNSET) -> list[DayF
     for row in rows:
         days[row["day"]].sales += row["sales"]
         days[row["day"]].notes += row["n"]
+    _net_of_credits(days, first, last)
     ordered = (
         ordered_orders(first, last)
         .values("order_date")
@@ -250,8 +286,13 @@ def period_totals(first: dt.date, last: dt.date, *, through=_UNSET) -> dict:
     ordered = ordered_orders(first, last).aggregate(
         total=Coalesce(Sum("total"), Value(ZERO), output_field=MONEY), orders=Count("id")
     )
+    credits = credits_by_day(first, last).values()
+    returns = sum((c.get("return", ZERO) for c in credits), ZERO)
+    allowances = sum((c.get("allowance", ZERO) for c in credits), ZERO)
     return {
-        "sales": sales,
+        "sales": sales - returns - allowances,
+        "returns": returns,
+        "allowances": allowances,
         "notes": notes,
         "ordered": ordered["total"],
         "orders": ordered["orders"],

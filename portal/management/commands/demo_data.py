@@ -72,7 +72,23 @@ class Command(BaseCommand):
             self._customer_prices(products)
             self._opening_stock(products, warehouses, keeper=users["keeper"])
             demo_receivables(self, users, products, warehouses)
+            self._returns(users)
         self._print_logins()
+
+    def _returns(self, users: dict) -> None:
+        """Returns and allowances in each state (issue 10); the demo manager is
+        a department head, ``gm`` the general manager."""
+        from portal.demo.returns import demo_approvers, demo_returns
+
+        demo_approvers(manager=users["manager"], general_manager=users["gm"])
+        made, allowances = demo_returns(
+            clerk=users["clerk"],
+            inspector=users["inspector"],
+            manager=users["manager"],
+            keeper=users["keeper"],
+        )
+        self._report("Returns", made, made)
+        self._report("Allowances", allowances, allowances)
 
     def _report(self, label: str, total: int, created: int) -> None:
         self.stdout.write(f"{label}: {total} ({created} new)")

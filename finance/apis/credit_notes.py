@@ -1,0 +1,199 @@
+"""The credit notes API: list, one credit note with where its money went, its
+PDF, and a refund out of what is left."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from finance.credit_notes import (
+    credit_note_filename,
+    money_left,
+    refund_record,
+    render_credit_note,
+)
+from finance.enums import CreditNoteSource
+from finance.models import CreditNote
+from salesadmin.api import (
+    JSONInputParser,
+    NamedChoiceField,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+from salesadmin.pdf import pdf_response
+
+VIEW = "finance.view_creditnote"
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def credit_notes_visible(user) -> QuerySet[CreditNote]:
+    return CreditNote.objects.select_related("customer", "delivery_note", "invoice", "entry")
+
+
+class CreditNoteFilter(filters.FilterSet):
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+    source = filters.ChoiceFilter(choices=CreditNoteSource.choices)
+
+    class Meta:
+        model = CreditNote
+        fields = ["customer", "source"]
+
+
+class CreditNoteCustomerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CreditNoteListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    customer = CreditNoteCustomerRef()
+    source = NamedChoiceField(enum_name="CreditNoteSourceEnum", choices=CreditNoteSource.choices)
+    source_number = serializers.CharField()
+    issue_date = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+    delivery_note = serializers.CharField(source="delivery_note.number", allow_null=True)
+    invoice = serializers.CharField(source="invoice.number", allow_null=True)
+
+
+class CreditNoteLineOutput(serializers.Serializer):
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
+    unit_price = serializers.DecimalField(**MONEY, allow_null=True)
+    amount = serializers.DecimalField(**MONEY)
+
+
+class CreditNoteAllocationOutput(serializers.Serializer):
+    invoice = serializers.CharField(source="invoice.number")
+    amount = serializers.DecimalField(**MONEY)
+
+
+class CreditNoteRefundOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.DecimalField(**MONEY)
+    reference = serializers.CharField()
+    refund_date = serializers.DateField()
+
+
+class CreditNoteDetailOutput(CreditNoteListOutput):
+    reason = serializers.CharField()
+    customer_reference = serializers.CharField()
+    lines = CreditNoteLineOutput(many=True)
+    allocations = CreditNoteAllocationOutput(many=True, source="entry.allocations")
+    refunds = CreditNoteRefundOutput(many=True, source="entry.refunds")
+    left = serializers.SerializerMethodField(
+        help_text="Not allocated to invoices nor refunded: the customer's prepayment."
+    )
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_left(self, credit_note) -> str:
+        return serializers.DecimalField(**MONEY).to_representation(money_left(credit_note.entry))
+
+
+class CreditNoteListApi(generics.ListAPIView):
+    """Credit notes (贷项通知单), newest first."""
+
+    required_perms = (VIEW,)
+    pagination_class = Pagination
+    serializer_class = CreditNoteListOutput
+    filterset_class = CreditNoteFilter
+
+    def get_queryset(self):
+        return credit_notes_visible(self.request.user)
+
+    @extend_schema(
+        summary="List credit notes",
+        responses={200: CreditNoteListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _detail(request, pk: int, status_code=status.HTTP_200_OK) -> Response:
+    credit_note = (
+        credit_notes_visible(request.user)
+        .prefetch_related("lines", "entry__allocations__invoice", "entry__refunds")
+        .get(pk=pk)
+    )
+    return Response(CreditNoteDetailOutput(credit_note).data, status=status_code)
+
+
+class CreditNoteDetailApi(generics.GenericAPIView):
+    """One credit note: its lines, the invoices it settled, refunds, what is left."""
+
+    required_perms = (VIEW,)
+    serializer_class = CreditNoteDetailOutput
+
+    def get_queryset(self):
+        return credit_notes_visible(self.request.user)
+
+    @extend_schema(
+        summary="A credit note",
+        responses={200: CreditNoteDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return _detail(request, pk)
+
+
+class CreditNotePdfApi(generics.GenericAPIView):
+    """The printed credit note (Chinese and English)."""
+
+    required_perms = (VIEW,)
+
+    def get_queryset(self):
+        return credit_notes_visible(self.request.user)
+
+    @extend_schema(
+        summary="A credit note as PDF",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            **error_responses(401, 403, 404),
+        },
+    )
+    def get(self, request, pk: int):
+        credit_note = self.get_object()
+        return pdf_response(render_credit_note(credit_note), credit_note_filename(credit_note))
+
+
+class RefundInput(StrictInput):
+    amount = serializers.DecimalField(**MONEY)
+    reference = serializers.CharField(max_length=60, allow_blank=True, help_text="Bank reference.")
+    refund_date = serializers.DateField(required=False)
+
+
+class CreditNoteRefundApi(generics.GenericAPIView):
+    """Pay money back out of what the credit note left as prepayment."""
+
+    required_perms = (VIEW, "finance.record_refund")
+    parser_classes = [JSONInputParser]
+    serializer_class = RefundInput
+
+    def get_queryset(self):
+        return CreditNote.objects.select_related("entry")
+
+    @extend_schema(
+        summary="Refund (退款) from a credit note",
+        description="At most what is left (400 `over_refund`); the bank reference is required "
+        "and unique.",
+        request=RefundInput,
+        responses={201: CreditNoteDetailOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(RefundInput, request.data)
+        credit_note = self.get_object()
+        refund_record(
+            source=credit_note.entry,
+            amount=data["amount"],
+            reference=data["reference"],
+            refund_date=data.get("refund_date"),
+            user=request.user,
+        )
+        return _detail(request, credit_note.pk, status.HTTP_201_CREATED)

@@ -1,0 +1,91 @@
+"""Pages: credit notes (贷项通知单) for finance, their PDF, and refunds."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from finance.credit_notes import (
+    credit_note_filename,
+    money_left,
+    refund_record,
+    render_credit_note,
+)
+from finance.models import CreditNote
+from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
+from salesadmin.pdf import pdf_response
+
+VIEW = "finance.view_creditnote"
+
+
+def _credit_notes():
+    return CreditNote.objects.select_related("customer", "delivery_note", "invoice", "entry")
+
+
+@role_required(VIEW)
+def credit_note_list(request):
+    qs = _credit_notes().order_by("-issue_date", "-id")
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(customer__name__icontains=search)
+            | Q(source_number__icontains=search)
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "finance/credit_note_list.html", {"page": page, "q": search})
+
+
+def _page(request, pk: int, *, error: str = "", status: int = 200):
+    credit_note = get_object_or_404(
+        _credit_notes().prefetch_related("lines", "entry__allocations__invoice", "entry__refunds"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "finance/credit_note_detail.html",
+        {
+            "credit_note": credit_note,
+            "left": money_left(credit_note.entry),
+            "error": error,
+            "posted": request.POST if error else {},
+        },
+        status=status,
+    )
+
+
+@role_required(VIEW)
+def credit_note_detail(request, pk: int):
+    return _page(request, pk)
+
+
+@role_required(VIEW)
+def credit_note_pdf(request, pk: int):
+    credit_note = get_object_or_404(_credit_notes(), pk=pk)
+    return pdf_response(render_credit_note(credit_note), credit_note_filename(credit_note))
+
+
+@role_required(VIEW, "finance.record_refund")
+@require_POST
+def credit_note_refund(request, pk: int):
+    credit_note = get_object_or_404(_credit_notes(), pk=pk)
+    try:
+        refund = refund_record(
+            source=credit_note.entry,
+            amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""),
+            user=request.user,
+        )
+    except ApplicationError as exc:
+        return _page(request, pk, error=str(exc), status=exc.status_code)
+    messages.success(
+        request,
+        _("Refund of %(amount)s recorded (reference %(reference)s).")
+        % {"amount": f"{refund.amount:,.2f}", "reference": refund.reference},
+    )
+    return redirect("finance:credit_note_detail", pk=pk)
