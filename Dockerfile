@@ -21,6 +21,7 @@ COPY inventory ./inventory
 COPY orders ./orders
 COPY finance ./finance
 COPY reports ./reports
+COPY sales ./sales
 RUN pip install .
 COPY . .
 

@@ -43,6 +43,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.view_deliverynote",
         "orders.issue_deliverynote",
         "orders.cancel_deliverynote",
+        "sales.view_quotation",
+        "sales.add_quotation",
+        "sales.change_quotation",
+        "sales.send_quotation",
+        "sales.decide_quotation",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -128,6 +133,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_statement",
         "finance.change_statement",
         "reports.view_dashboard",
+        "sales.view_quotation",
+        "sales.add_quotation",
+        "sales.change_quotation",
+        "sales.send_quotation",
+        "sales.decide_quotation",
     ],
 }
 

@@ -66,4 +66,10 @@ BEAT_SCHEDULE = {
         "task": "reports.tasks.send_sales_summaries",
         "schedule": crontab(day_of_month="5,15,25", hour="7-20", minute=10),
     },
+    # Sent quotations past their validity lapse just after midnight; the hourly
+    # re-run catches up a missed night (each quotation lapses once: SKIP LOCKED).
+    "sales-lapse-quotations": {
+        "task": "sales.tasks.lapse_quotations",
+        "schedule": crontab(hour="*", minute=7),
+    },
 }

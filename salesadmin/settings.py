@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "orders",
     "finance",
     "reports",
+    "sales",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,7 @@ DOCUMENT_NUMBERING = {
     "sales_order": (env("CONTRACT_PREFIX", "LG"), 3),
     "delivery_note": (env("DELIVERY_NOTE_PREFIX", "DN"), 6),
     "invoice": (env("INVOICE_PREFIX", "INV"), 6),
+    "quotation": (env("QUOTATION_PREFIX", "QT"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.
