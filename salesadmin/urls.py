@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("finance.api_urls")),
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("sales.api_urls")),
 ]
 
 urlpatterns = [
