@@ -35,6 +35,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
+    path("sales/", include("sales.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
