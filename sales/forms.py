@@ -11,9 +11,7 @@ class QuotationForm(forms.Form):
         Customer.objects.filter(active=True), required=False, label=_("Customer")
     )
     prospect_name = forms.CharField(max_length=200, required=False, label=_("Prospect"))
-    prospect_contact = forms.CharField(
-        max_length=200, required=False, label=_("Prospect contact")
-    )
+    prospect_contact = forms.CharField(max_length=200, required=False, label=_("Prospect contact"))
     valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput({"type": "date"}))
     delivery_date = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput({"type": "date"})
@@ -25,7 +23,9 @@ class QuotationLineForm(forms.Form):
     product = forms.ModelChoiceField(
         Product.objects.filter(active=True), required=False, label=_("Product")
     )
-    quantity = forms.DecimalField(max_digits=14, decimal_places=3, required=False, label=_("Quantity"))
+    quantity = forms.DecimalField(
+        max_digits=14, decimal_places=3, required=False, label=_("Quantity")
+    )
     unit_price = forms.DecimalField(
         max_digits=14, decimal_places=2, required=False, label=_("Unit price")
     )

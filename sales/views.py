@@ -34,7 +34,11 @@ ACTIONS = ("send", "accept", "decline")
 
 
 def _action_labels():
-    return {"send": _("Mark as sent"), "accept": _("Accepted by the customer"), "decline": _("Declined by the customer")}
+    return {
+        "send": _("Mark as sent"),
+        "accept": _("Accepted by the customer"),
+        "decline": _("Declined by the customer"),
+    }
 
 
 @role_required("sales.view_quotation")
