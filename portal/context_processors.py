@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
     (_("Gate"), "orders:gate", "orders.exit_deliverynote"),
     (_("Orders"), "orders:order_list", "orders.view_salesorder"),
+    (_("Quotations"), "sales:quotation_list", "sales.view_quotation"),
     (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),
     (_("Payments"), "finance:payment_list", "finance.record_payment"),
     (_("Invoices"), "finance:invoice_list", "finance.view_invoice"),

@@ -54,6 +54,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "returns.submit_allowance",
         "returns.cancel_allowance",
         "finance.view_creditnote",
+        "sales.view_quotation",
+        "sales.add_quotation",
+        "sales.change_quotation",
+        "sales.send_quotation",
+        "sales.decide_quotation",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -166,6 +171,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "returns.cancel_allowance",
         "finance.view_creditnote",
         "finance.view_refund",
+        "sales.view_quotation",
+        "sales.add_quotation",
+        "sales.change_quotation",
+        "sales.send_quotation",
+        "sales.decide_quotation",
     ],
 }
 

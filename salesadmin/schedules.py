@@ -72,4 +72,10 @@ BEAT_SCHEDULE = {
         "task": "salesadmin.idempotency.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=50),
     },
+    # Sent quotations past their validity lapse just after midnight; the hourly
+    # re-run catches up a missed night (each quotation lapses once: SKIP LOCKED).
+    "sales-lapse-quotations": {
+        "task": "sales.tasks.lapse_quotations",
+        "schedule": crontab(hour="*", minute=7),
+    },
 }

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "finance",
     "returns",
     "reports",
+    "sales",
     "portal",
 ]
 
@@ -460,6 +461,7 @@ DOCUMENT_NUMBERING = {
     "credit_note": (env("CREDIT_NOTE_PREFIX", "CN"), 6),
     "return_application": (env("RETURN_PREFIX", "RT"), 6),
     "allowance": (env("ALLOWANCE_PREFIX", "AL"), 6),
+    "quotation": (env("QUOTATION_PREFIX", "QT"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.

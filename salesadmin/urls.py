@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("returns.api_urls")),
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("sales.api_urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("security/", include("salesadmin.security.urls")),
     path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor
+    path("sales/", include("sales.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

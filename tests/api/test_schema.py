@@ -15,3 +15,4 @@ def test_the_schema_validates_without_warnings(tmp_path):
     text = out.read_text()
     assert "/api/v1/delivery-notes/{id}/stamp/" in text
     assert "/api/v1/aging/" in text
+    assert "/api/v1/quotations/{id}/accept/" in text

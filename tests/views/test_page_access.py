@@ -15,7 +15,7 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice.
+# {i} invoice, {q} draft quotation.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -32,6 +32,12 @@ PAGES = {
     "/orders/new/price/": {"clerk", "manager"},
     "/orders/approvals/": {"manager"},
     "/orders/{o}/": OFFICE,
+    "/sales/quotations/": {"clerk", "manager"},
+    "/sales/quotations/new/": {"clerk", "manager"},
+    "/sales/quotations/{q}/": {"clerk", "manager"},
+    "/sales/quotations/{q}/pdf/": {"clerk", "manager"},
+    "/api/v1/quotations/": {"clerk", "manager"},
+    "/api/v1/quotations/{q}/": {"clerk", "manager"},
     "/orders/{d}/edit/": {"clerk", "manager"},
     "/orders/{o}/issue/": {"clerk", "manager"},
     "/orders/{o}/pdf/": OFFICE,
@@ -96,6 +102,10 @@ POST_ONLY = {
     "orders/notes/<int:pk>/restamp_override/",
     "orders/notes/<int:pk>/cancel/",
     "api/v1/auth/token/",
+    "sales/quotations/<int:pk>/<slug:action>/",
+    "api/v1/quotations/<int:pk>/send/",
+    "api/v1/quotations/<int:pk>/accept/",
+    "api/v1/quotations/<int:pk>/decline/",
     "api/v1/orders/<int:pk>/submit/",
     "api/v1/orders/<int:pk>/approve/",
     "api/v1/orders/<int:pk>/reject/",
@@ -143,7 +153,23 @@ def documents(chain):
         "s": chain.stamped().pk,
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
+        "q": _quotation(chain).pk,
     }
+
+
+def _quotation(chain):
+    import datetime as dt
+
+    from sales.services.quotations import QuotationLineInput, quotation_create
+    from salesadmin.clock import company_today
+
+    return quotation_create(
+        user=chain.clerk,
+        customer=chain.customer,
+        lines=[QuotationLineInput(product=chain.products[0], quantity=1)],
+        valid_until=company_today() + dt.timedelta(days=7),
+        delivery_date=company_today() + dt.timedelta(days=7),
+    )
 
 
 def _invoice(customer):
@@ -201,7 +227,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspri":
+    for key in "codnspriq":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

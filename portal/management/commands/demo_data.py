@@ -50,6 +50,7 @@ from portal.demo.customers import (
 )
 from portal.demo.people import PASSWORD, ROLE_TITLES, SITE_URL, USERS
 from portal.demo.receivables import demo_receivables
+from sales.demo import load_demo_quotations
 from salesadmin.clock import company_today
 from salesadmin.roles import Role, role_group_name
 
@@ -73,6 +74,8 @@ class Command(BaseCommand):
             self._opening_stock(products, warehouses, keeper=users["keeper"])
             demo_receivables(self, users, products, warehouses)
             self._returns(users)
+            quotations = load_demo_quotations()
+            self._report("Quotations", quotations, quotations)
         self._print_logins()
 
     def _returns(self, users: dict) -> None:

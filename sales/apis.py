@@ -1,0 +1,280 @@
+"""The quotations API: list, create, show, and one endpoint per transition.
+
+Each action validates its input, calls one service from sales/services and
+answers with the quotation; ``status`` changes only through the actions.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from inventory.models import Product
+from orders.enums import PriceSource
+from sales.enums import QuotationStatus
+from sales.models import Quotation
+from sales.services.quotations import (
+    QuotationLineInput,
+    quotation_accept,
+    quotation_create,
+    quotation_decline,
+    quotation_send,
+)
+from salesadmin.api import (
+    BulkRelatedField,
+    JSONInputParser,
+    NamedChoiceField,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+from salesadmin.transitions import available_transitions
+
+MAX_LINES = 200
+QTY = {"max_digits": 14, "decimal_places": 3}
+MONEY = {"max_digits": 14, "decimal_places": 2}
+VIEW = "sales.view_quotation"
+ACTIONS = {"send": "send", "accept": "accept", "decline": "decline"}
+
+
+def quotations_visible(user) -> QuerySet[Quotation]:
+    return Quotation.objects.select_related("customer", "created_by", "sales_order")
+
+
+class QuotationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=QuotationStatus.choices)
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+
+    class Meta:
+        model = Quotation
+        fields = ["status", "customer"]
+
+
+class _CustomerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class _ProductRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+
+
+def _status_field():
+    return NamedChoiceField(enum_name="QuotationStatusEnum", choices=QuotationStatus.choices)
+
+
+class QuotationListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    customer = _CustomerRef(allow_null=True)
+    prospect_name = serializers.CharField()
+    quote_date = serializers.DateField()
+    valid_until = serializers.DateField()
+    delivery_date = serializers.DateField()
+    status = _status_field()
+    total = serializers.DecimalField(**MONEY)
+    created_by = serializers.CharField(source="created_by.username")
+
+
+class QuotationLineOutput(serializers.Serializer):
+    position = serializers.IntegerField()
+    product = _ProductRef()
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY)
+    price_source = NamedChoiceField(enum_name="PriceSourceEnum", choices=PriceSource.choices)
+
+
+class QuotationDetailOutput(QuotationListOutput):
+    prospect_contact = serializers.CharField()
+    terms = serializers.CharField()
+    decision_comment = serializers.CharField()
+    sales_order = serializers.IntegerField(source="sales_order_id", allow_null=True)
+    lines = QuotationLineOutput(many=True, source="lines.all")
+    available_transitions = serializers.SerializerMethodField(
+        help_text="The action endpoints the requesting user may call now."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_transitions(self, quotation) -> list[str]:
+        user = self.context["request"].user
+        return [
+            ACTIONS[t] for t in available_transitions(quotation, "status", user) if t in ACTIONS
+        ]
+
+
+class QuotationLineInputSerializer(StrictInput):
+    product = BulkRelatedField(queryset=Product.objects.all())
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(
+        **MONEY, required=False, allow_null=True, help_text="Omit to take the resolved price."
+    )
+
+
+class QuotationCreateInput(StrictInput):
+    customer = BulkRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    prospect_name = serializers.CharField(max_length=200, allow_blank=True, default="")
+    prospect_contact = serializers.CharField(max_length=200, allow_blank=True, default="")
+    valid_until = serializers.DateField()
+    delivery_date = serializers.DateField()
+    terms = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    lines = QuotationLineInputSerializer(many=True, max_length=MAX_LINES)
+
+
+def _answer(request, quotation: Quotation, status_code=status.HTTP_200_OK) -> Response:
+    quotation = quotations_visible(request.user).get(pk=quotation.pk)
+    data = QuotationDetailOutput(quotation, context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class QuotationListCreateApi(generics.ListAPIView):
+    """Quotations (报价单): list, newest first; create a draft."""
+
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    serializer_class = QuotationListOutput
+    filterset_class = QuotationFilter
+
+    def get_serializer_class(self):
+        return QuotationCreateInput if self.request.method == "POST" else QuotationListOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "POST":
+            return (VIEW, "sales.add_quotation")
+        return (VIEW,)
+
+    def get_queryset(self):
+        return quotations_visible(self.request.user)
+
+    @extend_schema(
+        summary="List quotations",
+        responses={200: QuotationListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Create a draft quotation (for a customer or a prospect)",
+        request=QuotationCreateInput,
+        responses={201: QuotationDetailOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated_input(QuotationCreateInput, request.data)
+        quotation = quotation_create(
+            user=request.user,
+            customer=data.get("customer"),
+            prospect_name=data["prospect_name"],
+            prospect_contact=data["prospect_contact"],
+            valid_until=data["valid_until"],
+            delivery_date=data["delivery_date"],
+            terms=data["terms"],
+            lines=[
+                QuotationLineInput(
+                    product=ln["product"], quantity=ln["quantity"], unit_price=ln.get("unit_price")
+                )
+                for ln in data["lines"]
+            ],
+        )
+        return _answer(request, quotation, status.HTTP_201_CREATED)
+
+
+class QuotationDetailApi(generics.GenericAPIView):
+    """One quotation with its lines and what the user may do next."""
+
+    required_perms = (VIEW,)
+    serializer_class = QuotationDetailOutput
+
+    def get_queryset(self):
+        return quotations_visible(self.request.user)
+
+    @extend_schema(
+        summary="Show a quotation",
+        responses={200: QuotationDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return _answer(request, self.get_object())
+
+
+class NoInput(StrictInput):
+    """The action takes no body."""
+
+
+class AcceptInput(StrictInput):
+    customer = BulkRelatedField(
+        queryset=Customer.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For a prospect's quotation: the customer it has become.",
+    )
+
+
+class DeclineInput(StrictInput):
+    comment = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+class _ActionApi(generics.GenericAPIView):
+    parser_classes = [JSONInputParser]
+
+    def get_queryset(self):
+        return quotations_visible(self.request.user)
+
+
+class QuotationSendApi(_ActionApi):
+    required_perms = (VIEW, "sales.send_quotation")
+    serializer_class = NoInput
+
+    @extend_schema(
+        summary="Send a draft quotation to the customer",
+        request=None,
+        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        validated_input(NoInput, request.data)
+        return _answer(request, quotation_send(quotation=self.get_object(), user=request.user))
+
+
+class QuotationAcceptApi(_ActionApi):
+    required_perms = (VIEW, "sales.decide_quotation")
+    serializer_class = AcceptInput
+
+    @extend_schema(
+        summary="The customer accepted: create and submit the sales order",
+        request=AcceptInput,
+        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(AcceptInput, request.data)
+        quotation = quotation_accept(
+            quotation=self.get_object(), user=request.user, customer=data.get("customer")
+        )
+        return _answer(request, quotation)
+
+
+class QuotationDeclineApi(_ActionApi):
+    required_perms = (VIEW, "sales.decide_quotation")
+    serializer_class = DeclineInput
+
+    @extend_schema(
+        summary="The customer declined",
+        request=DeclineInput,
+        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(DeclineInput, request.data)
+        quotation = quotation_decline(
+            quotation=self.get_object(), user=request.user, comment=data["comment"]
+        )
+        return _answer(request, quotation)

@@ -1,0 +1,178 @@
+"""Pages: quotations (报价单) list, entry, detail with the allowed actions, PDF.
+
+Thin views: forms parse, sales/services decide; an ApplicationError comes
+back as a message or a form error, a wrong role is 403.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sales.enums import QuotationStatus
+from sales.forms import QuotationForm, QuotationLineFormSet
+from sales.models import Quotation
+from sales.services.quotations import (
+    QuotationLineInput,
+    quotation_accept,
+    quotation_create,
+    quotation_decline,
+    quotation_send,
+)
+from salesadmin.errors import ApplicationError
+from salesadmin.page_access import role_required
+from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
+from salesadmin.transitions import available_transitions
+
+app_name = "sales"
+ACTIONS = ("send", "accept", "decline")
+
+
+def _action_labels():
+    return {
+        "send": _("Mark as sent"),
+        "accept": _("Accepted by the customer"),
+        "decline": _("Declined by the customer"),
+    }
+
+
+@role_required("sales.view_quotation")
+def quotation_list(request):
+    status = request.GET.get("status", "")
+    quotations = Quotation.objects.select_related("customer", "created_by")
+    if status in QuotationStatus.values:
+        quotations = quotations.filter(status=status)
+    page = Paginator(quotations, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sales/quotation_list.html",
+        {"page": page, "status": status, "status_choices": QuotationStatus.choices},
+    )
+
+
+@role_required("sales.view_quotation", "sales.add_quotation")
+def quotation_create_view(request):
+    form = QuotationForm(request.POST or None)
+    lines = QuotationLineFormSet(request.POST or None, prefix="line")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = form.cleaned_data
+        inputs = [
+            QuotationLineInput(
+                product=ln["product"], quantity=ln["quantity"], unit_price=ln.get("unit_price")
+            )
+            for ln in lines.cleaned_data
+            if ln.get("product") and ln.get("quantity") is not None
+        ]
+        try:
+            quotation = quotation_create(
+                user=request.user,
+                lines=inputs,
+                customer=data["customer"],
+                prospect_name=data["prospect_name"],
+                prospect_contact=data["prospect_contact"],
+                valid_until=data["valid_until"],
+                delivery_date=data["delivery_date"],
+                terms=data["terms"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Quotation %(number)s saved.") % {"number": quotation})
+            return redirect("sales:quotation_detail", pk=quotation.pk)
+    return render(request, "sales/quotation_form.html", {"form": form, "lines": lines})
+
+
+@role_required("sales.view_quotation")
+def quotation_detail(request, pk: int):
+    quotation = get_object_or_404(
+        Quotation.objects.select_related("customer", "created_by", "sales_order"), pk=pk
+    )
+    labels = _action_labels()
+    allowed = [
+        {"name": name, "label": labels[name]}
+        for name in available_transitions(quotation, "status", request.user)
+        if name in ACTIONS
+    ]
+    return render(
+        request,
+        "sales/quotation_detail.html",
+        {
+            "quotation": quotation,
+            "lines": quotation.lines.select_related("product"),
+            "actions": allowed,
+        },
+    )
+
+
+@role_required("sales.view_quotation")
+@require_POST
+def quotation_action(request, pk: int, action: str):
+    """The service checks the role (403), the state and the rules (a message)."""
+    quotation = get_object_or_404(Quotation, pk=pk)
+    user = request.user
+    try:
+        if action == "send":
+            quotation_send(quotation=quotation, user=user)
+        elif action == "accept":
+            quotation_accept(quotation=quotation, user=user)
+        elif action == "decline":
+            quotation_decline(
+                quotation=quotation, user=user, comment=request.POST.get("comment", "").strip()
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Quotation %(number)s updated.") % {"number": quotation})
+    return redirect(reverse("sales:quotation_detail", args=[pk]))
+
+
+@role_required("sales.view_quotation")
+def quotation_pdf(request, pk: int):
+    q = get_object_or_404(Quotation.objects.select_related("customer", "created_by"), pk=pk)
+    lines = [
+        {
+            "position": ln.position,
+            "product": ln.product.name,
+            "sku": ln.product.sku,
+            "specification": ln.product.specification,
+            "quantity": quantity_text(ln.quantity),
+            "unit": ln.product.get_unit_display(),
+            "unit_price": money_text(ln.unit_price),
+            "amount": money_text(ln.amount),
+        }
+        for ln in q.lines.select_related("product").order_by("position", "id")
+    ]
+    context = {
+        "company_name": settings.COMPANY_NAME,
+        "company_address": settings.COMPANY_ADDRESS,
+        "company_phone": settings.COMPANY_PHONE,
+        "number": q.number or f"#{q.pk}",
+        "q": q,
+        "party": q.party,
+        "lines": lines,
+        "total": money_text(q.total),
+        "total_capital": rmb_capital(q.total),
+        "void": {
+            QuotationStatus.LAPSED: "已失效 LAPSED",
+            QuotationStatus.DECLINED: "已拒绝 DECLINED",
+            QuotationStatus.DRAFT: "草稿 DRAFT",
+        }.get(q.status, ""),
+    }
+    pdf = render_pdf("pdf/quotation.html", context, request=request)
+    return pdf_response(pdf, f"{q.number or f'quotation-{q.pk}'}.pdf")
+
+
+urlpatterns = [
+    path("quotations/", quotation_list, name="quotation_list"),
+    path("quotations/new/", quotation_create_view, name="quotation_create"),
+    path("quotations/<int:pk>/", quotation_detail, name="quotation_detail"),
+    path("quotations/<int:pk>/pdf/", quotation_pdf, name="quotation_pdf"),
+    path("quotations/<int:pk>/<slug:action>/", quotation_action, name="quotation_action"),
+]
