@@ -21,8 +21,13 @@ from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, SalesOrder
 from orders.services.delivery_notes import delivery_note_cancel
 from orders.services.exit_pass import exit_pass_use
+from sales.services.quotations import QuotationLineInput, quotation_create, quotation_send
+from salesadmin.clock import company_today
+from salesadmin.roles import Role
 from tests.chain import Chain
+from tests.factories import UserFactory
 from tests.finance.invoice_world import invoice
+from tests.returns.world import ReturnWorld
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class SiteWorld:
     orders: dict[str, SalesOrder] = field(default_factory=dict)
     notes: dict[str, DeliveryNote] = field(default_factory=dict)
     invoice: Invoice | None = None
+    documents: dict = field(default_factory=dict)  # returns, allowances, credit notes, quotations
 
     @property
     def customer(self):
@@ -71,6 +77,15 @@ class SiteWorld:
                 Variant("empty"),
                 Variant("customer chosen", query=f"?customer={self.customer.pk}"),
             ],
+            **{
+                name: [Variant(label, {"pk": self.documents[label].pk})]
+                for name, label in (
+                    ("returns:return_detail", "return received"),
+                    ("returns:allowance_detail", "allowance submitted"),
+                    ("finance:credit_note_detail", "credit note"),
+                    ("sales:quotation_detail", "quotation sent"),
+                )
+            },
         }
 
 
@@ -108,6 +123,24 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
         "cancelled": NoteStatus.CANCELLED,
     }
 
+    # Returns, allowances and their credit note (issue 10); a quotation (issue 17).
+    inspector = UserFactory(username="site-inspector", roles=[Role.QUALITY_INSPECTOR])
+    returns = ReturnWorld(chain=chain, inspector=inspector)
+    received = returns.received(
+        returns.approved(returns.inspected(returns.submitted(returns.filed(exited))))
+    )
+    world.documents["return received"] = received
+    world.documents["credit note"] = received.credit_note
+    world.documents["allowance submitted"] = returns.allowance(chain.dispatched())
+    quotation = quotation_create(
+        user=chain.clerk,
+        customer=customer,
+        lines=[QuotationLineInput(product=chain.products[0], quantity=Decimal("4"))],
+        valid_until=company_today() + dt.timedelta(days=7),
+        delivery_date=company_today() + dt.timedelta(days=9),
+    )
+    world.documents["quotation sent"] = quotation_send(quotation=quotation, user=chain.clerk)
+
     # Receivables: an invoice more than a month overdue, part paid; the daily jobs
     # then put the customer on hold and send a reminder, which leave notices.
     world.invoice = invoice(customer, "1000.00", due=dt.date(2020, 1, 31))
@@ -116,4 +149,5 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
     reminders_create_due()
     reminders_send_pending()
     world.invoice.refresh_from_db()
+
     return world

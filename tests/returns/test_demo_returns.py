@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from returns.enums import AllowanceStatus, ReturnStatus
 from returns.models import Allowance, ReturnApplication
@@ -30,10 +31,10 @@ def test_demo_returns_and_allowances_in_each_state(client):
     assert {AllowanceStatus.DRAFT, AllowanceStatus.SUBMITTED, AllowanceStatus.APPROVED} <= set(
         Allowance.objects.values_list("status", flat=True)
     )
-    client.login(username="inspector", password="demo1234")
+    client.login(request=HttpRequest(), username="inspector", password="demo1234")
     assert "Returned goods to inspect" in client.get("/").content.decode()
-    client.login(username="manager", password="demo1234")
+    client.login(request=HttpRequest(), username="manager", password="demo1234")
     home = client.get("/").content.decode()
     assert "Returns to approve" in home
-    client.login(username="keeper", password="demo1234")
+    client.login(request=HttpRequest(), username="keeper", password="demo1234")
     assert client.get("/returns/").status_code == 200

@@ -255,6 +255,9 @@ def clients(chain):
     users[Role.WAREHOUSE_KEEPER] = chain.keeper
     users[Role.MANAGER] = chain.manager
     users[Role.GATE_GUARD] = UserFactory(username="walk-guard", roles=[Role.GATE_GUARD])
+    users[Role.QUALITY_INSPECTOR] = UserFactory(
+        username="walk-inspector", roles=[Role.QUALITY_INSPECTOR]
+    )
     for role, user in users.items():
         client = Client(raise_request_exception=False)
         client.force_login(user)

@@ -151,6 +151,7 @@ def test_demo_passwords_live_in_the_demo_data_only():
         "bench_reports_data.py",
         "chain_over_http.py",  # logs the demo roles in over HTTP (issue 14)
         "test_demo_data.py",
+        "test_demo_returns.py",  # logs the demo inspector, manager and keeper in
         "lifecycle.py",
         "screenshots.py",
         "README.md",
