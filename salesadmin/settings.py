@@ -223,6 +223,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id at a cost chosen for this hardware (salesadmin/security/hashers.py);
+# older PBKDF2 hashes still verify and are re-hashed at the next login.
+PASSWORD_HASHERS = [
+    "salesadmin.security.hashers.CompanyArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_ARGON2_MEMORY_KIB = int(env("PASSWORD_ARGON2_MEMORY_KIB", "19456"))
+PASSWORD_ARGON2_TIME_COST = int(env("PASSWORD_ARGON2_TIME_COST", "2"))
 if TESTING:
     # Hashing is not what the tests test; the slow default would dominate them.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
