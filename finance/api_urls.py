@@ -23,6 +23,7 @@ urlpatterns = [
     path("invoices/", invoices.InvoiceListApi.as_view(), name="api-invoice-list"),
     path("invoices/run/", invoices.InvoiceRunApi.as_view(), name="api-invoice-run"),
     path("invoices/<int:pk>/", invoices.InvoiceDetailApi.as_view(), name="api-invoice-detail"),
+    path("invoices/<int:pk>/pdf/", invoices.InvoicePdfApi.as_view(), name="api-invoice-pdf"),
     path(
         "invoices/<int:pk>/official-number/",
         invoices.InvoiceOfficialNumberApi.as_view(),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/run/", views.invoice_run, name="invoice_run"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     # Credit notes and refunds (finance/credit_note_views.py)
     path("credit-notes/", credit_note_views.credit_note_list, name="credit_note_list"),
     path("credit-notes/<int:pk>/", credit_note_views.credit_note_detail, name="credit_note_detail"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -10,10 +11,13 @@ from finance import invoicing, selectors, services
 from finance.allocation import HandAllocation
 from finance.enums import InvoiceStatus
 from finance.forms import OfficialNumberForm, PaymentForm, VoidInvoiceForm
+from finance.invoice_printing import invoice_filename, invoice_for_print, render_invoice
+from finance.models import Invoice
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id, parse_money
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pdf import pdf_response
 
 LEDGER_PAGE = 50
 OPEN_INVOICES_SHOWN = 50
@@ -213,3 +217,12 @@ def invoice_detail(request, pk: int):
         "is_void": invoice.status == InvoiceStatus.VOID,
     }
     return render(request, "finance/invoice_detail.html", context)
+
+
+@role_required("finance.view_invoice")
+def invoice_pdf(request, pk: int):
+    try:
+        invoice = invoice_for_print(pk)
+    except Invoice.DoesNotExist:
+        raise Http404 from None
+    return pdf_response(render_invoice(invoice), invoice_filename(invoice))

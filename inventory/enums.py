@@ -10,6 +10,16 @@ class Unit(models.TextChoices):
     PIECE = "pc", _("piece")
 
 
+# Printed documents name the unit in Chinese and English whatever the reader's language.
+PRINTED_UNIT_LABELS = {
+    Unit.KG: "千克 kg",
+    Unit.TONNE: "吨 t",
+    Unit.CUBIC_METRE: "立方米 m³",
+    Unit.CYLINDER: "瓶 cyl.",
+    Unit.PIECE: "件 pc",
+}
+
+
 class MoveKind(models.TextChoices):
     PRODUCTION_RECEIPT = "receipt", _("Production receipt")
     DISPATCH = "dispatch", _("Dispatch")

@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from inventory.enums import Unit
+from inventory.enums import PRINTED_UNIT_LABELS, Unit
 from orders.enums import NoteStatus, OrderStatus, PickupMode
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from orders.selectors.sales_orders import sales_order_detail
@@ -27,13 +27,6 @@ from orders.services.exit_pass import exit_pass_token
 from salesadmin.page_access import role_required
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
 
-UNIT_LABELS = {
-    Unit.KG: "千克 kg",
-    Unit.TONNE: "吨 t",
-    Unit.CUBIC_METRE: "立方米 m³",
-    Unit.CYLINDER: "瓶 cyl.",
-    Unit.PIECE: "件 pc",
-}
 PICKUP_LABELS = {
     PickupMode.SELF_PICKUP: "自提 Self-pickup",
     PickupMode.DELIVERED: "送货 Delivered",
@@ -84,7 +77,7 @@ def _order_context(order: SalesOrder) -> dict:
             "sku": line.product.sku,
             "specification": line.product.specification,
             "quantity": quantity_text(line.quantity),
-            "unit": UNIT_LABELS.get(line.product.unit, line.product.unit),
+            "unit": PRINTED_UNIT_LABELS.get(line.product.unit, line.product.unit),
             "unit_price": money_text(line.unit_price),
             "amount": money_text(line.amount),
         }
@@ -171,7 +164,7 @@ def _goods_row(index: int, line: DeliveryNoteLine) -> dict:
         "sku": product.sku,
         "specification": product.specification,
         "standard": product.standard,
-        "unit": UNIT_LABELS.get(product.unit, product.unit),
+        "unit": PRINTED_UNIT_LABELS.get(product.unit, product.unit),
         "quantity": quantity_text(line.quantity),
         "actual_quantity": quantity_text(loaded),
         "weight": quantity_text(weight.quantize(Decimal("0.001"))) if weight is not None else "",

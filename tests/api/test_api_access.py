@@ -47,6 +47,7 @@ ENDPOINTS = [
     ("get", "/api/v1/invoices/", FINANCE),
     ("post", "/api/v1/invoices/run/", FINANCE),
     ("get", "/api/v1/invoices/{invoice}/", FINANCE),
+    ("get", "/api/v1/invoices/{invoice}/pdf/", FINANCE),
     ("post", "/api/v1/invoices/{invoice}/official-number/", FINANCE),
     ("post", "/api/v1/invoices/{invoice}/void/", FINANCE),
     ("get", "/api/v1/notices/", set(ROLES)),

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "returns:allowance_action": "POST only: an allowance's approval buttons, on its page",
     "finance:credit_note_refund": "POST only: the refund form on the credit note's page",
     "finance:credit_note_pdf": "a PDF download",
+    "finance:invoice_pdf": "a PDF download",
     "sales:quotation_action": "POST only: a quotation's transition buttons, on its page",
     "sales:quotation_pdf": "a PDF download",
 }
