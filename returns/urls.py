@@ -1,6 +1,7 @@
 from django.urls import path
 
-from returns import views
+from returns.views import allowances, report
+from returns.views import return_applications as views
 
 app_name = "returns"
 urlpatterns = [
@@ -12,13 +13,13 @@ urlpatterns = [
         views.return_action,
         name="return_action",
     ),
-    path("allowances/", views.allowance_list, name="allowance_list"),
-    path("allowances/new/", views.allowance_create_page, name="allowance_create"),
-    path("allowances/<int:pk>/", views.allowance_detail, name="allowance_detail"),
+    path("allowances/", allowances.allowance_list, name="allowance_list"),
+    path("allowances/new/", allowances.allowance_create_page, name="allowance_create"),
+    path("allowances/<int:pk>/", allowances.allowance_detail, name="allowance_detail"),
     path(
         "allowances/<int:pk>/<str:action>/",
-        views.allowance_action,
+        allowances.allowance_action,
         name="allowance_action",
     ),
-    path("report/", views.returns_report_page, name="report"),
+    path("report/", report.returns_report_page, name="report"),
 ]
