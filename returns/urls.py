@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.return_list, name="return_list"),
     path("new/", views.return_create, name="return_create"),
     path("<int:pk>/", views.return_detail, name="return_detail"),
+    path("<int:pk>/edit/", views.return_edit, name="return_edit"),
     path(
         "<int:pk>/<str:action>/",
         views.return_action,

@@ -47,6 +47,7 @@ from returns.services.return_applications import (
     return_application_receive,
     return_application_reject,
     return_application_submit,
+    return_application_update,
 )
 from salesadmin.api import (
     BulkRelatedField,
@@ -192,24 +193,43 @@ class ReturnListCreateApi(generics.ListAPIView):
             user=request.user,
             customer_document=data["customer_document"],
             remarks=data["remarks"],
-            lines=[
-                ReturnLineInput(
-                    note_line=line["note_line"],
-                    quantity=line["quantity"],
-                    reason=line["reason"],
-                    batch=line.get("batch"),
-                )
-                for line in data["lines"]
-            ],
+            lines=_line_inputs(data["lines"]),
         )
         return _return_response(request, application, status.HTTP_201_CREATED)
 
 
-class ReturnDetailApi(generics.GenericAPIView):
-    """One return application with its lines, inspection, decision and credit note."""
+class ReturnUpdateInput(StrictInput):
+    customer_document = serializers.CharField(
+        max_length=60, allow_blank=True, help_text="退货发票 / 退货折让证明单 number."
+    )
+    remarks = serializers.CharField(max_length=300, allow_blank=True, default="")
+    lines = ReturnLineInputSerializer(many=True, max_length=MAX_LINES)
 
-    required_perms = (VIEW_RETURN,)
+
+def _line_inputs(lines: list[dict]) -> list[ReturnLineInput]:
+    return [
+        ReturnLineInput(
+            note_line=line["note_line"],
+            quantity=line["quantity"],
+            reason=line["reason"],
+            batch=line.get("batch"),
+        )
+        for line in lines
+    ]
+
+
+class ReturnDetailApi(generics.GenericAPIView):
+    """One return application with its lines, inspection, decision and credit
+    note; a draft's lines and document number are changed with PUT."""
+
+    parser_classes = [JSONInputParser]
     serializer_class = ReturnDetailOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "PUT":
+            return (VIEW_RETURN, "returns.submit_returnapplication")
+        return (VIEW_RETURN,)
 
     def get_queryset(self):
         return return_detail_queryset(self.request.user)
@@ -220,6 +240,25 @@ class ReturnDetailApi(generics.GenericAPIView):
     )
     def get(self, request, pk: int):
         return Response(ReturnDetailOutput(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(
+        summary="Change a draft return",
+        description="Replaces the lines, the customer's document number and the remarks of a "
+        "draft (409 `invalid_state` once submitted); the lines are checked as when filing "
+        "(400 `over_returnable`, `batch_required`, ...). The role that files returns only.",
+        request=ReturnUpdateInput,
+        responses={200: ReturnDetailOutput, **ACTION_ERRORS},
+    )
+    def put(self, request, pk: int):
+        data = validated_input(ReturnUpdateInput, request.data)
+        application = return_application_update(
+            application=self.get_object(),
+            user=request.user,
+            customer_document=data["customer_document"],
+            remarks=data["remarks"],
+            lines=_line_inputs(data["lines"]),
+        )
+        return _return_response(request, application)
 
 
 class InspectionLineInput(StrictInput):

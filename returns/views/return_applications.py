@@ -40,6 +40,7 @@ from returns.services.return_applications import (
     return_application_receive,
     return_application_reject,
     return_application_submit,
+    return_application_update,
     returnable_quantities,
 )
 from returns.views.common import VIEW_RETURN, note_for_return, refused_status
@@ -87,6 +88,57 @@ def return_list(request):
     )
 
 
+def _form_rows(note, post, *, application=None) -> list[dict]:
+    """The note's lines for the return form: what can still be returned (a
+    draft being changed does not count against itself), the batches the goods
+    left from, and the values to show (posted, else the draft's)."""
+    current = {ln.note_line_id: ln for ln in application.lines.all()} if application else {}
+    returnable = returnable_quantities(
+        note, exclude_application_id=application.pk if application else None
+    )
+    rows = []
+    for line in note.lines.prefetch_related("allocations__batch").select_related("product"):
+        given = current.get(line.pk)
+        if post:
+            quantity = post.get(f"quantity_{line.pk}", "")
+            reason = post.get(f"reason_{line.pk}", "")
+            batch = post.get(f"batch_{line.pk}", "")
+        else:
+            quantity = format(given.quantity.normalize(), "f") if given else ""
+            reason = given.reason if given else ""
+            batch = str(given.batch_id) if given else ""
+        rows.append(
+            {
+                "line": line,
+                "returnable": returnable[line.pk],
+                "batches": list({a.batch_id: a.batch for a in line.allocations.all()}.values()),
+                "posted_quantity": quantity,
+                "posted_reason": reason,
+                "posted_batch": batch,
+            }
+        )
+    return rows
+
+
+def _posted_lines(rows: list[dict], post) -> list[ReturnLineInput]:
+    lines = []
+    for row in rows:
+        line = row["line"]
+        quantity = post.get(f"quantity_{line.pk}", "").strip()
+        if not quantity or quantity == "0":
+            continue
+        batch_id = post.get(f"batch_{line.pk}", "")
+        lines.append(
+            ReturnLineInput(
+                note_line=line,
+                quantity=quantity,
+                reason=post.get(f"reason_{line.pk}", ""),
+                batch=next((b for b in row["batches"] if str(b.pk) == batch_id), None),
+            )
+        )
+    return lines
+
+
 @role_required(VIEW_RETURN, "returns.submit_returnapplication")
 def return_create(request):
     raw = request.POST.get("note") or request.GET.get("note", "")
@@ -97,38 +149,9 @@ def return_create(request):
     elif note is not None and note.status not in DELIVERED_STATUSES:
         error = _("Goods can be returned only from a note that was dispatched.")
         status = 400
-    rows = []
-    if note is not None and not error:
-        returnable = returnable_quantities(note)
-        batches: dict[int, list] = {}
-        for line in note.lines.prefetch_related("allocations__batch").select_related("product"):
-            batches[line.pk] = list({a.batch_id: a.batch for a in line.allocations.all()}.values())
-            rows.append(
-                {
-                    "line": line,
-                    "returnable": returnable[line.pk],
-                    "batches": batches[line.pk],
-                    "posted_quantity": request.POST.get(f"quantity_{line.pk}", ""),
-                    "posted_reason": request.POST.get(f"reason_{line.pk}", ""),
-                }
-            )
+    rows = _form_rows(note, request.POST) if note is not None and not error else []
     if request.method == "POST" and note is not None and not error:
-        lines = []
-        for row in rows:
-            line = row["line"]
-            quantity = request.POST.get(f"quantity_{line.pk}", "").strip()
-            if not quantity or quantity == "0":
-                continue
-            batch_id = request.POST.get(f"batch_{line.pk}", "")
-            batch = next((b for b in row["batches"] if str(b.pk) == batch_id), None)
-            lines.append(
-                ReturnLineInput(
-                    note_line=line,
-                    quantity=quantity,
-                    reason=request.POST.get(f"reason_{line.pk}", ""),
-                    batch=batch,
-                )
-            )
+        lines = _posted_lines(rows, request.POST)
         try:
             application = return_application_create(
                 delivery_note=note,
@@ -156,6 +179,58 @@ def return_create(request):
             "reasons": ReturnReason.choices,
             "error": error,
             "posted": request.POST,
+        },
+        status=status,
+    )
+
+
+@role_required(VIEW_RETURN, "returns.submit_returnapplication")
+def return_edit(request, pk: int):
+    """Change a draft: its lines, reasons, batches, the customer's document
+    number and remarks. Not a draft: the return's page says so (409)."""
+    application = get_object_or_404(return_detail_queryset(request.user), pk=pk)
+    if application.status != ReturnStatus.DRAFT:
+        return _return_page(
+            request,
+            pk,
+            error=_("Only a draft return can be changed; this one is %(state)s.")
+            % {"state": application.get_status_display()},
+            status=409,
+        )
+    note = application.delivery_note
+    post = request.POST if request.method == "POST" else None
+    rows = _form_rows(note, post, application=application)
+    error, status = "", 200
+    if post is not None:
+        try:
+            return_application_update(
+                application=application,
+                user=request.user,
+                customer_document=post.get("customer_document", ""),
+                remarks=post.get("remarks", ""),
+                lines=_posted_lines(rows, post),
+            )
+        except (ApplicationError, ConcurrentTransition) as exc:
+            error, status = str(exc), refused_status(exc)
+        else:
+            messages.success(
+                request, _("Return %(number)s changed.") % {"number": application.number}
+            )
+            return redirect("returns:return_detail", pk=pk)
+    return render(
+        request,
+        "returns/return_form.html",
+        {
+            "application": application,
+            "note": note,
+            "rows": rows,
+            "reasons": ReturnReason.choices,
+            "error": error,
+            "posted": post
+            or {
+                "customer_document": application.customer_document,
+                "remarks": application.remarks,
+            },
         },
         status=status,
     )

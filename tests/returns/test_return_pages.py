@@ -144,6 +144,7 @@ ROLE_PAGES = {
     "/returns/": {"clerk", "finance", "keeper", "manager", "inspector"},
     "/returns/new/": {"clerk"},
     "/returns/{t}/": {"clerk", "finance", "keeper", "manager", "inspector"},
+    "/returns/{d}/edit/": {"clerk"},
     "/returns/allowances/": {"clerk", "finance", "manager"},
     "/returns/allowances/new/": {"clerk"},
     "/returns/allowances/{a}/": {"clerk", "finance", "manager"},
@@ -181,7 +182,7 @@ def routes_tested_here() -> set[str]:
     listed = {route.strip("/") for route in POST_ONLY_ROUTES}
     for url in ROLE_PAGES:
         path = url.split("?")[0].strip("/")
-        for key in "tak":
+        for key in "tdak":
             path = path.replace("{" + key + "}", "<int:pk>")
         listed.add(path)
     return listed
@@ -192,8 +193,14 @@ def test_every_returns_page_serves_its_roles_and_refuses_the_others(
     role, world, request, client_for
 ):
     application = world.received()
+    draft = world.filed()
     allowance = world.allowance(amount="10.00")
-    ids = {"t": application.pk, "a": allowance.pk, "k": application.credit_note_id}
+    ids = {
+        "t": application.pk,
+        "d": draft.pk,
+        "a": allowance.pk,
+        "k": application.credit_note_id,
+    }
     client = client_for(request.getfixturevalue(role))
     wrong = []
     for url, allowed in ROLE_PAGES.items():
