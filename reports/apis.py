@@ -234,6 +234,8 @@ class ProductReconciliationOutput(serializers.Serializer):
     moved = serializers.DecimalField(**QTY, help_text="Warehouse dispatch moves.")
     exited = serializers.DecimalField(**QTY, help_text="Out through the gate by month end.")
     at_gate = serializers.DecimalField(**QTY, help_text="Loaded today, not out yet.")
+    returned = serializers.DecimalField(**QTY, help_text="Return moves of the month.")
+    held = serializers.DecimalField(**QTY, help_text="Of them, into a held location.")
     balanced = serializers.BooleanField()
 
 

@@ -132,9 +132,22 @@ def _reconciliation_exports(rec: reconciliation_report.Reconciliation):
         _("Out through the gate"),
         _("Notes − moves"),
         _("Notes − gate"),
+        _("Return moves"),
+        _("of them held"),
     ]
     rows = [
-        [p.label, p.sku, p.unit, p.noted, p.moved, p.exited, p.noted - p.moved, p.noted - p.exited]
+        [
+            p.label,
+            p.sku,
+            p.unit,
+            p.noted,
+            p.moved,
+            p.exited,
+            p.noted - p.moved,
+            p.noted - p.exited,
+            p.returned,
+            p.held,
+        ]
         for p in rec.products
     ]
     rows.append([])
