@@ -17,7 +17,13 @@ from returns.selectors import (
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
 
-# --- the returns report ----------------------------------------------------------------------
+
+def _date(raw: str | None):
+    """A YYYY-MM-DD filter; anything else (2026-02-30, words) is no filter."""
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        return None
 
 
 @role_required("returns.view_returns_report")
@@ -25,8 +31,7 @@ def returns_report_page(request):
     group = request.GET.get("group", "cause")
     if group not in GROUPS:
         group = "cause"
-    date_from = parse_date(request.GET.get("from", "") or "") if request.GET.get("from") else None
-    date_to = parse_date(request.GET.get("to", "") or "") if request.GET.get("to") else None
+    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
     rows = returns_report(group=group, date_from=date_from, date_to=date_to)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
