@@ -168,12 +168,14 @@ POST_ONLY_ROUTES = {
     "returns/<int:pk>/<str:action>/",
     "returns/allowances/<int:pk>/<str:action>/",
     "finance/credit-notes/<int:pk>/refund/",
+    "finance/customers/<int:pk>/refund/",
     *(
         f"api/v1/returns/<int:pk>/{a}/"
         for a in ("submit", "inspect", "approve", "reject", "receive", "close", "cancel")
     ),
     *(f"api/v1/allowances/<int:pk>/{a}/" for a in ("submit", "approve", "reject", "cancel")),
     "api/v1/credit-notes/<int:pk>/refund/",
+    "api/v1/payments/<int:pk>/refund/",
 }
 
 
