@@ -173,7 +173,8 @@ def sales_rows(q: SalesQuery) -> list[dict]:
             period = TruncMonth("note__dispatched_at", tzinfo=tz)
             credit_period = TruncMonth("credit_note__issue_date")
         else:
-            period, credit_period = dispatch_day("note__dispatched_at"), F("credit_note__issue_date")
+            period = dispatch_day("note__dispatched_at")
+            credit_period = F("credit_note__issue_date")
         found: dict = {}
         for row in lines.annotate(period=period).values("period").annotate(**sums).order_by():
             found[_day(row["period"])] = {**row, "period": _day(row["period"])}
