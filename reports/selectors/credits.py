@@ -22,7 +22,6 @@ figures subtract the same credits.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -32,9 +31,6 @@ from finance.models import CreditNote, CreditNoteLine
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 QTY = DecimalField(max_digits=16, decimal_places=3)
-
-ZERO = Decimal("0.00")
-ZERO_QTY = Decimal("0.000")
 
 IS_RETURN = Q(credit_note__source=CreditNoteSource.RETURN)
 IS_ALLOWANCE = Q(credit_note__source=CreditNoteSource.ALLOWANCE)
