@@ -6,6 +6,11 @@ from finance.apis import accounts, credit_notes, invoices, payments
 urlpatterns = [
     path("payments/", payments.PaymentListCreateApi.as_view(), name="api-payment-list"),
     path(
+        "payments/<int:pk>/refund/",
+        credit_notes.PaymentRefundApi.as_view(),
+        name="api-payment-refund",
+    ),
+    path(
         "customers/<int:pk>/account/",
         accounts.CustomerAccountApi.as_view(),
         name="api-customer-account",

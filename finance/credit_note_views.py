@@ -9,13 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customers.models import Customer
+from finance.allocation import MONEY_KINDS
 from finance.credit_notes import (
     credit_note_filename,
     money_left,
     refund_record,
     render_credit_note,
 )
-from finance.models import CreditNote
+from finance.models import CreditNote, ReceivableEntry
+from finance.views import account_page
+from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 from salesadmin.pdf import pdf_response
@@ -89,3 +93,32 @@ def credit_note_refund(request, pk: int):
         % {"amount": f"{refund.amount:,.2f}", "reference": refund.reference},
     )
     return redirect("finance:credit_note_detail", pk=pk)
+
+
+@role_required("finance.view_receivableentry", "finance.record_refund")
+@require_POST
+def customer_refund(request, pk: int):
+    """退款 from the customer's account: money paid back out of one of their
+    payments or credit notes with money left (the customer's prepayment)."""
+    customer = get_object_or_404(Customer, pk=pk)
+    source = ReceivableEntry.objects.filter(
+        customer=customer, kind__in=MONEY_KINDS, pk=parse_id(request.POST.get("source"))
+    ).first()
+    if source is None:
+        error = _("Choose the payment or credit note the money is paid back from.")
+        return account_page(request, pk, error=error, status=400)
+    try:
+        refund = refund_record(
+            source=source,
+            amount=request.POST.get("amount", ""),
+            reference=request.POST.get("reference", ""),
+            user=request.user,
+        )
+    except ApplicationError as exc:
+        return account_page(request, pk, error=str(exc), status=exc.status_code)
+    messages.success(
+        request,
+        _("Refund of %(amount)s recorded (reference %(reference)s).")
+        % {"amount": f"{refund.amount:,.2f}", "reference": refund.reference},
+    )
+    return redirect("finance:customer_account", pk=pk)

@@ -11,7 +11,7 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, 
 from django.db.models.functions import Coalesce
 
 from customers.models import Customer
-from finance.allocation import PREPAYMENT_KINDS
+from finance.allocation import MONEY_KINDS, PREPAYMENT_KINDS, refunded_from
 from finance.credit import MONEY_FIELD, CreditPosition, PositionFigures, credit_position
 from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import uninvoiced_notes
@@ -191,4 +191,18 @@ def invoice_history(*, invoice: Invoice) -> list[TransitionLog]:
         TransitionLog.objects.filter(document_type="invoice", document_id=invoice.pk)
         .select_related("user")
         .order_by("at", "id")
+    )
+
+
+def refundable_money(*, customer_id: int) -> list[ReceivableEntry]:
+    """The customer's payments and credit notes with money neither allocated
+    to an invoice nor paid back (``left``): what a refund can pay back, oldest
+    first. One query."""
+    return list(
+        ReceivableEntry.objects.filter(customer_id=customer_id, kind__in=MONEY_KINDS)
+        .annotate(allocated=Coalesce(Sum("allocations__amount"), Value(Decimal("0.00"))))
+        .annotate(refunded=refunded_from())
+        .annotate(left=-F("amount") - F("allocated") - F("refunded"))
+        .filter(left__gt=0)
+        .order_by("entry_date", "id")
     )

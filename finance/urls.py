@@ -8,6 +8,7 @@ urlpatterns = [
     path("payments/new/", views.payment_create, name="payment_create"),
     path("payments/open-invoices/", views.payment_open_invoices, name="payment_open_invoices"),
     path("customers/<int:pk>/", views.customer_account, name="customer_account"),
+    path("customers/<int:pk>/refund/", credit_note_views.customer_refund, name="customer_refund"),
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/run/", views.invoice_run, name="invoice_run"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),

@@ -120,8 +120,8 @@ def payment_open_invoices(request):
     return render(request, "finance/_open_invoices_alloc.html", {"open_invoices": invoices})
 
 
-@role_required("finance.view_receivableentry")
-def customer_account(request, pk: int):
+def account_page(request, pk: int, *, error: str = "", status: int = 200):
+    """A customer's account; a refused refund shows it again with the rule."""
     customer = get_object_or_404(Customer.objects.select_related("salesperson"), pk=pk)
     page = Paginator(selectors.ledger_entries(customer=customer), LEDGER_PAGE).get_page(
         request.GET.get("page")
@@ -134,8 +134,20 @@ def customer_account(request, pk: int):
         "open_invoices": invoices[:OPEN_INVOICES_SHOWN],
         "more_open_invoices": len(invoices) > OPEN_INVOICES_SHOWN,
         "today": company_today(),
+        "refundable": (
+            selectors.refundable_money(customer_id=customer.pk)
+            if request.user.has_perm("finance.record_refund")
+            else []
+        ),
+        "refund_error": error,
+        "posted": request.POST if error else {},
     }
-    return render(request, "finance/customer_account.html", context)
+    return render(request, "finance/customer_account.html", context, status=status)
+
+
+@role_required("finance.view_receivableentry")
+def customer_account(request, pk: int):
+    return account_page(request, pk)
 
 
 @role_required("finance.view_invoice")

@@ -14,6 +14,12 @@ class StockOutput(serializers.Serializer):
     on_hand = serializers.DecimalField(source="on_hand_total", max_digits=14, decimal_places=3)
     reserved = serializers.DecimalField(source="reserved_total", max_digits=14, decimal_places=3)
     available = serializers.DecimalField(source="available_total", max_digits=14, decimal_places=3)
+    held = serializers.DecimalField(
+        source="held_total",
+        max_digits=14,
+        decimal_places=3,
+        help_text="Returned goods that failed inspection: on hand, never available.",
+    )
     below_safety = serializers.BooleanField()
 
 

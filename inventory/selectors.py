@@ -15,16 +15,22 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_plac
 def stock_overview(
     *, warehouse_id: int | None = None, search: str = "", below_safety: bool = False
 ) -> QuerySet[Product]:
-    """Products with on hand, reserved and available, summed over warehouses
-    (or for one), and whether available stock has fallen below safety stock."""
-    level_filter = Q(stock_levels__warehouse_id=warehouse_id) if warehouse_id else Q()
-    # Goods in held locations (failed inspection) are on hand but never available.
+    """Products with on hand, reserved and available (saleable stock), and
+    held (returned goods that failed inspection), summed over warehouses (or
+    for one), and whether available stock has fallen below safety stock."""
+    # Goods in held locations (failed inspection) are on hand but never
+    # available: their own column. A warehouse's held goods are in its held
+    # location (a warehouse that holds for it).
     held = Q(stock_levels__warehouse__holds_for__isnull=False)
-    saleable_filter = level_filter & ~held
+    if warehouse_id:
+        saleable_filter = Q(stock_levels__warehouse_id=warehouse_id) & ~held
+        held_filter = Q(stock_levels__warehouse__holds_for_id=warehouse_id)
+    else:
+        saleable_filter, held_filter = ~held, held
     qs = Product.objects.filter(active=True).annotate(
         on_hand_total=Coalesce(Sum("stock_levels__on_hand", filter=saleable_filter), ZERO),
         reserved_total=Coalesce(Sum("stock_levels__reserved", filter=saleable_filter), ZERO),
-        held_total=Coalesce(Sum("stock_levels__on_hand", filter=level_filter & held), ZERO),
+        held_total=Coalesce(Sum("stock_levels__on_hand", filter=held_filter), ZERO),
     )
     qs = qs.annotate(available_total=F("on_hand_total") - F("reserved_total"))
     qs = qs.annotate(

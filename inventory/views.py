@@ -25,7 +25,10 @@ def stock_overview(request):
     )
     context = {
         "products": products,
-        "warehouses": Warehouse.objects.filter(active=True).order_by("code"),
+        # Held locations are shown as the held column of their warehouse.
+        "warehouses": Warehouse.objects.filter(active=True, holds_for__isnull=True).order_by(
+            "code"
+        ),
         "warehouse_id": int(warehouse_id) if warehouse_id else None,
         "search": search,
         "below": below,

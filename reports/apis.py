@@ -27,7 +27,7 @@ class RankedOutput(serializers.Serializer):
     id = serializers.IntegerField(source="key", allow_null=True)
     label = serializers.CharField()
     detail = serializers.CharField()
-    value = serializers.DecimalField(**MONEY)
+    value = serializers.DecimalField(**MONEY, help_text="Net of returns and allowances.")
     notes = serializers.IntegerField()
     quantity = serializers.DecimalField(**QTY, allow_null=True)
     unit = serializers.CharField()
@@ -172,12 +172,20 @@ class SalesInput(serializers.Serializer):
 
 class SalesRowOutput(RankedOutput):
     id = serializers.CharField(source="key", allow_null=True, help_text="Day, month or id.")
+    gross = serializers.DecimalField(**MONEY, help_text="What was loaded.")
+    returns = serializers.DecimalField(**MONEY, help_text="Credit notes of returns.")
+    allowances = serializers.DecimalField(**MONEY, help_text="Credit notes of allowances.")
 
 
 class SalesTotalsOutput(serializers.Serializer):
-    value = serializers.DecimalField(**MONEY)
+    value = serializers.DecimalField(**MONEY, help_text="Net of returns and allowances.")
+    gross = serializers.DecimalField(**MONEY, help_text="What was loaded.")
+    returns = serializers.DecimalField(**MONEY, help_text="Credit notes of returns.")
+    allowances = serializers.DecimalField(**MONEY, help_text="Credit notes of allowances.")
     notes = serializers.IntegerField()
-    quantity = serializers.DecimalField(**QTY, help_text="Meaningful for one product only.")
+    quantity = serializers.DecimalField(
+        **QTY, help_text="Loaded less returned; meaningful for one product only."
+    )
 
 
 class SalesOutput(serializers.Serializer):
@@ -190,8 +198,8 @@ class SalesOutput(serializers.Serializer):
 
 
 class SalesApi(APIView):
-    """Sales (dispatched delivery notes) grouped by day, month, product, customer
-    or salesperson."""
+    """Sales (dispatched delivery notes) net of returns and allowances, grouped
+    by day, month, product, customer or salesperson."""
 
     required_perms = (PERM,)
 
@@ -226,6 +234,8 @@ class ProductReconciliationOutput(serializers.Serializer):
     moved = serializers.DecimalField(**QTY, help_text="Warehouse dispatch moves.")
     exited = serializers.DecimalField(**QTY, help_text="Out through the gate by month end.")
     at_gate = serializers.DecimalField(**QTY, help_text="Loaded today, not out yet.")
+    returned = serializers.DecimalField(**QTY, help_text="Return moves of the month.")
+    held = serializers.DecimalField(**QTY, help_text="Of them, into a held location.")
     balanced = serializers.BooleanField()
 
 

@@ -76,7 +76,10 @@ def summary_figures(first: dt.date, last: dt.date) -> dict:
         ]
 
     return {
+        # Net of the period's returns and allowances, like every report.
         "sales": _money(totals["sales"]),
+        "returns": _money(totals["returns"]),
+        "allowances": _money(totals["allowances"]),
         "notes": totals["notes"],
         "ordered": _money(totals["ordered"]),
         "orders": totals["orders"],

@@ -63,7 +63,14 @@ def _sales_header(group_by: str) -> list[str]:
         header.append(_("SKU") if group_by == GroupBy.PRODUCT else _("Code"))
     if group_by == GroupBy.PRODUCT:
         header += [_("Quantity"), _("Unit")]
-    return [*header, _("Delivery notes"), _("Sales value")]
+    return [
+        *header,
+        _("Delivery notes"),
+        _("Gross sales"),
+        _("Returns"),
+        _("Allowances"),
+        _("Net sales"),
+    ]
 
 
 def _sales_cells(group_by: str, row: definitions.Ranked) -> list:
@@ -72,7 +79,7 @@ def _sales_cells(group_by: str, row: definitions.Ranked) -> list:
         cells.append(row.detail)
     if group_by == GroupBy.PRODUCT:
         cells += [row.quantity, row.unit]
-    return [*cells, row.notes, row.value]
+    return [*cells, row.notes, row.gross, row.returns, row.allowances, row.value]
 
 
 def _with_default_dates(params):
@@ -125,9 +132,22 @@ def _reconciliation_exports(rec: reconciliation_report.Reconciliation):
         _("Out through the gate"),
         _("Notes − moves"),
         _("Notes − gate"),
+        _("Return moves"),
+        _("of them held"),
     ]
     rows = [
-        [p.label, p.sku, p.unit, p.noted, p.moved, p.exited, p.noted - p.moved, p.noted - p.exited]
+        [
+            p.label,
+            p.sku,
+            p.unit,
+            p.noted,
+            p.moved,
+            p.exited,
+            p.noted - p.moved,
+            p.noted - p.exited,
+            p.returned,
+            p.held,
+        ]
         for p in rec.products
     ]
     rows.append([])

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from returns import apis
+from returns.apis import allowances, report
+from returns.apis import return_applications as apis
 
 urlpatterns = [
     path("returns/", apis.ReturnListCreateApi.as_view(), name="api-return-list"),
@@ -12,27 +13,29 @@ urlpatterns = [
     path("returns/<int:pk>/receive/", apis.ReturnReceiveApi.as_view(), name="api-return-receive"),
     path("returns/<int:pk>/close/", apis.ReturnCloseApi.as_view(), name="api-return-close"),
     path("returns/<int:pk>/cancel/", apis.ReturnCancelApi.as_view(), name="api-return-cancel"),
-    path("allowances/", apis.AllowanceListCreateApi.as_view(), name="api-allowance-list"),
-    path("allowances/<int:pk>/", apis.AllowanceDetailApi.as_view(), name="api-allowance-detail"),
+    path("allowances/", allowances.AllowanceListCreateApi.as_view(), name="api-allowance-list"),
+    path(
+        "allowances/<int:pk>/", allowances.AllowanceDetailApi.as_view(), name="api-allowance-detail"
+    ),
     path(
         "allowances/<int:pk>/submit/",
-        apis.AllowanceSubmitApi.as_view(),
+        allowances.AllowanceSubmitApi.as_view(),
         name="api-allowance-submit",
     ),
     path(
         "allowances/<int:pk>/approve/",
-        apis.AllowanceApproveApi.as_view(),
+        allowances.AllowanceApproveApi.as_view(),
         name="api-allowance-approve",
     ),
     path(
         "allowances/<int:pk>/reject/",
-        apis.AllowanceRejectApi.as_view(),
+        allowances.AllowanceRejectApi.as_view(),
         name="api-allowance-reject",
     ),
     path(
         "allowances/<int:pk>/cancel/",
-        apis.AllowanceCancelApi.as_view(),
+        allowances.AllowanceCancelApi.as_view(),
         name="api-allowance-cancel",
     ),
-    path("reports/returns/", apis.ReturnsReportApi.as_view(), name="api-returns-report"),
+    path("reports/returns/", report.ReturnsReportApi.as_view(), name="api-returns-report"),
 ]

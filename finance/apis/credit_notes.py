@@ -1,5 +1,5 @@
 """The credit notes API: list, one credit note with where its money went, its
-PDF, and a refund out of what is left."""
+PDF, and a refund out of what is left; a refund out of a payment's rest."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from finance.credit_notes import (
     refund_record,
     render_credit_note,
 )
-from finance.enums import CreditNoteSource
-from finance.models import CreditNote
+from finance.enums import CreditNoteSource, EntryKind
+from finance.models import CreditNote, ReceivableEntry
 from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
@@ -197,3 +197,48 @@ class CreditNoteRefundApi(generics.GenericAPIView):
             user=request.user,
         )
         return _detail(request, credit_note.pk, status.HTTP_201_CREATED)
+
+
+class PaymentRefundOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    payment = serializers.IntegerField(source="source_id")
+    customer = serializers.IntegerField(source="customer_id")
+    amount = serializers.DecimalField(**MONEY)
+    reference = serializers.CharField()
+    refund_date = serializers.DateField()
+    left = serializers.SerializerMethodField(
+        help_text="What the payment still has, neither allocated nor paid back."
+    )
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_left(self, refund) -> str:
+        return serializers.DecimalField(**MONEY).to_representation(money_left(refund.source))
+
+
+class PaymentRefundApi(generics.GenericAPIView):
+    """Pay money back out of a payment's prepayment (what no invoice took)."""
+
+    required_perms = ("finance.view_receivableentry", "finance.record_refund")
+    parser_classes = [JSONInputParser]
+    serializer_class = RefundInput
+
+    def get_queryset(self):
+        return ReceivableEntry.objects.filter(kind=EntryKind.PAYMENT)
+
+    @extend_schema(
+        summary="Refund (退款) from a payment",
+        description="At most what the payment has left (400 `over_refund`); the bank "
+        "reference is required and unique.",
+        request=RefundInput,
+        responses={201: PaymentRefundOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(RefundInput, request.data)
+        refund = refund_record(
+            source=self.get_object(),
+            amount=data["amount"],
+            reference=data["reference"],
+            refund_date=data.get("refund_date"),
+            user=request.user,
+        )
+        return Response(PaymentRefundOutput(refund).data, status=status.HTTP_201_CREATED)

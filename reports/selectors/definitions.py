@@ -151,3 +151,10 @@ class Ranked:
     unit: str = ""
     detail: str = ""
     url: str | None = None
+    # Net sales: ``value`` is what was loaded less these (credit notes).
+    returns: Decimal = ZERO
+    allowances: Decimal = ZERO
+
+    @property
+    def gross(self) -> Decimal:
+        return self.value + self.returns + self.allowances

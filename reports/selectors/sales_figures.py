@@ -19,6 +19,7 @@ from customers.models import Customer
 from inventory.models import Product
 from reports.models import DayProductSales, DaySales
 from reports.rollup import rolled_up_through
+from reports.selectors.credits import credits_by_product, net_credit_sum
 from reports.selectors.definitions import (
     LINE_QUANTITY,
     LINE_VALUE,
@@ -26,6 +27,7 @@ from reports.selectors.definitions import (
     NOTE_VALUE,
     TOP,
     ZERO,
+    ZERO_QTY,
     Ranked,
     dispatch_day,
     ordered_orders,
@@ -162,7 +164,8 @@ def _ranked(totals: dict, limit: int | None) -> list[tuple[Any, dict]]:
 def top_products(
     first: dt.date, last: dt.date, *, limit: int | None = TOP, through=_UNSET
 ) -> list[Ranked]:
-    """Products by sales value, with the quantity loaded. Three queries at most."""
+    """Products by sales value net of the returns and allowances naming them,
+    with the quantity loaded less the quantity returned. Four queries at most."""
     parts = split(first, last, _through(through))
     totals: dict = {}
     sums = ["value", "quantity"]
@@ -174,6 +177,11 @@ def top_products(
         live = sold_lines(*parts.live).values("product_id")
         live = live.annotate(value=Sum(LINE_VALUE), quantity=Sum(LINE_QUANTITY))
         _merge(live.order_by(), "product_id", sums, totals)
+    for pk, credit in credits_by_product(first, last).items():
+        current = totals.setdefault(pk, {"value": ZERO, "quantity": ZERO_QTY})
+        current["returns"], current["allowances"] = credit["returns"], credit["allowances"]
+        current["value"] -= credit["returns"] + credit["allowances"]
+        current["quantity"] -= credit["returned_quantity"]
     top = _ranked(totals, limit)
     products = Product.objects.in_bulk([pk for pk, _sums in top])
     return [
@@ -183,6 +191,8 @@ def top_products(
             detail=products[pk].sku,
             value=sums["value"],
             quantity=sums["quantity"],
+            returns=sums.get("returns", ZERO),
+            allowances=sums.get("allowances", ZERO),
             unit=unit_label(products[pk].unit),
             url=sales_url(date_from=first, date_to=last, product=pk, group_by="day"),
         )
@@ -192,8 +202,9 @@ def top_products(
 
 def _by_customer_field(first, last, through, field_name: str, limit: int | None) -> list:
     """(key, value, notes) per value of a customer field (its id, its
-    salesperson), closed days and live days added up and ranked in one query:
-    a month has thousands of customers, a page shows ten."""
+    salesperson), closed days, live days and the period's credit notes (less)
+    added up and ranked in one query: a month has thousands of customers, a
+    page shows ten."""
     parts = split(first, last, through)
     subqueries = []
     if parts.closed:
@@ -210,6 +221,7 @@ def _by_customer_field(first, last, through, field_name: str, limit: int | None)
                 field_name, "value", "n"
             )
         )
+    subqueries.append(net_credit_sum(field_name, first, last))
     sqls, params = [], []
     for qs in subqueries:
         sql, sql_params = qs.order_by().query.sql_with_params()

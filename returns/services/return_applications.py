@@ -23,7 +23,13 @@ from inventory.models import Batch
 from inventory.services import stock_return_receive
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation
-from returns.enums import RELEASED_STATUSES, InspectionResult, ReturnCause, ReturnReason
+from returns.enums import (
+    RELEASED_STATUSES,
+    InspectionResult,
+    ReturnCause,
+    ReturnReason,
+    ReturnStatus,
+)
 from returns.models import ReturnApplication, ReturnLine
 from returns.services.common import (
     available_actions,
@@ -36,7 +42,8 @@ from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
-from salesadmin.errors import ApplicationError
+from salesadmin.errors import ApplicationError, ConflictError
+from salesadmin.models import TransitionLog
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "return_application"
@@ -69,12 +76,14 @@ def returned_quantities(note_line_ids: list[int], *, exclude_application_id=None
     return {row["note_line_id"]: row["s"] for row in rows}
 
 
-def returnable_quantities(note: DeliveryNote) -> dict[int, Decimal]:
+def returnable_quantities(note: DeliveryNote, *, exclude_application_id=None) -> dict[int, Decimal]:
     """Per note line: delivered (the actual quantity dispatched) less earlier
-    returns not rejected or cancelled. For pages; the service re-reads it under
-    the lines' locks."""
+    returns not rejected or cancelled (but the draft being changed). For pages;
+    the service re-reads it under the lines' locks."""
     lines = list(note.lines.all())
-    claimed = returned_quantities([ln.pk for ln in lines])
+    claimed = returned_quantities(
+        [ln.pk for ln in lines], exclude_application_id=exclude_application_id
+    )
     return {
         ln.pk: (ln.actual_quantity or Decimal("0")) - claimed.get(ln.pk, Decimal("0"))
         for ln in lines
@@ -104,48 +113,38 @@ def _batches_dispatched(note_line_ids: list[int]) -> dict[int, list[Batch]]:
     return batches
 
 
-@transaction.atomic
-def return_application_create(
-    *,
-    delivery_note: DeliveryNote,
-    user,
-    customer_document: str,
-    lines: list[ReturnLineInput],
-    remarks: str = "",
-) -> ReturnApplication:
-    """File a return (退货申请单) against a note whose goods left. Each line takes
-    the note's price; its quantity is never more than what was delivered on the
-    line less what earlier returns (not rejected or cancelled) took."""
-    if not user.has_perm("returns.submit_returnapplication"):
-        raise PermissionDenied
-    customer = lock_customer_of(DeliveryNote, delivery_note.pk)
-    note = locked(DeliveryNote.objects).get(pk=delivery_note.pk)
-    if note.status not in DELIVERED_STATUSES:
-        raise ApplicationError(
-            _("Goods can be returned only from a note that was dispatched."),
-            code="goods_not_delivered",
-        )
-    customer_document = (customer_document or "").strip()
-    if not customer_document:
+def _customer_document(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
         raise ApplicationError(
             _("Enter the number of the customer's return document (退货发票 / 退货折让证明单)."),
             code="customer_document_required",
         )
+    return value[:60]
+
+
+def _build_lines(
+    note: DeliveryNote, lines: list[ReturnLineInput], *, application_id: int | None = None
+) -> list[ReturnLine]:
+    """The return's lines, each checked: on the note, a positive quantity
+    within what was delivered on the line less what other returns (not
+    rejected or cancelled; never this one, when it is being changed) claim,
+    a reason, a batch the goods left from. The caller holds the note's lock;
+    the lines are locked here in id order, so two returns racing for the last
+    returnable quantity of a line are serialized."""
     lines = [ln for ln in lines if ln.quantity not in (None, "", 0, Decimal("0"))]
     if not lines:
         raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
     ids = [ln.note_line.pk for ln in lines]
     if len(set(ids)) != len(ids):
         raise ApplicationError(_("A line of the note is given twice."), code="duplicate_line")
-    # The note's lines locked in id order: two returns racing for the last
-    # returnable quantity of a line are serialized here.
     note_lines = {
         nl.pk: nl
         for nl in locked(DeliveryNoteLine.objects.select_related("product"))
         .filter(pk__in=ids)
         .order_by("pk")
     }
-    claimed = returned_quantities(ids)
+    claimed = returned_quantities(ids, exclude_application_id=application_id)
     batches = _batches_dispatched(ids)
     rows = []
     for given in lines:
@@ -189,12 +188,38 @@ def return_application_create(
                 reason=given.reason,
             )
         )
+    return rows
+
+
+@transaction.atomic
+def return_application_create(
+    *,
+    delivery_note: DeliveryNote,
+    user,
+    customer_document: str,
+    lines: list[ReturnLineInput],
+    remarks: str = "",
+) -> ReturnApplication:
+    """File a return (退货申请单) against a note whose goods left. Each line takes
+    the note's price; its quantity is never more than what was delivered on the
+    line less what earlier returns (not rejected or cancelled) took."""
+    if not user.has_perm("returns.submit_returnapplication"):
+        raise PermissionDenied
+    customer = lock_customer_of(DeliveryNote, delivery_note.pk)
+    note = locked(DeliveryNote.objects).get(pk=delivery_note.pk)
+    if note.status not in DELIVERED_STATUSES:
+        raise ApplicationError(
+            _("Goods can be returned only from a note that was dispatched."),
+            code="goods_not_delivered",
+        )
+    customer_document = _customer_document(customer_document)
+    rows = _build_lines(note, lines)
     application = ReturnApplication.objects.create(
         number=placeholder_number(),
         delivery_note=note,
         customer=customer,
         warehouse_id=note.warehouse_id,
-        customer_document=customer_document[:60],
+        customer_document=customer_document,
         remarks=(remarks or "").strip()[:300],
         total=sum((r.amount for r in rows), Decimal("0.00")),
         uninspected_lines=len(rows),
@@ -205,6 +230,55 @@ def return_application_create(
     ReturnLine.objects.bulk_create(rows)
     application.number = next_number(DOC, year=company_today().year)
     ReturnApplication.objects.filter(pk=application.pk).update(number=application.number)
+    return application
+
+
+@transaction.atomic
+def return_application_update(
+    *,
+    application: ReturnApplication,
+    user,
+    customer_document: str,
+    lines: list[ReturnLineInput],
+    remarks: str = "",
+) -> ReturnApplication:
+    """Change a draft before it is submitted: its lines (quantities, reasons,
+    batches), the customer's document number, the remarks. Only the role that
+    files returns (403), only in draft (409); the lines are checked as a new
+    return's are, against what other returns claim."""
+    if not user.has_perm("returns.submit_returnapplication"):
+        raise PermissionDenied
+    lock_customer_of(ReturnApplication, application.pk)
+    application = _lock(application)
+    if application.status != ReturnStatus.DRAFT:
+        raise ConflictError(
+            _("Only a draft return can be changed; this one is %(state)s.")
+            % {"state": application.get_status_display()},
+            code="invalid_state",
+            extra={"state": application.status},
+        )
+    note = locked(DeliveryNote.objects).get(pk=application.delivery_note_id)
+    application.customer_document = _customer_document(customer_document)
+    application.remarks = (remarks or "").strip()[:300]
+    rows = _build_lines(note, lines, application_id=application.pk)
+    application.lines.all().delete()
+    for row in rows:
+        row.application = application
+    ReturnLine.objects.bulk_create(rows)
+    application.total = sum((r.amount for r in rows), Decimal("0.00"))
+    application.uninspected_lines = len(rows)
+    application.save(update_fields=["customer_document", "remarks", "total", "uninspected_lines"])
+    TransitionLog.objects.create(
+        document_type=DOC,
+        document_id=application.pk,
+        document_number=application.number,
+        transition="edit",
+        from_state=application.status,
+        to_state=application.status,
+        user=user,
+        comment=_("Changed: %(lines)s lines, %(total)s")
+        % {"lines": len(rows), "total": application.total},
+    )
     return application
 
 

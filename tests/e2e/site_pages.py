@@ -40,6 +40,7 @@ NOT_PAGES = {
     "orders:gate_exit": "the gate form's POST target (a GET shows the gate page)",
     "returns:return_action": "POST only: a return's transition buttons, on its page",
     "returns:allowance_action": "POST only: an allowance's approval buttons, on its page",
+    "finance:customer_refund": "POST only: the refund form on a customer's account",
     "finance:credit_note_refund": "POST only: the refund form on the credit note's page",
     "finance:credit_note_pdf": "a PDF download",
     "finance:invoice_pdf": "a PDF download",

@@ -81,6 +81,7 @@ class SiteWorld:
                 name: [Variant(label, {"pk": self.documents[label].pk})]
                 for name, label in (
                     ("returns:return_detail", "return received"),
+                    ("returns:return_edit", "return draft"),
                     ("returns:allowance_detail", "allowance submitted"),
                     ("finance:credit_note_detail", "credit note"),
                     ("sales:quotation_detail", "quotation sent"),
@@ -131,6 +132,7 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
     )
     world.documents["return received"] = received
     world.documents["credit note"] = received.credit_note
+    world.documents["return draft"] = returns.filed(chain.dispatched())
     world.documents["allowance submitted"] = returns.allowance(chain.dispatched())
     quotation = quotation_create(
         user=chain.clerk,

@@ -92,8 +92,17 @@ def test_page_shows_rows_and_exports_csv_and_xlsx(world, manager, client_for):
     assert page.status_code == 200
     assert world.other_customer.name in page.content.decode()
     rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Customer", "Code", "Delivery notes", "Sales value"]
+    assert rows[0] == [
+        "Customer",
+        "Code",
+        "Delivery notes",
+        "Gross sales",
+        "Returns",
+        "Allowances",
+        "Net sales",
+    ]
     expected = sales_by(today(), today(), lambda n: n.customer.name)
+    assert {r[0]: Decimal(r[6]) for r in rows[1:]} == expected  # nothing returned: net = gross
     assert {r[0]: Decimal(r[3]) for r in rows[1:]} == expected
     sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
     cells = list(sheet.values)

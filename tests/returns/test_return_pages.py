@@ -144,6 +144,7 @@ ROLE_PAGES = {
     "/returns/": {"clerk", "finance", "keeper", "manager", "inspector"},
     "/returns/new/": {"clerk"},
     "/returns/{t}/": {"clerk", "finance", "keeper", "manager", "inspector"},
+    "/returns/{d}/edit/": {"clerk"},
     "/returns/allowances/": {"clerk", "finance", "manager"},
     "/returns/allowances/new/": {"clerk"},
     "/returns/allowances/{a}/": {"clerk", "finance", "manager"},
@@ -167,12 +168,14 @@ POST_ONLY_ROUTES = {
     "returns/<int:pk>/<str:action>/",
     "returns/allowances/<int:pk>/<str:action>/",
     "finance/credit-notes/<int:pk>/refund/",
+    "finance/customers/<int:pk>/refund/",
     *(
         f"api/v1/returns/<int:pk>/{a}/"
         for a in ("submit", "inspect", "approve", "reject", "receive", "close", "cancel")
     ),
     *(f"api/v1/allowances/<int:pk>/{a}/" for a in ("submit", "approve", "reject", "cancel")),
     "api/v1/credit-notes/<int:pk>/refund/",
+    "api/v1/payments/<int:pk>/refund/",
 }
 
 
@@ -181,7 +184,7 @@ def routes_tested_here() -> set[str]:
     listed = {route.strip("/") for route in POST_ONLY_ROUTES}
     for url in ROLE_PAGES:
         path = url.split("?")[0].strip("/")
-        for key in "tak":
+        for key in "tdak":
             path = path.replace("{" + key + "}", "<int:pk>")
         listed.add(path)
     return listed
@@ -192,8 +195,14 @@ def test_every_returns_page_serves_its_roles_and_refuses_the_others(
     role, world, request, client_for
 ):
     application = world.received()
+    draft = world.filed()
     allowance = world.allowance(amount="10.00")
-    ids = {"t": application.pk, "a": allowance.pk, "k": application.credit_note_id}
+    ids = {
+        "t": application.pk,
+        "d": draft.pk,
+        "a": allowance.pk,
+        "k": application.credit_note_id,
+    }
     client = client_for(request.getfixturevalue(role))
     wrong = []
     for url, allowed in ROLE_PAGES.items():

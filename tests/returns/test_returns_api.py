@@ -165,6 +165,7 @@ ROLES = ("clerk", "finance", "keeper", "guard", "manager", "inspector")
 ENDPOINTS = [
     ("get", "/api/v1/returns/", {"clerk", "finance", "keeper", "manager", "inspector"}),
     ("post", "/api/v1/returns/", {"clerk"}),
+    ("put", "/api/v1/returns/{t}/", {"clerk"}),
     ("post", "/api/v1/returns/{t}/submit/", {"clerk"}),
     ("post", "/api/v1/returns/{t}/inspect/", {"inspector"}),
     ("post", "/api/v1/returns/{t}/approve/", {"manager"}),

@@ -1,0 +1,274 @@
+"""Allowances (销售折让): list, request, and one endpoint per approval action."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from finance.models import Invoice
+from orders.models import DeliveryNote, DeliveryNoteLine
+from returns.apis.common import (
+    ACTION_ERRORS,
+    MAX_LINES,
+    MONEY,
+    QTY,
+    VIEW_ALLOWANCE,
+    CancelReasonInput,
+    CommentInput,
+    CreditNoteRef,
+    DocumentRefOutput,
+    NoInput,
+    ReturnCustomerRef,
+)
+from returns.enums import (
+    AllowanceReason,
+    AllowanceStatus,
+)
+from returns.models import Allowance
+from returns.selectors import (
+    allowance_detail_queryset,
+    allowances_visible,
+)
+from returns.services.allowances import (
+    AllowanceLineInput,
+    allowance_actions,
+    allowance_approve,
+    allowance_cancel,
+    allowance_create,
+    allowance_reject,
+    allowance_submit,
+)
+from salesadmin.api import (
+    BulkRelatedField,
+    JSONInputParser,
+    NamedChoiceField,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+
+# --- Allowances --------------------------------------------------------------------------
+
+
+class AllowanceFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=AllowanceStatus.choices)
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+
+    class Meta:
+        model = Allowance
+        fields = ["status", "customer"]
+
+
+class AllowanceListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = NamedChoiceField(
+        enum_name="AllowanceStatusEnum", choices=AllowanceStatus.choices, read_only=True
+    )
+    customer = ReturnCustomerRef()
+    delivery_note = DocumentRefOutput(allow_null=True)
+    invoice = DocumentRefOutput(allow_null=True)
+    reason = NamedChoiceField(enum_name="AllowanceReasonEnum", choices=AllowanceReason.choices)
+    customer_reference = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+    waiting_level = serializers.CharField(source="waiting_level.name", allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class AllowanceLineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    note_line = serializers.IntegerField(source="note_line_id", allow_null=True)
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(**QTY, allow_null=True)
+    unit_reduction = serializers.DecimalField(**MONEY, allow_null=True)
+    amount = serializers.DecimalField(**MONEY)
+
+
+class AllowanceDetailOutput(AllowanceListOutput):
+    reason_detail = serializers.CharField()
+    lines = AllowanceLineOutput(many=True)
+    decision_comment = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    credit_note = CreditNoteRef(allow_null=True)
+    cancel_reason = serializers.CharField()
+    available_actions = serializers.SerializerMethodField(
+        help_text="The action endpoints the requesting user may call now (approving also "
+        "needs the approval level the allowance waits at)."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, allowance) -> list[str]:
+        return allowance_actions(allowance, self.context["request"].user)
+
+
+def _allowance_response(request, allowance, status_code=status.HTTP_200_OK) -> Response:
+    allowance = allowance_detail_queryset(request.user).get(pk=allowance.pk)
+    data = AllowanceDetailOutput(allowance, context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class AllowanceLineInputSerializer(StrictInput):
+    note_line = BulkRelatedField(queryset=DeliveryNoteLine.objects.all())
+    unit_reduction = serializers.DecimalField(**MONEY)
+
+
+class AllowanceCreateInput(StrictInput):
+    delivery_note = BulkRelatedField(
+        queryset=DeliveryNote.objects.all(), required=False, allow_null=True
+    )
+    invoice = BulkRelatedField(queryset=Invoice.objects.all(), required=False, allow_null=True)
+    reason = NamedChoiceField(enum_name="AllowanceReasonEnum", choices=AllowanceReason.choices)
+    reason_detail = serializers.CharField(max_length=300, allow_blank=True, default="")
+    customer_reference = serializers.CharField(max_length=60, allow_blank=True)
+    amount = serializers.DecimalField(
+        **MONEY, required=False, allow_null=True, help_text="Either an amount…"
+    )
+    lines = AllowanceLineInputSerializer(
+        many=True, required=False, max_length=MAX_LINES, help_text="…or reductions per unit."
+    )
+
+
+class AllowanceListCreateApi(generics.ListAPIView):
+    """Allowances (销售折让): list, newest first; request one."""
+
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    serializer_class = AllowanceListOutput
+    filterset_class = AllowanceFilter
+
+    def get_serializer_class(self):
+        return AllowanceCreateInput if self.request.method == "POST" else AllowanceListOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "POST":
+            return (VIEW_ALLOWANCE, "returns.submit_allowance")
+        return (VIEW_ALLOWANCE,)
+
+    def get_queryset(self):
+        return allowances_visible(self.request.user)
+
+    @extend_schema(
+        summary="List allowances",
+        responses={200: AllowanceListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Request an allowance (draft)",
+        description="On a dispatched note or an invoice: an amount or reductions per unit on "
+        "chosen lines; never more than the document's value less earlier allowances.",
+        request=AllowanceCreateInput,
+        responses={201: AllowanceDetailOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated_input(AllowanceCreateInput, request.data)
+        allowance = allowance_create(
+            user=request.user,
+            delivery_note=data.get("delivery_note"),
+            invoice=data.get("invoice"),
+            reason=data["reason"],
+            reason_detail=data["reason_detail"],
+            customer_reference=data["customer_reference"],
+            amount=data.get("amount"),
+            lines=[
+                AllowanceLineInput(note_line=ln["note_line"], unit_reduction=ln["unit_reduction"])
+                for ln in data.get("lines", [])
+            ],
+        )
+        return _allowance_response(request, allowance, status.HTTP_201_CREATED)
+
+
+class AllowanceDetailApi(generics.GenericAPIView):
+    """One allowance with its lines, where it waits, and its credit note."""
+
+    required_perms = (VIEW_ALLOWANCE,)
+    serializer_class = AllowanceDetailOutput
+
+    def get_queryset(self):
+        return allowance_detail_queryset(self.request.user)
+
+    @extend_schema(
+        summary="An allowance",
+        responses={200: AllowanceDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        data = AllowanceDetailOutput(self.get_object(), context={"request": request}).data
+        return Response(data)
+
+
+class _AllowanceActionApi(generics.GenericAPIView):
+    parser_classes = [JSONInputParser]
+
+    def get_queryset(self):
+        return Allowance.objects.all()
+
+    def target(self) -> Allowance:
+        return Allowance(pk=self.kwargs["pk"])
+
+
+def _allowance_action(name, summary, perm, input_class, description=""):
+    def post(self, request, pk: int):
+        data = validated_input(input_class, request.data)
+        return _allowance_response(request, self.run(request.user, data))
+
+    post = extend_schema(
+        summary=summary,
+        description=description,
+        request=None if input_class is NoInput else input_class,
+        responses={200: AllowanceDetailOutput, **ACTION_ERRORS},
+    )(post)
+    return type(
+        name,
+        (_AllowanceActionApi,),
+        {
+            "required_perms": (VIEW_ALLOWANCE, perm),
+            "serializer_class": input_class,
+            "post": post,
+            "__module__": __name__,
+            "__doc__": summary,
+        },
+    )
+
+
+class AllowanceSubmitApi(
+    _allowance_action("_ASubmit", "Submit an allowance", "returns.submit_allowance", NoInput)
+):
+    def run(self, user, data):
+        return allowance_submit(allowance=self.target(), user=user)
+
+
+class AllowanceApproveApi(
+    _allowance_action(
+        "_AApprove",
+        "Approve an allowance at your level",
+        "returns.approve_allowance",
+        CommentInput,
+        "Final within the approver's limit (the credit note is issued); beyond it the "
+        "allowance goes on to the next level. 403 below the level it waits at.",
+    )
+):
+    def run(self, user, data):
+        return allowance_approve(allowance=self.target(), user=user, comment=data["comment"])
+
+
+class AllowanceRejectApi(
+    _allowance_action("_AReject", "Reject an allowance", "returns.approve_allowance", CommentInput)
+):
+    def run(self, user, data):
+        return allowance_reject(allowance=self.target(), user=user, comment=data["comment"])
+
+
+class AllowanceCancelApi(
+    _allowance_action(
+        "_ACancel", "Cancel an allowance", "returns.cancel_allowance", CancelReasonInput
+    )
+):
+    def run(self, user, data):
+        return allowance_cancel(allowance=self.target(), user=user, reason=data["reason"])

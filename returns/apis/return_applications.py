@@ -1,0 +1,406 @@
+"""Return applications (退货申请单): list, file, edit a draft, and one endpoint per action."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from customers.models import Customer
+from inventory.models import Batch
+from orders.models import DeliveryNote, DeliveryNoteLine
+from returns.apis.common import (
+    ACTION_ERRORS,
+    MAX_LINES,
+    MONEY,
+    QTY,
+    VIEW_RETURN,
+    CancelReasonInput,
+    CommentInput,
+    CreditNoteRef,
+    DocumentRefOutput,
+    NoInput,
+    ReturnCustomerRef,
+    ReturnProductRef,
+)
+from returns.enums import (
+    InspectionResult,
+    ReturnCause,
+    ReturnReason,
+    ReturnStatus,
+)
+from returns.models import ReturnApplication, ReturnLine
+from returns.selectors import (
+    return_detail_queryset,
+    returns_visible,
+)
+from returns.services.return_applications import (
+    InspectionInput,
+    ReturnLineInput,
+    return_actions,
+    return_application_approve,
+    return_application_cancel,
+    return_application_close,
+    return_application_create,
+    return_application_inspect,
+    return_application_receive,
+    return_application_reject,
+    return_application_submit,
+    return_application_update,
+)
+from salesadmin.api import (
+    BulkRelatedField,
+    JSONInputParser,
+    NamedChoiceField,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+
+# --- Return applications ----------------------------------------------------------------
+
+
+class ReturnFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ReturnStatus.choices)
+    customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+
+    class Meta:
+        model = ReturnApplication
+        fields = ["status", "customer"]
+
+
+class ReturnListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = NamedChoiceField(
+        enum_name="ReturnStatusEnum", choices=ReturnStatus.choices, read_only=True
+    )
+    customer = ReturnCustomerRef()
+    delivery_note = DocumentRefOutput()
+    customer_document = serializers.CharField()
+    total = serializers.DecimalField(**MONEY)
+    created_at = serializers.DateTimeField()
+
+
+class ReturnLineOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    note_line = serializers.IntegerField(source="note_line_id")
+    product = ReturnProductRef()
+    batch = serializers.CharField(source="batch.number")
+    quantity = serializers.DecimalField(**QTY)
+    unit_price = serializers.DecimalField(**MONEY)
+    amount = serializers.DecimalField(**MONEY)
+    reason = NamedChoiceField(enum_name="ReturnReasonEnum", choices=ReturnReason.choices)
+    result = serializers.CharField(help_text="passed, failed, or empty before inspection.")
+    findings = serializers.CharField()
+    inspected_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReturnDetailOutput(ReturnListOutput):
+    remarks = serializers.CharField()
+    warehouse = serializers.CharField(source="warehouse.name")
+    lines = ReturnLineOutput(many=True)
+    inspection_failed = serializers.BooleanField()
+    inspected_by = serializers.CharField(source="inspected_by.username", allow_null=True)
+    inspected_at = serializers.DateTimeField(allow_null=True)
+    decision_comment = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    received_by = serializers.CharField(source="received_by.username", allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    credit_note = CreditNoteRef(allow_null=True)
+    cause = serializers.CharField()
+    cause_detail = serializers.CharField()
+    responsible = serializers.CharField()
+    corrective_action = serializers.CharField()
+    cancel_reason = serializers.CharField()
+    available_actions = serializers.SerializerMethodField(
+        help_text="The action endpoints the requesting user may call now."
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, application) -> list[str]:
+        return return_actions(application, self.context["request"].user)
+
+
+def _return_response(request, application, status_code=status.HTTP_200_OK) -> Response:
+    application = return_detail_queryset(request.user).get(pk=application.pk)
+    data = ReturnDetailOutput(application, context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class ReturnLineInputSerializer(StrictInput):
+    note_line = BulkRelatedField(queryset=DeliveryNoteLine.objects.all())
+    quantity = serializers.DecimalField(**QTY)
+    reason = NamedChoiceField(enum_name="ReturnReasonEnum", choices=ReturnReason.choices)
+    batch = BulkRelatedField(
+        queryset=Batch.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The batch the goods were dispatched from; omit when there was one.",
+    )
+
+
+class ReturnCreateInput(StrictInput):
+    delivery_note = BulkRelatedField(queryset=DeliveryNote.objects.all())
+    customer_document = serializers.CharField(
+        max_length=60, allow_blank=True, help_text="退货发票 / 退货折让证明单 number."
+    )
+    remarks = serializers.CharField(max_length=300, allow_blank=True, default="")
+    lines = ReturnLineInputSerializer(many=True, max_length=MAX_LINES)
+
+
+class ReturnListCreateApi(generics.ListAPIView):
+    """Return applications (退货申请单): list, newest first; file one."""
+
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    serializer_class = ReturnListOutput
+    filterset_class = ReturnFilter
+
+    def get_serializer_class(self):
+        return ReturnCreateInput if self.request.method == "POST" else ReturnListOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "POST":
+            return (VIEW_RETURN, "returns.submit_returnapplication")
+        return (VIEW_RETURN,)
+
+    def get_queryset(self):
+        return returns_visible(self.request.user)
+
+    @extend_schema(
+        summary="List return applications",
+        responses={200: ReturnListOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="File a return application (draft)",
+        description="Against a dispatched or exited note; per line never more than delivered "
+        "less earlier returns (400 `over_returnable`).",
+        request=ReturnCreateInput,
+        responses={201: ReturnDetailOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request):
+        data = validated_input(ReturnCreateInput, request.data)
+        application = return_application_create(
+            delivery_note=data["delivery_note"],
+            user=request.user,
+            customer_document=data["customer_document"],
+            remarks=data["remarks"],
+            lines=_line_inputs(data["lines"]),
+        )
+        return _return_response(request, application, status.HTTP_201_CREATED)
+
+
+class ReturnUpdateInput(StrictInput):
+    customer_document = serializers.CharField(
+        max_length=60, allow_blank=True, help_text="退货发票 / 退货折让证明单 number."
+    )
+    remarks = serializers.CharField(max_length=300, allow_blank=True, default="")
+    lines = ReturnLineInputSerializer(many=True, max_length=MAX_LINES)
+
+
+def _line_inputs(lines: list[dict]) -> list[ReturnLineInput]:
+    return [
+        ReturnLineInput(
+            note_line=line["note_line"],
+            quantity=line["quantity"],
+            reason=line["reason"],
+            batch=line.get("batch"),
+        )
+        for line in lines
+    ]
+
+
+class ReturnDetailApi(generics.GenericAPIView):
+    """One return application with its lines, inspection, decision and credit
+    note; a draft's lines and document number are changed with PUT."""
+
+    parser_classes = [JSONInputParser]
+    serializer_class = ReturnDetailOutput
+
+    @property
+    def required_perms(self):
+        if self.request.method == "PUT":
+            return (VIEW_RETURN, "returns.submit_returnapplication")
+        return (VIEW_RETURN,)
+
+    def get_queryset(self):
+        return return_detail_queryset(self.request.user)
+
+    @extend_schema(
+        summary="A return application",
+        responses={200: ReturnDetailOutput, **error_responses(401, 403, 404)},
+    )
+    def get(self, request, pk: int):
+        return Response(ReturnDetailOutput(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(
+        summary="Change a draft return",
+        description="Replaces the lines, the customer's document number and the remarks of a "
+        "draft (409 `invalid_state` once submitted); the lines are checked as when filing "
+        "(400 `over_returnable`, `batch_required`, ...). The role that files returns only.",
+        request=ReturnUpdateInput,
+        responses={200: ReturnDetailOutput, **ACTION_ERRORS},
+    )
+    def put(self, request, pk: int):
+        data = validated_input(ReturnUpdateInput, request.data)
+        application = return_application_update(
+            application=self.get_object(),
+            user=request.user,
+            customer_document=data["customer_document"],
+            remarks=data["remarks"],
+            lines=_line_inputs(data["lines"]),
+        )
+        return _return_response(request, application)
+
+
+class InspectionLineInput(StrictInput):
+    line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    findings = serializers.CharField(max_length=500, allow_blank=True, default="")
+
+
+class InspectInput(StrictInput):
+    results = InspectionLineInput(many=True, max_length=MAX_LINES)
+
+
+class CloseInput(StrictInput):
+    cause = serializers.ChoiceField(choices=ReturnCause.choices, allow_blank=True)
+    cause_detail = serializers.CharField(max_length=500, allow_blank=True, default="")
+    responsible = serializers.CharField(max_length=100, allow_blank=True)
+    corrective_action = serializers.CharField(max_length=500, allow_blank=True)
+
+
+class _ReturnActionApi(generics.GenericAPIView):
+    parser_classes = [JSONInputParser]
+
+    def get_queryset(self):
+        return ReturnApplication.objects.all()
+
+    def target(self) -> ReturnApplication:
+        """The return in the URL; the service locks and reads it (404 when missing)."""
+        return ReturnApplication(pk=self.kwargs["pk"])
+
+
+def _return_action(name, summary, perm, input_class, description=""):
+    """An action endpoint class: validate the body, call the service, answer the return."""
+
+    def post(self, request, pk: int):
+        data = validated_input(input_class, request.data)
+        application = self.run(request.user, data)
+        return _return_response(request, application)
+
+    post = extend_schema(
+        summary=summary,
+        description=description,
+        request=None if input_class is NoInput else input_class,
+        responses={200: ReturnDetailOutput, **ACTION_ERRORS},
+    )(post)
+    return type(
+        name,
+        (_ReturnActionApi,),
+        {
+            "required_perms": (VIEW_RETURN, perm),
+            "serializer_class": input_class,
+            "post": post,
+            "__module__": __name__,
+            "__doc__": summary,
+        },
+    )
+
+
+class ReturnSubmitApi(
+    _return_action("_Submit", "Submit a return", "returns.submit_returnapplication", NoInput)
+):
+    def run(self, user, data):
+        return return_application_submit(application=self.target(), user=user)
+
+
+class ReturnInspectApi(
+    _return_action(
+        "_Inspect",
+        "Record the inspection (检验报告单)",
+        "returns.inspect_returnapplication",
+        InspectInput,
+        "Passed or failed for every line; findings required on failed goods.",
+    )
+):
+    def run(self, user, data):
+        return return_application_inspect(
+            application=self.target(),
+            user=user,
+            results=[
+                InspectionInput(
+                    line=ReturnLine(pk=r["line"]), result=r["result"], findings=r["findings"]
+                )
+                for r in data["results"]
+            ],
+        )
+
+
+class ReturnApproveApi(
+    _return_action(
+        "_Approve",
+        "Approve a return",
+        "returns.approve_returnapplication",
+        CommentInput,
+        "A comment is required when inspection failed (400 `has_comment_when_failed`).",
+    )
+):
+    def run(self, user, data):
+        return return_application_approve(
+            application=self.target(), user=user, comment=data["comment"]
+        )
+
+
+class ReturnRejectApi(
+    _return_action("_Reject", "Reject a return", "returns.approve_returnapplication", CommentInput)
+):
+    def run(self, user, data):
+        return return_application_reject(
+            application=self.target(), user=user, comment=data["comment"]
+        )
+
+
+class ReturnReceiveApi(
+    _return_action(
+        "_Receive",
+        "Receive the goods back (退货入库)",
+        "returns.receive_returnapplication",
+        NoInput,
+        "Return moves into stock (failed goods into the held location) and the credit note, "
+        "in one transaction.",
+    )
+):
+    def run(self, user, data):
+        return return_application_receive(application=self.target(), user=user)
+
+
+class ReturnCloseApi(
+    _return_action(
+        "_Close",
+        "Record the cause and close (退货追究制)",
+        "returns.close_returnapplication",
+        CloseInput,
+    )
+):
+    def run(self, user, data):
+        return return_application_close(application=self.target(), user=user, **data)
+
+
+class ReturnCancelApi(
+    _return_action(
+        "_Cancel", "Cancel a return", "returns.cancel_returnapplication", CancelReasonInput
+    )
+):
+    def run(self, user, data):
+        return return_application_cancel(
+            application=self.target(), user=user, reason=data["reason"]
+        )
