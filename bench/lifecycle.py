@@ -57,6 +57,15 @@ class Client:
             raise RuntimeError(f"{method} {path} -> {response.status}: {data[:300]!r}")
         return json.loads(data) if data else {}
 
+    def fetch(self, path: str) -> bytes:
+        """A file (a PDF): the whole body, refused unless 200."""
+        self.conn.request("GET", path, headers=self.headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} -> {response.status}: {data[:300]!r}")
+        return data
+
 
 def token_for(base: str, username: str) -> str:
     url = urlparse(base)
@@ -161,6 +170,19 @@ def lifecycle(
     )
     if not result.get("passed"):
         raise RuntimeError(f"gate said STOP: {result}")
+    if "invoice" in timings:  # --invoiced: the prepaid note was invoiced at dispatch
+        found = timed(
+            "invoice",
+            lambda: clients["finance"].call(
+                "GET", f"/api/v1/invoices/?delivery_note={nid}", need=True
+            ),
+        )
+        if found.get("count") != 1:
+            raise RuntimeError(f"note {nid} is on {found.get('count')} invoices")
+        iid = found["results"][0]["id"]
+        pdf = timed("invoice pdf", lambda: clients["finance"].fetch(f"/api/v1/invoices/{iid}/pdf/"))
+        if not pdf.startswith(b"%PDF"):
+            raise RuntimeError(f"invoice {iid}: not a PDF")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -187,8 +209,15 @@ def main() -> int:
         help="every client works for the same customer (default: one customer per client, "
         "as clerks serving different customers; all share the same three products' stock)",
     )
+    parser.add_argument(
+        "--invoiced",
+        action="store_true",
+        help="like for like with ERPs that invoice every sale: prepaid customers, so "
+        "dispatch issues the invoice; each lifecycle then finds it and renders its PDF",
+    )
     args = parser.parse_args()
     Client.minimal = not args.full_responses
+    steps = STEPS + (["invoice", "invoice pdf"] if args.invoiced else [])
 
     if args.setup_json:
         setup = json.loads(Path(args.setup_json).read_text())
@@ -208,24 +237,26 @@ def main() -> int:
     def clients():
         return {role: Client(args.base, token) for role, token in tokens.items()}
 
+    customers = setup.get("customers") or [setup["customer"]]
+    if args.invoiced:
+        customers = setup["prepaid_customers"]
+    if args.one_customer:
+        customers = customers[:1]
+
     warm = clients()
     for _ in range(args.warmup):
-        lifecycle(warm, setup, {s: [] for s in STEPS})
+        lifecycle(warm, setup, {s: [] for s in steps}, customers[0])
 
-    timings: dict[str, list[float]] = {s: [] for s in STEPS}
+    timings: dict[str, list[float]] = {s: [] for s in steps}
     lock = threading.Lock()
     per_lifecycle: list[float] = []
     errors: list[str] = []
     counter = iter(range(args.lifecycles))
 
-    customers = setup.get("customers") or [setup["customer"]]
-    if args.one_customer:
-        customers = customers[:1]
-
     def worker(index: int):
         customer = customers[index % len(customers)]
         mine = clients()
-        local = {s: [] for s in STEPS}
+        local = {s: [] for s in steps}
         while True:
             with lock:
                 if next(counter, None) is None:
@@ -240,7 +271,7 @@ def main() -> int:
             with lock:
                 per_lifecycle.append((time.perf_counter() - start) * 1000)
         with lock:
-            for s in STEPS:
+            for s in steps:
                 timings[s] += local[s]
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.clients)]
@@ -254,6 +285,7 @@ def main() -> int:
     done = len(per_lifecycle)
     answers = "full answers" if args.full_responses else "minimal answers where unread"
     answers += ", one shared customer" if args.one_customer else ", a customer per client"
+    answers += ", invoiced with the invoice's PDF" if args.invoiced else ""
     print(
         f"lifecycles: {done} ok, {len(errors)} failed, {args.clients} client(s), "
         f"{elapsed:.2f} s, {answers}"
@@ -264,10 +296,10 @@ def main() -> int:
             f"lifecycle latency: p50 {statistics.median(per_lifecycle):.1f} ms, "
             f"p95 {pct(per_lifecycle, 95):.1f} ms"
         )
-    print(f"{'step':<10}{'p50 ms':>9}{'p95 ms':>9}")
-    for s in STEPS:
+    print(f"{'step':<12}{'p50 ms':>9}{'p95 ms':>9}")
+    for s in steps:
         if timings[s]:
-            print(f"{s:<10}{statistics.median(timings[s]):>9.1f}{pct(timings[s], 95):>9.1f}")
+            print(f"{s:<12}{statistics.median(timings[s]):>9.1f}{pct(timings[s], 95):>9.1f}")
     for e in errors[:5]:
         print("error:", e)
     return 1 if errors else 0

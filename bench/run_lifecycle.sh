@@ -19,7 +19,7 @@ print(embedded_database_url(Path('.').resolve()))" 2>/dev/null)
 fi
 export DATABASE_URL DEBUG=0 SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d "/+=")" \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING \
-  API_THROTTLE_USER=100000/min  # the benchmark is one client per role at full speed
+  API_THROTTLE_USER=100000/min API_THROTTLE_AUTH_TOKEN=1000/min  # one client per role at full speed; a token per run
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py collectstatic --noinput -v 0  # whitenoise serves from here with DEBUG off
 setup=$(mktemp)
@@ -35,3 +35,6 @@ echo "== 4 clients, a customer each"
 .venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup"
 echo "== 4 clients, one shared customer (worst case: stamps and dispatches queue on its lock)"
 .venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup" --one-customer
+echo "== like for like with ERPs that invoice every sale: 1 and 4 clients, prepaid customers, invoice + its PDF"
+.venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$((N / 3))" -c 1 --setup-json "$setup" --invoiced
+.venv/bin/python bench/lifecycle.py --base "http://127.0.0.1:$PORT" -n "$N" -c 4 --setup-json "$setup" --invoiced

@@ -85,10 +85,16 @@ class InvoiceFilter(filters.FilterSet):
     due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
     q = filters.CharFilter(method="filter_q", help_text="Number, official number or customer.")
+    delivery_note = filters.NumberFilter(
+        method="filter_delivery_note", help_text="The invoice that bills this delivery note now."
+    )
 
     class Meta:
         model = Invoice
-        fields = ["customer", "status", "overdue", "due_from", "due_to", "q"]
+        fields = ["customer", "status", "overdue", "due_from", "due_to", "q", "delivery_note"]
+
+    def filter_delivery_note(self, queryset, name, value):
+        return queryset.filter(items__delivery_note_id=value, items__active=True)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status=InvoiceStatus.OPEN, due_date__lt=company_today())

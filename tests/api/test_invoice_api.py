@@ -11,7 +11,7 @@ import pytest
 from customers.enums import CreditTerms
 from finance.credit import credit_holds_review
 from finance.enums import InvoiceStatus
-from finance.invoicing import invoices_issue_due
+from finance.invoicing import invoice_void, invoices_issue_due
 from finance.services import payment_record
 from notices.models import Notice
 from tests.api.test_api_query_counts import flat
@@ -136,7 +136,7 @@ def test_invoice_detail_lists_notes_and_allocations(chain, api_for):
 
 
 def test_invoice_list_filters(chain, api_for):
-    inv, _note = _monthly_invoice(chain)  # due 2026-11-30: overdue today or not
+    inv, note = _monthly_invoice(chain)  # due 2026-11-30: overdue today or not
     other = invoice(CustomerFactory(), "10.00", due=D(2999, 1, 1))
     client = api_for(chain.finance)
 
@@ -147,6 +147,10 @@ def test_invoice_list_filters(chain, api_for):
     assert client.get("/api/v1/invoices/?status=void").json()["count"] == 0
     assert client.get("/api/v1/invoices/?status=nonsense").status_code == 400
     assert client.get(f"/api/v1/invoices/?q={inv.number}").json()["count"] == 1
+    by_note = client.get(f"/api/v1/invoices/?delivery_note={note.pk}").json()
+    assert [r["id"] for r in by_note["results"]] == [inv.pk]
+    invoice_void(invoice=inv, user=chain.finance, reason="wrong")  # its items no longer bill
+    assert client.get(f"/api/v1/invoices/?delivery_note={note.pk}").json()["count"] == 0
 
 
 def test_invoice_list_query_count_is_flat(finance, api_for, django_assert_max_num_queries):

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from customers.models import Customer
 from customers.services import customer_create, customer_set_credit_terms
+from finance.services import payment_record
 from inventory.enums import MoveKind
 from inventory.models import Batch, Product, StockLevel, Warehouse
 from inventory.services import stock_move_record
@@ -19,6 +20,7 @@ from salesadmin.clock import company_today
 BENCH_PRODUCTS = ["CYL-O2-40L", "LO2-996", "CYL-AR-40L"]
 STOCK = Decimal("100000000")
 BENCH_CUSTOMERS = 8
+PREPAYMENT = Decimal("1000000000.00")
 
 
 class Command(BaseCommand):
@@ -38,9 +40,18 @@ class Command(BaseCommand):
             ]
             # One warehouse, so one note can carry all three lines.
             warehouses = dict.fromkeys(BENCH_PRODUCTS, "WH2")
+            # Prepaid customers for the invoiced lifecycle (bench/lifecycle.py
+            # --invoiced): each dispatch issues an invoice at once, settled
+            # from a prepayment large enough for any run.
+            finance = User.objects.get(username="finance")
+            prepaid = [
+                self._prepaid_customer(f"BENCH-PRE-{i}", manager, finance)
+                for i in range(1, BENCH_CUSTOMERS + 1)
+            ]
             out = {
                 "customer": customers[0].pk,
                 "customers": [c.pk for c in customers],
+                "prepaid_customers": [c.pk for c in prepaid],
                 "products": [],
             }
             for sku in BENCH_PRODUCTS:
@@ -88,5 +99,20 @@ class Command(BaseCommand):
                 terms="quarterly",
                 limit=Decimal("999999999999.99"),
                 reason="benchmark",
+            )
+        return customer
+
+    def _prepaid_customer(self, code: str, manager, finance) -> Customer:
+        customer = Customer.objects.filter(code=code).first()
+        if customer is None:
+            # A new customer: prepaid by tenure (DESIGN.md, credit terms).
+            customer = customer_create(
+                user=manager,
+                code=code,
+                name=f"基准测试预付客户 {code}",
+                trading_since=company_today(),
+            )
+            payment_record(
+                customer=customer, amount=PREPAYMENT, user=finance, reference=f"{code}-PREPAY"
             )
         return customer
