@@ -234,7 +234,7 @@ def _without_opened(items: list[StockRow], errors: list[RowError]) -> list[Stock
                     item.row,
                     "quantity",
                     _("The opening stock of this batch was already imported as %(qty)s.")
-                    % {"qty": done.normalize()},
+                    % {"qty": f"{done.normalize():f}"},
                 )
             )
         else:
