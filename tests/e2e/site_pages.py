@@ -44,6 +44,7 @@ NOT_PAGES = {
     "finance:credit_note_pdf": "a PDF download",
     "sales:quotation_action": "POST only: a quotation's transition buttons, on its page",
     "sales:quotation_pdf": "a PDF download",
+    "import_template": "an XLSX/CSV download (a spreadsheet template to import)",
 }
 
 

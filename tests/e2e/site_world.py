@@ -77,6 +77,12 @@ class SiteWorld:
                 Variant("empty"),
                 Variant("customer chosen", query=f"?customer={self.customer.pk}"),
             ],
+            # One import page per owner: the clerk's customers, the keeper's stock,
+            # finance's receivables (the manager opens them all).
+            "import_page": [
+                Variant(f"import {kind}", {"kind": kind})
+                for kind in ("customers", "opening_stock", "opening_receivables")
+            ],
             **{
                 name: [Variant(label, {"pk": self.documents[label].pk})]
                 for name, label in (

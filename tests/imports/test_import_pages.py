@@ -28,6 +28,45 @@ def upload(content: bytes, name: str = "products.xlsx"):
     return file
 
 
+# Every import page and the roles that may open it (the rest get 403).
+ROLE_PAGES = {
+    "/import/": {"clerk", "finance", "keeper", "manager"},
+    "/import/customers/": {"clerk", "manager"},
+    "/import/customers/template/": {"clerk", "manager"},
+    "/import/products/": {"manager"},
+    "/import/products/template/": {"manager"},
+    "/import/price_lists/": {"manager"},
+    "/import/customer_prices/": {"manager"},
+    "/import/opening_stock/": {"keeper", "manager"},
+    "/import/opening_stock/template/?format=csv": {"keeper", "manager"},
+    "/import/opening_receivables/": {"finance", "manager"},
+}
+
+
+def routes_tested_here() -> set[str]:
+    """The routes this file covers, as tests/views/test_page_access.py lists them."""
+    return {"import", "import/<slug:kind>", "import/<slug:kind>/template"}
+
+
+@pytest.mark.parametrize("role", ["clerk", "finance", "keeper", "guard", "manager"])
+def test_every_import_page_serves_its_roles_and_refuses_the_others(role, request, client_for):
+    client = client_for(request.getfixturevalue(role))
+    wrong = []
+    for url, allowed in ROLE_PAGES.items():
+        expected = 200 if role in allowed else 403
+        status = client.get(url).status_code
+        if status != expected:
+            wrong.append(f"{url}: {status}, expected {expected}")
+    assert not wrong, wrong
+
+
+def test_anonymous_users_get_the_login_page(client):
+    for url in ROLE_PAGES:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
 def test_each_role_sees_the_kinds_it_owns(client_for, clerk, finance, keeper, manager, guard):
     expected = {
         clerk: ["customers"],

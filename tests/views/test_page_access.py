@@ -234,10 +234,12 @@ def _as_route(url: str) -> str:
 
 def test_every_route_of_ours_has_a_role_test():
     """A new page must be added to PAGES (or POST_ONLY) above to pass."""
+    from tests.imports.test_import_pages import routes_tested_here as import_routes
     from tests.returns.test_return_pages import routes_tested_here
 
     listed = {_as_route(u) for u in PAGES} | {r.strip("/") for r in POST_ONLY}
     listed |= routes_tested_here()  # returns, allowances and credit notes: tested there
+    listed |= import_routes()  # spreadsheet imports: tests/imports
     missing = [
         route
         for route in _routes()
