@@ -350,4 +350,11 @@ def credit_holds_review_for(*, customer_ids, today: dt.date | None = None) -> in
     """The overdue hold for some customers now (after their opening receivables
     are imported), as the daily job would set it. Returns how many went on hold."""
     cutoff = last_day_over_a_month_before(today or company_today())
-    return sum(_hold_one(pk, cutoff) for pk in sorted(set(customer_ids)))
+    to_hold = (
+        _hold_triggers(cutoff)
+        .filter(customer_id__any=sorted(set(customer_ids)), customer__on_credit_hold=False)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    return sum(_hold_one(pk, cutoff) for pk in sorted(to_hold))

@@ -119,9 +119,7 @@ STOCK_CASES = [
 
 
 @pytest.mark.parametrize(("row", "column", "reason"), STOCK_CASES)
-def test_a_bad_stock_row_is_listed_and_nothing_imported(
-    keeper, stock_world, row, column, reason
-):
+def test_a_bad_stock_row_is_listed_and_nothing_imported(keeper, stock_world, row, column, reason):
     result = run("opening_stock", STOCK, [["WH1", "P1", "B1", "2025-01-01", 10], row], keeper)
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]
     assert reason in result.errors[0].message
