@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from inventory.enums import MoveKind, Unit
 from inventory.models import Batch, Product, StockMove, Warehouse
-from inventory.services import stock_opening_record
+from inventory.opening_stock import stock_opening_record
 from salesadmin import imports as sheet
 from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
 
