@@ -129,6 +129,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.change_product",
         "inventory.view_stocklevel",
         "inventory.view_warehouse",
+        "inventory.add_warehouse",
+        "inventory.change_warehouse",
         "inventory.view_batch",
         "inventory.view_stockmove",
         "inventory.record_production_receipt",

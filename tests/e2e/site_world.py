@@ -77,6 +77,8 @@ class SiteWorld:
                 Variant("empty"),
                 Variant("customer chosen", query=f"?customer={self.customer.pk}"),
             ],
+            "inventory:product_edit": [Variant("product", {"pk": self.chain.products[0].pk})],
+            "inventory:warehouse_edit": [Variant("warehouse", {"pk": self.chain.warehouse.pk})],
             # One import page per owner: the clerk's customers, the keeper's stock,
             # finance's receivables (the manager opens them all).
             "import_page": [

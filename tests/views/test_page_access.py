@@ -15,7 +15,7 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -26,6 +26,14 @@ PAGES = {
     "/inventory/stock/": {"clerk", "keeper", "manager"},
     "/inventory/receipts/new/": {"keeper", "manager"},
     "/inventory/moves/": {"keeper", "manager"},
+    "/inventory/products/": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/products/?export=xlsx": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/products/new/": {"manager"},
+    "/inventory/products/{p}/": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/warehouses/": {"keeper", "manager"},
+    "/inventory/warehouses/?export=csv": {"keeper", "manager"},
+    "/inventory/warehouses/new/": {"manager"},
+    "/inventory/warehouses/{w}/": {"keeper", "manager"},
     "/orders/": OFFICE,
     "/orders/new/": {"clerk", "manager"},
     "/orders/new/line/": {"clerk", "manager"},
@@ -154,6 +162,7 @@ def documents(chain):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "w": chain.warehouse.pk,
     }
 
 
@@ -227,7 +236,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriq":
+    for key in "codnspriqw":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
