@@ -43,6 +43,7 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "w": chain.warehouse.pk,
     }
     found: list[str] = []
 
