@@ -48,6 +48,9 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("unit_weight", "safety_stock"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "0.001"})
+            value = self.initial.get(name)
+            if value is not None:  # 0.800 shows as 0.8, as people write it
+                self.initial[name] = f"{value.normalize():f}"
 
 
 class WarehouseForm(StyledFormMixin, forms.ModelForm):
