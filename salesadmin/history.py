@@ -55,20 +55,23 @@ def history_record(
     return MasterDataChange.objects.bulk_create(rows)
 
 
-def history_of(*, record_type: str, record_id: int):
+def history_of(*, record_type: str, record_id: int | None = None, record_ids=None):
+    ids = [record_id] if record_ids is None else list(record_ids)
     return (
-        MasterDataChange.objects.filter(record_type=record_type, record_id=record_id)
+        MasterDataChange.objects.filter(record_type=record_type, record_id__in=ids)
         .select_related("user")
         .order_by("-at", "-id")
     )
 
 
-def history_rows(*, model: type[models.Model], record_type: str, record_id: int) -> list:
+def history_rows(
+    *, model: type[models.Model], record_type: str, record_id: int | None = None, record_ids=None
+) -> list:
     """The record's history for a page: each change with its field's label and
     its values as people read them (a choice by its label, yes/no translated)."""
     from django.utils.translation import gettext
 
-    rows = list(history_of(record_type=record_type, record_id=record_id))
+    rows = list(history_of(record_type=record_type, record_id=record_id, record_ids=record_ids))
     for row in rows:
         try:
             field = model._meta.get_field(row.field)

@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, STEP_TIMEOUT_MS
-from tests.views.test_page_access import PAGES, _invoice, _quotation, _reminder
+from tests.views.test_page_access import (
+    PAGES,
+    _invoice,
+    _price_list,
+    _quotation,
+    _reminder,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,6 +50,7 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
         "w": chain.warehouse.pk,
+        "l": _price_list().pk,
     }
     found: list[str] = []
 

@@ -15,7 +15,7 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation, {p} product, {w} warehouse.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -34,6 +34,10 @@ PAGES = {
     "/inventory/warehouses/?export=csv": {"keeper", "manager"},
     "/inventory/warehouses/new/": {"manager"},
     "/inventory/warehouses/{w}/": {"keeper", "manager"},
+    "/orders/price-lists/": OFFICE,
+    "/orders/price-lists/?export=xlsx": OFFICE,
+    "/orders/price-lists/new/": {"manager"},
+    "/orders/price-lists/{l}/": OFFICE,
     "/orders/": OFFICE,
     "/orders/new/": {"clerk", "manager"},
     "/orders/new/line/": {"clerk", "manager"},
@@ -163,7 +167,14 @@ def documents(chain):
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
         "w": chain.warehouse.pk,
+        "l": _price_list().pk,
     }
+
+
+def _price_list():
+    from orders.models import PriceList
+
+    return PriceList.objects.order_by("pk").first()
 
 
 def _quotation(chain):
@@ -236,7 +247,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqw":
+    for key in "codnspriqwl":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
