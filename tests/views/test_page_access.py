@@ -113,6 +113,7 @@ POST_ONLY = {
     "orders/notes/<int:pk>/restamp/",
     "orders/notes/<int:pk>/restamp_override/",
     "orders/notes/<int:pk>/cancel/",
+    "orders/notes/<int:pk>/reissue/",
     "api/v1/auth/token/",
     "sales/quotations/<int:pk>/<slug:action>/",
     "api/v1/quotations/<int:pk>/send/",
