@@ -14,6 +14,7 @@ from orders.forms.price_lists import PriceListForm, PriceListItemForm, PriceList
 from orders.models import PriceList, PriceListItem
 from orders.services import price_lists as services
 from salesadmin.clock import company_today
+from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.history import history_rows
@@ -74,9 +75,9 @@ def price_list_list(request):
 @role_required("orders.add_pricelist")
 def price_list_new(request):
     initial = {}
-    source = request.GET.get("copy")
-    if source and source.isdigit():
-        previous = PriceList.objects.filter(pk=int(source)).first()
+    source = parse_id(request.GET.get("copy"))
+    if source is not None:
+        previous = PriceList.objects.filter(pk=source).first()
         if previous:
             initial = {"copy_from": previous, "name": previous.name}
     form = PriceListVersionForm(request.POST or None, initial=initial)
