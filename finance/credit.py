@@ -344,3 +344,17 @@ def credit_hold_lift_if_paid(*, customer: Customer, today: dt.date | None = None
 
 def account_link(customer_id: int) -> str:
     return reverse("finance:customer_account", args=[customer_id])
+
+
+def credit_holds_review_for(*, customer_ids, today: dt.date | None = None) -> int:
+    """The overdue hold for some customers now (after their opening receivables
+    are imported), as the daily job would set it. Returns how many went on hold."""
+    cutoff = last_day_over_a_month_before(today or company_today())
+    to_hold = (
+        _hold_triggers(cutoff)
+        .filter(customer_id__any=sorted(set(customer_ids)), customer__on_credit_hold=False)
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    return sum(_hold_one(pk, cutoff) for pk in sorted(to_hold))

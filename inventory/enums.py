@@ -25,3 +25,5 @@ class MoveKind(models.TextChoices):
     DISPATCH = "dispatch", _("Dispatch")
     RETURN = "return", _("Return")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    # The stock a company has on the day it starts on salesadmin (期初库存), imported once.
+    OPENING = "opening", _("Opening stock")

@@ -27,3 +27,33 @@ class ProductionReceiptForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["produced_on"].initial = timezone.localdate()
         self.fields["quantity"].widget.attrs.update({"inputmode": "decimal", "step": "0.001"})
+
+
+class ProductForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "name",
+            "specification",
+            "unit",
+            "standard",
+            "unit_weight",
+            "safety_stock",
+            "weighed",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("unit_weight", "safety_stock"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "0.001"})
+            value = self.initial.get(name)
+            if value is not None:  # 0.800 shows as 0.8, as people write it
+                self.initial[name] = f"{value.normalize():f}"
+
+
+class WarehouseForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Warehouse
+        fields = ["code", "name", "address", "active"]

@@ -182,12 +182,16 @@ class StockMove(models.Model):
         permissions = [
             ("record_production_receipt", _("Can record a production receipt")),
             ("adjust_stock", _("Can adjust stock")),
+            ("import_opening_stock", _("Can import opening stock")),
         ]
         indexes = [models.Index(fields=["product", "warehouse"])]
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=[MoveKind.PRODUCTION_RECEIPT, MoveKind.RETURN], quantity__gt=0)
+                    Q(
+                        kind__in=[MoveKind.PRODUCTION_RECEIPT, MoveKind.RETURN, MoveKind.OPENING],
+                        quantity__gt=0,
+                    )
                     | Q(kind=MoveKind.DISPATCH, quantity__lt=0)
                     | (Q(kind=MoveKind.ADJUSTMENT) & ~Q(quantity=0))
                 ),

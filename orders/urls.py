@@ -1,4 +1,10 @@
-from orders.views import gate, notes, orders, pdf
+from orders.views import gate, notes, orders, pdf, price_lists
 
 app_name = "orders"
-urlpatterns = [*orders.urlpatterns, *notes.urlpatterns, *gate.urlpatterns, *pdf.urlpatterns]
+urlpatterns = [
+    *orders.urlpatterns,
+    *notes.urlpatterns,
+    *gate.urlpatterns,
+    *pdf.urlpatterns,
+    *price_lists.urlpatterns,
+]

@@ -3,7 +3,9 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission needed; None means any logged-in user)
+from portal.imports import PERMISSIONS as IMPORT_PERMISSIONS
+
+# (label, url name, permission needed: one, any of a tuple, or None for any logged-in user)
 NAVIGATION = [
     (_("Home"), "home", None),
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
@@ -22,6 +24,7 @@ NAVIGATION = [
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
     (_("Stock ledger"), "inventory:moves", "inventory.view_stockmove"),
+    (_("Import"), "import_list", IMPORT_PERMISSIONS),
     (_("Sign-in security"), "security:lockouts", "security.view_loginevent"),
 ]
 
@@ -33,7 +36,10 @@ def navigation(request):
     current = request.path
     items = []
     for label, url_name, perm in NAVIGATION:
-        if perm and not user.has_perm(perm):
+        if isinstance(perm, tuple):
+            if not any(user.has_perm(p) for p in perm):
+                continue
+        elif perm and not user.has_perm(perm):
             continue
         try:
             url = reverse(url_name)

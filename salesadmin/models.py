@@ -48,3 +48,34 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} {self.document_number}: {self.from_state} → {self.to_state}"
+
+
+class MasterDataChange(models.Model):
+    """Every change to master data (products, warehouses, prices, ...): who,
+    when, which record, which field, old → new. One row per changed field;
+    a new record is one row per field with an empty old value.
+
+    Append-only: a database trigger refuses UPDATE and DELETE.
+    """
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.BigIntegerField(_("record id"))
+    record_label = models.CharField(_("record"), max_length=200, blank=True)
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.CharField(_("old value"), max_length=300, blank=True)
+    new_value = models.CharField(_("new value"), max_length=300, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("master data change")
+        verbose_name_plural = _("master data changes")
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record_type} {self.record_id} {self.field}: {self.old_value} → {self.new_value}"
+        )

@@ -28,6 +28,7 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.reissue import delivery_note_reissue
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
@@ -242,6 +243,24 @@ def note_action(request, pk: int, action: str):
     return redirect("orders:note_detail", pk=pk)
 
 
+@role_required("orders.issue_deliverynote")
+@require_POST
+def note_reissue(request, pk: int):
+    """One click: a new note with the expired or cancelled note's lines."""
+    note = get_object_or_404(DeliveryNote, pk=pk)
+    try:
+        new = delivery_note_reissue(note=note, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        return redirect("orders:note_detail", pk=pk)
+    messages.success(
+        request,
+        _("Note %(new)s issued with the lines of %(old)s.")
+        % {"new": new.number, "old": note.number},
+    )
+    return redirect("orders:note_detail", pk=new.pk)
+
+
 @role_required("orders.dispatch_deliverynote")
 def note_dispatch(request, pk: int):
     _touch(pk)
@@ -290,6 +309,7 @@ urlpatterns = [
     path("notes/", note_list, name="note_list"),
     path("notes/<int:pk>/", note_detail, name="note_detail"),
     path("notes/<int:pk>/dispatch/", note_dispatch, name="note_dispatch"),
+    path("notes/<int:pk>/reissue/", note_reissue, name="note_reissue"),
     # One route per action (no catch-all that would shadow other notes/<pk>/… pages);
     # reverse with kwargs: {% url "orders:note_action" pk=note.pk action="stamp" %}.
     *(

@@ -46,6 +46,8 @@ NOT_PAGES = {
     "finance:invoice_pdf": "a PDF download",
     "sales:quotation_action": "POST only: a quotation's transition buttons, on its page",
     "sales:quotation_pdf": "a PDF download",
+    "orders:note_reissue": "POST only: the reissue button on an expired or cancelled note",
+    "import_template": "an XLSX/CSV download (a spreadsheet template to import)",
 }
 
 

@@ -18,7 +18,7 @@ from finance.models import Invoice
 from finance.reminders import reminders_create_due, reminders_send_pending
 from finance.services import payment_record
 from orders.enums import NoteStatus, OrderStatus
-from orders.models import DeliveryNote, SalesOrder
+from orders.models import DeliveryNote, PriceList, SalesOrder
 from orders.services.delivery_notes import delivery_note_cancel
 from orders.services.exit_pass import exit_pass_use
 from sales.services.quotations import QuotationLineInput, quotation_create, quotation_send
@@ -76,6 +76,17 @@ class SiteWorld:
             "finance:payment_create": [
                 Variant("empty"),
                 Variant("customer chosen", query=f"?customer={self.customer.pk}"),
+            ],
+            "inventory:product_edit": [Variant("product", {"pk": self.chain.products[0].pk})],
+            "inventory:warehouse_edit": [Variant("warehouse", {"pk": self.chain.warehouse.pk})],
+            "orders:price_list_detail": [
+                Variant("price list", {"pk": PriceList.objects.order_by("pk").first().pk})
+            ],
+            # One import page per owner: the clerk's customers, the keeper's stock,
+            # finance's receivables (the manager opens them all).
+            "import_page": [
+                Variant(f"import {kind}", {"kind": kind})
+                for kind in ("customers", "opening_stock", "opening_receivables")
             ],
             **{
                 name: [Variant(label, {"pk": self.documents[label].pk})]

@@ -12,13 +12,19 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, STEP_TIMEOUT_MS
-from tests.views.test_page_access import PAGES, _invoice, _quotation, _reminder
+from tests.views.test_page_access import (
+    PAGES,
+    _invoice,
+    _price_list,
+    _quotation,
+    _reminder,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Pages that are not HTML documents (files, partials for htmx) are left out.
 NOT_A_PAGE = re.compile(
-    r"^/api/|/pdf/|/letter/|/export/|/new/line/|/new/price/|/gate/(check|exit)/"
+    r"^/api/|/pdf/|/letter/|/export/|[?&]export=|/new/line/|/new/price/|/gate/(check|exit)/"
 )
 VIOLATION = re.compile(r"Content Security Policy|Refused to (execute|load|apply|evaluate)")
 
@@ -43,6 +49,8 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "w": chain.warehouse.pk,
+        "l": _price_list().pk,
     }
     found: list[str] = []
 

@@ -75,12 +75,13 @@ def test_order_entry_by_keyboard(world, page_as):
     # The customer has the focus on arrival; back from it: the breadcrumb, the
     # navigation bar ring by ring, and the skip link, the page's first stop.
     expect(page.locator("#id_customer")).to_be_focused()
-    back = tab_through(page, 14, key="Shift+Tab")
+    back = tab_through(page, 15, key="Shift+Tab")
     assert names(back) == [
         "Sales orders",
         world.chain.clerk.username,  # the user menu
         "简体中文",
         f"Notices {unread_count(user=world.chain.clerk)} unread",
+        "Import",
         "Stock",
         "Customers",
         "Returns",

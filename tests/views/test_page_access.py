@@ -15,7 +15,7 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -26,6 +26,18 @@ PAGES = {
     "/inventory/stock/": {"clerk", "keeper", "manager"},
     "/inventory/receipts/new/": {"keeper", "manager"},
     "/inventory/moves/": {"keeper", "manager"},
+    "/inventory/products/": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/products/?export=xlsx": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/products/new/": {"manager"},
+    "/inventory/products/{p}/": {"clerk", "finance", "keeper", "manager"},
+    "/inventory/warehouses/": {"keeper", "manager"},
+    "/inventory/warehouses/?export=csv": {"keeper", "manager"},
+    "/inventory/warehouses/new/": {"manager"},
+    "/inventory/warehouses/{w}/": {"keeper", "manager"},
+    "/orders/price-lists/": OFFICE,
+    "/orders/price-lists/?export=xlsx": OFFICE,
+    "/orders/price-lists/new/": {"manager"},
+    "/orders/price-lists/{l}/": OFFICE,
     "/orders/": OFFICE,
     "/orders/new/": {"clerk", "manager"},
     "/orders/new/line/": {"clerk", "manager"},
@@ -103,6 +115,7 @@ POST_ONLY = {
     "orders/notes/<int:pk>/restamp/",
     "orders/notes/<int:pk>/restamp_override/",
     "orders/notes/<int:pk>/cancel/",
+    "orders/notes/<int:pk>/reissue/",
     "api/v1/auth/token/",
     "sales/quotations/<int:pk>/<slug:action>/",
     "api/v1/quotations/<int:pk>/send/",
@@ -156,7 +169,15 @@ def documents(chain):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "w": chain.warehouse.pk,
+        "l": _price_list().pk,
     }
+
+
+def _price_list():
+    from orders.models import PriceList
+
+    return PriceList.objects.order_by("pk").first()
 
 
 def _quotation(chain):
@@ -229,17 +250,19 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriq":
+    for key in "codnspriqwl":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
 
 def test_every_route_of_ours_has_a_role_test():
     """A new page must be added to PAGES (or POST_ONLY) above to pass."""
+    from tests.imports.test_import_pages import routes_tested_here as import_routes
     from tests.returns.test_return_pages import routes_tested_here
 
     listed = {_as_route(u) for u in PAGES} | {r.strip("/") for r in POST_ONLY}
     listed |= routes_tested_here()  # returns, allowances and credit notes: tested there
+    listed |= import_routes()  # spreadsheet imports: tests/imports
     missing = [
         route
         for route in _routes()

@@ -1,0 +1,156 @@
+"""Opening receivables (期初应收) from a spreadsheet.
+
+Each row is an invoice the customer still owes on the first day: it becomes an
+open invoice with its own number, date and due date (so aging, reminders and
+the overdue hold see it at once) and a charge on the receivable ledger (so the
+balance and the credit check do). A customer with an invoice more than a month
+overdue goes on credit hold in the same transaction, as the daily job would
+put them. An invoice number already imported with the same figures is left
+alone, so a re-run books nothing twice; with other figures it is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from customers.models import Customer
+from finance.credit import credit_holds_review_for
+from finance.enums import EntryKind
+from finance.models import Invoice, ReceivableEntry
+from salesadmin import imports as sheet
+from salesadmin.clock import company_today
+from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
+
+OPENING_NOTE = gettext_noop("Opening balance")
+
+
+@dataclass
+class ReceivableRow:
+    row: int
+    customer_code: str
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount: Decimal
+    customer: Customer | None = None
+    known: bool = False
+
+
+COLUMNS = (
+    Column("customer", gettext_lazy("customer code"), True, "C001"),
+    Column("invoice_number", gettext_lazy("invoice number"), True, "FP2025-0815"),
+    Column("invoice_date", gettext_lazy("invoice date"), True, "2025-11-30"),
+    Column("due_date", gettext_lazy("due date"), True, "2025-12-31"),
+    Column("amount", gettext_lazy("amount owed"), True, "12500.00"),
+)
+
+
+def _read(number: int, values: dict) -> ReceivableRow:
+    amount = sheet.money(values, "amount")
+    if amount <= 0:
+        raise RowProblem(_("The amount owed must be positive."), "amount")
+    issued = sheet.date(values, "invoice_date")
+    due = sheet.date(values, "due_date")
+    if due < issued:
+        raise RowProblem(_("The due date is before the invoice date."), "due_date")
+    if issued > company_today():
+        raise RowProblem(_("The invoice date is in the future."), "invoice_date")
+    return ReceivableRow(
+        row=number,
+        customer_code=sheet.text(values, "customer", required=True),
+        number=sheet.text(values, "invoice_number", required=True, max_length=30),
+        issue_date=issued,
+        due_date=due,
+        amount=amount,
+    )
+
+
+def check(rows, errors: list[RowError], user) -> list[ReceivableRow]:
+    items = sheet.check_rows(rows, errors, _read)
+    items = sheet.duplicates(items, lambda i: i.number, errors, _("invoice number"))
+    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    invoices = Invoice.objects.in_bulk({i.number for i in items}, field_name="number")
+    kept = []
+    for item in items:
+        item.customer = customers.get(item.customer_code)
+        invoice = invoices.get(item.number)
+        if item.customer is None:
+            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
+        elif invoice is None:
+            kept.append(item)
+        elif (invoice.customer_id, invoice.amount, invoice.issue_date, invoice.due_date) == (
+            item.customer.pk,
+            item.amount,
+            item.issue_date,
+            item.due_date,
+        ):
+            item.known = True
+            kept.append(item)
+        else:
+            errors.append(
+                RowError(
+                    item.row,
+                    "invoice_number",
+                    _("An invoice with this number already exists with other figures."),
+                )
+            )
+    return kept
+
+
+def apply(items: list[ReceivableRow], user) -> Counts:
+    if not user.has_perm("finance.issue_invoice"):
+        raise PermissionDenied
+    new = [i for i in items if not i.known]
+    Invoice.objects.bulk_create(
+        [
+            Invoice(
+                number=i.number,
+                customer=i.customer,
+                period_start=i.issue_date,
+                period_end=i.issue_date,
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                amount=i.amount,
+                created_by=user,
+            )
+            for i in new
+        ],
+        batch_size=1000,
+    )
+    ReceivableEntry.objects.bulk_create(
+        [
+            ReceivableEntry(
+                customer=i.customer,
+                kind=EntryKind.CHARGE,
+                amount=i.amount,
+                entry_date=i.issue_date,
+                reference=i.number,
+                note=OPENING_NOTE,
+                created_by=user,
+            )
+            for i in new
+        ],
+        batch_size=1000,
+    )
+    credit_holds_review_for(customer_ids={i.customer.pk for i in new})
+    return Counts(created=len(new), unchanged=len(items) - len(new))
+
+
+KIND = ImportKind(
+    key="opening_receivables",
+    label=gettext_lazy("Opening receivables"),
+    permission="finance.issue_invoice",
+    columns=COLUMNS,
+    check=check,
+    apply=apply,
+    description=gettext_lazy(
+        "One row per unpaid invoice on your first day, with what is still owed on it. "
+        "A customer with an invoice more than a month overdue goes on credit hold at once."
+    ),
+)

@@ -1,0 +1,274 @@
+"""Products and opening stock from a spreadsheet.
+
+Products are found by SKU: a new SKU creates the product, a known one is
+updated (the same file twice changes nothing). Opening stock is a ledger move
+of kind opening per warehouse, product and batch, made by
+``stock_opening_record``; a batch already given its opening stock is left
+alone when the file says the same quantity and refused when it says another,
+so a re-run never counts the goods twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inventory.enums import MoveKind, Unit
+from inventory.models import Batch, Product, StockMove, Warehouse
+from inventory.opening_stock import stock_opening_record
+from salesadmin import imports as sheet
+from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
+
+# --- products -----------------------------------------------------------------------------
+
+PRODUCT_FIELDS = (
+    "name",
+    "specification",
+    "unit",
+    "standard",
+    "unit_weight",
+    "safety_stock",
+    "weighed",
+    "active",
+)
+
+
+@dataclass
+class ProductRow:
+    row: int
+    sku: str
+    fields: dict
+
+
+PRODUCT_COLUMNS = (
+    Column("sku", gettext_lazy("SKU"), True, "O2-40L"),
+    Column("name", gettext_lazy("name"), True, "工业氧气"),
+    Column("specification", gettext_lazy("specification"), False, "40L 15MPa"),
+    Column("unit", gettext_lazy("unit"), True, "cyl"),
+    Column("standard", gettext_lazy("standard"), False, "GB/T 3863-2008"),
+    Column("unit_weight", gettext_lazy("unit weight (kg)"), False, "6.5"),
+    Column("safety_stock", gettext_lazy("safety stock"), False, "50"),
+    Column("weighed", gettext_lazy("weighed at dispatch"), False, "no"),
+    Column("active", gettext_lazy("active"), False, "yes"),
+)
+
+_MAX = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
+
+
+def _read_product(number: int, values: dict) -> ProductRow:
+    fields = {
+        "name": sheet.text(values, "name", required=True, max_length=_MAX["name"]),
+        "specification": sheet.text(values, "specification", max_length=_MAX["specification"]),
+        "unit": sheet.choice(values, "unit", Unit),
+        "standard": sheet.text(values, "standard", max_length=_MAX["standard"]),
+        "unit_weight": sheet.quantity(values, "unit_weight", required=False, default=Decimal(0)),
+        "safety_stock": sheet.quantity(values, "safety_stock", required=False, default=Decimal(0)),
+        "weighed": sheet.flag(values, "weighed"),
+        "active": sheet.flag(values, "active") if values.get("active") not in (None, "") else True,
+    }
+    if fields["unit"] is None:
+        raise RowProblem(_("This column is required."), "unit")
+    for key in ("unit_weight", "safety_stock"):
+        if fields[key] < 0:
+            raise RowProblem(_("Cannot be negative."), key)
+    sku = sheet.text(values, "sku", required=True, max_length=_MAX["sku"])
+    return ProductRow(row=number, sku=sku, fields=fields)
+
+
+def check_products(rows, errors: list[RowError], user) -> list[ProductRow]:
+    items = sheet.check_rows(rows, errors, _read_product)
+    return sheet.duplicates(items, lambda i: i.sku, errors, _("SKU"))
+
+
+def apply_products(items: list[ProductRow], user) -> Counts:
+    if not (user.has_perm("inventory.add_product") and user.has_perm("inventory.change_product")):
+        raise PermissionDenied
+    existing = Product.objects.in_bulk([i.sku for i in items], field_name="sku")
+    new, changed = [], []
+    for item in items:
+        product = existing.get(item.sku)
+        if product is None:
+            new.append(Product(sku=item.sku, **item.fields))
+            continue
+        if any(getattr(product, k) != v for k, v in item.fields.items()):
+            for key, value in item.fields.items():
+                setattr(product, key, value)
+            changed.append(product)
+    Product.objects.bulk_create(new, batch_size=1000)
+    Product.objects.bulk_update(changed, PRODUCT_FIELDS, batch_size=1000)
+    return Counts(
+        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
+    )
+
+
+PRODUCTS = ImportKind(
+    key="products",
+    label=gettext_lazy("Products"),
+    permission="inventory.add_product",
+    columns=PRODUCT_COLUMNS,
+    check=check_products,
+    apply=apply_products,
+    description=gettext_lazy(
+        "One row per product, found by SKU. Unit is one of kg, t, m3, cyl, pc; "
+        "weighed and active are yes or no."
+    ),
+)
+
+
+# --- opening stock ------------------------------------------------------------------------
+
+
+@dataclass
+class StockRow:
+    row: int
+    warehouse_code: str
+    sku: str
+    batch_number: str
+    produced_on: dt.date
+    quantity: Decimal
+    product: Product | None = None
+    warehouse: Warehouse | None = None
+
+
+STOCK_COLUMNS = (
+    Column("warehouse", gettext_lazy("warehouse code"), True, "WH1"),
+    Column("sku", gettext_lazy("SKU"), True, "O2-40L"),
+    Column("batch", gettext_lazy("batch number"), True, "B20260101"),
+    Column("produced_on", gettext_lazy("produced on"), True, "2026-01-01"),
+    Column("quantity", gettext_lazy("quantity"), True, "120"),
+)
+
+
+def _read_stock(number: int, values: dict) -> StockRow:
+    qty = sheet.quantity(values, "quantity")
+    if qty <= 0:
+        raise RowProblem(_("The quantity must be positive."), "quantity")
+    return StockRow(
+        row=number,
+        warehouse_code=sheet.text(values, "warehouse", required=True),
+        sku=sheet.text(values, "sku", required=True),
+        batch_number=sheet.text(values, "batch", required=True, max_length=40),
+        produced_on=sheet.date(values, "produced_on"),
+        quantity=qty,
+    )
+
+
+def check_stock(rows, errors: list[RowError], user) -> list[StockRow]:
+    items = sheet.check_rows(rows, errors, _read_stock)
+    items = sheet.duplicates(
+        items,
+        lambda i: (i.warehouse_code, i.sku, i.batch_number),
+        errors,
+        _("warehouse, SKU and batch"),
+    )
+    products = Product.objects.in_bulk({i.sku for i in items}, field_name="sku")
+    warehouses = Warehouse.objects.in_bulk({i.warehouse_code for i in items}, field_name="code")
+    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    kept = []
+    for item in items:
+        item.product, item.warehouse = products.get(item.sku), warehouses.get(item.warehouse_code)
+        if item.warehouse is None:
+            errors.append(RowError(item.row, "warehouse", _("No warehouse with this code.")))
+        elif not item.warehouse.active or item.warehouse.is_held:
+            errors.append(
+                RowError(item.row, "warehouse", _("This warehouse is closed or a held location."))
+            )
+        elif item.product is None:
+            errors.append(RowError(item.row, "sku", _("No product with this SKU.")))
+        elif (
+            first := batch_dates.setdefault(
+                (item.sku, item.batch_number), (item.produced_on, item.row)
+            )
+        )[0] != item.produced_on:
+            errors.append(
+                RowError(
+                    item.row,
+                    "produced_on",
+                    _("Row %(row)s gives this batch another production date.") % {"row": first[1]},
+                )
+            )
+        else:
+            kept.append(item)
+    return _without_opened(kept, errors)
+
+
+def _without_opened(items: list[StockRow], errors: list[RowError]) -> list[StockRow]:
+    """Leave out batches whose opening stock is already in; refuse a changed quantity."""
+    opened = {
+        (m["product_id"], m["warehouse_id"], m["batch__number"]): m["quantity"]
+        for m in StockMove.objects.filter(
+            kind=MoveKind.OPENING, product_id__in={i.product.pk for i in items}
+        ).values("product_id", "warehouse_id", "batch__number", "quantity")
+    }
+    known_dates = {
+        (b.product_id, b.number): b.produced_on
+        for b in Batch.objects.filter(
+            product_id__in={i.product.pk for i in items},
+            number__in={i.batch_number for i in items},
+        )
+    }
+    kept = []
+    for item in items:
+        known = known_dates.get((item.product.pk, item.batch_number))
+        if known is not None and known != item.produced_on:
+            errors.append(
+                RowError(
+                    item.row,
+                    "produced_on",
+                    _("Batch %(batch)s was produced on %(date)s, not on the date entered.")
+                    % {"batch": item.batch_number, "date": known},
+                )
+            )
+            continue
+        done = opened.get((item.product.pk, item.warehouse.pk, item.batch_number))
+        if done is None:
+            kept.append(item)
+        elif done != item.quantity:
+            errors.append(
+                RowError(
+                    item.row,
+                    "quantity",
+                    _("The opening stock of this batch was already imported as %(qty)s.")
+                    % {"qty": f"{done.normalize():f}"},
+                )
+            )
+        else:
+            item.product = None  # already in: counted as unchanged
+            kept.append(item)
+    return kept
+
+
+def apply_stock(items: list[StockRow], user) -> Counts:
+    lines = [
+        {
+            "product": i.product,
+            "warehouse": i.warehouse,
+            "batch_number": i.batch_number,
+            "produced_on": i.produced_on,
+            "quantity": i.quantity,
+        }
+        for i in items
+        if i.product is not None
+    ]
+    if lines:
+        stock_opening_record(lines=lines, user=user)
+    return Counts(created=len(lines), unchanged=len(items) - len(lines))
+
+
+OPENING_STOCK = ImportKind(
+    key="opening_stock",
+    label=gettext_lazy("Opening stock"),
+    permission="inventory.import_opening_stock",
+    columns=STOCK_COLUMNS,
+    check=check_stock,
+    apply=apply_stock,
+    description=gettext_lazy(
+        "One row per warehouse, product and batch: the quantity on hand on your first day. "
+        "A batch already imported is skipped when its quantity is the same."
+    ),
+)

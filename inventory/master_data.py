@@ -1,0 +1,125 @@
+"""Products and warehouses kept in the browser by the manager who owns them,
+every change kept in the master-data history (who, when, old → new)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from inventory.models import Product, StockLevel, StockMove, Warehouse
+from salesadmin.db import locked
+from salesadmin.errors import ApplicationError
+from salesadmin.history import history_record, snapshot
+
+PRODUCT_FIELDS = (
+    "sku",
+    "name",
+    "specification",
+    "unit",
+    "standard",
+    "unit_weight",
+    "safety_stock",
+    "weighed",
+    "active",
+)
+WAREHOUSE_FIELDS = ("code", "name", "address", "active")
+
+
+def _clean(instance) -> None:
+    """Model validation (lengths, uniqueness, non-negative figures) as a domain error."""
+    try:
+        instance.full_clean()
+    except DjangoValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApplicationError(
+            " ".join(messages), code="invalid", extra={"field": field, **exc.message_dict}
+        ) from exc
+
+
+def _only(fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ApplicationError(
+            _("These fields cannot be set here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="field_not_allowed",
+        )
+
+
+@transaction.atomic
+def product_create(*, user, **fields) -> Product:
+    if not user.has_perm("inventory.add_product"):
+        raise PermissionDenied
+    _only(fields, PRODUCT_FIELDS)
+    product = Product(**fields)
+    before = snapshot(product, PRODUCT_FIELDS)
+    _clean(product)
+    product.save()
+    history_record(instance=product, record_type="product", before=before, user=user)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, user, **fields) -> Product:
+    """Change a product. Its unit is fixed once stock has moved: the ledger's
+    quantities were counted in it."""
+    if not user.has_perm("inventory.change_product"):
+        raise PermissionDenied
+    _only(fields, PRODUCT_FIELDS)
+    product = locked(Product.objects).get(pk=product.pk)
+    before = snapshot(product, PRODUCT_FIELDS)
+    if (
+        fields.get("unit", product.unit) != product.unit
+        and StockMove.objects.filter(product=product).exists()
+    ):
+        raise ApplicationError(
+            _("The unit cannot change: stock of this product has moved in it."),
+            code="unit_in_use",
+        )
+    for name, value in fields.items():
+        setattr(product, name, value)
+    _clean(product)
+    product.save()
+    history_record(instance=product, record_type="product", before=before, user=user)
+    return product
+
+
+@transaction.atomic
+def warehouse_create(*, user, **fields) -> Warehouse:
+    if not user.has_perm("inventory.add_warehouse"):
+        raise PermissionDenied
+    _only(fields, WAREHOUSE_FIELDS)
+    warehouse = Warehouse(**fields)
+    before = snapshot(warehouse, WAREHOUSE_FIELDS)
+    _clean(warehouse)
+    warehouse.save()
+    history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
+    return warehouse
+
+
+@transaction.atomic
+def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
+    """Change a warehouse. One with goods on hand cannot close: they would be
+    stranded where nobody may issue them."""
+    if not user.has_perm("inventory.change_warehouse"):
+        raise PermissionDenied
+    _only(fields, WAREHOUSE_FIELDS)
+    warehouse = locked(Warehouse.objects).get(pk=warehouse.pk)
+    before = snapshot(warehouse, WAREHOUSE_FIELDS)
+    if (
+        warehouse.active
+        and fields.get("active") is False
+        and StockLevel.objects.filter(warehouse=warehouse, on_hand__gt=0).exists()
+    ):
+        raise ApplicationError(
+            _("This warehouse still holds stock: move it out before closing the warehouse."),
+            code="warehouse_has_stock",
+        )
+    for name, value in fields.items():
+        setattr(warehouse, name, value)
+    _clean(warehouse)
+    warehouse.save()
+    history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
+    return warehouse

@@ -1,0 +1,279 @@
+"""Price lists and customers' agreed prices from a spreadsheet.
+
+A price list is found by its code and an item by (list, product); a customer's
+price by (customer, product, valid from). Known rows are updated, new ones
+added, so the same file twice changes nothing. Orders keep the price they were
+made with: their lines hold it, whatever a later import says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.models import Customer, CustomerPrice
+from inventory.models import Product
+from orders.models import PriceList, PriceListItem
+from salesadmin import imports as sheet
+from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
+
+
+def _dates(values: dict) -> tuple[dt.date, dt.date | None]:
+    start = sheet.date(values, "valid_from")
+    end = sheet.date(values, "valid_to", required=False)
+    if end is not None and end < start:
+        raise RowProblem(_("The end date is before the start date."), "valid_to")
+    return start, end
+
+
+def _products(items, errors: list[RowError]) -> list:
+    products = Product.objects.in_bulk({i.sku for i in items}, field_name="sku")
+    kept = []
+    for item in items:
+        item.product = products.get(item.sku)
+        if item.product is None:
+            errors.append(RowError(item.row, "sku", _("No product with this SKU.")))
+        else:
+            kept.append(item)
+    return kept
+
+
+# --- price lists --------------------------------------------------------------------------
+
+
+@dataclass
+class PriceListRow:
+    row: int
+    code: str
+    name: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    sku: str
+    standard_price: Decimal
+    minimum_price: Decimal
+    product: Product | None = None
+
+
+PRICE_LIST_COLUMNS = (
+    Column("list_code", gettext_lazy("price list code"), True, "PL2026"),
+    Column("list_name", gettext_lazy("price list name"), True, "2026 常用规格价格表"),
+    Column("valid_from", gettext_lazy("valid from"), True, "2026-01-01"),
+    Column("valid_to", gettext_lazy("valid to"), False, ""),
+    Column("sku", gettext_lazy("SKU"), True, "O2-40L"),
+    Column("standard_price", gettext_lazy("standard price"), True, "35.00"),
+    Column("minimum_price", gettext_lazy("minimum price"), False, "30.00"),
+)
+
+
+def _read_price_list(number: int, values: dict) -> PriceListRow:
+    start, end = _dates(values)
+    standard = sheet.money(values, "standard_price")
+    minimum = sheet.money(values, "minimum_price", required=False, default=standard)
+    if standard < 0 or minimum < 0:
+        raise RowProblem(_("A price cannot be negative."))
+    if minimum > standard:
+        raise RowProblem(_("The minimum price is above the standard price."), "minimum_price")
+    return PriceListRow(
+        row=number,
+        code=sheet.text(values, "list_code", required=True, max_length=20),
+        name=sheet.text(values, "list_name", required=True, max_length=100),
+        valid_from=start,
+        valid_to=end,
+        sku=sheet.text(values, "sku", required=True),
+        standard_price=standard,
+        minimum_price=minimum,
+    )
+
+
+def check_price_lists(rows, errors: list[RowError], user) -> list[PriceListRow]:
+    items = sheet.check_rows(rows, errors, _read_price_list)
+    items = sheet.duplicates(items, lambda i: (i.code, i.sku), errors, _("price list and SKU"))
+    heads: dict[str, PriceListRow] = {}
+    kept = []
+    for item in items:
+        head = heads.setdefault(item.code, item)
+        if (head.name, head.valid_from, head.valid_to) != (
+            item.name,
+            item.valid_from,
+            item.valid_to,
+        ):
+            errors.append(
+                RowError(
+                    item.row,
+                    "",
+                    _("Row %(row)s gives this price list another name or other dates.")
+                    % {"row": head.row},
+                )
+            )
+        else:
+            kept.append(item)
+    return _products(kept, errors)
+
+
+def apply_price_lists(items: list[PriceListRow], user) -> Counts:
+    if not (user.has_perm("orders.add_pricelist") and user.has_perm("orders.change_pricelist")):
+        raise PermissionDenied
+    lists = PriceList.objects.in_bulk({i.code for i in items}, field_name="code")
+    for item in items:
+        price_list = lists.get(item.code)
+        head = (item.name, item.valid_from, item.valid_to)
+        if price_list is None:
+            lists[item.code] = PriceList.objects.create(
+                code=item.code, name=item.name, valid_from=item.valid_from, valid_to=item.valid_to
+            )
+        elif (price_list.name, price_list.valid_from, price_list.valid_to) != head:
+            price_list.name, price_list.valid_from, price_list.valid_to = head
+            price_list.save(update_fields=["name", "valid_from", "valid_to"])
+    known = {
+        (i.price_list_id, i.product_id): i
+        for i in PriceListItem.objects.filter(price_list__in=list(lists.values()))
+    }
+    new, changed = [], []
+    for item in items:
+        list_id = lists[item.code].pk
+        row = known.get((list_id, item.product.pk))
+        if row is None:
+            new.append(
+                PriceListItem(
+                    price_list_id=list_id,
+                    product=item.product,
+                    standard_price=item.standard_price,
+                    minimum_price=item.minimum_price,
+                )
+            )
+        elif (row.standard_price, row.minimum_price) != (item.standard_price, item.minimum_price):
+            row.standard_price, row.minimum_price = item.standard_price, item.minimum_price
+            changed.append(row)
+    PriceListItem.objects.bulk_create(new, batch_size=1000)
+    PriceListItem.objects.bulk_update(changed, ["standard_price", "minimum_price"], batch_size=1000)
+    return Counts(
+        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
+    )
+
+
+PRICE_LISTS = ImportKind(
+    key="price_lists",
+    label=gettext_lazy("Price lists"),
+    permission="orders.add_pricelist",
+    columns=PRICE_LIST_COLUMNS,
+    check=check_price_lists,
+    apply=apply_price_lists,
+    description=gettext_lazy(
+        "One row per price list and product. A list's name and dates repeat on each of its rows; "
+        "a new version is a new list code with its own start date. "
+        "The minimum price is the standard price when left blank."
+    ),
+)
+
+
+# --- customers' agreed prices -------------------------------------------------------------
+
+
+@dataclass
+class CustomerPriceRow:
+    row: int
+    customer_code: str
+    sku: str
+    price: Decimal
+    valid_from: dt.date
+    valid_to: dt.date | None
+    customer: Customer | None = None
+    product: Product | None = None
+
+
+CUSTOMER_PRICE_COLUMNS = (
+    Column("customer", gettext_lazy("customer code"), True, "C001"),
+    Column("sku", gettext_lazy("SKU"), True, "O2-40L"),
+    Column("price", gettext_lazy("unit price"), True, "33.00"),
+    Column("valid_from", gettext_lazy("valid from"), True, "2026-01-01"),
+    Column("valid_to", gettext_lazy("valid to"), False, ""),
+)
+
+
+def _read_customer_price(number: int, values: dict) -> CustomerPriceRow:
+    start, end = _dates(values)
+    price = sheet.money(values, "price")
+    if price < 0:
+        raise RowProblem(_("A price cannot be negative."), "price")
+    return CustomerPriceRow(
+        row=number,
+        customer_code=sheet.text(values, "customer", required=True),
+        sku=sheet.text(values, "sku", required=True),
+        price=price,
+        valid_from=start,
+        valid_to=end,
+    )
+
+
+def check_customer_prices(rows, errors: list[RowError], user) -> list[CustomerPriceRow]:
+    items = sheet.check_rows(rows, errors, _read_customer_price)
+    items = sheet.duplicates(
+        items,
+        lambda i: (i.customer_code, i.sku, i.valid_from),
+        errors,
+        _("customer, SKU and start date"),
+    )
+    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    kept = []
+    for item in items:
+        item.customer = customers.get(item.customer_code)
+        if item.customer is None:
+            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
+        else:
+            kept.append(item)
+    return _products(kept, errors)
+
+
+def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
+    if not (
+        user.has_perm("customers.add_customerprice")
+        and user.has_perm("customers.change_customerprice")
+    ):
+        raise PermissionDenied
+    known = {
+        (p.customer_id, p.product_id, p.valid_from): p
+        for p in CustomerPrice.objects.filter(
+            customer_id__in={i.customer.pk for i in items},
+            product_id__in={i.product.pk for i in items},
+        )
+    }
+    new, changed = [], []
+    for item in items:
+        row = known.get((item.customer.pk, item.product.pk, item.valid_from))
+        if row is None:
+            new.append(
+                CustomerPrice(
+                    customer=item.customer,
+                    product=item.product,
+                    price=item.price,
+                    valid_from=item.valid_from,
+                    valid_to=item.valid_to,
+                )
+            )
+        elif (row.price, row.valid_to) != (item.price, item.valid_to):
+            row.price, row.valid_to = item.price, item.valid_to
+            changed.append(row)
+    CustomerPrice.objects.bulk_create(new, batch_size=1000)
+    CustomerPrice.objects.bulk_update(changed, ["price", "valid_to"], batch_size=1000)
+    return Counts(
+        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
+    )
+
+
+CUSTOMER_PRICES = ImportKind(
+    key="customer_prices",
+    label=gettext_lazy("Customers' agreed prices"),
+    permission="customers.add_customerprice",
+    columns=CUSTOMER_PRICE_COLUMNS,
+    check=check_customer_prices,
+    apply=apply_customer_prices,
+    description=gettext_lazy(
+        "One row per customer, product and start date. Only a manager imports agreed prices: "
+        "importing them is the manager's approval."
+    ),
+)
