@@ -36,7 +36,7 @@ def home(request):
             (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
         ]
         context["allowances_to_approve"] = allowance_queue(user, limit=5)
-    if user.has_perm("sales.view_salestarget"):
+    if Role.SALES_CLERK in roles and user.has_perm("sales.view_salestarget"):
         # A salesperson's own month: shown when they have a target or sales.
         today = company_today()
         mine = target_progress(

@@ -23,23 +23,38 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from finance.enums import CreditNoteSource
 from finance.models import CreditNote, CreditNoteLine
+from orders.models import DeliveryNote, DeliveryNoteLine
 from reports.selectors.definitions import (
     LINE_QUANTITY,
     LINE_VALUE,
+    MONEY,
     NOTE_VALUE,
+    QTY,
+    SOLD,
+    day_range,
     person_name,
-    sold_lines,
-    sold_notes,
 )
 from sales.enums import TargetStatus
-from sales.models import ProductGroup, ProductGroupMember, SalesTargetLine
+from sales.models import ProductGroup, SalesTargetLine
 from salesadmin.clock import add_months, company_today, month_end
 
 ZERO = Decimal("0.00")
+TARGET, ACTUAL = "t", "a"
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
@@ -122,61 +137,124 @@ def _months(first: dt.date, last: dt.date):
         day = add_months(day, 1)
 
 
-def _target_lines(first: dt.date, last: dt.date, salesperson_id: int | None):
+SHARE = DecimalField(max_digits=30, decimal_places=20)
+
+
+def _target_part(first: dt.date, last: dt.date, salesperson_id: int | None):
+    """The approved target lines of the months in the period, each month's
+    amount (and quantity) times its share of days in the period, per
+    (salesperson, group): a part of the UNION ALL in ``_actual``."""
     shares = {(y, m): share for y, m, share in _months(first, last)}
+    share = Case(
+        *[
+            When(target__year=y, month=m, then=Value(share.quantize(Decimal("1e-20")), SHARE))
+            for (y, m), share in shares.items()
+        ],
+        output_field=SHARE,
+    )
     lines = SalesTargetLine.objects.filter(
-        target__status=TargetStatus.APPROVED, target__year__in={y for y, _m in shares}
-    ).filter(Q(*[Q(target__year=y, month=m) for y, m in shares], _connector=Q.OR))
+        Q(*[Q(target__year=y, month=m) for y, m in shares], _connector=Q.OR),
+        target__status=TargetStatus.APPROVED,
+    )
     if salesperson_id is not None:
         lines = lines.filter(salesperson_id=salesperson_id)
-    rows = lines.values_list(
-        "target__year", "month", "salesperson_id", "product_group_id", "amount", "quantity"
+    return lines.values_list("salesperson_id", "product_group_id").annotate(
+        now=Sum(F("amount") * share, output_field=MONEY),
+        qty=Sum(F("quantity") * share, output_field=QTY),  # None: no quantity target
+        before=Cast(Value(0), output_field=MONEY),
+        kind=Cast(Value(TARGET), output_field=CharField()),
     )
-    return [
-        (sp, group, amount * shares[(y, m)], qty and qty * shares[(y, m)])
-        for y, m, sp, group, amount, qty in rows
-    ]
 
 
-def _actual(first: dt.date, last: dt.date, salesperson_id: int | None, groups: dict[int, int]):
-    """Net sales per salesperson, and per (salesperson, group) with quantities."""
-    notes = sold_notes(first, last)
-    credits = CreditNote.objects.filter(issue_date__range=(first, last))
-    lines = sold_lines(first, last).filter(product_id__in=groups)
+def _in(field: str, period: tuple[dt.date, dt.date], *, moment: bool) -> Q:
+    if moment:
+        start, end = day_range(*period)
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return Q(**{f"{field}__range": period})
+
+
+def _sum(expression, condition: Q, output):
+    return Coalesce(Sum(expression, filter=condition), Value(0), output_field=output)
+
+
+def _figures(now, before, salesperson_id: int | None) -> tuple[dict, dict]:
+    """Targets, and net sales (now, loaded quantity now, before), per
+    (salesperson, None) and per (salesperson, product group): the target lines,
+    the notes, the credit notes and their lines of grouped products, for both
+    periods, in one UNION ALL query."""
+    note_now = _in("dispatched_at", now, moment=True)
+    note_before = _in("dispatched_at", before, moment=True)
+    credit_now = _in("issue_date", now, moment=False)
+    credit_before = _in("issue_date", before, moment=False)
+    line_now = _in("note__dispatched_at", now, moment=True)
+    line_before = _in("note__dispatched_at", before, moment=True)
+    cline_now = _in("credit_note__issue_date", now, moment=False)
+    cline_before = _in("credit_note__issue_date", before, moment=False)
+    no_group = Cast(Value(None), output_field=BigIntegerField())
+    no_qty = Cast(Value(0), output_field=QTY)
+    actual = Cast(Value(ACTUAL), output_field=CharField())
+    notes = DeliveryNote.objects.filter(Q(status__in=SOLD), note_now | note_before)
+    credits = CreditNote.objects.filter(credit_now | credit_before)
+    group = "product__target_group_member__group_id"
+    lines = DeliveryNoteLine.objects.filter(
+        Q(note__status__in=SOLD), line_now | line_before, **{f"{group}__isnull": False}
+    )
     credit_lines = CreditNoteLine.objects.filter(
-        credit_note__issue_date__range=(first, last), product_id__in=groups
+        cline_now | cline_before, **{f"{group}__isnull": False}
     )
     if salesperson_id is not None:
         notes = notes.filter(customer__salesperson_id=salesperson_id)
         credits = credits.filter(customer__salesperson_id=salesperson_id)
         lines = lines.filter(note__customer__salesperson_id=salesperson_id)
         credit_lines = credit_lines.filter(credit_note__customer__salesperson_id=salesperson_id)
-    people: dict[int | None, Decimal] = {}
-    for sp, value in (
-        notes.values_list("customer__salesperson_id").annotate(v=Sum(NOTE_VALUE)).order_by()
-    ):
-        people[sp] = people.get(sp, ZERO) + value
-    for sp, value in (
-        credits.values_list("customer__salesperson_id").annotate(v=Sum("amount")).order_by()
-    ):
-        people[sp] = people.get(sp, ZERO) - value
-    by_group: dict[tuple, list[Decimal]] = {}
-    rows = lines.values_list("note__customer__salesperson_id", "product_id").annotate(
-        v=Sum(LINE_VALUE), q=Sum(LINE_QUANTITY)
-    )
-    for sp, product, value, qty in rows.order_by():
-        cell = by_group.setdefault((sp, groups[product]), [ZERO, Decimal("0.000")])
-        cell[0] += value
+    parts = [
+        notes.values_list("customer__salesperson_id")
+        .annotate(
+            g=no_group,
+            now=_sum(NOTE_VALUE, note_now, MONEY),
+            qty=no_qty,
+            before=_sum(NOTE_VALUE, note_before, MONEY),
+            kind=actual,
+        )
+        .values_list("customer__salesperson_id", "g", "now", "qty", "before", "kind"),
+        credits.values_list("customer__salesperson_id")
+        .annotate(
+            g=no_group,
+            now=_sum(-F("amount"), credit_now, MONEY),
+            qty=no_qty,
+            before=_sum(-F("amount"), credit_before, MONEY),
+            kind=actual,
+        )
+        .values_list("customer__salesperson_id", "g", "now", "qty", "before", "kind"),
+        lines.values_list("note__customer__salesperson_id", group).annotate(
+            now=_sum(LINE_VALUE, line_now, MONEY),
+            qty=_sum(LINE_QUANTITY, line_now, QTY),
+            before=_sum(LINE_VALUE, line_before, MONEY),
+            kind=actual,
+        ),
+        credit_lines.values_list("credit_note__customer__salesperson_id", group).annotate(
+            now=_sum(-F("amount"), cline_now, MONEY),
+            # An allowance returns no goods: only a return takes quantity back.
+            qty=_sum(
+                -F("quantity"), cline_now & Q(credit_note__source=CreditNoteSource.RETURN), QTY
+            ),
+            before=_sum(-F("amount"), cline_before, MONEY),
+            kind=actual,
+        ),
+        _target_part(*now, salesperson_id),
+    ]
+    first, *rest = [part.order_by() for part in parts]
+    found: dict[tuple, list[Decimal]] = {}
+    targets: dict[tuple, tuple] = {}
+    for sp, group_id, value_now, qty, value_before, kind in first.union(*rest, all=True):
+        if kind == TARGET:
+            targets[(sp, group_id)] = (value_now, qty)
+            continue
+        cell = found.setdefault((sp, group_id), [ZERO, Decimal("0.000"), ZERO])
+        cell[0] += value_now
         cell[1] += qty
-    rows = credit_lines.values_list(
-        "credit_note__customer__salesperson_id", "product_id", "credit_note__source"
-    ).annotate(v=Sum("amount"), q=Sum("quantity"))
-    for sp, product, source, value, qty in rows.order_by():
-        cell = by_group.setdefault((sp, groups[product]), [ZERO, Decimal("0.000")])
-        cell[0] -= value
-        if source == CreditNoteSource.RETURN and qty:  # an allowance returns no goods
-            cell[1] -= qty
-    return people, by_group
+        cell[2] += value_before
+    return targets, found
 
 
 def target_progress(
@@ -187,17 +265,16 @@ def target_progress(
     today: dt.date | None = None,
 ) -> Progress:
     """Progress of every salesperson with a target or sales in the period (or
-    only ``salesperson_id``'s). About ten queries, however many rows."""
+    only ``salesperson_id``'s). One query, one more for the product groups and one
+    for the names when there are any, however many rows."""
     today = today or company_today()
     prev_first, prev_last = previous_period(first, last)
-    groups_by_product = dict(ProductGroupMember.objects.values_list("product_id", "group_id"))
-    groups = ProductGroup.objects.in_bulk()
-    people_now, groups_now = _actual(first, last, salesperson_id, groups_by_product)
-    people_before, groups_before = _actual(prev_first, prev_last, salesperson_id, groups_by_product)
+    targets, actual = _figures((first, last), (prev_first, prev_last), salesperson_id)
+    groups = ProductGroup.objects.in_bulk({g for _sp, g in [*targets, *actual] if g})
     figures: dict[int | None, Figure] = {}
     group_figures: dict[tuple, Figure] = {}
     has_total_line: set = set()
-    for sp, group, amount, qty in _target_lines(first, last, salesperson_id):
+    for (sp, group), (amount, qty) in targets.items():
         if group is None:
             has_total_line.add(sp)
             figures.setdefault(sp, Figure()).target += amount
@@ -209,18 +286,15 @@ def target_progress(
     for (sp, _group), cell in group_figures.items():
         if sp not in has_total_line:
             figures.setdefault(sp, Figure()).target += cell.target
-    for sp, value in people_now.items():
-        figures.setdefault(sp, Figure()).actual = value
-    for sp, value in people_before.items():
-        if sp in figures or value:
-            figures.setdefault(sp, Figure()).previous = value
-    for key, (value, qty) in groups_now.items():
-        cell = group_figures.setdefault(key, Figure())
-        cell.actual = value
-        if groups[key[1]].unit:
+    for (sp, group_id), (value_now, qty, value_before) in actual.items():
+        if group_id is None:
+            figure = figures.setdefault(sp, Figure())
+            figure.actual, figure.previous = value_now, value_before
+            continue
+        cell = group_figures.setdefault((sp, group_id), Figure())
+        cell.actual, cell.previous = value_now, value_before
+        if groups[group_id].unit:
             cell.actual_quantity = qty
-    for key, (value, _qty) in groups_before.items():
-        group_figures.setdefault(key, Figure()).previous = value
 
     days = (last - first).days + 1
     elapsed = max(0, min((min(today, last) - first).days + 1, days))

@@ -191,7 +191,8 @@ def test_dashboard_query_count_is_fixed_whatever_the_data(
 
     assert DeliveryNote.objects.count() == 30
     assert few == many
-    assert many <= 20
+    # 20, and one UNION query for the month against target (sales' card, issue 17).
+    assert many <= 21
 
 
 def test_home_links_the_manager_to_the_dashboard(manager, clerk, client_for):

@@ -167,3 +167,54 @@ def test_commission_month_is_closed_by_finance_once_it_is_over(
         f"/sales/commission/statement/?month={month:%Y-%m}&salesperson={sold.pk}&format=csv"
     ).content.decode("utf-8-sig")
     assert "王的客户" in statement
+
+
+def _dashboard_queries(client) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/reports/").content.decode()
+    assert 'id="target-progress"' in html
+    return len(ctx.captured_queries)
+
+
+def test_the_dashboard_query_count_stays_fixed_with_targets_present(
+    sold, chain, clerk, manager, client_for
+):
+    from tests.sales.targets_world import bottled_group
+
+    group = bottled_group(chain)
+    page = client_for(manager)
+    few = _dashboard_queries(page)
+    # More salespeople, customers, notes and group targets: the same queries.
+    for n in range(4):
+        person = salesperson(f"sp{n}")
+        customer = credit_customer(f"客户{n}", person)
+        chain.dispatched(chain.stamped(chain.note(chain.order(customer=customer))))
+    revision_lines = [
+        TargetLineInput(
+            month=company_today().month,
+            salesperson_id=sold.pk,
+            amount=Decimal("500"),
+            product_group=group,
+            quantity=Decimal("10"),
+        )
+    ]
+    from sales.services.targets import (
+        sales_target_approve,
+        sales_target_lines_save,
+        sales_target_revise,
+        sales_target_submit,
+    )
+
+    in_force = SalesTarget.objects.get(status=TargetStatus.APPROVED)
+    revision = sales_target_revise(user=clerk, target=in_force, reason="按产品组")
+    sales_target_lines_save(user=clerk, target=revision, lines=revision_lines, product_group=group)
+    sales_target_submit(user=clerk, target=revision)
+    sales_target_approve(user=manager, target=revision)
+    many = _dashboard_queries(page)
+    assert many == few
+    assert "瓶装气" in page.get("/reports/").content.decode()
