@@ -44,6 +44,11 @@ NOT_PAGES = {
     "finance:credit_note_pdf": "a PDF download",
     "sales:quotation_action": "POST only: a quotation's transition buttons, on its page",
     "sales:quotation_pdf": "a PDF download",
+    "sales:target_lines": "POST only: the target grid's save, on the target's page",
+    "sales:target_import": "POST only: the XLSX import form, on the target's page",
+    "sales:target_action": "POST only: a target's transition buttons, on its page",
+    "sales:meeting_pdf": "a PDF download",
+    "sales:commission_close": "POST only: the close button on the commission page",
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, STEP_TIMEOUT_MS
-from tests.views.test_page_access import PAGES, _invoice, _quotation, _reminder
+from tests.views.test_page_access import PAGES, _invoice, _quotation, _reminder, _target
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +43,7 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "t": _target(chain).pk,
     }
     found: list[str] = []
 

@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from finance.invoicing import invoices_issue_due
-from finance.models import Invoice
 from finance.services import payment_record
 from returns.services.allowances import allowance_approve, allowance_create, allowance_submit
 from sales.enums import CommissionBasis, CommissionLineKind
@@ -47,8 +46,8 @@ def _note(chain, customer):
 def facts(chain, clerk, manager, finance):
     """Wang: two notes this month, one last month, a return of 2 O2 cylinders
     this month, an overdue invoice; Li: one note this month with an allowance."""
-    from tests.factories import UserFactory
     from salesadmin.roles import Role
+    from tests.factories import UserFactory
 
     today = company_today()
     wang, li = salesperson("wang"), salesperson("li")

@@ -38,6 +38,19 @@ PAGES = {
     "/sales/quotations/{q}/pdf/": {"clerk", "manager"},
     "/api/v1/quotations/": {"clerk", "manager"},
     "/api/v1/quotations/{q}/": {"clerk", "manager"},
+    "/sales/targets/": {"clerk", "manager"},
+    "/sales/targets/{t}/": {"clerk", "manager"},
+    "/sales/progress/": {"clerk", "manager"},
+    "/sales/progress/?format=xlsx": {"clerk", "manager"},
+    "/sales/meeting/": {"manager"},
+    "/sales/meeting/pdf/": {"manager"},
+    "/sales/commission/": {"finance", "manager"},
+    "/sales/commission/statement/": {"finance", "manager"},
+    "/api/v1/sales-targets/": {"clerk", "manager"},
+    "/api/v1/sales-targets/{t}/": {"clerk", "manager"},
+    "/api/v1/target-progress/": {"clerk", "manager"},
+    "/api/v1/commission-statements/?month=2026-01": {"finance", "manager"},
+    "/api/v1/commission-rules/": {"finance", "manager"},
     "/orders/{d}/edit/": {"clerk", "manager"},
     "/orders/{o}/issue/": {"clerk", "manager"},
     "/orders/{o}/pdf/": OFFICE,
@@ -103,6 +116,16 @@ POST_ONLY = {
     "orders/notes/<int:pk>/cancel/",
     "api/v1/auth/token/",
     "sales/quotations/<int:pk>/<slug:action>/",
+    "sales/targets/<int:pk>/lines/",
+    "sales/targets/<int:pk>/import/",
+    "sales/targets/<int:pk>/<slug:action>/",
+    "sales/commission/close/",
+    "api/v1/sales-targets/<int:pk>/lines/",
+    "api/v1/sales-targets/<int:pk>/submit/",
+    "api/v1/sales-targets/<int:pk>/approve/",
+    "api/v1/sales-targets/<int:pk>/reject/",
+    "api/v1/sales-targets/<int:pk>/revise/",
+    "api/v1/commission-months/close/",
     "api/v1/quotations/<int:pk>/send/",
     "api/v1/quotations/<int:pk>/accept/",
     "api/v1/quotations/<int:pk>/decline/",
@@ -154,7 +177,14 @@ def documents(chain):
         "r": _reminder(chain.customer).pk,
         "i": _invoice(chain.customer).pk,
         "q": _quotation(chain).pk,
+        "t": _target(chain).pk,
     }
+
+
+def _target(chain):
+    from sales.services.targets import sales_target_create
+
+    return sales_target_create(user=chain.clerk, year=2030)
 
 
 def _quotation(chain):
@@ -227,7 +257,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriq":
+    for key in "codnspriqt":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
