@@ -5,6 +5,7 @@ month's closing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -174,7 +175,11 @@ def commission(request):
 def commission_statement(request):
     month = _month(request.GET.get("month"))
     person = request.GET.get("salesperson", "")
-    user = get_user_model().objects.filter(pk=person).first() if person.isdigit() else None
+    user = (
+        get_user_model().objects.filter(pk=person).first()
+        if re.fullmatch(r"[0-9]{1,9}", person)
+        else None
+    )
     found = commission_selectors.statements(month, salesperson_id=user.pk) if user else []
     fmt = request.GET.get("format")
     if found and fmt in FORMATS:

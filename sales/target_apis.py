@@ -9,6 +9,7 @@ Each action validates its input and calls one service; status is read-only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -16,7 +17,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from sales.enums import CommissionBasis, CommissionLineKind, TargetStatus
-from sales.models import CommissionRule, ProductGroup, SalesTarget, SalesTeam
+from sales.models import (
+    CommissionMonth,
+    CommissionRule,
+    CommissionStatement,
+    ProductGroup,
+    SalesTarget,
+    SalesTeam,
+)
 from sales.selectors import commission as commission_selectors
 from sales.selectors.progress import target_progress
 from sales.services.commission import commission_month_close, commission_rule_set
@@ -101,7 +109,7 @@ class TargetLinesInput(StrictInput):
     lines = TargetLineInputSerializer(many=True, max_length=5000)
 
 
-class CommentInput(StrictInput):
+class TargetCommentInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
@@ -197,7 +205,7 @@ class TargetLinesApi(_TargetActionApi):
 
 class TargetSubmitApi(_TargetActionApi):
     required_perms = (VIEW, "sales.submit_salestarget")
-    serializer_class = CommentInput
+    serializer_class = TargetCommentInput
 
     @extend_schema(
         summary="Submit a draft target for approval",
@@ -205,21 +213,21 @@ class TargetSubmitApi(_TargetActionApi):
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        validated_input(CommentInput, request.data)
+        validated_input(TargetCommentInput, request.data)
         return _answer(request, sales_target_submit(user=request.user, target=self.get_object()))
 
 
 class TargetApproveApi(_TargetActionApi):
     required_perms = (VIEW, "sales.approve_salestarget")
-    serializer_class = CommentInput
+    serializer_class = TargetCommentInput
 
     @extend_schema(
         summary="Approve a target; the version it revises goes out of force",
-        request=CommentInput,
+        request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = validated_input(CommentInput, request.data)
+        data = validated_input(TargetCommentInput, request.data)
         target = sales_target_approve(
             user=request.user, target=self.get_object(), comment=data["comment"]
         )
@@ -228,15 +236,15 @@ class TargetApproveApi(_TargetActionApi):
 
 class TargetRejectApi(_TargetActionApi):
     required_perms = (VIEW, "sales.approve_salestarget")
-    serializer_class = CommentInput
+    serializer_class = TargetCommentInput
 
     @extend_schema(
         summary="Send a submitted target back to the sales department, with the reason",
-        request=CommentInput,
+        request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = validated_input(CommentInput, request.data)
+        data = validated_input(TargetCommentInput, request.data)
         target = sales_target_reject(
             user=request.user, target=self.get_object(), comment=data["comment"]
         )
@@ -245,15 +253,15 @@ class TargetRejectApi(_TargetActionApi):
 
 class TargetReviseApi(_TargetActionApi):
     required_perms = (VIEW, "sales.add_salestarget")
-    serializer_class = CommentInput
+    serializer_class = TargetCommentInput
 
     @extend_schema(
         summary="Draft a revision of the target in force (a new version)",
-        request=CommentInput,
+        request=TargetCommentInput,
         responses={201: TargetDetailOutput, **_ACTION_ERRORS},
     )
     def post(self, request, pk: int):
-        data = validated_input(CommentInput, request.data)
+        data = validated_input(TargetCommentInput, request.data)
         revision = sales_target_revise(
             user=request.user, target=self.get_object(), reason=data["comment"]
         )
@@ -310,6 +318,7 @@ class ProgressApi(generics.GenericAPIView):
 
     required_perms = (VIEW,)
     serializer_class = ProgressOutput
+    queryset = SalesTarget.objects.none()  # the schema's model; reads are selectors
 
     @extend_schema(
         summary="Actual against target per salesperson and product group",
@@ -345,7 +354,7 @@ class CommissionLineOutput(serializers.Serializer):
     remark = serializers.CharField()
 
 
-class StatementOutput(serializers.Serializer):
+class CommissionStatementOutput(serializers.Serializer):
     month = serializers.DateField()
     salesperson = serializers.IntegerField(source="salesperson_id")
     name = serializers.CharField()
@@ -379,7 +388,8 @@ class CommissionStatementsApi(generics.GenericAPIView):
     """A month's commission basis per salesperson, line by line; frozen once closed."""
 
     required_perms = ("sales.view_commissionstatement",)
-    serializer_class = StatementOutput
+    serializer_class = CommissionStatementOutput
+    queryset = CommissionStatement.objects.none()  # the schema's model; reads are selectors
 
     @extend_schema(
         summary="The month's commission statements",
@@ -387,25 +397,26 @@ class CommissionStatementsApi(generics.GenericAPIView):
             OpenApiParameter("month", str, required=True, description="YYYY-MM"),
             OpenApiParameter("salesperson", int, description="Only this salesperson's"),
         ],
-        responses={200: StatementOutput(many=True), **error_responses(400, 401, 403)},
+        responses={200: CommissionStatementOutput(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
         month = _month(request.query_params.get("month"))
         person = request.query_params.get("salesperson")
-        if person is not None and not person.isdigit():
+        if person is not None and not re.fullmatch(r"[0-9]{1,9}", person):
             raise ApplicationError("salesperson: an id", code="invalid_salesperson")
         found = commission_selectors.statements(
             month, salesperson_id=int(person) if person else None
         )
         if person and not get_user_model().objects.filter(pk=person).exists():
             found = []
-        return Response(StatementOutput(found, many=True).data)
+        return Response(CommissionStatementOutput(found, many=True).data)
 
 
 class CommissionCloseApi(generics.GenericAPIView):
     required_perms = ("sales.view_commissionstatement", "sales.close_commissionmonth")
     parser_classes = [JSONInputParser]
     serializer_class = MonthInput
+    queryset = CommissionMonth.objects.none()
 
     @extend_schema(
         summary="Close a month that has ended: its statements are stored and frozen",

@@ -4,6 +4,7 @@ XLSX import with a dry run."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -69,7 +70,9 @@ def _salespeople(target: SalesTarget) -> list:
 
 def _group(request) -> ProductGroup | None:
     pk = request.GET.get("group") or request.POST.get("group")
-    return ProductGroup.objects.filter(pk=pk).first() if pk and str(pk).isdigit() else None
+    if not pk or not re.fullmatch(r"[0-9]{1,9}", str(pk)):
+        return None
+    return ProductGroup.objects.filter(pk=pk).first()
 
 
 def _grid(target: SalesTarget, group: ProductGroup | None, people) -> list[dict]:
