@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sales.selectors import commission as commission_selectors
 from sales.selectors.progress import Progress, target_progress
+from sales.selectors.quotation_report import conversion_by_salesperson
 from sales.services.commission import commission_month_close
 from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.errors import ApplicationError
@@ -135,6 +136,7 @@ def _meeting_context(month: dt.date) -> dict:
         "previous_month": add_months(month, -1),
         "next_month": add_months(month, 1),
         "statements": commission_selectors.statements(month),
+        "conversion": conversion_by_salesperson(first, last),
     }
 
 
