@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -149,8 +150,13 @@ def meeting(request):
 @role_required(ALL)
 def meeting_pdf(request):
     month = _month(request.GET.get("month"))
-    context = _meeting_context(month) | {"company_name": settings.COMPANY_NAME}
-    pdf = render_pdf("pdf/meeting.html", context, request=request)
+    # Printed documents are in Chinese (DESIGN.md), whatever the page's language.
+    with translation.override("zh-hans"):
+        context = _meeting_context(month) | {
+            "company_name": settings.COMPANY_NAME,
+            "title": f"销售完成情况 {month:%Y-%m}",
+        }
+        pdf = render_pdf("pdf/meeting.html", context, request=request)
     return pdf_response(pdf, f"meeting-{month:%Y-%m}.pdf")
 
 

@@ -89,6 +89,11 @@ class Statement:
         return (self.basis_amount * self.rate / 100).quantize(CENT, ROUND_HALF_UP)
 
     @property
+    def rate_label(self) -> str:
+        """1.5%, not 1.500%."""
+        return f"{self.rate.normalize():f}%" if self.rate is not None else ""
+
+    @property
     def basis_label(self) -> str:
         return str(CommissionBasis(self.basis).label) if self.basis else _("No rule")
 

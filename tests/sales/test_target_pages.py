@@ -141,6 +141,9 @@ def test_the_meeting_page_and_its_pdf_are_for_managers(sold, manager, clerk, cli
     assert "Wang" in html and "2000.00" in html
     pdf = page.get(f"/sales/meeting/pdf/?month={company_today():%Y-%m}")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = _pdf_text(pdf.content)
+    assert "月度销售完成情况考核" in text.replace(" ", "") and "Wang" in text
+    assert "2000.00" in text and "报价转化率" in text
     assert client_for(clerk).get("/sales/meeting/").status_code == 403
     assert client_for(clerk).get("/sales/meeting/pdf/").status_code == 403
 
@@ -218,3 +221,12 @@ def test_the_dashboard_query_count_stays_fixed_with_targets_present(
     many = _dashboard_queries(page)
     assert many == few
     assert "瓶装气" in page.get("/reports/").content.decode()
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True, timeout=60
+    )
+    return done.stdout.decode()
