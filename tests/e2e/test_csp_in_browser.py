@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Pages that are not HTML documents (files, partials for htmx) are left out.
 NOT_A_PAGE = re.compile(
-    r"^/api/|/pdf/|/letter/|/export/|/new/line/|/new/price/|/gate/(check|exit)/"
+    r"^/api/|/pdf/|/letter/|/export/|format=(csv|xlsx)|/new/line/|/new/price/|/gate/(check|exit)/"
 )
 VIOLATION = re.compile(r"Content Security Policy|Refused to (execute|load|apply|evaluate)")
 
