@@ -17,4 +17,5 @@ def target_progress_card(context):
     if user is None or not user.has_perm("sales.view_target_progress"):
         return {"p": None}
     today = company_today()
-    return {"p": target_progress(today.replace(day=1), month_end(today), today=today)}
+    # Totals only: the product groups are on the progress and meeting pages.
+    return {"p": target_progress(today.replace(day=1), month_end(today), today=today, groups=False)}

@@ -273,3 +273,18 @@ def test_a_rule_cannot_start_in_a_closed_month(facts, manager, finance, monkeypa
         )
     assert refused.value.code == "month_closed"
     assert not CommissionRule.objects.exists()
+
+
+def test_totals_only_progress_matches_the_full_one(facts):
+    today = facts["today"]
+    first, last = today.replace(day=1), month_end(today)
+    full = {r.salesperson_id: r.figure for r in target_progress(first, last, today=today).rows}
+    totals = target_progress(first, last, today=today, groups=False)
+    assert all(not r.groups for r in totals.rows)
+    for row in totals.rows:
+        f = full[row.salesperson_id]
+        assert (row.figure.target, row.figure.actual, row.figure.previous) == (
+            f.target,
+            f.actual,
+            f.previous,
+        )
