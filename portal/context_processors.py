@@ -12,6 +12,8 @@ NAVIGATION = [
     (_("Gate"), "orders:gate", "orders.exit_deliverynote"),
     (_("Orders"), "orders:order_list", "orders.view_salesorder"),
     (_("Quotations"), "sales:quotation_list", "sales.view_quotation"),
+    (_("Targets"), "sales:progress", "sales.view_salestarget"),
+    (_("Commission"), "sales:commission", "sales.view_commissionstatement"),
     (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),
     (_("Payments"), "finance:payment_list", "finance.record_payment"),
     (_("Invoices"), "finance:invoice_list", "finance.view_invoice"),

@@ -10,7 +10,8 @@ from inventory.selectors import recent_moves, stock_overview
 from orders.enums import NoteStatus
 from orders.selectors import delivery_notes as notes
 from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
-from salesadmin.clock import company_today
+from sales.selectors.progress import target_progress
+from salesadmin.clock import company_today, month_end
 from salesadmin.roles import Role, user_roles
 
 
@@ -35,6 +36,13 @@ def home(request):
             (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
         ]
         context["allowances_to_approve"] = allowance_queue(user, limit=5)
+    if Role.SALES_CLERK in roles and user.has_perm("sales.view_salestarget"):
+        # A salesperson's own month: shown when they have a target or sales.
+        today = company_today()
+        mine = target_progress(
+            today.replace(day=1), month_end(today), salesperson_id=user.pk, today=today
+        )
+        context["my_progress"] = mine if mine.rows else None
     return render(request, "portal/home.html", context)
 
 

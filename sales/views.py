@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sales import progress_views, target_views
 from sales.enums import QuotationStatus
 from sales.forms import QuotationForm, QuotationLineFormSet
 from sales.models import Quotation
@@ -176,3 +177,6 @@ urlpatterns = [
     path("quotations/<int:pk>/pdf/", quotation_pdf, name="quotation_pdf"),
     path("quotations/<int:pk>/<slug:action>/", quotation_action, name="quotation_action"),
 ]
+
+# Targets, progress, the monthly meeting and commission (issue 17).
+urlpatterns += target_views.urlpatterns + progress_views.urlpatterns

@@ -48,6 +48,11 @@ NOT_PAGES = {
     "sales:quotation_pdf": "a PDF download",
     "orders:note_reissue": "POST only: the reissue button on an expired or cancelled note",
     "import_template": "an XLSX/CSV download (a spreadsheet template to import)",
+    "sales:target_lines": "POST only: the target grid's save, on the target's page",
+    "sales:target_import": "POST only: the XLSX import form, on the target's page",
+    "sales:target_action": "POST only: a target's transition buttons, on its page",
+    "sales:meeting_pdf": "a PDF download",
+    "sales:commission_close": "POST only: the close button on the commission page",
 }
 
 

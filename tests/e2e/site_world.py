@@ -98,6 +98,21 @@ class SiteWorld:
                     ("sales:quotation_detail", "quotation sent"),
                 )
             },
+            "sales:target_detail": [
+                Variant("target approved", {"pk": self.documents["target approved"].pk}),
+                Variant(
+                    "target revision, bottled gas",
+                    {"pk": self.documents["target revision"].pk},
+                    query=f"?group={self.documents['product group'].pk}",
+                ),
+            ],
+            "sales:commission_statement": [
+                Variant("empty"),
+                Variant(
+                    "clerk's month",
+                    query=f"?month={company_today():%Y-%m}&salesperson={self.chain.clerk.pk}",
+                ),
+            ],
         }
 
 
@@ -163,4 +178,50 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
     reminders_send_pending()
     world.invoice.refresh_from_db()
 
+    # Targets and commission (issue 17): a year's target in force, a revision
+    # being drafted with a product group's quantities, the clerk's rule.
+    _targets(world, chain)
+
     return world
+
+
+def _targets(world: SiteWorld, chain: Chain) -> None:
+    from sales.enums import CommissionBasis
+    from sales.services.commission import commission_rule_set
+    from sales.services.targets import TargetLineInput, sales_target_lines_save, sales_target_revise
+    from tests.sales.targets_world import approved_target, bottled_group
+
+    today = company_today()
+    group = bottled_group(chain)
+    world.documents["product group"] = group
+    world.documents["target approved"] = target = approved_target(
+        clerk=chain.clerk,
+        manager=chain.manager,
+        lines=[
+            TargetLineInput(month=m, salesperson_id=chain.clerk.pk, amount=Decimal("5000"))
+            for m in range(1, 13)
+        ],
+    )
+    revision = sales_target_revise(user=chain.clerk, target=target, reason="按产品组分解")
+    sales_target_lines_save(
+        user=chain.clerk,
+        target=revision,
+        product_group=group,
+        lines=[
+            TargetLineInput(
+                month=today.month,
+                salesperson_id=chain.clerk.pk,
+                amount=Decimal("2000"),
+                product_group=group,
+                quantity=Decimal("50"),
+            )
+        ],
+    )
+    world.documents["target revision"] = revision
+    commission_rule_set(
+        user=chain.manager,
+        salesperson=chain.clerk,
+        basis=CommissionBasis.COLLECTED_WITHIN_TERMS,
+        rate=Decimal("1.5"),
+        valid_from=today.replace(day=1),
+    )

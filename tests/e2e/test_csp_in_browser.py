@@ -18,13 +18,14 @@ from tests.views.test_page_access import (
     _price_list,
     _quotation,
     _reminder,
+    _target,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Pages that are not HTML documents (files, partials for htmx) are left out.
 NOT_A_PAGE = re.compile(
-    r"^/api/|/pdf/|/letter/|/export/|[?&]export=|/new/line/|/new/price/|/gate/(check|exit)/"
+    r"^/api/|/pdf/|/letter/|/export/|[?&]export=|format=(csv|xlsx)|/new/line/|/new/price/|/gate/(check|exit)/"
 )
 VIOLATION = re.compile(r"Content Security Policy|Refused to (execute|load|apply|evaluate)")
 
@@ -51,6 +52,7 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "q": _quotation(chain).pk,
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
+        "t": _target(chain).pk,
     }
     found: list[str] = []
 

@@ -39,7 +39,7 @@ def _sent(chain, days: int, *, send: bool = True) -> Quotation:
 
 def _move_clock(monkeypatch, days: int) -> None:
     day = company_today() + dt.timedelta(days=days)
-    for module in ("sales.models", "sales.services.quotations"):
+    for module in ("sales.models.quotations", "sales.services.quotations"):
         monkeypatch.setattr(f"{module}.company_today", lambda: day)
 
 

@@ -130,7 +130,7 @@ def test_wrong_state_is_a_conflict(chain):
 def test_sending_an_expired_quotation_names_the_rule(chain, monkeypatch):
     q = _quote(chain)
     later = q.valid_until + dt.timedelta(days=1)
-    monkeypatch.setattr("sales.models.company_today", lambda: later)
+    monkeypatch.setattr("sales.models.quotations.company_today", lambda: later)
     with pytest.raises(ApplicationError) as err:
         quotation_send(quotation=q, user=chain.clerk)
     assert err.value.code == "is_still_valid"
@@ -208,7 +208,7 @@ def test_accepting_after_the_validity_names_the_rule(chain, monkeypatch):
     q = _quote(chain)
     quotation_send(quotation=q, user=chain.clerk)
     later = q.valid_until + dt.timedelta(days=1)
-    monkeypatch.setattr("sales.models.company_today", lambda: later)
+    monkeypatch.setattr("sales.models.quotations.company_today", lambda: later)
     with pytest.raises(ApplicationError) as err:
         quotation_accept(quotation=q, user=chain.clerk)
     assert err.value.code == "is_still_valid"

@@ -50,6 +50,19 @@ PAGES = {
     "/sales/quotations/{q}/pdf/": {"clerk", "manager"},
     "/api/v1/quotations/": {"clerk", "manager"},
     "/api/v1/quotations/{q}/": {"clerk", "manager"},
+    "/sales/targets/": {"clerk", "manager"},
+    "/sales/targets/{t}/": {"clerk", "manager"},
+    "/sales/progress/": {"clerk", "manager"},
+    "/sales/progress/?format=xlsx": {"clerk", "manager"},
+    "/sales/meeting/": {"manager"},
+    "/sales/meeting/pdf/": {"manager"},
+    "/sales/commission/": {"finance", "manager"},
+    "/sales/commission/statement/": {"finance", "manager"},
+    "/api/v1/sales-targets/": {"clerk", "manager"},
+    "/api/v1/sales-targets/{t}/": {"clerk", "manager"},
+    "/api/v1/target-progress/": {"clerk", "manager"},
+    "/api/v1/commission-statements/?month=2026-01": {"finance", "manager"},
+    "/api/v1/commission-rules/": {"finance", "manager"},
     "/orders/{d}/edit/": {"clerk", "manager"},
     "/orders/{o}/issue/": {"clerk", "manager"},
     "/orders/{o}/pdf/": OFFICE,
@@ -118,6 +131,16 @@ POST_ONLY = {
     "orders/notes/<int:pk>/reissue/",
     "api/v1/auth/token/",
     "sales/quotations/<int:pk>/<slug:action>/",
+    "sales/targets/<int:pk>/lines/",
+    "sales/targets/<int:pk>/import/",
+    "sales/targets/<int:pk>/<slug:action>/",
+    "sales/commission/close/",
+    "api/v1/sales-targets/<int:pk>/lines/",
+    "api/v1/sales-targets/<int:pk>/submit/",
+    "api/v1/sales-targets/<int:pk>/approve/",
+    "api/v1/sales-targets/<int:pk>/reject/",
+    "api/v1/sales-targets/<int:pk>/revise/",
+    "api/v1/commission-months/close/",
     "api/v1/quotations/<int:pk>/send/",
     "api/v1/quotations/<int:pk>/accept/",
     "api/v1/quotations/<int:pk>/decline/",
@@ -171,6 +194,7 @@ def documents(chain):
         "q": _quotation(chain).pk,
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
+        "t": _target(chain).pk,
     }
 
 
@@ -178,6 +202,12 @@ def _price_list():
     from orders.models import PriceList
 
     return PriceList.objects.order_by("pk").first()
+
+
+def _target(chain):
+    from sales.services.targets import sales_target_create
+
+    return sales_target_create(user=chain.clerk, year=2030)
 
 
 def _quotation(chain):
@@ -250,7 +280,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwl":
+    for key in "codnspriqwlt":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

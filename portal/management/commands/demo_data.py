@@ -50,7 +50,7 @@ from portal.demo.customers import (
 )
 from portal.demo.people import PASSWORD, ROLE_TITLES, SITE_URL, USERS
 from portal.demo.receivables import demo_receivables
-from sales.demo import load_demo_quotations
+from sales.demo import load_demo_quotations, load_demo_targets
 from salesadmin.clock import company_today
 from salesadmin.roles import Role, role_group_name
 
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             self._returns(users)
             quotations = load_demo_quotations()
             self._report("Quotations", quotations, quotations)
+            targets = load_demo_targets()
+            self._report("Sales targets", targets, targets)
         self._print_logins()
 
     def _returns(self, users: dict) -> None:

@@ -1,0 +1,1 @@
+"""Reads of the sales app: target progress and the commission basis."""
