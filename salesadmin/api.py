@@ -6,7 +6,7 @@ error adds ``fields`` (the per-field messages, nested like the input).
 
 | raised                                   | status | code                              |
 |------------------------------------------|--------|-----------------------------------|
-| ApplicationError (a business rule)       | 400    | the rule's code (``is_covered``…) |
+| ApplicationError (a business rule)       | 400    | the rule's code (``not_covered``…)|
 | ConflictError (wrong state, lost race)   | 409    | ``invalid_state``…                |
 | inventory InsufficientStock              | 400    | ``insufficient_stock`` + available|
 | django_fsm.TransitionNotAllowed          | 409    | ``invalid_state``                 |

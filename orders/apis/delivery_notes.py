@@ -302,7 +302,7 @@ class NoteStampApi(_NoteActionApi):
     @extend_schema(
         summary="Finance stamp (财务签章)",
         description="Only a note issued today and covered by prepayment or credit "
-        "(else 400 `is_covered`); with `override_reason`, a manager stamps it anyway.",
+        "(else 400 `not_covered`); with `override_reason`, a manager stamps it anyway.",
         parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
@@ -322,7 +322,7 @@ class NoteRestampApi(_NoteActionApi):
     @extend_schema(
         summary="Restamp after a top-up",
         description="A note loaded above what finance covered waits for the top-up; "
-        "once paid or within credit (else 400 `is_topped_up`) the exit pass becomes valid.",
+        "once paid or within credit (else 400 `not_covered`) the exit pass becomes valid.",
         parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
