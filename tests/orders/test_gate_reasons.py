@@ -128,3 +128,22 @@ def test_every_reason_is_said_in_english_and_in_chinese(reason):
         chinese = str(STOP_REASONS[reason])
     assert english and chinese and english != chinese
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("state", list(NoteStatus), ids=[s.value for s in NoteStatus])
+def test_the_gate_page_says_each_states_reason_in_plain_words(
+    request, client_for, chain, guard, state, language
+):
+    """On a later day: each state's reason, in the guard's language."""
+    note = _note_in(chain, guard, state)
+    request.getfixturevalue("later_day")
+    page = client_for(guard)
+    page.cookies["django_language"] = language
+
+    answer = page.post("/orders/gate/check/", {"code": note.pass_code}, HTTP_HX_REQUEST="true")
+
+    assert answer.status_code == 200
+    with translation.override(language):
+        said = str(STOP_REASONS[EXPECTED[state][True]])
+    assert said in answer.content.decode()
