@@ -53,6 +53,9 @@ seed = {seed}
 {"max-time = " + str(max_time) if max_time else ""}
 suppress-health-check = ["all"]
 
+[cache]
+enabled = false
+
 [generation]
 max-examples = {max_examples}
 database = "none"
