@@ -1,7 +1,10 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from customers import selectors
+from customers.enums import CreditTerms
 from customers.models import Contact, Customer
+from salesadmin.api import error_responses, validated_input
 
 
 class ContactOutput(serializers.ModelSerializer):
@@ -12,7 +15,9 @@ class ContactOutput(serializers.ModelSerializer):
 
 class CustomerOutput(serializers.ModelSerializer):
     contacts = ContactOutput(many=True, read_only=True)
-    salesperson = serializers.StringRelatedField()
+    salesperson = serializers.StringRelatedField(
+        allow_null=True, help_text="The salesperson's name; null when none is assigned."
+    )
 
     class Meta:
         model = Customer
@@ -38,6 +43,21 @@ class CustomerOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CustomerQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Code, name, tax ID, or a contact's name or phone.",
+    )
+    terms = serializers.ChoiceField(choices=CreditTerms.choices, required=False)
+    hold = serializers.ChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        required=False,
+        help_text="`yes`: only customers on credit hold; `no`: only those not on hold.",
+    )
+
+
 class CustomerListApi(generics.ListAPIView):
     """Customers, searchable by code, name, tax ID or contact (``?q=``)."""
 
@@ -45,10 +65,18 @@ class CustomerListApi(generics.ListAPIView):
     serializer_class = CustomerOutput
 
     def get_queryset(self):
-        params = self.request.query_params
+        query = validated_input(CustomerQuery, self.request.query_params)
         return selectors.customer_list(
-            search=params.get("q", ""), terms=params.get("terms", ""), hold=params.get("hold", "")
+            search=query.get("q", ""), terms=query.get("terms", ""), hold=query.get("hold", "")
         )
+
+    @extend_schema(
+        summary="List customers",
+        parameters=[CustomerQuery],
+        responses={200: CustomerOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class CustomerDetailApi(generics.RetrieveAPIView):

@@ -20,6 +20,7 @@ from finance.enums import EntryKind, ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
 from orders.apis.common import CustomerRefOutput
 from salesadmin.api import Pagination, error_responses
+from salesadmin.api_filters import WholeNumberFilter
 from salesadmin.pdf import pdf_response
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -184,9 +185,9 @@ class ReminderOutput(serializers.Serializer):
 
 
 class ReminderFilter(filters.FilterSet):
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = WholeNumberFilter(field_name="customer_id")
     status = filters.ChoiceFilter(choices=ReminderStatus.choices)
-    level = filters.NumberFilter()
+    level = WholeNumberFilter()
 
     class Meta:
         model = Reminder
@@ -225,7 +226,7 @@ class StatementOutput(serializers.Serializer):
 
 
 class StatementFilter(filters.FilterSet):
-    customer = filters.NumberFilter(field_name="customer_id")
+    customer = WholeNumberFilter(field_name="customer_id")
     status = filters.ChoiceFilter(choices=StatementStatus.choices)
     period_start = filters.DateFilter()
 

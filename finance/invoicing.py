@@ -231,7 +231,7 @@ def invoice_set_official_number(*, invoice: Invoice, user, official_number: str)
         )
     invoice = _lock_invoice(invoice)
     if invoice.status == InvoiceStatus.VOID:
-        raise ConflictError(_("The invoice is void."), code="invoice_void")
+        raise ConflictError(_("The invoice is void."), code="invoice_voided")
     if Invoice.objects.filter(official_number=official_number).exclude(pk=invoice.pk).exists():
         raise ApplicationError(
             _("Official invoice number %(number)s is already recorded on another invoice.")
@@ -274,7 +274,7 @@ def invoice_void(*, invoice: Invoice, user, reason: str) -> Invoice:
         raise ApplicationError(_("Say why the invoice is voided."), code="reason_required")
     invoice = _lock_invoice(invoice)
     if invoice.status == InvoiceStatus.VOID:
-        raise ConflictError(_("The invoice is already void."), code="invoice_void")
+        raise ConflictError(_("The invoice is already void."), code="invoice_voided")
     before = invoice.status
     reverse_allocations(invoice=invoice, user=user)
     invoice.status = InvoiceStatus.VOID

@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from inventory import selectors
-from salesadmin.decimal_input import parse_id
+from salesadmin.api import error_responses, validated_input
 
 
 class StockOutput(serializers.Serializer):
@@ -23,6 +24,18 @@ class StockOutput(serializers.Serializer):
     below_safety = serializers.BooleanField()
 
 
+class StockQuery(serializers.Serializer):
+    warehouse = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="One warehouse's stock only."
+    )
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="SKU, name or specification."
+    )
+    below = serializers.BooleanField(
+        required=False, help_text="Only products whose available stock is below safety stock."
+    )
+
+
 class StockListApi(generics.ListAPIView):
     """Stock per product (``?warehouse=<id>``, ``?q=``, ``?below=1``)."""
 
@@ -30,10 +43,17 @@ class StockListApi(generics.ListAPIView):
     serializer_class = StockOutput
 
     def get_queryset(self):
-        params = self.request.query_params
-        warehouse = params.get("warehouse", "")
+        query = validated_input(StockQuery, self.request.query_params)
         return selectors.stock_overview(
-            warehouse_id=parse_id(warehouse),
-            search=params.get("q", ""),
-            below_safety=params.get("below") == "1",
+            warehouse_id=query.get("warehouse"),
+            search=query.get("q", ""),
+            below_safety=query.get("below", False),
         )
+
+    @extend_schema(
+        summary="Stock per product",
+        parameters=[StockQuery],
+        responses={200: StockOutput(many=True), **error_responses(400, 401, 403)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -9,7 +9,13 @@ from rest_framework.response import Response
 from notices.models import Notice
 from notices.selectors import notices_for, unread_count
 from notices.services import notices_mark_read
-from salesadmin.api import JSONInputParser, Pagination, StrictInput, error_responses
+from salesadmin.api import (
+    JSONInputParser,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
 
 
 class NoticeOutput(serializers.Serializer):
@@ -19,6 +25,10 @@ class NoticeOutput(serializers.Serializer):
     link = serializers.CharField()
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NoticeQuery(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, help_text="Only my unread notices.")
 
 
 class NoticeListApi(generics.ListAPIView):
@@ -31,12 +41,13 @@ class NoticeListApi(generics.ListAPIView):
     queryset = Notice.objects.none()  # for the schema; the real one is the caller's
 
     def get_queryset(self):
-        unread = self.request.query_params.get("unread", "").lower() in ("1", "true")
-        return notices_for(user=self.request.user, unread_only=unread)
+        query = validated_input(NoticeQuery, self.request.query_params)
+        return notices_for(user=self.request.user, unread_only=query.get("unread", False))
 
     @extend_schema(
         summary="My notices",
-        responses={200: NoticeOutput(many=True), **error_responses(401)},
+        parameters=[NoticeQuery],
+        responses={200: NoticeOutput(many=True), **error_responses(400, 401)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -13,7 +13,7 @@ from inventory.models import Product
 from reports.enums import GroupBy, MismatchKind, Period
 from reports.forms import MAX_DAYS, parse_month
 from reports.selectors import dashboard_report, reconciliation_report, sales_analysis
-from salesadmin.api import error_responses
+from salesadmin.api import error_responses, validated_input
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 
@@ -121,6 +121,12 @@ class DashboardOutput(serializers.Serializer):
     below_safety = BelowSafetyOutput(many=True)
 
 
+class DashboardQuery(serializers.Serializer):
+    period = serializers.ChoiceField(
+        choices=Period.choices, default=Period.MONTH, help_text="The ranking's period."
+    )
+
+
 class DashboardApi(APIView):
     """The manager dashboard's figures."""
 
@@ -135,11 +141,12 @@ class DashboardApi(APIView):
             "safety stock. Sales are dispatched delivery notes by dispatch day, at "
             "their actual value."
         ),
-        parameters=[OpenApiParameter("period", enum=Period.values, default=Period.MONTH)],
-        responses={200: DashboardOutput, **error_responses(401, 403)},
+        parameters=[DashboardQuery],
+        responses={200: DashboardOutput, **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        data = dashboard_report.dashboard(period=request.query_params.get("period", Period.MONTH))
+        query = validated_input(DashboardQuery, request.query_params)
+        data = dashboard_report.dashboard(period=query["period"])
         return Response(DashboardOutput(data).data)
 
 

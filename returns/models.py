@@ -136,31 +136,36 @@ class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.number
 
     # Conditions: pure, on the instance's own fields ------------------------------
-    @condition(_("A return needs at least one line with a quantity."))
+    @condition(_("A return needs at least one line with a quantity."), code="no_lines")
     def has_lines(self) -> bool:
         return self.total > 0
 
-    @condition(_("Record the result of every line first."))
+    @condition(_("Record the result of every line first."), code="not_inspected")
     def is_inspected_in_full(self) -> bool:
         return self.uninspected_lines == 0
 
-    @condition(_("Approving goods that failed inspection needs a comment."))
+    @condition(
+        _("Approving goods that failed inspection needs a comment."), code="comment_required"
+    )
     def has_comment_when_failed(self) -> bool:
         return not self.inspection_failed or bool(self.decision_comment.strip())
 
-    @condition(_("A rejection needs a comment."))
+    @condition(_("A rejection needs a comment."), code="comment_required")
     def has_decision_comment(self) -> bool:
         return bool(self.decision_comment.strip())
 
-    @condition(_("A credit note was already issued for this return."))
+    @condition(_("A credit note was already issued for this return."), code="credit_note_exists")
     def is_not_credited(self) -> bool:
         return self.credit_note_id is None
 
-    @condition(_("Record the cause, who is responsible and the corrective action first."))
+    @condition(
+        _("Record the cause, who is responsible and the corrective action first."),
+        code="cause_required",
+    )
     def has_cause_found(self) -> bool:
         return bool(self.cause and self.responsible.strip() and self.corrective_action.strip())
 
-    @condition(_("Say why the return is cancelled."))
+    @condition(_("Say why the return is cancelled."), code="reason_required")
     def has_cancel_reason(self) -> bool:
         return bool(self.cancel_reason.strip())
 
@@ -368,19 +373,19 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @condition(_("An allowance needs a positive amount."))
+    @condition(_("An allowance needs a positive amount."), code="invalid_amount")
     def has_amount(self) -> bool:
         return self.amount > 0
 
-    @condition(_("The allowance is not waiting for an approval."))
+    @condition(_("The allowance is not waiting for an approval."), code="not_waiting_for_approval")
     def is_waiting_for_approval(self) -> bool:
         return self.waiting_level_id is not None
 
-    @condition(_("A rejection needs a comment."))
+    @condition(_("A rejection needs a comment."), code="comment_required")
     def has_decision_comment(self) -> bool:
         return bool(self.decision_comment.strip())
 
-    @condition(_("Say why the allowance is cancelled."))
+    @condition(_("Say why the allowance is cancelled."), code="reason_required")
     def has_cancel_reason(self) -> bool:
         return bool(self.cancel_reason.strip())
 

@@ -6,7 +6,7 @@ error adds ``fields`` (the per-field messages, nested like the input).
 
 | raised                                   | status | code                              |
 |------------------------------------------|--------|-----------------------------------|
-| ApplicationError (a business rule)       | 400    | the rule's code (``is_covered``…) |
+| ApplicationError (a business rule)       | 400    | the rule's code (``not_covered``…)|
 | ConflictError (wrong state, lost race)   | 409    | ``invalid_state``…                |
 | inventory InsufficientStock              | 400    | ``insufficient_stock`` + available|
 | django_fsm.TransitionNotAllowed          | 409    | ``invalid_state``                 |
@@ -130,10 +130,54 @@ def exception_handler(exc, context):
 # --- Input and paging ---------------------------------------------------------------
 
 
+MAX_OFFSET = 2**53  # beyond any table here, within PostgreSQL's OFFSET and JSON's integers
+
+
+def _query_int(request, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
+    """A whole number from the query string (None when absent); anything else,
+    or a value out of bounds, is a 400 naming the parameter."""
+    text = request.query_params.get(name, "").strip()
+    if not text:  # absent, or sent empty as a form's blank field
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise exceptions.ValidationError({name: [_("A whole number is required.")]})
+    # int() of a 10,000-digit string is refused by Python itself: such a number is too big.
+    number = int(text) if len(text) <= 30 else (maximum or 10**30) + 1
+    if number < minimum:
+        raise exceptions.ValidationError(
+            {name: [_("Ensure this value is greater than or equal to %(min)s.") % {"min": minimum}]}
+        )
+    if maximum is not None and number > maximum:
+        raise exceptions.ValidationError(
+            {name: [_("Ensure this value is less than or equal to %(max)s.") % {"max": maximum}]}
+        )
+    return number
+
+
 class Pagination(LimitOffsetPagination):
-    """``?limit=&offset=``; a huge limit is capped instead of reaching the database."""
+    """``?limit=&offset=``; a limit above ``max_limit`` is capped instead of
+    reaching the database; a limit or offset that is not a whole number in
+    bounds is a 400 (it was silently read as the default)."""
 
     max_limit = 200
+
+    def get_limit(self, request):
+        limit = _query_int(request, self.limit_query_param, minimum=1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
+
+    def get_offset(self, request):
+        offset = _query_int(request, self.offset_query_param, minimum=0, maximum=MAX_OFFSET)
+        return offset or 0
+
+    def get_schema_operation_parameters(self, view):
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["schema"]["minimum"] = 1
+        limit["description"] = (
+            f"Number of results to return per page (default {self.default_limit}; "
+            f"more than {self.max_limit} gives {self.max_limit})."
+        )
+        offset["schema"].update(minimum=0, maximum=MAX_OFFSET)
+        return [limit, offset]
 
 
 class StrictInput(serializers.Serializer):

@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "salesadmin.idempotency.schema.document_resilience",
+        "salesadmin.api_schema.document_errors",
     ],
 }
 # Safe retries (salesadmin/idempotency): a stored answer is kept at least this long.

@@ -4,6 +4,7 @@ django-fsm does not check a transition's ``permission=`` when the method is
 called, so this does. The caller has locked the row; here we refuse a wrong
 state (409), a wrong role (403) and a failed condition (400, naming the rule),
 then call the transition, save, and write the append-only log row.
+Every condition is made with ``condition()``: its message and code are the refusal's.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 
 
-def condition(message) -> Callable:
-    """Name a transition condition's rule in the users' words.
+def condition(message, *, code: str) -> Callable:
+    """Name a transition condition's rule in the users' words and its API code.
 
-    ``@condition(_("The note is not covered"))`` on a predicate ``is_covered(obj)``
-    gives the refused action the message and the code ``is_covered``.
+    ``@condition(_("The note is not covered"), code="not_covered")`` on a
+    predicate ``is_covered(obj)`` gives the refused action that message and the
+    code ``not_covered``: the code says why the action was refused, as every
+    other refusal's code does, never the predicate's (Python) name.
     """
+    if not code or code == "invalid_state":
+        raise ValueError("A condition needs its own refusal code.")
 
     def decorate(predicate):
         @functools.wraps(predicate)
@@ -39,7 +44,10 @@ def condition(message) -> Callable:
                 memo[predicate.__name__] = predicate(obj)
             return memo[predicate.__name__]
 
+        if code == predicate.__name__:
+            raise ValueError(f"{code}: a refusal code names the reason, not the function.")
         checked.message = message
+        checked.code = code
         return checked
 
     return decorate
@@ -63,9 +71,7 @@ def check_transition(obj: models.Model, name: str, *, user, check_perm: bool = T
         raise PermissionDenied
     for predicate in transition.conditions:
         if not predicate(obj):
-            raise ApplicationError(
-                str(getattr(predicate, "message", predicate.__name__)), code=predicate.__name__
-            )
+            raise ApplicationError(str(predicate.message), code=predicate.code)
 
 
 def run_transition(

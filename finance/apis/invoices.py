@@ -22,6 +22,7 @@ from salesadmin.api import (
     StrictInput,
     error_responses,
 )
+from salesadmin.api_filters import BooleanFilter
 from salesadmin.clock import company_today
 from salesadmin.pdf import pdf_response
 
@@ -81,7 +82,7 @@ def today_context() -> dict:
 class InvoiceFilter(filters.FilterSet):
     customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
     status = filters.ChoiceFilter(choices=InvoiceStatus.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Open and past due.")
+    overdue = BooleanFilter(method="filter_overdue", help_text="Open and past due.")
     due_from = filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_to = filters.DateFilter(field_name="due_date", lookup_expr="lte")
     q = filters.CharFilter(method="filter_q", help_text="Number, official number or customer.")

@@ -73,6 +73,12 @@ class WarehouseRefOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+HIDDEN = (
+    "Left out of the answer for a user who may not see customers and money "
+    "(the warehouse keeper); present for every other role."
+)
+
+
 def _hide_commercial(data: dict, user) -> dict:
     """The warehouse sees goods, not customers or money (as on the pages)."""
     if user.has_perm("orders.view_salesorder"):
@@ -97,11 +103,11 @@ class NoteListOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
     order = OrderRefOutput()
-    customer = CustomerRefOutput()
+    customer = CustomerRefOutput(required=False, help_text=HIDDEN)
     warehouse = WarehouseRefOutput()
     issue_date = serializers.DateField()
     status = note_status_field()
-    value = serializers.DecimalField(**MONEY)
+    value = serializers.DecimalField(**MONEY, required=False, help_text=HIDDEN)
     vehicle_plate = serializers.CharField()
     driver = serializers.CharField()
     issued_at = serializers.DateTimeField()
@@ -118,22 +124,24 @@ class NoteLineOutput(serializers.Serializer):
     order_line = serializers.IntegerField(source="order_line_id")
     product = ProductRefOutput()
     quantity = serializers.DecimalField(**QTY)
-    unit_price = serializers.DecimalField(**MONEY)
-    amount = serializers.DecimalField(**MONEY)
+    unit_price = serializers.DecimalField(**MONEY, required=False, help_text=HIDDEN)
+    amount = serializers.DecimalField(**MONEY, required=False, help_text=HIDDEN)
     actual_quantity = serializers.DecimalField(**QTY, allow_null=True)
     allocations = AllocationOutput(many=True)
 
 
 class StampOutput(serializers.Serializer):
     coverage = serializers.ChoiceField(choices=Coverage.choices, allow_blank=True)
-    covered_amount = serializers.DecimalField(**MONEY)
+    covered_amount = serializers.DecimalField(**MONEY, required=False, help_text=HIDDEN)
     stamped_by = serializers.CharField(source="stamped_by.username", allow_null=True)
     stamped_at = serializers.DateTimeField(allow_null=True)
     override_reason = serializers.CharField()
 
 
 class DispatchOutput(serializers.Serializer):
-    actual_value = serializers.DecimalField(**MONEY, allow_null=True)
+    actual_value = serializers.DecimalField(
+        **MONEY, allow_null=True, required=False, help_text=HIDDEN
+    )
     dispatched_by = serializers.CharField(source="dispatched_by.username", allow_null=True)
     dispatched_at = serializers.DateTimeField(allow_null=True)
 
@@ -294,7 +302,7 @@ class NoteStampApi(_NoteActionApi):
     @extend_schema(
         summary="Finance stamp (财务签章)",
         description="Only a note issued today and covered by prepayment or credit "
-        "(else 400 `is_covered`); with `override_reason`, a manager stamps it anyway.",
+        "(else 400 `not_covered`); with `override_reason`, a manager stamps it anyway.",
         parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
@@ -314,7 +322,7 @@ class NoteRestampApi(_NoteActionApi):
     @extend_schema(
         summary="Restamp after a top-up",
         description="A note loaded above what finance covered waits for the top-up; "
-        "once paid or within credit (else 400 `is_topped_up`) the exit pass becomes valid.",
+        "once paid or within credit (else 400 `not_covered`) the exit pass becomes valid.",
         parameters=[PREFER_MINIMAL],
         request=OverrideInput,
         responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},

@@ -133,24 +133,28 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         DeliveryNote.objects.stale(today) is the same rule in SQL."""
         return self.status in OPEN_NOTE_STATUSES and self.issue_date < today
 
-    @condition(_("The note was valid only on its issue day; it has expired. Reissue it."))
+    @condition(
+        _("The note was valid only on its issue day; it has expired. Reissue it."), code="other_day"
+    )
     def is_today(self) -> bool:
         """Stamp, dispatch and the gate act only on the note's issue day."""
         return self.issue_date == company_today()
 
-    @condition(_("The note is still valid today."))
+    @condition(_("The note is still valid today."), code="still_valid")
     def is_stale(self) -> bool:
         return self.is_stale_on(company_today())
 
-    @condition(_("The customer's payment or credit does not cover this note."))
+    @condition(_("The customer's payment or credit does not cover this note."), code="not_covered")
     def is_covered(self) -> bool:
         return self.coverage_found is not None
 
-    @condition(_("The customer's payment or credit does not cover what was loaded."))
+    @condition(
+        _("The customer's payment or credit does not cover what was loaded."), code="not_covered"
+    )
     def is_topped_up(self) -> bool:
         return self.coverage_found is not None
 
-    @condition(_("A manager's override needs a written reason."))
+    @condition(_("A manager's override needs a written reason."), code="override_reason_required")
     def has_override_reason(self) -> bool:
         return bool(self.override_reason.strip())
 

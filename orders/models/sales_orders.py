@@ -132,15 +132,15 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
         return self.number or _("draft order %(id)s") % {"id": self.pk}
 
     # Conditions ---------------------------------------------------------------
-    @condition(_("An order needs at least one line."))
+    @condition(_("An order needs at least one line."), code="no_lines")
     def has_lines(self) -> bool:
         return self.lines.exists()
 
-    @condition(_("The order has no reason to wait for a manager."))
+    @condition(_("The order has no reason to wait for a manager."), code="approval_required")
     def needs_no_approval(self) -> bool:
         return not self.approval_reasons
 
-    @condition(_("Delivery notes are still open for this order."))
+    @condition(_("Delivery notes are still open for this order."), code="open_notes")
     def has_no_open_notes(self) -> bool:
         if self.status in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
             return True  # notes are issued only from approved orders

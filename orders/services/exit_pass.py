@@ -128,19 +128,23 @@ def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, st
     return (_with_goods(found), "") if found else (None, "unknown")
 
 
+# Why a note in each state may not leave; a dispatched note may, on its issue day.
+STATE_REASONS = {
+    NoteStatus.ISSUED: "not_stamped",
+    NoteStatus.STAMPED: "not_loaded",
+    NoteStatus.AWAITING_TOPUP: "awaiting_topup",
+    NoteStatus.EXITED: "used",
+    NoteStatus.CANCELLED: "cancelled",
+    NoteStatus.EXPIRED: "expired",
+}
+
+
 def _judge(note: DeliveryNote) -> str:
-    if note.status == NoteStatus.EXITED:
-        return "used"
-    if not note.is_today():
-        return "other_day"
-    return {
-        NoteStatus.DISPATCHED: "",
-        NoteStatus.ISSUED: "not_stamped",
-        NoteStatus.STAMPED: "not_loaded",
-        NoteStatus.AWAITING_TOPUP: "awaiting_topup",
-        NoteStatus.CANCELLED: "cancelled",
-        NoteStatus.EXPIRED: "expired",
-    }[note.status]
+    """The state first, then the date: an expired or cancelled note (they are
+    of another day too) is refused for what it is, not as "other day"."""
+    if note.status != NoteStatus.DISPATCHED:
+        return STATE_REASONS[note.status]
+    return "" if note.is_today() else "other_day"
 
 
 def _record(user, raw: str, result: GateResult) -> GateResult:

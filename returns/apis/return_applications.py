@@ -351,7 +351,7 @@ class ReturnApproveApi(
         "Approve a return",
         "returns.approve_returnapplication",
         CommentInput,
-        "A comment is required when inspection failed (400 `has_comment_when_failed`).",
+        "A comment is required when inspection failed (400 `comment_required`).",
     )
 ):
     def run(self, user, data):

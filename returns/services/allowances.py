@@ -86,7 +86,7 @@ def allowance_create(
         customer = lock_customer_of(Invoice, invoice.pk)
         invoice = Invoice.objects.get(pk=invoice.pk)
         if invoice.status == InvoiceStatus.VOID:
-            raise ApplicationError(_("The invoice is void."), code="invoice_void")
+            raise ApplicationError(_("The invoice is void."), code="invoice_voided")
         note_ids = list(
             invoice.items.filter(active=True).values_list("delivery_note_id", flat=True)
         )
@@ -264,7 +264,7 @@ def allowance_reject(*, allowance: Allowance, user, comment: str) -> Allowance:
     allowance.decision_comment = (comment or "").strip()[:300]
     if not allowance.decision_comment:
         raise ApplicationError(
-            str(Allowance.has_decision_comment.message), code="has_decision_comment"
+            str(Allowance.has_decision_comment.message), code=Allowance.has_decision_comment.code
         )
     approval_step_record(
         document_type=DOC,

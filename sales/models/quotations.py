@@ -84,19 +84,22 @@ class Quotation(ConcurrentTransitionMixin, models.Model):
         return str(self.customer) if self.customer_id else self.prospect_name
 
     # Conditions ---------------------------------------------------------------
-    @condition(_("A quotation needs at least one line."))
+    @condition(_("A quotation needs at least one line."), code="no_lines")
     def has_lines(self) -> bool:
         return self.lines.exists()
 
-    @condition(_("The quotation's validity has ended."))
+    @condition(_("The quotation's validity has ended."), code="quotation_expired")
     def is_still_valid(self) -> bool:
         return self.valid_until >= company_today()
 
-    @condition(_("The quotation is still valid."))
+    @condition(_("The quotation is still valid."), code="still_valid")
     def has_expired(self) -> bool:
         return self.valid_until < company_today()
 
-    @condition(_("A quotation for a prospect needs a customer before it is accepted."))
+    @condition(
+        _("A quotation for a prospect needs a customer before it is accepted."),
+        code="customer_required",
+    )
     def has_customer(self) -> bool:
         return self.customer_id is not None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from salesadmin.idempotency import services
@@ -53,6 +54,20 @@ def _form_hash(request) -> str:
     return digest.hexdigest()
 
 
+def _view_takes(request) -> bool:
+    """Whether a view answers this path with this method: a key on a request
+    that will be 404 or 405 is not kept (nor checked), so the client gets that
+    answer, not an idempotency one."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
+    if view_class is None:  # a function view: it decides
+        return True
+    return hasattr(view_class, request.method.lower())
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -73,7 +88,7 @@ class IdempotencyMiddleware:
         ):
             key = request.POST.get(services.FORM_FIELD, "")
         key = key.strip()
-        if not key:
+        if not key or not _view_takes(request):
             return self.get_response(request)
         if not services.valid_key(key):
             return services.refusal(

@@ -24,7 +24,7 @@ from salesadmin.errors import ApplicationError, ConflictError
 @pytest.mark.parametrize(
     ("exc", "status", "code"),
     [
-        (ApplicationError("Not covered.", code="is_covered"), 400, "is_covered"),
+        (ApplicationError("Not covered.", code="not_covered"), 400, "not_covered"),
         (ConflictError("Not now.", code="invalid_state"), 409, "invalid_state"),
         (TransitionNotAllowed("no"), 409, "invalid_state"),
         (ConcurrentTransition("stale"), 409, "concurrent_change"),

@@ -221,7 +221,7 @@ def test_an_uncovered_note_is_not_stamped(chain, api_for):
     response = api_for(chain.finance).post(url(note, "stamp"), {}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["code"] == "is_covered"
+    assert response.json()["code"] == "not_covered"
     assert status_of(note) == NoteStatus.ISSUED
 
 
@@ -281,7 +281,7 @@ def test_yesterdays_note_is_not_stamped(chain, api_for):
 
     # Valid only on its issue day (当天内有效): expired, never stamped.
     assert response.status_code in (400, 409)
-    assert response.json()["code"] in ("invalid_state", "is_today")
+    assert response.json()["code"] in ("invalid_state", "other_day")
     assert status_of(note) in (NoteStatus.ISSUED, NoteStatus.EXPIRED)
 
 
@@ -418,7 +418,7 @@ def test_restamp_waits_for_the_topup_payment(chain, api_for):
     client = api_for(chain.finance)
 
     unpaid = client.post(url(note, "restamp"), {}, format="json")
-    assert (unpaid.status_code, unpaid.json()["code"]) == (400, "is_topped_up")
+    assert (unpaid.status_code, unpaid.json()["code"]) == (400, "not_covered")
     assert status_of(note) == NoteStatus.AWAITING_TOPUP
 
     payment_record(customer=note.customer, amount="6.00", user=chain.finance, reference="TOP-1")

@@ -231,7 +231,7 @@ def test_run_official_number_and_void(chain, api_for, clerk):
     assert voided.json()["status"] == InvoiceStatus.VOID
     assert voided.json()["items"][0]["active"] is False
     again = client.post(url + "void/", {"reason": "again"}, format="json")
-    assert (again.status_code, again.json()["code"]) == (409, "invoice_void")
+    assert (again.status_code, again.json()["code"]) == (409, "invoice_voided")
     # the note can be invoiced again
     rerun = client.post("/api/v1/invoices/run/", {}, format="json").json()
     assert rerun["count"] == 1
@@ -274,7 +274,7 @@ def test_a_held_customers_note_cannot_be_stamped_over_the_api(chain, api_for):
         f"/api/v1/delivery-notes/{note.pk}/stamp/", {}, format="json"
     )
 
-    assert (response.status_code, response.json()["code"]) == (400, "is_covered")
+    assert (response.status_code, response.json()["code"]) == (400, "not_covered")
     account = api_for(chain.finance).get(f"/api/v1/customers/{chain.customer.pk}/account/")
     assert account.json()["customer"]["credit_hold_auto"] is True
 

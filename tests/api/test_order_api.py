@@ -461,7 +461,7 @@ def test_cancel_refused_while_a_note_is_open(chain, api_for):
 
     response = api_for(chain.clerk).post(url(order, "cancel"), {}, format="json")
 
-    assert (response.status_code, response.json()["code"]) == (400, "has_no_open_notes")
+    assert (response.status_code, response.json()["code"]) == (400, "open_notes")
     assert status_of(order) == OrderStatus.APPROVED
 
 

@@ -193,7 +193,7 @@ def test_a_held_customers_note_cannot_be_stamped(chain):
     with pytest.raises(ApplicationError) as exc:
         delivery_note_stamp(note=note, user=chain.finance)
 
-    assert exc.value.code == "is_covered"
+    assert exc.value.code == "not_covered"
 
 
 def test_the_job_is_a_command(customer, capsys):

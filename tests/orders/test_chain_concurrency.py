@@ -214,7 +214,7 @@ def test_stamps_of_one_customers_notes_share_the_limit_one_at_a_time(chain, race
     # Then only as many as the limit covers are stamped; the others are not covered
     assert errors(outcomes) == []
     assert tally(outcomes) == {"ok": covered, "refused": racers - covered}
-    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"is_covered"}
+    assert {exc.code for kind, exc in outcomes if kind == "refused"} == {"not_covered"}
     stamped = DeliveryNote.objects.filter(customer=customer, status=NoteStatus.STAMPED)
     assert stamped.count() == covered
     assert sum(n.covered_amount for n in stamped) <= customer.credit_limit

@@ -535,7 +535,7 @@ def test_exit_refused_for_other_roles(request, chain, guard, persona):
         ("awaiting_topup", "awaiting_topup"),
         ("exited", "used"),
         ("cancelled", "cancelled"),
-        ("expired", "other_day"),
+        ("expired", "expired"),
     ],
 )
 def test_exit_stopped_in_every_other_state(chain, guard, state, reason):

@@ -451,7 +451,7 @@ def test_cancel_refused_while_a_note_is_live(chain):
     with pytest.raises(ApplicationError) as excinfo:
         sales_order_cancel(order=order, user=chain.clerk)
 
-    assert excinfo.value.code == "has_no_open_notes"
+    assert excinfo.value.code == "open_notes"
     assert not isinstance(excinfo.value, ConflictError)
     assert _status(order) == OrderStatus.APPROVED
     # Once the note is cancelled, the order can be.
@@ -467,7 +467,7 @@ def test_cancel_refused_while_a_note_is_stamped(chain):
     with pytest.raises(ApplicationError) as excinfo:
         sales_order_cancel(order=order, user=chain.manager)
 
-    assert excinfo.value.code == "has_no_open_notes"
+    assert excinfo.value.code == "open_notes"
     assert _status(order) == OrderStatus.APPROVED
 
 

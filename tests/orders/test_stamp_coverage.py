@@ -89,7 +89,7 @@ def _status(note) -> str:
     return DeliveryNote.objects.values_list("status", flat=True).get(pk=note.pk)
 
 
-def _stamp_refused(chain, note, code: str = "is_covered", user=None) -> None:
+def _stamp_refused(chain, note, code: str = "not_covered", user=None) -> None:
     with pytest.raises(ApplicationError) as excinfo:
         delivery_note_stamp(note=note, user=user or chain.finance)
     assert excinfo.value.code == code
@@ -287,7 +287,7 @@ def test_override_without_a_reason_is_refused(chain, reason):
             at=None,
             amount=locked.value,
         )
-    assert excinfo.value.code == "has_override_reason"
+    assert excinfo.value.code == "override_reason_required"
     assert _status(note) == NoteStatus.ISSUED
 
 
@@ -505,7 +505,7 @@ def test_restamp_refused_until_the_top_up_is_paid(chain, guard):
 
     with pytest.raises(ApplicationError) as excinfo:
         delivery_note_restamp(note=note, user=chain.finance)
-    assert excinfo.value.code == "is_topped_up"
+    assert excinfo.value.code == "not_covered"
     _pay(chain, customer, "4.49")
     with pytest.raises(ApplicationError):
         delivery_note_restamp(note=note, user=chain.finance)
@@ -532,7 +532,7 @@ def test_restamp_refused_for_a_credit_customer_over_the_limit(chain):
 
     with pytest.raises(ApplicationError) as excinfo:
         delivery_note_restamp(note=note, user=chain.finance)
-    assert excinfo.value.code == "is_topped_up"
+    assert excinfo.value.code == "not_covered"
 
     _pay(chain, customer, "2.50")
     delivery_note_restamp(note=note, user=chain.finance)

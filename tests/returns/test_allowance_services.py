@@ -139,7 +139,7 @@ def test_reject_needs_a_comment_and_frees_the_notes_value(world):
     allowance = world.allowance(note, amount="850.00")
     with pytest.raises(ApplicationError) as refused:
         allowance_reject(allowance=allowance, user=head, comment=" ")
-    assert refused.value.code == "has_decision_comment"
+    assert refused.value.code == "comment_required"
     # Beyond the head's limit, but a rejection at any level ends it.
     rejected = allowance_reject(allowance=allowance, user=head, comment="证据不足")
     assert rejected.status == AllowanceStatus.REJECTED

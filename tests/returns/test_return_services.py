@@ -185,7 +185,7 @@ def test_inspection_needs_every_line_and_findings_on_failed_goods(world):
             user=world.inspector,
             results=[InspectionInput(line=first, result=InspectionResult.PASSED)],
         )
-    assert refused.value.code == "is_inspected_in_full"
+    assert refused.value.code == "not_inspected"
     with pytest.raises(ApplicationError) as refused:
         return_application_inspect(
             application=application,
@@ -205,7 +205,7 @@ def test_approving_a_failed_inspection_needs_a_comment(world):
     assert application.inspection_failed
     with pytest.raises(ApplicationError) as refused:
         return_application_approve(application=application, user=world.manager, comment=" ")
-    assert refused.value.code == "has_comment_when_failed"
+    assert refused.value.code == "comment_required"
     approved = return_application_approve(
         application=application, user=world.manager, comment="按报废处理"
     )
@@ -216,7 +216,7 @@ def test_a_rejection_needs_a_comment(world):
     application = world.inspected()
     with pytest.raises(ApplicationError) as refused:
         return_application_reject(application=application, user=world.manager, comment="")
-    assert refused.value.code == "has_decision_comment"
+    assert refused.value.code == "comment_required"
     rejected = return_application_reject(
         application=application, user=world.manager, comment="超过退货期限"
     )
@@ -229,7 +229,7 @@ def test_cancel_needs_a_reason_and_not_after_approval(world):
     application = world.filed()
     with pytest.raises(ApplicationError) as refused:
         return_application_cancel(application=application, user=world.clerk, reason="")
-    assert refused.value.code == "has_cancel_reason"
+    assert refused.value.code == "reason_required"
     with pytest.raises(PermissionDenied):
         return_application_cancel(application=application, user=world.keeper, reason="x")
     approved = world.approved()
@@ -330,7 +330,7 @@ def test_closing_needs_the_cause_the_responsible_and_the_action(world):
             responsible="",
             corrective_action="加强出厂检验",
         )
-    assert refused.value.code == "has_cause_found"
+    assert refused.value.code == "cause_required"
     with pytest.raises(ApplicationError) as refused:
         return_application_close(
             application=application,

@@ -101,7 +101,7 @@ def test_refusals_have_their_status_and_code(world, api):
     sneaky = api["clerk"].post(url + "submit/", {"status": "approved"}, format="json")
     assert sneaky.status_code == 400 and "status" in sneaky.json()["fields"]
     no_reason = api["clerk"].post(url + "cancel/", {"reason": ""}, format="json")
-    assert (no_reason.status_code, no_reason.json()["code"]) == (400, "has_cancel_reason")
+    assert (no_reason.status_code, no_reason.json()["code"]) == (400, "reason_required")
     api["clerk"].post(url + "submit/", {}, format="json")
     failed = api["inspector"].post(
         url + "inspect/",
@@ -110,7 +110,7 @@ def test_refusals_have_their_status_and_code(world, api):
     )
     assert failed.json()["inspection_failed"] is True
     bare = api["manager"].post(url + "approve/", {}, format="json")
-    assert (bare.status_code, bare.json()["code"]) == (400, "has_comment_when_failed")
+    assert (bare.status_code, bare.json()["code"]) == (400, "comment_required")
     missing = api["clerk"].get("/api/v1/returns/999999/")
     assert missing.status_code == 404
     assert (

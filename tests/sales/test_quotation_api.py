@@ -88,7 +88,7 @@ def test_broken_rules_are_400_naming_them(chain):
     _act(chain.clerk, pk, "send")
     answer = _act(chain.clerk, pk, "accept")
     assert answer.status_code == 400
-    assert answer.json()["code"] == "has_customer"
+    assert answer.json()["code"] == "customer_required"
     answer = _act(chain.clerk, pk, "send", {"status": "accepted"})
     assert answer.status_code == 400
 

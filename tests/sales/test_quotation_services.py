@@ -133,7 +133,7 @@ def test_sending_an_expired_quotation_names_the_rule(chain, monkeypatch):
     monkeypatch.setattr("sales.models.quotations.company_today", lambda: later)
     with pytest.raises(ApplicationError) as err:
         quotation_send(quotation=q, user=chain.clerk)
-    assert err.value.code == "is_still_valid"
+    assert err.value.code == "quotation_expired"
     assert _status(q) == QuotationStatus.DRAFT
 
 
@@ -183,7 +183,7 @@ def test_a_prospect_is_accepted_only_with_a_customer(chain):
     quotation_send(quotation=q, user=chain.clerk)
     with pytest.raises(ApplicationError) as err:
         quotation_accept(quotation=q, user=chain.clerk)
-    assert err.value.code == "has_customer"
+    assert err.value.code == "customer_required"
     assert _status(q) == QuotationStatus.SENT and SalesOrder.objects.count() == 0
     customer = CustomerFactory(name="湖州新客户有限公司")
     quotation_accept(quotation=q, user=chain.clerk, customer=customer)
@@ -211,5 +211,5 @@ def test_accepting_after_the_validity_names_the_rule(chain, monkeypatch):
     monkeypatch.setattr("sales.models.quotations.company_today", lambda: later)
     with pytest.raises(ApplicationError) as err:
         quotation_accept(quotation=q, user=chain.clerk)
-    assert err.value.code == "is_still_valid"
+    assert err.value.code == "quotation_expired"
     assert SalesOrder.objects.count() == 0
