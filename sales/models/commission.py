@@ -125,7 +125,7 @@ class CommissionMonth(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def number(self) -> str:
         return f"{self.month:%Y-%m}"
 
-    @condition(_("A month can be closed only after it has ended."))
+    @condition(_("A month can be closed only after it has ended."), code="month_not_ended")
     def has_ended(self) -> bool:
         return month_end(self.month) < company_today()
 

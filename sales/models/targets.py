@@ -125,7 +125,7 @@ class SalesTarget(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def number(self) -> str:
         return f"T{self.year}-v{self.version}"
 
-    @condition(_("A target needs at least one line."))
+    @condition(_("A target needs at least one line."), code="no_lines")
     def has_lines(self) -> bool:
         return self.lines.exists()
 

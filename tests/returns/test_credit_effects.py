@@ -60,7 +60,7 @@ def test_the_stamp_sees_the_credit_at_once(world):
     assert waiting.value == Decimal("180.00")
     with pytest.raises(ApplicationError) as refused:
         delivery_note_stamp(note=waiting, user=world.finance)
-    assert refused.value.code == "is_covered"
+    assert refused.value.code == "not_covered"
 
     # When goods of the first note come back (2 × 30.00) and an allowance of 40.00 is given
     world.received(world.approved(world.inspected(world.submitted(world.filed(first)))))

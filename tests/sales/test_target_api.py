@@ -37,7 +37,7 @@ def test_a_target_is_drafted_submitted_and_approved_through_the_api(clerk, manag
     assert _api(finance).get("/api/v1/sales-targets/").status_code == 403
 
     empty = _api(clerk).post(f"/api/v1/sales-targets/{pk}/submit/", {}, format="json")
-    assert (empty.status_code, empty.json()["code"]) == (400, "has_lines")
+    assert (empty.status_code, empty.json()["code"]) == (400, "no_lines")
     lines = {"lines": [{"month": 1, "salesperson": wang.pk, "amount": "1200.00"}]}
     saved = _api(clerk).put(f"/api/v1/sales-targets/{pk}/lines/", lines, format="json")
     assert saved.status_code == 200
@@ -143,7 +143,7 @@ def test_commission_rules_statements_and_closing_through_the_api(
     early = _api(finance).post(
         "/api/v1/commission-months/close/", {"month": f"{month:%Y-%m}"}, format="json"
     )
-    assert (early.status_code, early.json()["code"]) == (400, "has_ended")
+    assert (early.status_code, early.json()["code"]) == (400, "month_not_ended")
     assert (
         _api(clerk)
         .post("/api/v1/commission-months/close/", {"month": f"{month:%Y-%m}"}, format="json")

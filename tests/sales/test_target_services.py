@@ -59,7 +59,7 @@ def test_an_empty_target_cannot_be_submitted(clerk):
     target = sales_target_create(user=clerk, year=2026)
     with pytest.raises(ApplicationError) as refused:
         sales_target_submit(user=clerk, target=target)
-    assert refused.value.code == "has_lines"
+    assert refused.value.code == "no_lines"
 
 
 def test_a_submitted_target_cannot_be_edited_and_a_rejected_one_can(clerk, manager):

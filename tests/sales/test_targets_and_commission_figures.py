@@ -224,7 +224,7 @@ def test_a_closed_month_is_unchanged_by_later_events(facts, manager, finance, mo
     # Not before the month has ended.
     with pytest.raises(ApplicationError) as refused:
         commission_month_close(user=finance, month=today)
-    assert refused.value.code == "has_ended"
+    assert refused.value.code == "month_not_ended"
 
     # Given the month closed once it is over
     monkeypatch.setattr("sales.models.commission.company_today", lambda: next_month)
