@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$1"
 PORT=${PORT:-8177}; N=${N:-300}; WORKERS=${WORKERS:-$(nproc)}
-export DATABASE_URL DEBUG=0 SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnop \
+export DATABASE_URL DEBUG=0 SECRET_KEY="bench-$(head -c 48 /dev/urandom | base64 | tr -d "/+=")" \
   ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 stamp="var/.bench-migrated-${DATABASE_URL##*/}"
 if [ ! -e "$stamp" ]; then
