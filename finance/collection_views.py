@@ -44,9 +44,22 @@ def _as_of(request) -> dt.date:
 @require_GET
 @role_required(VIEW_AGING)
 def aging_page(request):
+    """Totals over every customer, then the rows 50 to a page (largest debt first),
+    found by code or name: 5,000 debtors on one page were 5 MB of HTML and 4 s
+    to render; the exports carry every row."""
     report = aging.aging_report(_as_of(request))
     top = sorted((r for r in report.rows if r.overdue > 0), key=lambda r: -r.overdue)[:10]
-    return render(request, "finance/aging.html", {"report": report, "top_overdue": top})
+    search = request.GET.get("q", "").strip()
+    rows = report.rows
+    if search:
+        needle = search.casefold()
+        rows = [r for r in rows if needle in r.code.casefold() or needle in r.name.casefold()]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "finance/aging.html",
+        {"report": report, "top_overdue": top, "page": page, "search": search},
+    )
 
 
 @require_GET

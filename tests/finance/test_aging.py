@@ -198,3 +198,27 @@ def test_an_unknown_bucket_is_404(finance, client_for):
         f"/finance/aging/customers/{customer.pk}/", {"bucket": "nonsense"}
     )
     assert response.status_code == 404
+
+
+def test_the_page_shows_fifty_debtors_a_page_with_totals_over_all_and_a_search(finance, client_for):
+    """5,000 debtors on one page were 5 MB of HTML: the rows come 50 to a page,
+    largest debt first, while the totals still cover every customer."""
+    for i in range(53):
+        overdue(
+            5,
+            today=AS_OF,
+            customer=CustomerFactory(code=f"AG{i:03d}", name=f"客户{i:03d}"),
+            amount=Decimal(100 + i),
+        )
+    client = client_for(finance)
+
+    first = client.get("/finance/aging/", {"as_of": AS_OF.isoformat()})
+    second = client.get("/finance/aging/", {"as_of": AS_OF.isoformat(), "page": 2})
+    found = client.get("/finance/aging/", {"as_of": AS_OF.isoformat(), "q": "ag007"})
+
+    assert [r.code for r in first.context["page"]][:2] == ["AG052", "AG051"]
+    assert len(first.context["page"]) == 50 and len(second.context["page"]) == 3
+    total = sum(Decimal(100 + i) for i in range(53))
+    assert first.context["report"].totals.total == total
+    assert [r.code for r in found.context["page"]] == ["AG007"]
+    assert "客户008" not in found.content.decode()
