@@ -255,3 +255,21 @@ def test_gate_page_query_count_does_not_grow_with_waiting_trucks(chain, guard, c
     many = queries_for_page(30)
 
     assert many == few
+
+
+def test_a_long_queue_shows_its_first_trucks_and_counts_the_rest(
+    chain, guard, client_for, monkeypatch
+):
+    """A day of hundreds of loaded trucks must not make the guard's phone load
+    them all: the first WAITING_SHOWN are listed and the queue is counted."""
+    from orders.views import gate as gate_views
+
+    monkeypatch.setattr(gate_views, "WAITING_SHOWN", 2)
+    notes = [chain.dispatched(chain.stamped(chain.note(chain.order(("1",))))) for _ in range(4)]
+
+    html = client_for(guard).get(f"{GATE}?part=lists", **HTMX).content.decode()
+
+    assert html.count('class="gate-truck"') == 2
+    assert '<span class="gate-count">4</span>' in html
+    assert "The first 2 of 4 are shown" in html
+    assert notes[0].number in html and notes[3].number not in html
