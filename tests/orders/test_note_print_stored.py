@@ -45,9 +45,7 @@ def _url(note) -> str:
     return f"/orders/notes/{note.pk}/pdf/"
 
 
-def test_unchanged_note_prints_the_stored_bytes_without_rendering_again(
-    chain, client_for, renders
-):
+def test_unchanged_note_prints_the_stored_bytes_without_rendering_again(chain, client_for, renders):
     note = chain.dispatched()
     client = client_for(chain.clerk)
 
@@ -60,9 +58,7 @@ def test_unchanged_note_prints_the_stored_bytes_without_rendering_again(
     assert StoredPdf.objects.filter(document=f"delivery_note:{note.pk}").count() == 1
 
 
-def test_a_changed_note_is_rendered_again_and_stale_bytes_never_served(
-    chain, client_for, renders
-):
+def test_a_changed_note_is_rendered_again_and_stale_bytes_never_served(chain, client_for, renders):
     note = chain.dispatched()
     client = client_for(chain.clerk)
     client.get(_url(note))
@@ -97,7 +93,7 @@ def test_without_the_worker_the_page_polls_until_the_print_is_ready(
     poll = client.get(_url(note), {"attempt": "1"}, HTTP_HX_REQUEST="true")
     assert poll.status_code == 200
     assert "<html" not in poll.content.decode()
-    assert f"?attempt=2" in poll.content.decode()
+    assert "?attempt=2" in poll.content.decode()
     assert worker_not_run_yet == [[note.pk]]
 
     # Then the worker renders it: the next poll opens the PDF
