@@ -1,7 +1,8 @@
 """The receivable ledger for the month-end benchmark (bench/month_end.py), on
 top of ``bench_reports_data``: a charge for every loaded note on its dispatch
 day (as the dispatch service books it) and, per customer and month, a payment
-of most of the month before, so statements have movements and balances, and\na primary contact with an e-mail address for the customers without one.
+of most of the month before, so statements have movements and balances, and
+a primary contact with an e-mail address for the customers without one.
 
     DATABASE_URL=postgres://…/monthend_bench .venv/bin/python manage.py migrate
     DATABASE_URL=… .venv/bin/python manage.py bench_reports_data \\
