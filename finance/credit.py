@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 
 from customers.enums import CreditTerms
 from customers.models import Customer
-from customers.services import credit_hold_change
+from customers.services import credit_hold_change, credit_holds_set_automatic
 from finance.enums import InvoiceStatus
 from finance.models import CustomerBalance, Invoice
 from orders.enums import Coverage, NoteStatus
@@ -266,18 +266,61 @@ def credit_holds_review(*, today: dt.date | None = None) -> tuple[int, int]:
     today = today or company_today()
     cutoff = last_day_over_a_month_before(today)
     triggers = _hold_triggers(cutoff)
-    to_hold = (
+    to_hold = sorted(
         triggers.filter(customer__on_credit_hold=False)
         .order_by()
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    held = sum(_hold_one(pk, cutoff) for pk in list(to_hold))
+    held = 0
+    for start in range(0, len(to_hold), HOLD_BATCH):
+        held += _hold_batch(to_hold[start : start + HOLD_BATCH], cutoff)
     to_lift = Customer.objects.filter(on_credit_hold=True, credit_hold_auto=True).exclude(
         Exists(triggers.filter(customer_id=OuterRef("pk")))
     )
     lifted = sum(_lift_one(pk, cutoff) for pk in list(to_lift.values_list("pk", flat=True)))
     return held, lifted
+
+
+# Customers held per transaction by the daily job: a fixed number of
+# statements per batch instead of six per customer. Measured on 5,000 bench
+# customers (4,150 to hold): see the commit message and README's Benchmark.
+HOLD_BATCH = 500
+
+
+def _hold_batch(customer_ids: list[int], cutoff: dt.date) -> int:
+    """Hold a batch of customers, each re-checked under its lock (locked in id
+    order, as one at a time elsewhere: no deadlock), in one transaction."""
+    with transaction.atomic():
+        customers = list(
+            locked(Customer.objects.filter(pk__in=customer_ids, on_credit_hold=False))
+            .order_by("pk")
+            .only("pk", "name", "salesperson_id")
+        )
+        # The oldest trigger of each, read after the locks: a payment
+        # recorded meanwhile (under the same customer lock) has counted.
+        first_trigger = {
+            customer_id: (number, due)
+            for customer_id, number, due in _hold_triggers(cutoff)
+            .filter(customer_id__in=[c.pk for c in customers])
+            .order_by("customer_id", "due_date", "id")
+            .distinct("customer_id")
+            .values_list("customer_id", "number", "due_date")
+        }
+        customers = [c for c in customers if c.pk in first_trigger]
+        return credit_holds_set_automatic(
+            customers=customers,
+            reason=AUTO_HOLD_REASON,
+            message=AUTO_HOLD_NOTICE,
+            params={
+                c.pk: {
+                    "customer": c.name,
+                    "invoice": first_trigger[c.pk][0],
+                    "due": first_trigger[c.pk][1].isoformat(),
+                }
+                for c in customers
+            },
+        )
 
 
 def _hold_one(customer_id: int, cutoff: dt.date) -> bool:

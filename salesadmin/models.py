@@ -79,3 +79,20 @@ class MasterDataChange(models.Model):
         return (
             f"{self.record_type} {self.record_id} {self.field}: {self.old_value} → {self.new_value}"
         )
+
+
+class StoredPdf(models.Model):
+    """A printed document rendered off the request path (a Celery task), kept
+    for what the document reads now: ``digest`` is the hash of the HTML the
+    bytes were made from, and a page serves them only while the document
+    renders to the same HTML. A changed document (stamped, dispatched, a
+    plate corrected) hashes differently and is rendered anew: stale bytes are
+    never served. One row per document, replaced in place."""
+
+    document = models.CharField(max_length=60, unique=True)  # "delivery_note:123"
+    digest = models.CharField(max_length=64)
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.digest[:12]}"

@@ -8,6 +8,7 @@ fetch an outside URL or read a local file. Everything else is refused.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from decimal import ROUND_HALF_UP, Decimal
@@ -116,12 +117,49 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     The template links to its stylesheet with {% static %}; fonts are the
     system's (fonts-noto-cjk), found by fontconfig, so Chinese prints.
     """
-    # Imported here: WeasyPrint loads Pango and fontconfig, which only printing needs.
+    # WeasyPrint is imported in html_to_pdf: it loads Pango and fontconfig,
+    # which only printing needs.
+    return html_to_pdf(render_to_string(template_name, context, request=request))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of a rendered template (render_pdf without the template step)."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context, request=request)
     document = HTML(string=html, base_url=f"{PDF_ORIGIN}/", url_fetcher=static_url_fetcher)
     return document.write_pdf(font_config=_font_config())
+
+
+# --- Prints rendered off the request path -----------------------------------------------
+# A long document (the five-copy delivery note: ~0.5-1 s of layout on this
+# hardware) is rendered by a Celery task and kept in StoredPdf under the hash
+# of the HTML it was made from. A page recomputes the hash (a template render,
+# milliseconds) and serves the stored bytes only if they match: what prints is
+# always the document as it reads now.
+
+
+def html_digest(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def stored_pdf(*, document: str, digest: str) -> bytes | None:
+    from salesadmin.models import StoredPdf
+
+    content = (
+        StoredPdf.objects.filter(document=document, digest=digest)
+        .values_list("content", flat=True)
+        .first()
+    )
+    return bytes(content) if content is not None else None
+
+
+def store_pdf(*, document: str, digest: str, content: bytes) -> None:
+    """Keep the bytes for ``document`` (one row each, replaced: an upsert)."""
+    from salesadmin.models import StoredPdf
+
+    StoredPdf.objects.update_or_create(
+        document=document, defaults={"digest": digest, "content": content}
+    )
 
 
 _printers = threading.local()

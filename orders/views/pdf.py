@@ -8,13 +8,15 @@ template cannot print what it is not given.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import segno
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -25,7 +27,18 @@ from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from orders.selectors.sales_orders import sales_order_detail
 from orders.services.exit_pass import exit_pass_token
 from salesadmin.page_access import role_required
-from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
+from salesadmin.pdf import (
+    html_digest,
+    money_text,
+    pdf_response,
+    quantity_text,
+    render_pdf,
+    rmb_capital,
+    store_pdf,
+    stored_pdf,
+)
+
+logger = logging.getLogger(__name__)
 
 PICKUP_LABELS = {
     PickupMode.SELF_PICKUP: "自提 Self-pickup",
@@ -208,8 +221,12 @@ def exit_pass_qr(note: DeliveryNote) -> segno.QRCode:
     return segno.make(exit_pass_token(note), error="m", micro=False)
 
 
-def note_pdf_context(note: DeliveryNote) -> dict:
-    """Two separate contexts: ``commercial`` for copies 1–4, ``exit_pass`` for copy 5."""
+def note_pdf_context(note: DeliveryNote, *, qr: bool = True) -> dict:
+    """Two separate contexts: ``commercial`` for copies 1–4, ``exit_pass`` for copy 5.
+
+    ``qr=False`` puts what the QR code carries, unsigned, in place of its
+    image: the signature holds the signing second, so the HTML of two prints
+    of an unchanged note would differ only there (note_pdf_digest)."""
     note_lines = list(note.lines.all())
     goods = [_goods_row(index, line) for index, line in enumerate(note_lines, start=1)]
     weights = [row.pop("weight_value") for row in goods]
@@ -252,11 +269,14 @@ def note_pdf_context(note: DeliveryNote) -> dict:
         "actual_total": money_text(note.actual_value) if dispatched else "",
         "actual_total_capital": rmb_capital(note.actual_value) if dispatched else "",
     }
-    qr = exit_pass_qr(note)
     exit_pass = {
         **header,
         "copy": dict(zip(COPY_FIELDS, EXIT_PASS_COPY, strict=True)),
-        "qr_data_uri": qr.png_data_uri(scale=QR_SCALE, border=QR_BORDER),
+        "qr_data_uri": (
+            exit_pass_qr(note).png_data_uri(scale=QR_SCALE, border=QR_BORDER)
+            if qr
+            else f"qr:{note.pk}:{note.pass_code}"
+        ),
         "short_code": _short_code(note.pass_code),
     }
     copies = [dict(zip(COPY_FIELDS, copy, strict=True)) for copy in COMMERCIAL_COPIES]
@@ -271,12 +291,77 @@ def note_pdf_context(note: DeliveryNote) -> dict:
     }
 
 
+# --- The note's print, rendered off the request path ----------------------------------
+# Five pages of layout hold a web worker for most of a second, so a Celery
+# task renders the note and keeps the bytes (salesadmin.pdf.store_pdf) under
+# the hash of the note's HTML; the page serves them while the note still
+# reads the same, and otherwise shows a page that polls until they are ready.
+NOTE_TEMPLATE = "pdf/delivery_note.html"
+# The polling page asks again every second, and publishes the task again
+# every so many polls in case its message was lost (a retry renders once:
+# note_pdf_store finds the bytes).
+POLL_REPUBLISH_EVERY = 15
+
+
+def note_pdf_document(note: DeliveryNote) -> str:
+    return f"delivery_note:{note.pk}"
+
+
+def note_pdf_digest(note: DeliveryNote) -> str:
+    """The hash of everything the note prints (a template render, no PDF)."""
+    return html_digest(render_to_string(NOTE_TEMPLATE, note_pdf_context(note, qr=False)))
+
+
+def note_pdf_store(note_id: int) -> bool:
+    """Render the note's PDF and keep it, unless the current one is kept
+    already. Returns whether it rendered. Called by orders.tasks.render_note_pdf."""
+    note = _get_note(note_id)
+    digest = note_pdf_digest(note)
+    if stored_pdf(document=note_pdf_document(note), digest=digest) is not None:
+        return False
+    content = render_pdf(NOTE_TEMPLATE, note_pdf_context(note))
+    store_pdf(document=note_pdf_document(note), digest=digest, content=content)
+    return True
+
+
+def _publish_render(note: DeliveryNote) -> bool:
+    from orders.tasks import render_note_pdf
+
+    try:
+        render_note_pdf.apply_async(args=[note.pk])
+    except Exception:  # broker down or slow: the caller prints on the request instead
+        logger.exception("Could not publish the print of note %s", note.pk)
+        return False
+    return True
+
+
 @require_GET
 @role_required("orders.view_deliverynote")
 def note_pdf(request, pk: int):
     note = _get_note(pk)
-    pdf = render_pdf("pdf/delivery_note.html", note_pdf_context(note), request=request)
-    return pdf_response(pdf, f"{note.number or f'note-{note.pk}'}.pdf")
+    filename = f"{note.number or f'note-{note.pk}'}.pdf"
+    document, digest = note_pdf_document(note), note_pdf_digest(note)
+    pdf = stored_pdf(document=document, digest=digest)
+    try:
+        attempt = max(0, int(request.GET.get("attempt", "0")))
+    except ValueError:
+        attempt = 0
+    if pdf is None and (not request.htmx or attempt % POLL_REPUBLISH_EVERY == 0):
+        if _publish_render(note):
+            # Run at once where Celery is eager (tests, a laptop without Redis).
+            pdf = stored_pdf(document=document, digest=digest)
+        else:
+            note_pdf_store(note.pk)
+            pdf = stored_pdf(document=document, digest=digest)
+    if pdf is not None:
+        if request.htmx:  # the polling page: the print is ready, open it
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        return pdf_response(pdf, filename)
+    context = {"note": note, "attempt": attempt + 1}
+    template = "orders/_note_pdf_wait.html" if request.htmx else "orders/note_pdf_wait.html"
+    return render(request, template, context)
 
 
 urlpatterns = [

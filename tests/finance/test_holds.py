@@ -214,3 +214,40 @@ def test_the_beat_tasks_run_the_jobs(customer):
     assert review_credit_holds.apply().get() == {"held": 1, "lifted": 0}
     assert issue_invoices.apply().get() == 0
     assert _held(customer)
+
+
+def _customers_with_an_old_invoice(n: int, clerk) -> list:
+    customers = CustomerFactory.create_batch(
+        n, credit_terms=CreditTerms.MONTHLY, credit_limit=Decimal("15000.00"), salesperson=clerk
+    )
+    for c in customers:
+        invoice(c, "100.00", due=D(2026, 1, 5))
+        invoice(c, "200.00", due=D(2026, 1, 20))
+    return customers
+
+
+def _review_queries(today) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        credit_holds_review(today=today)
+    return len(ctx.captured_queries)
+
+
+def test_the_job_holds_in_batches_with_queries_flat_in_the_customers(clerk, manager):
+    """Bench: 4,150 customers held; six statements each before, a few per batch now."""
+    today = D(2026, 3, 1)
+    _customers_with_an_old_invoice(2, clerk)
+    few = _review_queries(today)
+    many = _customers_with_an_old_invoice(25, clerk)
+    assert _review_queries(today) == few  # the first two are held already: 25 new ones
+
+    assert all(_held(c) for c in many)
+    notice = Notice.objects.get(
+        kind="credit_hold", recipient=manager, link__contains=f"/{many[0].pk}/"
+    )
+    # the oldest invoice more than a month overdue is the one named
+    assert notice.params["due"] == "2026-01-05"
+    assert notice.params["customer"] == many[0].name
+    assert CreditChange.objects.filter(field="on_credit_hold", customer__in=many).count() == 25
