@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -310,7 +311,9 @@ def _date(request, name: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ApplicationError(f"{name}: YYYY-MM-DD", code="invalid_date") from None
+        raise ApplicationError(
+            _("%(name)s: enter a date as YYYY-MM-DD.") % {"name": name}, code="invalid_date"
+        ) from None
 
 
 class ProgressApi(generics.GenericAPIView):
@@ -334,7 +337,7 @@ class ProgressApi(generics.GenericAPIView):
         last = _date(request, "last", month_end(today))
         if last < first or (last - first).days > 366:
             raise ApplicationError(
-                "The period must end after it starts and last at most a year.",
+                _("The period must end after it starts and last at most a year."),
                 code="invalid_period",
             )
         scope = None if request.user.has_perm("sales.view_target_progress") else request.user.pk
@@ -381,7 +384,9 @@ def _month(raw: str | None) -> dt.date:
     try:
         return dt.datetime.strptime(raw or "", "%Y-%m").date()
     except ValueError:
-        raise ApplicationError("month: YYYY-MM", code="invalid_month") from None
+        raise ApplicationError(
+            _("month: enter a month as YYYY-MM."), code="invalid_month"
+        ) from None
 
 
 class CommissionStatementsApi(generics.GenericAPIView):
@@ -403,7 +408,9 @@ class CommissionStatementsApi(generics.GenericAPIView):
         month = _month(request.query_params.get("month"))
         person = request.query_params.get("salesperson")
         if person is not None and not re.fullmatch(r"[0-9]{1,9}", person):
-            raise ApplicationError("salesperson: an id", code="invalid_salesperson")
+            raise ApplicationError(
+                _("salesperson: enter a user id (a whole number)."), code="invalid_salesperson"
+            )
         found = commission_selectors.statements(
             month, salesperson_id=int(person) if person else None
         )
@@ -480,7 +487,7 @@ class CommissionRuleListCreateApi(generics.ListAPIView):
         if data.get("salesperson") is not None:
             person = get_user_model().objects.filter(pk=data["salesperson"]).first()
             if person is None:
-                raise ApplicationError("Unknown salesperson.", code="invalid_salesperson")
+                raise ApplicationError(_("Unknown salesperson."), code="invalid_salesperson")
         rule = commission_rule_set(
             user=request.user,
             salesperson=person,
