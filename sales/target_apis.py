@@ -13,7 +13,12 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -42,11 +47,11 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi
 from salesadmin.clock import company_today, month_end
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_transitions
@@ -123,36 +128,32 @@ def _answer(request, target, code=status.HTTP_200_OK) -> Response:
     return Response(TargetDetailOutput(target, context={"request": request}).data, status=code)
 
 
-class TargetListCreateApi(generics.ListAPIView):
-    """Sales targets (销售目标), every version, newest year first; create a year's first draft."""
-
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = TargetListOutput
-
-    @property
-    def required_perms(self):
-        return (VIEW, "sales.add_salestarget") if self.request.method == "POST" else (VIEW,)
-
-    def get_queryset(self):
-        return _targets()
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         summary="List sales targets",
         responses={200: TargetListOutput(many=True), **error_responses(401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         summary="Create a year's target (version 1, a draft)",
         request=TargetCreateInput,
         responses={201: TargetDetailOutput, **error_responses(400, 401, 403, 409)},
-    )
-    def post(self, request):
-        data = validated_input(TargetCreateInput, request.data)
-        target = sales_target_create(user=request.user, year=data["year"])
-        return _answer(request, target, status.HTTP_201_CREATED)
+    ),
+)
+class TargetListCreateApi(DocumentListCreateApi):
+    """Sales targets (销售目标), every version, newest year first; create a year's first draft."""
+
+    view_perm, add_perm = VIEW, "sales.add_salestarget"
+    serializer_class = TargetListOutput
+    create_input = TargetCreateInput
+
+    def visible(self, user):
+        return _targets()
+
+    def create(self, user, data):
+        return sales_target_create(user=user, year=data["year"])
+
+    def created(self, request, document):
+        return _answer(request, document, status.HTTP_201_CREATED)
 
 
 class TargetDetailApi(generics.GenericAPIView):
@@ -170,24 +171,30 @@ class TargetDetailApi(generics.GenericAPIView):
         return _answer(request, self.get_object())
 
 
-class _TargetActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
-
+class _TargetActionApi(DocumentActionApi):
     def get_queryset(self):
         return _targets()
 
+    def answer(self, request, document):
+        return _answer(request, document)
 
-class TargetLinesApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.change_salestarget")
-    serializer_class = TargetLinesInput
 
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         summary="Replace a draft target's lines (all product groups)",
         request=TargetLinesInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def put(self, request, pk: int):
-        data = validated_input(TargetLinesInput, request.data)
+)
+class TargetLinesApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.change_salestarget")
+    serializer_class = TargetLinesInput
+    http_method_names = ["put", "options"]  # the action is a PUT: the lines are replaced
+
+    def put(self, request, *args, **kwargs):
+        return self.post(request, *args, **kwargs)
+
+    def run(self, user, data):
         lines = [
             TargetLineInput(
                 month=ln["month"],
@@ -198,75 +205,72 @@ class TargetLinesApi(_TargetActionApi):
             )
             for ln in data["lines"]
         ]
-        target = sales_target_lines_save(
-            user=request.user, target=self.get_object(), lines=lines, all_groups=True
+        return sales_target_lines_save(
+            user=user, target=self.get_object(), lines=lines, all_groups=True
         )
-        return _answer(request, target)
 
 
-class TargetSubmitApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.submit_salestarget")
-    serializer_class = TargetCommentInput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Submit a draft target for approval",
         request=None,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        validated_input(TargetCommentInput, request.data)
-        return _answer(request, sales_target_submit(user=request.user, target=self.get_object()))
-
-
-class TargetApproveApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.approve_salestarget")
+)
+class TargetSubmitApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.submit_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_submit(user=user, target=self.get_object())
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Approve a target; the version it revises goes out of force",
         request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        target = sales_target_approve(
-            user=request.user, target=self.get_object(), comment=data["comment"]
-        )
-        return _answer(request, target)
-
-
-class TargetRejectApi(_TargetActionApi):
+)
+class TargetApproveApi(_TargetActionApi):
     required_perms = (VIEW, "sales.approve_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_approve(user=user, target=self.get_object(), comment=data["comment"])
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Send a submitted target back to the sales department, with the reason",
         request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        target = sales_target_reject(
-            user=request.user, target=self.get_object(), comment=data["comment"]
-        )
-        return _answer(request, target)
-
-
-class TargetReviseApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.add_salestarget")
+)
+class TargetRejectApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.approve_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_reject(user=user, target=self.get_object(), comment=data["comment"])
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Draft a revision of the target in force (a new version)",
         request=TargetCommentInput,
         responses={201: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        revision = sales_target_revise(
-            user=request.user, target=self.get_object(), reason=data["comment"]
-        )
-        return _answer(request, revision, status.HTTP_201_CREATED)
+)
+class TargetReviseApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.add_salestarget")
+    serializer_class = TargetCommentInput
+
+    def run(self, user, data):
+        return sales_target_revise(user=user, target=self.get_object(), reason=data["comment"])
+
+    def answer(self, request, document):
+        return _answer(request, document, status.HTTP_201_CREATED)
 
 
 # --- Progress -----------------------------------------------------------------------
@@ -454,46 +458,41 @@ class RuleInput(StrictInput):
     valid_from = serializers.DateField(help_text="Its month counts; the day is ignored.")
 
 
-class CommissionRuleListCreateApi(generics.ListAPIView):
-    """Commission rules (提成规则), newest first; add one from a month on."""
-
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = RuleOutput
-
-    @property
-    def required_perms(self):
-        view = "sales.view_commissionrule"
-        return (view, "sales.add_commissionrule") if self.request.method == "POST" else (view,)
-
-    def get_queryset(self):
-        return CommissionRule.objects.select_related("created_by")
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         summary="List commission rules",
         responses={200: RuleOutput(many=True), **error_responses(401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
+    ),
+    post=extend_schema(
         summary="Add a salesperson's or a team's rule from a month on",
         request=RuleInput,
         responses={201: RuleOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(RuleInput, request.data)
+    ),
+)
+class CommissionRuleListCreateApi(DocumentListCreateApi):
+    """Commission rules (提成规则), newest first; add one from a month on."""
+
+    view_perm, add_perm = "sales.view_commissionrule", "sales.add_commissionrule"
+    serializer_class = RuleOutput
+    create_input = RuleInput
+
+    def visible(self, user):
+        return CommissionRule.objects.select_related("created_by")
+
+    def create(self, user, data):
         person = None
         if data.get("salesperson") is not None:
             person = get_user_model().objects.filter(pk=data["salesperson"]).first()
             if person is None:
                 raise ApplicationError(_("Unknown salesperson."), code="invalid_salesperson")
-        rule = commission_rule_set(
-            user=request.user,
+        return commission_rule_set(
+            user=user,
             salesperson=person,
             team=data.get("team"),
             basis=data["basis"],
             rate=data["rate"],
             valid_from=data["valid_from"],
         )
-        return Response(RuleOutput(rule).data, status=status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return Response(RuleOutput(document).data, status=status.HTTP_201_CREATED)
