@@ -304,7 +304,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwlt":
+    for key in "codnspriqwltgm":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
