@@ -4,10 +4,9 @@ that is its own history: a change is a new rule from a later month)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
@@ -20,35 +19,42 @@ from sales.services.setup import (
     sales_team_create,
     sales_team_update,
 )
-from salesadmin.errors import ApplicationError
+from salesadmin.forms import save_through_service
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
 
 
-def _save(request, form, save, success: str, target: str):
-    """Run the service with the form's data; a refusal becomes a form error (400)."""
-    if not form.is_valid():
-        return None
-    try:
-        record = save(**form.cleaned_data)
-    except ApplicationError as exc:
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, exc.message)
-        return None
-    messages.success(request, success % {"record": record})
-    return redirect(target)
-
-
-def _form_page(request, form, *, title, back, back_label, history=None, read_only=False):
+def _form_page(
+    request,
+    form_class,
+    *,
+    save,
+    saved: str,
+    title: str,
+    back: str,
+    back_label: str,
+    initial: dict | None = None,
+    history=None,
+    may_change: bool = True,
+):
+    """A record's form: shown, or saved through its service (a refusal is a
+    form error, 400); read only without the permission to change it."""
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = save_through_service(request, form, save, saved, back)
+        if done:
+            return done
     context = {
         "form": form,
         "title": title,
         "back": back,
         "back_label": back_label,
         "history": history,
-        "read_only": read_only,
+        "read_only": not may_change,
     }
-    return render(request, "sales/setup_form.html", context, status=400 if form.errors else 200)
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
 
 # --- Product groups ---------------------------------------------------------------
@@ -59,59 +65,41 @@ def group_list(request):
     return render(request, "sales/group_list.html", context)
 
 
-@role_required("sales.view_productgroup", "sales.add_productgroup")
-def group_new(request):
-    form = ProductGroupForm(request.POST or None)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **data: product_group_create(user=request.user, **data),
-            _("Product group %(record)s saved."),
-            "sales:group_list",
-        )
-        if done:
-            return done
+def _group_page(request, **kwargs):
     return _form_page(
         request,
-        form,
-        title=_("New product group"),
+        ProductGroupForm,
+        saved=_("Product group %(record)s saved."),
         back="sales:group_list",
         back_label=_("Product groups"),
+        **kwargs,
+    )
+
+
+@role_required("sales.view_productgroup", "sales.add_productgroup")
+def group_new(request):
+    return _group_page(
+        request,
+        save=lambda **data: product_group_create(user=request.user, **data),
+        title=_("New product group"),
     )
 
 
 @role_required("sales.view_productgroup")
 def group_edit(request, pk: int):
     group = get_object_or_404(ProductGroup, pk=pk)
-    may_change = request.user.has_perm("sales.change_productgroup")
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
-    initial = {
-        "code": group.code,
-        "name": group.name,
-        "unit": group.unit,
-        "products": list(group.members.values_list("product_id", flat=True)),
-    }
-    form = ProductGroupForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **data: product_group_update(user=request.user, group=group, **data),
-            _("Product group %(record)s saved."),
-            "sales:group_list",
-        )
-        if done:
-            return done
-    return _form_page(
+    return _group_page(
         request,
-        form,
+        save=lambda **data: product_group_update(user=request.user, group=group, **data),
         title=str(group),
-        back="sales:group_list",
-        back_label=_("Product groups"),
+        initial={
+            "code": group.code,
+            "name": group.name,
+            "unit": group.unit,
+            "products": list(group.members.values_list("product_id", flat=True)),
+        },
         history=history_rows(model=ProductGroup, record_type="product_group", record_id=group.pk),
-        read_only=not may_change,
+        may_change=request.user.has_perm("sales.change_productgroup"),
     )
 
 
@@ -123,50 +111,36 @@ def team_list(request):
     return render(request, "sales/team_list.html", context)
 
 
+def _team_page(request, **kwargs):
+    return _form_page(
+        request,
+        SalesTeamForm,
+        saved=_("Sales team %(record)s saved."),
+        back="sales:team_list",
+        back_label=_("Teams"),
+        **kwargs,
+    )
+
+
 @role_required("sales.view_salesteam", "sales.add_salesteam")
 def team_new(request):
-    form = SalesTeamForm(request.POST or None)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **data: sales_team_create(user=request.user, **data),
-            _("Sales team %(record)s saved."),
-            "sales:team_list",
-        )
-        if done:
-            return done
-    return _form_page(
-        request, form, title=_("New sales team"), back="sales:team_list", back_label=_("Teams")
+    return _team_page(
+        request,
+        save=lambda **data: sales_team_create(user=request.user, **data),
+        title=_("New sales team"),
     )
 
 
 @role_required("sales.view_salesteam")
 def team_edit(request, pk: int):
     team = get_object_or_404(SalesTeam, pk=pk)
-    may_change = request.user.has_perm("sales.change_salesteam")
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
-    initial = {"name": team.name, "members": list(team.members.values_list("pk", flat=True))}
-    form = SalesTeamForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = _save(
-            request,
-            form,
-            lambda **data: sales_team_update(user=request.user, team=team, **data),
-            _("Sales team %(record)s saved."),
-            "sales:team_list",
-        )
-        if done:
-            return done
-    return _form_page(
+    return _team_page(
         request,
-        form,
+        save=lambda **data: sales_team_update(user=request.user, team=team, **data),
         title=str(team),
-        back="sales:team_list",
-        back_label=_("Teams"),
+        initial={"name": team.name, "members": list(team.members.values_list("pk", flat=True))},
         history=history_rows(model=SalesTeam, record_type="sales_team", record_id=team.pk),
-        read_only=not may_change,
+        may_change=request.user.has_perm("sales.change_salesteam"),
     )
 
 
@@ -180,7 +154,7 @@ def rule_list(request):
         raise PermissionDenied
     form = CommissionRuleForm(request.POST or None) if can_add else None
     if request.method == "POST":
-        done = _save(
+        done = save_through_service(
             request,
             form,
             lambda **data: commission_rule_set(user=request.user, **data),

@@ -22,7 +22,6 @@ from salesadmin.api import JSONInputParser, Pagination, validated_input
 # GET: the documents the user may see, paged (and filtered where the subclass
 # sets ``filterset_class``); POST: create one from ``create_input``.
 class DocumentListCreateApi(generics.ListAPIView):
-
     pagination_class = Pagination
     parser_classes = [JSONInputParser]
     view_perm: str = ""
@@ -64,7 +63,6 @@ class DocumentListCreateApi(generics.ListAPIView):
 # it itself as its first step (so it is not read twice, and a missing one is the
 # service's 404); ``get_object()`` reads it through ``get_queryset`` first.
 class DocumentActionApi(generics.GenericAPIView):
-
     parser_classes = [JSONInputParser]
     document_model = None
     # False: the action takes no body and ignores one (the endpoints that never

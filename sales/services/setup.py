@@ -6,28 +6,16 @@ history (who, when, old → new), members included."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sales.models import ProductGroup, ProductGroupMember, SalesTargetLine, SalesTeam
 from salesadmin.db import locked
-from salesadmin.errors import ApplicationError
+from salesadmin.errors import ApplicationError, full_clean_or_refuse
 from salesadmin.history import history_record, snapshot
 
 GROUP_FIELDS = ("code", "name", "unit", "products")
 TEAM_FIELDS = ("name", "members")
-
-
-def _clean(instance) -> None:
-    """Model validation (lengths, uniqueness, choices) as a domain error."""
-    try:
-        instance.full_clean()
-    except DjangoValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(
-            " ".join(messages), code="invalid", extra={"field": field, **exc.message_dict}
-        ) from exc
 
 
 def _set_products(group: ProductGroup, products) -> None:
@@ -58,7 +46,7 @@ def _set_products(group: ProductGroup, products) -> None:
 def _save_group(*, user, group: ProductGroup, code, name, unit, products) -> ProductGroup:
     before = snapshot(group, GROUP_FIELDS)
     group.code, group.name, group.unit = code, name, unit or ""
-    _clean(group)
+    full_clean_or_refuse(group)
     group.save()
     _set_products(group, products)
     history_record(instance=group, record_type="product_group", before=before, user=user)
@@ -99,7 +87,7 @@ def _quantities_in(group: ProductGroup) -> bool:
 def _save_team(*, user, team: SalesTeam, name: str, members) -> SalesTeam:
     before = snapshot(team, TEAM_FIELDS)
     team.name = name
-    _clean(team)
+    full_clean_or_refuse(team)
     team.save()
     team.members.set(members)
     history_record(instance=team, record_type="sales_team", before=before, user=user)
