@@ -25,7 +25,7 @@ from sales.services.quotations import (
     quotation_send,
 )
 from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput, error_responses
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 from salesadmin.transitions import available_transitions
 
 MAX_LINES = 200
@@ -129,23 +129,17 @@ def _answer(request, quotation: Quotation, status_code=status.HTTP_200_OK) -> Re
     return Response(data, status=status_code)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List quotations",
-        responses={200: QuotationListOutput(many=True), **error_responses(400, 401, 403)},
-    ),
-    post=extend_schema(
-        summary="Create a draft quotation (for a customer or a prospect)",
-        request=QuotationCreateInput,
-        responses={201: QuotationDetailOutput, **error_responses(400, 401, 403)},
-    ),
+@list_create_endpoint(
+    lists="List quotations",
+    output=QuotationListOutput,
+    creates="Create a draft quotation (for a customer or a prospect)",
+    create_input=QuotationCreateInput,
+    answer=QuotationDetailOutput,
 )
 class QuotationListCreateApi(DocumentListCreateApi):
     """Quotations (报价单): list, newest first; create a draft."""
 
     view_perm, add_perm = VIEW, "sales.add_quotation"
-    serializer_class = QuotationListOutput
-    create_input = QuotationCreateInput
     filterset_class = QuotationFilter
 
     def visible(self, user):

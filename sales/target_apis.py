@@ -51,7 +51,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 from salesadmin.clock import company_today, month_end
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_transitions
@@ -128,23 +128,19 @@ def _answer(request, target, code=status.HTTP_200_OK) -> Response:
     return Response(TargetDetailOutput(target, context={"request": request}).data, status=code)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List sales targets",
-        responses={200: TargetListOutput(many=True), **error_responses(401, 403)},
-    ),
-    post=extend_schema(
-        summary="Create a year's target (version 1, a draft)",
-        request=TargetCreateInput,
-        responses={201: TargetDetailOutput, **error_responses(400, 401, 403, 409)},
-    ),
+@list_create_endpoint(
+    lists="List sales targets",
+    output=TargetListOutput,
+    creates="Create a year's target (version 1, a draft)",
+    create_input=TargetCreateInput,
+    answer=TargetDetailOutput,
+    list_errors=(401, 403),
+    create_errors=(400, 401, 403, 409),
 )
 class TargetListCreateApi(DocumentListCreateApi):
     """Sales targets (销售目标), every version, newest year first; create a year's first draft."""
 
     view_perm, add_perm = VIEW, "sales.add_salestarget"
-    serializer_class = TargetListOutput
-    create_input = TargetCreateInput
 
     def visible(self, user):
         return _targets()
@@ -458,23 +454,18 @@ class RuleInput(StrictInput):
     valid_from = serializers.DateField(help_text="Its month counts; the day is ignored.")
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List commission rules",
-        responses={200: RuleOutput(many=True), **error_responses(401, 403)},
-    ),
-    post=extend_schema(
-        summary="Add a salesperson's or a team's rule from a month on",
-        request=RuleInput,
-        responses={201: RuleOutput, **error_responses(400, 401, 403)},
-    ),
+@list_create_endpoint(
+    lists="List commission rules",
+    output=RuleOutput,
+    creates="Add a salesperson's or a team's rule from a month on",
+    create_input=RuleInput,
+    answer=RuleOutput,
+    list_errors=(401, 403),
 )
 class CommissionRuleListCreateApi(DocumentListCreateApi):
     """Commission rules (提成规则), newest first; add one from a month on."""
 
     view_perm, add_perm = "sales.view_commissionrule", "sales.add_commissionrule"
-    serializer_class = RuleOutput
-    create_input = RuleInput
 
     def visible(self, user):
         return CommissionRule.objects.select_related("created_by")

@@ -4,7 +4,9 @@ creates, and an action on one document (a transition).
 Both hold no business rule: the subclass names the permissions, the input,
 the service call (``create`` / ``run``) and how the document is answered
 (``answer``); the service decides. The schema of each endpoint stays on the
-subclass (``@extend_schema_view``), so each says its own summary and errors.
+subclass (``list_create_endpoint`` below, or ``@extend_schema_view``), so each
+says its own summary and errors. An action that is a PUT names
+``http_method_names`` so the inherited POST is not offered (405).
 
 The classes and methods here carry comments, not docstrings, on purpose:
 drf-spectacular shows an inherited docstring as the description of every
@@ -13,10 +15,11 @@ endpoint without one of its own.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from salesadmin.api import JSONInputParser, Pagination, validated_input
+from salesadmin.api import JSONInputParser, Pagination, error_responses, validated_input
 
 
 # GET: the documents the user may see, paged (and filtered where the subclass
@@ -84,3 +87,37 @@ class DocumentActionApi(generics.GenericAPIView):
 
     def answer(self, request, document) -> Response:
         raise NotImplementedError
+
+
+def list_create_endpoint(
+    *,
+    lists: str,
+    output,
+    creates: str,
+    create_input,
+    answer,
+    description: str | None = None,
+    parameters: list | None = None,
+    list_errors: tuple[int, ...] = (400, 401, 403),
+    create_errors: tuple[int, ...] = (400, 401, 403),
+):
+    """A DocumentListCreateApi's list and create: their serializers and their
+    schema (the summaries, the answer and the documented errors)."""
+
+    def decorate(cls):
+        cls.serializer_class = output
+        cls.create_input = create_input
+        return extend_schema_view(
+            get=extend_schema(
+                summary=lists, responses={200: output(many=True), **error_responses(*list_errors)}
+            ),
+            post=extend_schema(
+                summary=creates,
+                description=description,
+                parameters=parameters,
+                request=create_input,
+                responses={201: answer, **error_responses(*create_errors)},
+            ),
+        )(cls)
+
+    return decorate

@@ -49,7 +49,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentListCreateApi
+from salesadmin.api_views import DocumentListCreateApi, list_create_endpoint
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
 
@@ -180,24 +180,18 @@ def _line_inputs(lines: list[dict]) -> list[LineInput]:
     ]
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List sales orders",
-        responses={200: OrderListOutput(many=True), **error_responses(400, 401, 403)},
-    ),
-    post=extend_schema(
-        summary="Create a draft sales order",
-        parameters=[PREFER_MINIMAL],
-        request=OrderCreateInput,
-        responses={201: OrderDetailOutput, **error_responses(400, 401, 403)},
-    ),
+@list_create_endpoint(
+    lists="List sales orders",
+    output=OrderListOutput,
+    creates="Create a draft sales order",
+    create_input=OrderCreateInput,
+    answer=OrderDetailOutput,
+    parameters=[PREFER_MINIMAL],
 )
 class OrderListCreateApi(DocumentListCreateApi):
     """Sales orders (销售通知单): list, newest first; create a draft."""
 
     view_perm, add_perm = VIEW_ORDER, "orders.add_salesorder"
-    serializer_class = OrderListOutput
-    create_input = OrderCreateInput
     filterset_class = OrderFilter
 
     def visible(self, user):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -47,7 +47,7 @@ from salesadmin.api import (
     StrictInput,
     error_responses,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 
 # --- Allowances --------------------------------------------------------------------------
 
@@ -131,25 +131,19 @@ class AllowanceCreateInput(StrictInput):
     )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List allowances",
-        responses={200: AllowanceListOutput(many=True), **error_responses(400, 401, 403)},
-    ),
-    post=extend_schema(
-        summary="Request an allowance (draft)",
-        description="On a dispatched note or an invoice: an amount or reductions per unit on "
-        "chosen lines; never more than the document's value less earlier allowances.",
-        request=AllowanceCreateInput,
-        responses={201: AllowanceDetailOutput, **error_responses(400, 401, 403)},
-    ),
+@list_create_endpoint(
+    lists="List allowances",
+    output=AllowanceListOutput,
+    creates="Request an allowance (draft)",
+    create_input=AllowanceCreateInput,
+    answer=AllowanceDetailOutput,
+    description="On a dispatched note or an invoice: an amount or reductions per unit on "
+    "chosen lines; never more than the document's value less earlier allowances.",
 )
 class AllowanceListCreateApi(DocumentListCreateApi):
     """Allowances (销售折让): list, newest first; request one."""
 
     view_perm, add_perm = VIEW_ALLOWANCE, "returns.submit_allowance"
-    serializer_class = AllowanceListOutput
-    create_input = AllowanceCreateInput
     filterset_class = AllowanceFilter
 
     def visible(self, user):

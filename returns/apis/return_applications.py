@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -58,7 +58,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 
 # --- Return applications ----------------------------------------------------------------
 
@@ -153,25 +153,19 @@ class ReturnCreateInput(StrictInput):
     lines = ReturnLineInputSerializer(many=True, max_length=MAX_LINES)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="List return applications",
-        responses={200: ReturnListOutput(many=True), **error_responses(400, 401, 403)},
-    ),
-    post=extend_schema(
-        summary="File a return application (draft)",
-        description="Against a dispatched or exited note; per line never more than delivered "
-        "less earlier returns (400 `over_returnable`).",
-        request=ReturnCreateInput,
-        responses={201: ReturnDetailOutput, **error_responses(400, 401, 403)},
-    ),
+@list_create_endpoint(
+    lists="List return applications",
+    output=ReturnListOutput,
+    creates="File a return application (draft)",
+    create_input=ReturnCreateInput,
+    answer=ReturnDetailOutput,
+    description="Against a dispatched or exited note; per line never more than delivered "
+    "less earlier returns (400 `over_returnable`).",
 )
 class ReturnListCreateApi(DocumentListCreateApi):
     """Return applications (退货申请单): list, newest first; file one."""
 
     view_perm, add_perm = VIEW_RETURN, "returns.submit_returnapplication"
-    serializer_class = ReturnListOutput
-    create_input = ReturnCreateInput
     filterset_class = ReturnFilter
 
     def visible(self, user):
