@@ -4,13 +4,12 @@ every change kept in the master-data history (who, when, old → new)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from salesadmin.db import locked
-from salesadmin.errors import ApplicationError
+from salesadmin.errors import ApplicationError, full_clean_or_refuse
 from salesadmin.history import history_record, snapshot
 
 PRODUCT_FIELDS = (
@@ -25,17 +24,6 @@ PRODUCT_FIELDS = (
     "active",
 )
 WAREHOUSE_FIELDS = ("code", "name", "address", "active")
-
-
-def _clean(instance) -> None:
-    """Model validation (lengths, uniqueness, non-negative figures) as a domain error."""
-    try:
-        instance.full_clean()
-    except DjangoValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ApplicationError(
-            " ".join(messages), code="invalid", extra={"field": field, **exc.message_dict}
-        ) from exc
 
 
 def _only(fields: dict, allowed: tuple[str, ...]) -> None:
@@ -55,7 +43,7 @@ def product_create(*, user, **fields) -> Product:
     _only(fields, PRODUCT_FIELDS)
     product = Product(**fields)
     before = snapshot(product, PRODUCT_FIELDS)
-    _clean(product)
+    full_clean_or_refuse(product)
     product.save()
     history_record(instance=product, record_type="product", before=before, user=user)
     return product
@@ -80,7 +68,7 @@ def product_update(*, product: Product, user, **fields) -> Product:
         )
     for name, value in fields.items():
         setattr(product, name, value)
-    _clean(product)
+    full_clean_or_refuse(product)
     product.save()
     history_record(instance=product, record_type="product", before=before, user=user)
     return product
@@ -93,7 +81,7 @@ def warehouse_create(*, user, **fields) -> Warehouse:
     _only(fields, WAREHOUSE_FIELDS)
     warehouse = Warehouse(**fields)
     before = snapshot(warehouse, WAREHOUSE_FIELDS)
-    _clean(warehouse)
+    full_clean_or_refuse(warehouse)
     warehouse.save()
     history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
     return warehouse
@@ -119,7 +107,7 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
         )
     for name, value in fields.items():
         setattr(warehouse, name, value)
-    _clean(warehouse)
+    full_clean_or_refuse(warehouse)
     warehouse.save()
     history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
     return warehouse

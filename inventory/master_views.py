@@ -3,18 +3,17 @@ and the manager's forms with each record's history."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from inventory import master_data
 from inventory.enums import Unit
 from inventory.forms import ProductForm, WarehouseForm
 from inventory.models import Product, Warehouse
-from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
+from salesadmin.forms import save_through_service
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
 
@@ -88,25 +87,11 @@ def product_list(request):
     return render(request, "inventory/products.html", context)
 
 
-def _save(request, form, save, success: str, target: str):
-    """Run the service with the form's data; a refusal becomes a form error (400)."""
-    if not form.is_valid():
-        return None
-    try:
-        record = save(**form.cleaned_data)
-    except ApplicationError as exc:
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, exc.message)
-        return None
-    messages.success(request, success % {"record": record})
-    return redirect(target)
-
-
 @role_required("inventory.add_product")
 def product_new(request):
     form = ProductForm(request.POST or None)
     if request.method == "POST":
-        done = _save(
+        done = save_through_service(
             request,
             form,
             lambda **data: master_data.product_create(user=request.user, **data),
@@ -116,8 +101,13 @@ def product_new(request):
         if done:
             return done
     status = 400 if form.errors else 200
-    context = {"form": form, "title": _("New product"), "back": "inventory:products"}
-    return render(request, "inventory/master_form.html", context, status=status)
+    context = {
+        "form": form,
+        "title": _("New product"),
+        "back": "inventory:products",
+        "back_label": _("Products"),
+    }
+    return render(request, "master_form.html", context, status=status)
 
 
 @role_required("inventory.view_product")
@@ -127,7 +117,7 @@ def product_edit(request, pk: int):
         raise PermissionDenied
     form = ProductForm(request.POST or None, instance=Product.objects.get(pk=pk))
     if request.method == "POST":
-        done = _save(
+        done = save_through_service(
             request,
             form,
             lambda **data: master_data.product_update(product=product, user=request.user, **data),
@@ -140,12 +130,11 @@ def product_edit(request, pk: int):
         "form": form,
         "title": str(product),
         "back": "inventory:products",
+        "back_label": _("Products"),
         "history": history_rows(model=Product, record_type="product", record_id=product.pk),
         "read_only": not request.user.has_perm("inventory.change_product"),
     }
-    return render(
-        request, "inventory/master_form.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
 
 @role_required("inventory.view_warehouse")
@@ -186,7 +175,7 @@ def warehouse_list(request):
 def warehouse_new(request):
     form = WarehouseForm(request.POST or None)
     if request.method == "POST":
-        done = _save(
+        done = save_through_service(
             request,
             form,
             lambda **data: master_data.warehouse_create(user=request.user, **data),
@@ -195,10 +184,13 @@ def warehouse_new(request):
         )
         if done:
             return done
-    context = {"form": form, "title": _("New warehouse"), "back": "inventory:warehouses"}
-    return render(
-        request, "inventory/master_form.html", context, status=400 if form.errors else 200
-    )
+    context = {
+        "form": form,
+        "title": _("New warehouse"),
+        "back": "inventory:warehouses",
+        "back_label": _("Warehouses"),
+    }
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
 
 @role_required("inventory.view_warehouse")
@@ -208,7 +200,7 @@ def warehouse_edit(request, pk: int):
         raise PermissionDenied
     form = WarehouseForm(request.POST or None, instance=Warehouse.objects.get(pk=pk))
     if request.method == "POST":
-        done = _save(
+        done = save_through_service(
             request,
             form,
             lambda **data: master_data.warehouse_update(
@@ -223,9 +215,8 @@ def warehouse_edit(request, pk: int):
         "form": form,
         "title": str(warehouse),
         "back": "inventory:warehouses",
+        "back_label": _("Warehouses"),
         "history": history_rows(model=Warehouse, record_type="warehouse", record_id=warehouse.pk),
         "read_only": not request.user.has_perm("inventory.change_warehouse"),
     }
-    return render(
-        request, "inventory/master_form.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)

@@ -3,6 +3,7 @@ three-way reconciliation, the same figures as the pages (reports/selectors/)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -164,16 +165,16 @@ class SalesInput(serializers.Serializer):
         if value == "none":
             return value
         if parse_id(value) is None:
-            raise serializers.ValidationError('A user id or "none".')
+            raise serializers.ValidationError(_('Enter a user id or "none".'))
         return parse_id(value)
 
     def validate(self, data):
         data["date_to"] = data.get("date_to") or company_today()
         data["date_from"] = data.get("date_from") or data["date_to"].replace(day=1)
         if data["date_from"] > data["date_to"]:
-            raise serializers.ValidationError("date_from comes after date_to.")
+            raise serializers.ValidationError(_("date_from comes after date_to."))
         if (data["date_to"] - data["date_from"]).days > MAX_DAYS:
-            raise serializers.ValidationError("At most ten years.")
+            raise serializers.ValidationError(_("The period can last at most ten years."))
         return data
 
 

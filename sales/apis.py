@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -24,15 +24,8 @@ from sales.services.quotations import (
     quotation_decline,
     quotation_send,
 )
-from salesadmin.api import (
-    BulkRelatedField,
-    JSONInputParser,
-    NamedChoiceField,
-    Pagination,
-    StrictInput,
-    error_responses,
-    validated_input,
-)
+from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput, error_responses
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 from salesadmin.transitions import available_transitions
 
 MAX_LINES = 200
@@ -136,42 +129,25 @@ def _answer(request, quotation: Quotation, status_code=status.HTTP_200_OK) -> Re
     return Response(data, status=status_code)
 
 
-class QuotationListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List quotations",
+    output=QuotationListOutput,
+    creates="Create a draft quotation (for a customer or a prospect)",
+    create_input=QuotationCreateInput,
+    answer=QuotationDetailOutput,
+)
+class QuotationListCreateApi(DocumentListCreateApi):
     """Quotations (报价单): list, newest first; create a draft."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = QuotationListOutput
+    view_perm, add_perm = VIEW, "sales.add_quotation"
     filterset_class = QuotationFilter
 
-    def get_serializer_class(self):
-        return QuotationCreateInput if self.request.method == "POST" else QuotationListOutput
+    def visible(self, user):
+        return quotations_visible(user)
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW, "sales.add_quotation")
-        return (VIEW,)
-
-    def get_queryset(self):
-        return quotations_visible(self.request.user)
-
-    @extend_schema(
-        summary="List quotations",
-        responses={200: QuotationListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Create a draft quotation (for a customer or a prospect)",
-        request=QuotationCreateInput,
-        responses={201: QuotationDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(QuotationCreateInput, request.data)
-        quotation = quotation_create(
-            user=request.user,
+    def create(self, user, data):
+        return quotation_create(
+            user=user,
             customer=data.get("customer"),
             prospect_name=data["prospect_name"],
             prospect_contact=data["prospect_contact"],
@@ -185,7 +161,9 @@ class QuotationListCreateApi(generics.ListAPIView):
                 for ln in data["lines"]
             ],
         )
-        return _answer(request, quotation, status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return _answer(request, document, status.HTTP_201_CREATED)
 
 
 class QuotationDetailApi(generics.GenericAPIView):
@@ -225,56 +203,56 @@ class DeclineInput(StrictInput):
 _ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
-class _ActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
-
+class _ActionApi(DocumentActionApi):
     def get_queryset(self):
         return quotations_visible(self.request.user)
 
+    def answer(self, request, document):
+        return _answer(request, document)
 
-class QuotationSendApi(_ActionApi):
-    required_perms = (VIEW, "sales.send_quotation")
-    serializer_class = NoInput
 
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Send a draft quotation to the customer",
         request=None,
         responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        validated_input(NoInput, request.data)
-        return _answer(request, quotation_send(quotation=self.get_object(), user=request.user))
+)
+class QuotationSendApi(_ActionApi):
+    required_perms = (VIEW, "sales.send_quotation")
+    serializer_class = NoInput
+
+    def run(self, user, data):
+        return quotation_send(quotation=self.get_object(), user=user)
 
 
-class QuotationAcceptApi(_ActionApi):
-    required_perms = (VIEW, "sales.decide_quotation")
-    serializer_class = AcceptInput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="The customer accepted: create and submit the sales order",
         request=AcceptInput,
         responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(AcceptInput, request.data)
-        quotation = quotation_accept(
-            quotation=self.get_object(), user=request.user, customer=data.get("customer")
-        )
-        return _answer(request, quotation)
-
-
-class QuotationDeclineApi(_ActionApi):
+)
+class QuotationAcceptApi(_ActionApi):
     required_perms = (VIEW, "sales.decide_quotation")
-    serializer_class = DeclineInput
+    serializer_class = AcceptInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return quotation_accept(
+            quotation=self.get_object(), user=user, customer=data.get("customer")
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="The customer declined",
         request=DeclineInput,
         responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(DeclineInput, request.data)
-        quotation = quotation_decline(
-            quotation=self.get_object(), user=request.user, comment=data["comment"]
-        )
-        return _answer(request, quotation)
+)
+class QuotationDeclineApi(_ActionApi):
+    required_perms = (VIEW, "sales.decide_quotation")
+    serializer_class = DeclineInput
+
+    def run(self, user, data):
+        return quotation_decline(quotation=self.get_object(), user=user, comment=data["comment"])

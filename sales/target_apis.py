@@ -12,7 +12,13 @@ import datetime as dt
 import re
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -41,11 +47,11 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 from salesadmin.clock import company_today, month_end
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_transitions
@@ -122,36 +128,28 @@ def _answer(request, target, code=status.HTTP_200_OK) -> Response:
     return Response(TargetDetailOutput(target, context={"request": request}).data, status=code)
 
 
-class TargetListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List sales targets",
+    output=TargetListOutput,
+    creates="Create a year's target (version 1, a draft)",
+    create_input=TargetCreateInput,
+    answer=TargetDetailOutput,
+    list_errors=(401, 403),
+    create_errors=(400, 401, 403, 409),
+)
+class TargetListCreateApi(DocumentListCreateApi):
     """Sales targets (销售目标), every version, newest year first; create a year's first draft."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = TargetListOutput
+    view_perm, add_perm = VIEW, "sales.add_salestarget"
 
-    @property
-    def required_perms(self):
-        return (VIEW, "sales.add_salestarget") if self.request.method == "POST" else (VIEW,)
-
-    def get_queryset(self):
+    def visible(self, user):
         return _targets()
 
-    @extend_schema(
-        summary="List sales targets",
-        responses={200: TargetListOutput(many=True), **error_responses(401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def create(self, user, data):
+        return sales_target_create(user=user, year=data["year"])
 
-    @extend_schema(
-        summary="Create a year's target (version 1, a draft)",
-        request=TargetCreateInput,
-        responses={201: TargetDetailOutput, **error_responses(400, 401, 403, 409)},
-    )
-    def post(self, request):
-        data = validated_input(TargetCreateInput, request.data)
-        target = sales_target_create(user=request.user, year=data["year"])
-        return _answer(request, target, status.HTTP_201_CREATED)
+    def created(self, request, document):
+        return _answer(request, document, status.HTTP_201_CREATED)
 
 
 class TargetDetailApi(generics.GenericAPIView):
@@ -169,24 +167,30 @@ class TargetDetailApi(generics.GenericAPIView):
         return _answer(request, self.get_object())
 
 
-class _TargetActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
-
+class _TargetActionApi(DocumentActionApi):
     def get_queryset(self):
         return _targets()
 
+    def answer(self, request, document):
+        return _answer(request, document)
 
-class TargetLinesApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.change_salestarget")
-    serializer_class = TargetLinesInput
 
-    @extend_schema(
+@extend_schema_view(
+    put=extend_schema(
         summary="Replace a draft target's lines (all product groups)",
         request=TargetLinesInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def put(self, request, pk: int):
-        data = validated_input(TargetLinesInput, request.data)
+)
+class TargetLinesApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.change_salestarget")
+    serializer_class = TargetLinesInput
+    http_method_names = ["put", "options"]  # the action is a PUT: the lines are replaced
+
+    def put(self, request, *args, **kwargs):
+        return self.post(request, *args, **kwargs)
+
+    def run(self, user, data):
         lines = [
             TargetLineInput(
                 month=ln["month"],
@@ -197,75 +201,72 @@ class TargetLinesApi(_TargetActionApi):
             )
             for ln in data["lines"]
         ]
-        target = sales_target_lines_save(
-            user=request.user, target=self.get_object(), lines=lines, all_groups=True
+        return sales_target_lines_save(
+            user=user, target=self.get_object(), lines=lines, all_groups=True
         )
-        return _answer(request, target)
 
 
-class TargetSubmitApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.submit_salestarget")
-    serializer_class = TargetCommentInput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Submit a draft target for approval",
         request=None,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        validated_input(TargetCommentInput, request.data)
-        return _answer(request, sales_target_submit(user=request.user, target=self.get_object()))
-
-
-class TargetApproveApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.approve_salestarget")
+)
+class TargetSubmitApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.submit_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_submit(user=user, target=self.get_object())
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Approve a target; the version it revises goes out of force",
         request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        target = sales_target_approve(
-            user=request.user, target=self.get_object(), comment=data["comment"]
-        )
-        return _answer(request, target)
-
-
-class TargetRejectApi(_TargetActionApi):
+)
+class TargetApproveApi(_TargetActionApi):
     required_perms = (VIEW, "sales.approve_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_approve(user=user, target=self.get_object(), comment=data["comment"])
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Send a submitted target back to the sales department, with the reason",
         request=TargetCommentInput,
         responses={200: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        target = sales_target_reject(
-            user=request.user, target=self.get_object(), comment=data["comment"]
-        )
-        return _answer(request, target)
-
-
-class TargetReviseApi(_TargetActionApi):
-    required_perms = (VIEW, "sales.add_salestarget")
+)
+class TargetRejectApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.approve_salestarget")
     serializer_class = TargetCommentInput
 
-    @extend_schema(
+    def run(self, user, data):
+        return sales_target_reject(user=user, target=self.get_object(), comment=data["comment"])
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Draft a revision of the target in force (a new version)",
         request=TargetCommentInput,
         responses={201: TargetDetailOutput, **_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        data = validated_input(TargetCommentInput, request.data)
-        revision = sales_target_revise(
-            user=request.user, target=self.get_object(), reason=data["comment"]
-        )
-        return _answer(request, revision, status.HTTP_201_CREATED)
+)
+class TargetReviseApi(_TargetActionApi):
+    required_perms = (VIEW, "sales.add_salestarget")
+    serializer_class = TargetCommentInput
+
+    def run(self, user, data):
+        return sales_target_revise(user=user, target=self.get_object(), reason=data["comment"])
+
+    def answer(self, request, document):
+        return _answer(request, document, status.HTTP_201_CREATED)
 
 
 # --- Progress -----------------------------------------------------------------------
@@ -310,7 +311,9 @@ def _date(request, name: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ApplicationError(f"{name}: YYYY-MM-DD", code="invalid_date") from None
+        raise ApplicationError(
+            _("%(name)s: enter a date as YYYY-MM-DD.") % {"name": name}, code="invalid_date"
+        ) from None
 
 
 class ProgressApi(generics.GenericAPIView):
@@ -334,7 +337,7 @@ class ProgressApi(generics.GenericAPIView):
         last = _date(request, "last", month_end(today))
         if last < first or (last - first).days > 366:
             raise ApplicationError(
-                "The period must end after it starts and last at most a year.",
+                _("The period must end after it starts and last at most a year."),
                 code="invalid_period",
             )
         scope = None if request.user.has_perm("sales.view_target_progress") else request.user.pk
@@ -381,7 +384,9 @@ def _month(raw: str | None) -> dt.date:
     try:
         return dt.datetime.strptime(raw or "", "%Y-%m").date()
     except ValueError:
-        raise ApplicationError("month: YYYY-MM", code="invalid_month") from None
+        raise ApplicationError(
+            _("month: enter a month as YYYY-MM."), code="invalid_month"
+        ) from None
 
 
 class CommissionStatementsApi(generics.GenericAPIView):
@@ -403,7 +408,9 @@ class CommissionStatementsApi(generics.GenericAPIView):
         month = _month(request.query_params.get("month"))
         person = request.query_params.get("salesperson")
         if person is not None and not re.fullmatch(r"[0-9]{1,9}", person):
-            raise ApplicationError("salesperson: an id", code="invalid_salesperson")
+            raise ApplicationError(
+                _("salesperson: enter a user id (a whole number)."), code="invalid_salesperson"
+            )
         found = commission_selectors.statements(
             month, salesperson_id=int(person) if person else None
         )
@@ -447,46 +454,36 @@ class RuleInput(StrictInput):
     valid_from = serializers.DateField(help_text="Its month counts; the day is ignored.")
 
 
-class CommissionRuleListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List commission rules",
+    output=RuleOutput,
+    creates="Add a salesperson's or a team's rule from a month on",
+    create_input=RuleInput,
+    answer=RuleOutput,
+    list_errors=(401, 403),
+)
+class CommissionRuleListCreateApi(DocumentListCreateApi):
     """Commission rules (提成规则), newest first; add one from a month on."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = RuleOutput
+    view_perm, add_perm = "sales.view_commissionrule", "sales.add_commissionrule"
 
-    @property
-    def required_perms(self):
-        view = "sales.view_commissionrule"
-        return (view, "sales.add_commissionrule") if self.request.method == "POST" else (view,)
-
-    def get_queryset(self):
+    def visible(self, user):
         return CommissionRule.objects.select_related("created_by")
 
-    @extend_schema(
-        summary="List commission rules",
-        responses={200: RuleOutput(many=True), **error_responses(401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Add a salesperson's or a team's rule from a month on",
-        request=RuleInput,
-        responses={201: RuleOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(RuleInput, request.data)
+    def create(self, user, data):
         person = None
         if data.get("salesperson") is not None:
             person = get_user_model().objects.filter(pk=data["salesperson"]).first()
             if person is None:
-                raise ApplicationError("Unknown salesperson.", code="invalid_salesperson")
-        rule = commission_rule_set(
-            user=request.user,
+                raise ApplicationError(_("Unknown salesperson."), code="invalid_salesperson")
+        return commission_rule_set(
+            user=user,
             salesperson=person,
             team=data.get("team"),
             basis=data["basis"],
             rate=data["rate"],
             valid_from=data["valid_from"],
         )
-        return Response(RuleOutput(rule).data, status=status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return Response(RuleOutput(document).data, status=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sales import progress_views, target_views
+from sales import progress_views, setup_views, target_views
 from sales.enums import QuotationStatus
 from sales.forms import QuotationForm, QuotationLineFormSet
 from sales.models import Quotation
@@ -180,3 +180,6 @@ urlpatterns = [
 
 # Targets, progress, the monthly meeting and commission (issue 17).
 urlpatterns += target_views.urlpatterns + progress_views.urlpatterns
+
+# Product groups, teams and commission rules in the browser (issue 17, item A).
+urlpatterns += setup_views.urlpatterns

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 
 class ApplicationError(Exception):
     """A business rule refused the action. ``code`` is stable for API clients."""
@@ -22,3 +24,15 @@ class ConflictError(ApplicationError):
     """The action lost a race or the document changed underneath it."""
 
     status_code = 409
+
+
+def full_clean_or_refuse(instance) -> None:
+    """Model validation (lengths, uniqueness, choices, non-negative figures) as
+    a domain error naming the first field, for the master-data services."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ApplicationError(
+            " ".join(messages), code="invalid", extra={"field": field, **exc.message_dict}
+        ) from exc

@@ -24,6 +24,8 @@ def _text(value) -> str:
         return f"{value.normalize():f}"
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, models.Manager):  # a many-to-many field: its members, sorted
+        return ", ".join(sorted(str(member) for member in value.all()))[:300]
     return str(value)[:300]
 
 

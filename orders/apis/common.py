@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import SalesOrder
 from orders.selectors.sales_orders import orders_visible
-from salesadmin.api import JSONInputParser, NamedChoiceField, StrictInput, error_responses
+from salesadmin.api import NamedChoiceField, StrictInput, error_responses
+from salesadmin.api_views import DocumentActionApi
 
 VIEW_ORDER = "orders.view_salesorder"
 VIEW_NOTE = "orders.view_deliverynote"
@@ -101,17 +102,13 @@ class NoInput(StrictInput):
     """The action takes no body."""
 
 
-class OrderActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class OrderActionApi(DocumentActionApi):
+    # Every role that may act on orders sees all of them (see orders_visible);
+    # the services lock and read the order themselves (``target()``).
+    document_model = SalesOrder
 
     def get_queryset(self):
         return orders_visible(self.request.user)
-
-    def target(self) -> SalesOrder:
-        """The order in the URL, for a service that locks and reads it itself (its
-        first step), so it is not read twice; a missing one is the service's 404.
-        Every role that may act on orders sees all of them (see orders_visible)."""
-        return SalesOrder(pk=self.kwargs["pk"])
 
 
 ORDER_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)

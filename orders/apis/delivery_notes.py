@@ -4,7 +4,7 @@ finance stamp, the dispatch, the top-up restamp and cancel."""
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -41,12 +41,11 @@ from orders.services.delivery_notes import (
 )
 from salesadmin.api import (
     BulkRelatedField,
-    JSONInputParser,
     Pagination,
     StrictInput,
     error_responses,
-    validated_input,
 )
+from salesadmin.api_views import DocumentActionApi
 
 # --- Delivery notes --------------------------------------------------------------------
 
@@ -239,11 +238,8 @@ class NoteIssueInput(StrictInput):
     lines = NoteIssueLineInput(many=True, max_length=MAX_LINES)
 
 
-class NoteIssueApi(OrderActionApi):
-    required_perms = (VIEW_ORDER, VIEW_NOTE, "orders.issue_deliverynote")
-    serializer_class = NoteIssueInput
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Issue a delivery note from an approved order",
         description="For all or part of the order's open quantity; reserves stock, and "
         "refuses to go beyond what is available (`insufficient_stock`, with `available`).",
@@ -251,12 +247,15 @@ class NoteIssueApi(OrderActionApi):
         request=NoteIssueInput,
         responses={201: NoteDetailOutput, **ORDER_ACTION_ERRORS},
     )
-    def post(self, request, pk: int):
-        order = self.target()
-        data = validated_input(NoteIssueInput, request.data)
-        note = delivery_note_issue(
-            order=order,
-            user=request.user,
+)
+class NoteIssueApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, VIEW_NOTE, "orders.issue_deliverynote")
+    serializer_class = NoteIssueInput
+
+    def run(self, user, data):
+        return delivery_note_issue(
+            order=self.target(),
+            user=user,
             warehouse=data["warehouse"],
             lines=[
                 IssueLine(
@@ -267,23 +266,32 @@ class NoteIssueApi(OrderActionApi):
             vehicle_plate=data["vehicle_plate"],
             driver=data["driver"],
         )
-        return _note_response(request, note, status_code=status.HTTP_201_CREATED, created=True)
+
+    def answer(self, request, document):
+        return _note_response(request, document, status_code=status.HTTP_201_CREATED, created=True)
 
 
-class _NoteActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class _NoteActionApi(DocumentActionApi):
+    # The services lock and read the note themselves, with its customer (``target()``).
+    document_model = DeliveryNote
 
-    def get_queryset(self):
-        return DeliveryNote.objects.all()
-
-    def target(self) -> DeliveryNote:
-        """The note in the URL, for a service that locks and reads it itself (its
-        first step, with its customer), so it is not read twice; a missing one
-        is the service's 404."""
-        return DeliveryNote(pk=self.kwargs["pk"])
+    def answer(self, request, document):
+        return _note_response(request, document)
 
 
 _NOTE_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+def _note_action_schema(summary: str, description: str, request):
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=[PREFER_MINIMAL],
+            request=request,
+            responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+        )
+    )
 
 
 class OverrideInput(StrictInput):
@@ -295,44 +303,36 @@ class OverrideInput(StrictInput):
     )
 
 
+@_note_action_schema(
+    "Finance stamp (财务签章)",
+    "Only a note issued today and covered by prepayment or credit "
+    "(else 400 `not_covered`); with `override_reason`, a manager stamps it anyway.",
+    OverrideInput,
+)
 class NoteStampApi(_NoteActionApi):
     required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
     serializer_class = OverrideInput
 
-    @extend_schema(
-        summary="Finance stamp (财务签章)",
-        description="Only a note issued today and covered by prepayment or credit "
-        "(else 400 `not_covered`); with `override_reason`, a manager stamps it anyway.",
-        parameters=[PREFER_MINIMAL],
-        request=OverrideInput,
-        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(OverrideInput, request.data)
-        note = delivery_note_stamp(
-            note=self.target(), user=request.user, override_reason=data["override_reason"]
+    def run(self, user, data):
+        return delivery_note_stamp(
+            note=self.target(), user=user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note)
 
 
+@_note_action_schema(
+    "Restamp after a top-up",
+    "A note loaded above what finance covered waits for the top-up; "
+    "once paid or within credit (else 400 `not_covered`) the exit pass becomes valid.",
+    OverrideInput,
+)
 class NoteRestampApi(_NoteActionApi):
     required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
     serializer_class = OverrideInput
 
-    @extend_schema(
-        summary="Restamp after a top-up",
-        description="A note loaded above what finance covered waits for the top-up; "
-        "once paid or within credit (else 400 `not_covered`) the exit pass becomes valid.",
-        parameters=[PREFER_MINIMAL],
-        request=OverrideInput,
-        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(OverrideInput, request.data)
-        note = delivery_note_restamp(
-            note=self.target(), user=request.user, override_reason=data["override_reason"]
+    def run(self, user, data):
+        return delivery_note_restamp(
+            note=self.target(), user=user, override_reason=data["override_reason"]
         )
-        return _note_response(request, note)
 
 
 class AllocationInput(StrictInput):
@@ -351,22 +351,18 @@ class DispatchInput(StrictInput):
     lines = DispatchLineInput(many=True, max_length=MAX_LINES)
 
 
+@_note_action_schema(
+    "Warehouse dispatch (仓库出库)",
+    "Every line with its batches and actual quantities, within the "
+    "tolerance (else 400 `outside_tolerance`, nothing moved). Loaded above what "
+    "finance covered, the note waits for a top-up (`awaiting_topup`).",
+    DispatchInput,
+)
 class NoteDispatchApi(_NoteActionApi):
     required_perms = (VIEW_NOTE, "orders.dispatch_deliverynote")
     serializer_class = DispatchInput
 
-    @extend_schema(
-        summary="Warehouse dispatch (仓库出库)",
-        description="Every line with its batches and actual quantities, within the "
-        "tolerance (else 400 `outside_tolerance`, nothing moved). Loaded above what "
-        "finance covered, the note waits for a top-up (`awaiting_topup`).",
-        parameters=[PREFER_MINIMAL],
-        request=DispatchInput,
-        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        note = self.target()
-        data = validated_input(DispatchInput, request.data)
+    def run(self, user, data):
         lines = [
             DispatchLine(
                 note_line=DeliveryNoteLine(pk=line["note_line"]),
@@ -377,27 +373,22 @@ class NoteDispatchApi(_NoteActionApi):
             )
             for line in data["lines"]
         ]
-        note = delivery_note_dispatch(note=note, user=request.user, lines=lines)
-        return _note_response(request, note)
+        return delivery_note_dispatch(note=self.target(), user=user, lines=lines)
 
 
 class NoteCancelInput(StrictInput):
     reason = serializers.CharField(max_length=300, allow_blank=True, help_text="Why (required).")
 
 
+@_note_action_schema(
+    "Cancel an issued or stamped note",
+    "An issued note is never altered: cancel it (reversing a stamp and "
+    "releasing its stock) and issue a new one.",
+    NoteCancelInput,
+)
 class NoteCancelApi(_NoteActionApi):
     required_perms = (VIEW_NOTE, "orders.cancel_deliverynote")
     serializer_class = NoteCancelInput
 
-    @extend_schema(
-        summary="Cancel an issued or stamped note",
-        description="An issued note is never altered: cancel it (reversing a stamp and "
-        "releasing its stock) and issue a new one.",
-        parameters=[PREFER_MINIMAL],
-        request=NoteCancelInput,
-        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(NoteCancelInput, request.data)
-        note = delivery_note_cancel(note=self.target(), user=request.user, reason=data["reason"])
-        return _note_response(request, note)
+    def run(self, user, data):
+        return delivery_note_cancel(note=self.target(), user=user, reason=data["reason"])

@@ -4,7 +4,7 @@ and the price quote."""
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -45,11 +45,11 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentListCreateApi, list_create_endpoint
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
 
@@ -180,50 +180,34 @@ def _line_inputs(lines: list[dict]) -> list[LineInput]:
     ]
 
 
-class OrderListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List sales orders",
+    output=OrderListOutput,
+    creates="Create a draft sales order",
+    create_input=OrderCreateInput,
+    answer=OrderDetailOutput,
+    parameters=[PREFER_MINIMAL],
+)
+class OrderListCreateApi(DocumentListCreateApi):
     """Sales orders (销售通知单): list, newest first; create a draft."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = OrderListOutput
+    view_perm, add_perm = VIEW_ORDER, "orders.add_salesorder"
     filterset_class = OrderFilter
 
-    def get_serializer_class(self):
-        # The browsable API's form and OPTIONS describe what POST takes.
-        return OrderCreateInput if self.request.method == "POST" else OrderListOutput
+    def visible(self, user):
+        return orders_visible(user)
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_ORDER, "orders.add_salesorder")
-        return (VIEW_ORDER,)
-
-    def get_queryset(self):
-        return orders_visible(self.request.user)
-
-    @extend_schema(
-        summary="List sales orders",
-        responses={200: OrderListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Create a draft sales order",
-        parameters=[PREFER_MINIMAL],
-        request=OrderCreateInput,
-        responses={201: OrderDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(OrderCreateInput, request.data)
-        order = sales_order_create(
-            user=request.user,
+    def create(self, user, data):
+        return sales_order_create(
+            user=user,
             customer=data["customer"],
             lines=_line_inputs(data["lines"]),
             pickup_mode=data["pickup_mode"],
             remarks=data["remarks"],
         )
-        return _order_response(request, order, status_code=status.HTTP_201_CREATED, created=True)
+
+    def created(self, request, document):
+        return _order_response(request, document, status_code=status.HTTP_201_CREATED, created=True)
 
 
 class OrderDetailApi(generics.GenericAPIView):
@@ -289,21 +273,36 @@ class OrderDetailApi(generics.GenericAPIView):
         return _order_response(request, order)
 
 
-class OrderSubmitApi(OrderActionApi):
+class _OrderAction(OrderActionApi):
+    def answer(self, request, document):
+        return _order_response(request, document)
+
+
+def _order_action_schema(summary: str, request, description: str = ""):
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            description=description or None,
+            parameters=[PREFER_MINIMAL],
+            request=request,
+            responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+        )
+    )
+
+
+@_order_action_schema(
+    "Submit a draft",
+    None,
+    "Approved at once when every price reaches its reference and the "
+    "customer is within credit; otherwise it waits for a manager with the reasons.",
+)
+class OrderSubmitApi(_OrderAction):
     required_perms = (VIEW_ORDER, "orders.submit_salesorder")
     serializer_class = NoInput
+    checks_body = False
 
-    @extend_schema(
-        summary="Submit a draft",
-        description="Approved at once when every price reaches its reference and the "
-        "customer is within credit; otherwise it waits for a manager with the reasons.",
-        parameters=[PREFER_MINIMAL],
-        request=None,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        order = sales_order_submit(order=self.target(), user=request.user)
-        return _order_response(request, order)
+    def run(self, user, data):
+        return sales_order_submit(order=self.target(), user=user)
 
 
 class OrderCommentInput(StrictInput):
@@ -314,71 +313,45 @@ class OrderRejectInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, help_text="Why (required).")
 
 
-class OrderApproveApi(OrderActionApi):
+@_order_action_schema("Approve a submitted order (manager)", OrderCommentInput)
+class OrderApproveApi(_OrderAction):
     required_perms = (VIEW_ORDER, "orders.approve_salesorder")
     serializer_class = OrderCommentInput
 
-    @extend_schema(
-        summary="Approve a submitted order (manager)",
-        parameters=[PREFER_MINIMAL],
-        request=OrderCommentInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(OrderCommentInput, request.data)
-        order = sales_order_approve(order=self.target(), user=request.user, comment=data["comment"])
-        return _order_response(request, order)
+    def run(self, user, data):
+        return sales_order_approve(order=self.target(), user=user, comment=data["comment"])
 
 
-class OrderRejectApi(OrderActionApi):
+@_order_action_schema("Reject a submitted order (manager)", OrderRejectInput)
+class OrderRejectApi(_OrderAction):
     required_perms = (VIEW_ORDER, "orders.approve_salesorder")
     serializer_class = OrderRejectInput
 
-    @extend_schema(
-        summary="Reject a submitted order (manager)",
-        parameters=[PREFER_MINIMAL],
-        request=OrderRejectInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(OrderRejectInput, request.data)
-        order = sales_order_reject(order=self.target(), user=request.user, comment=data["comment"])
-        return _order_response(request, order)
+    def run(self, user, data):
+        return sales_order_reject(order=self.target(), user=user, comment=data["comment"])
 
 
-class OrderReviseApi(OrderActionApi):
+@_order_action_schema("Take a rejected order back to draft", None)
+class OrderReviseApi(_OrderAction):
     required_perms = (VIEW_ORDER, "orders.submit_salesorder")
     serializer_class = NoInput
+    checks_body = False
 
-    @extend_schema(
-        summary="Take a rejected order back to draft",
-        parameters=[PREFER_MINIMAL],
-        request=None,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        order = sales_order_revise(order=self.target(), user=request.user)
-        return _order_response(request, order)
+    def run(self, user, data):
+        return sales_order_revise(order=self.target(), user=user)
 
 
 class ReasonInput(StrictInput):
     reason = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
-class OrderCancelApi(OrderActionApi):
+@_order_action_schema("Cancel an order with no open delivery notes", ReasonInput)
+class OrderCancelApi(_OrderAction):
     required_perms = (VIEW_ORDER, "orders.cancel_salesorder")
     serializer_class = ReasonInput
 
-    @extend_schema(
-        summary="Cancel an order with no open delivery notes",
-        parameters=[PREFER_MINIMAL],
-        request=ReasonInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        data = validated_input(ReasonInput, request.data)
-        order = sales_order_cancel(order=self.target(), user=request.user, reason=data["reason"])
-        return _order_response(request, order)
+    def run(self, user, data):
+        return sales_order_cancel(order=self.target(), user=user, reason=data["reason"])
 
 
 # --- Price quote -----------------------------------------------------------------------

@@ -1,16 +1,25 @@
-"""Prices: the customer's own agreed price (老客户价格表), else the standard list."""
+"""Prices: the customer's own agreed price (老客户价格表), else the standard list;
+and the one path that prices the lines of an order or a quotation."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from customers.models import CustomerPrice
+from inventory.models import Product
 from orders.enums import PriceSource
 from orders.models import PriceList, PriceListItem
+from salesadmin.decimal_input import parse_money, parse_quantity
+from salesadmin.errors import ApplicationError
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -82,3 +91,74 @@ def price_quotes(*, customer_id: int, product_ids: list[int], on: dt.date) -> di
 
 def price_quote(*, customer_id: int, product_id: int, on: dt.date) -> PriceQuote:
     return price_quotes(customer_id=customer_id, product_ids=[product_id], on=on)[product_id]
+
+
+class LineToPrice(Protocol):
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal | None  # None (or ""): take the resolved price
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    """A line as an order or a quotation stores it (the fields both line models share)."""
+
+    position: int
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    price_source: str
+    list_price: Decimal | None
+    minimum_price: Decimal | None
+
+    def fields(self) -> dict:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def price_lines(*, customer_id: int, on: dt.date, lines: Sequence[LineToPrice]) -> list[PricedLine]:
+    """Price entered lines as orders are priced: each product still sold, a
+    positive quantity, the entered price (never negative) or else the resolved
+    one (a product with neither is refused), its source (manual when the entered
+    price differs), and the list and minimum prices kept for the approval."""
+    if not lines:
+        raise ApplicationError(_("Add at least one line."), code="no_lines")
+    quotes = price_quotes(
+        customer_id=customer_id, product_ids=[line.product.pk for line in lines], on=on
+    )
+    priced = []
+    for position, line in enumerate(lines, start=1):
+        if not line.product.active:
+            raise ApplicationError(
+                _("%(product)s is no longer sold.") % {"product": line.product},
+                code="product_inactive",
+            )
+        quantity = parse_quantity(line.quantity)
+        if quantity <= 0:
+            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        quote = quotes[line.product.pk]
+        if line.unit_price is None or line.unit_price == "":
+            if quote.price is None:
+                raise ApplicationError(
+                    _("%(product)s has no price: enter one.") % {"product": line.product.sku},
+                    code="price_required",
+                )
+            unit_price, source = quote.price, quote.source
+        else:
+            unit_price = parse_money(line.unit_price, code="invalid_price")
+            if unit_price < 0:
+                raise ApplicationError(_("Prices cannot be negative."), code="invalid_price")
+            source = quote.source if unit_price == quote.price else PriceSource.MANUAL
+        priced.append(
+            PricedLine(
+                position=position,
+                product=line.product,
+                quantity=quantity,
+                unit_price=unit_price,
+                amount=(quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP),
+                price_source=source,
+                list_price=quote.list_price,
+                minimum_price=quote.minimum_price,
+            )
+        )
+    return priced

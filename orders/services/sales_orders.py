@@ -16,12 +16,11 @@ from customers.enums import CreditTerms
 from customers.models import Customer
 from inventory.models import Product
 from orders import hooks
-from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode, PriceSource
+from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode
 from orders.models import SalesOrder, SalesOrderLine
-from orders.services.pricing import price_quotes
+from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related
-from salesadmin.decimal_input import parse_money, parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_transition
@@ -42,50 +41,8 @@ def money(value: Decimal) -> Decimal:
 
 
 def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:
-    if not lines:
-        raise ApplicationError(_("Add at least one line."), code="no_lines")
-    quotes = price_quotes(
-        customer_id=order.customer_id,
-        product_ids=[line.product.pk for line in lines],
-        on=order.order_date,
-    )
-    built = []
-    for position, line in enumerate(lines, start=1):
-        if not line.product.active:
-            raise ApplicationError(
-                _("%(product)s is no longer sold.") % {"product": line.product},
-                code="product_inactive",
-            )
-        quantity = parse_quantity(line.quantity)
-        if quantity <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
-        quote = quotes[line.product.pk]
-        if line.unit_price is None or line.unit_price == "":
-            if quote.price is None:
-                raise ApplicationError(
-                    _("%(product)s has no price: enter one.") % {"product": line.product.sku},
-                    code="price_required",
-                )
-            unit_price, source = quote.price, quote.source
-        else:
-            unit_price = parse_money(line.unit_price, code="invalid_price")
-            if unit_price < 0:
-                raise ApplicationError(_("Prices cannot be negative."), code="invalid_price")
-            source = quote.source if unit_price == quote.price else PriceSource.MANUAL
-        built.append(
-            SalesOrderLine(
-                order=order,
-                position=position,
-                product=line.product,
-                quantity=quantity,
-                unit_price=unit_price,
-                amount=money(quantity * unit_price),
-                price_source=source,
-                list_price=quote.list_price,
-                minimum_price=quote.minimum_price,
-            )
-        )
-    return built
+    priced = price_lines(customer_id=order.customer_id, on=order.order_date, lines=lines)
+    return [SalesOrderLine(order=order, **line.fields()) for line in priced]
 
 
 def approval_reasons(order: SalesOrder, lines: list[SalesOrderLine]) -> list[dict]:

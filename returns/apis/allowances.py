@@ -11,7 +11,6 @@ from customers.models import Customer
 from finance.models import Invoice
 from orders.models import DeliveryNote, DeliveryNoteLine
 from returns.apis.common import (
-    ACTION_ERRORS,
     MAX_LINES,
     MONEY,
     QTY,
@@ -22,6 +21,7 @@ from returns.apis.common import (
     DocumentRefOutput,
     NoInput,
     ReturnCustomerRef,
+    action_endpoint,
 )
 from returns.enums import (
     AllowanceReason,
@@ -43,13 +43,11 @@ from returns.services.allowances import (
 )
 from salesadmin.api import (
     BulkRelatedField,
-    JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
-    validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 
 # --- Allowances --------------------------------------------------------------------------
 
@@ -133,44 +131,27 @@ class AllowanceCreateInput(StrictInput):
     )
 
 
-class AllowanceListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List allowances",
+    output=AllowanceListOutput,
+    creates="Request an allowance (draft)",
+    create_input=AllowanceCreateInput,
+    answer=AllowanceDetailOutput,
+    description="On a dispatched note or an invoice: an amount or reductions per unit on "
+    "chosen lines; never more than the document's value less earlier allowances.",
+)
+class AllowanceListCreateApi(DocumentListCreateApi):
     """Allowances (销售折让): list, newest first; request one."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = AllowanceListOutput
+    view_perm, add_perm = VIEW_ALLOWANCE, "returns.submit_allowance"
     filterset_class = AllowanceFilter
 
-    def get_serializer_class(self):
-        return AllowanceCreateInput if self.request.method == "POST" else AllowanceListOutput
+    def visible(self, user):
+        return allowances_visible(user)
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_ALLOWANCE, "returns.submit_allowance")
-        return (VIEW_ALLOWANCE,)
-
-    def get_queryset(self):
-        return allowances_visible(self.request.user)
-
-    @extend_schema(
-        summary="List allowances",
-        responses={200: AllowanceListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Request an allowance (draft)",
-        description="On a dispatched note or an invoice: an amount or reductions per unit on "
-        "chosen lines; never more than the document's value less earlier allowances.",
-        request=AllowanceCreateInput,
-        responses={201: AllowanceDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(AllowanceCreateInput, request.data)
-        allowance = allowance_create(
-            user=request.user,
+    def create(self, user, data):
+        return allowance_create(
+            user=user,
             delivery_note=data.get("delivery_note"),
             invoice=data.get("invoice"),
             reason=data["reason"],
@@ -182,7 +163,9 @@ class AllowanceListCreateApi(generics.ListAPIView):
                 for ln in data.get("lines", [])
             ],
         )
-        return _allowance_response(request, allowance, status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return _allowance_response(request, document, status.HTTP_201_CREATED)
 
 
 class AllowanceDetailApi(generics.GenericAPIView):
@@ -203,72 +186,45 @@ class AllowanceDetailApi(generics.GenericAPIView):
         return Response(data)
 
 
-class _AllowanceActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class _AllowanceActionApi(DocumentActionApi):
+    # The service locks and reads the document in the URL (404 when missing).
+    document_model = Allowance
 
-    def get_queryset(self):
-        return Allowance.objects.all()
-
-    def target(self) -> Allowance:
-        return Allowance(pk=self.kwargs["pk"])
+    def answer(self, request, document):
+        return _allowance_response(request, document)
 
 
-def _allowance_action(name, summary, perm, input_class, description=""):
-    def post(self, request, pk: int):
-        data = validated_input(input_class, request.data)
-        return _allowance_response(request, self.run(request.user, data))
-
-    post = extend_schema(
-        summary=summary,
-        description=description,
-        request=None if input_class is NoInput else input_class,
-        responses={200: AllowanceDetailOutput, **ACTION_ERRORS},
-    )(post)
-    return type(
-        name,
-        (_AllowanceActionApi,),
-        {
-            "required_perms": (VIEW_ALLOWANCE, perm),
-            "serializer_class": input_class,
-            "post": post,
-            "__module__": __name__,
-            "__doc__": summary,
-        },
+def _allowance_action(summary, perm, input_class, description=""):
+    return action_endpoint(
+        VIEW_ALLOWANCE, AllowanceDetailOutput, summary, perm, input_class, description
     )
 
 
-class AllowanceSubmitApi(
-    _allowance_action("_ASubmit", "Submit an allowance", "returns.submit_allowance", NoInput)
-):
+@_allowance_action("Submit an allowance", "returns.submit_allowance", NoInput)
+class AllowanceSubmitApi(_AllowanceActionApi):
     def run(self, user, data):
         return allowance_submit(allowance=self.target(), user=user)
 
 
-class AllowanceApproveApi(
-    _allowance_action(
-        "_AApprove",
-        "Approve an allowance at your level",
-        "returns.approve_allowance",
-        CommentInput,
-        "Final within the approver's limit (the credit note is issued); beyond it the "
-        "allowance goes on to the next level. 403 below the level it waits at.",
-    )
-):
+@_allowance_action(
+    "Approve an allowance at your level",
+    "returns.approve_allowance",
+    CommentInput,
+    "Final within the approver's limit (the credit note is issued); beyond it the "
+    "allowance goes on to the next level. 403 below the level it waits at.",
+)
+class AllowanceApproveApi(_AllowanceActionApi):
     def run(self, user, data):
         return allowance_approve(allowance=self.target(), user=user, comment=data["comment"])
 
 
-class AllowanceRejectApi(
-    _allowance_action("_AReject", "Reject an allowance", "returns.approve_allowance", CommentInput)
-):
+@_allowance_action("Reject an allowance", "returns.approve_allowance", CommentInput)
+class AllowanceRejectApi(_AllowanceActionApi):
     def run(self, user, data):
         return allowance_reject(allowance=self.target(), user=user, comment=data["comment"])
 
 
-class AllowanceCancelApi(
-    _allowance_action(
-        "_ACancel", "Cancel an allowance", "returns.cancel_allowance", CancelReasonInput
-    )
-):
+@_allowance_action("Cancel an allowance", "returns.cancel_allowance", CancelReasonInput)
+class AllowanceCancelApi(_AllowanceActionApi):
     def run(self, user, data):
         return allowance_cancel(allowance=self.target(), user=user, reason=data["reason"])

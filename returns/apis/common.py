@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from salesadmin.api import (
@@ -51,3 +52,22 @@ class CommentInput(StrictInput):
 
 class CancelReasonInput(StrictInput):
     reason = serializers.CharField(max_length=300, allow_blank=True)
+
+
+def action_endpoint(view_perm: str, answer_output, summary, perm, input_class, description=""):
+    """A return's or an allowance's action endpoint: its permissions, its input
+    and its schema; the class's ``run`` calls the service (salesadmin/api_views.py)."""
+
+    def decorate(cls):
+        cls.required_perms = (view_perm, perm)
+        cls.serializer_class = input_class
+        cls.__doc__ = summary
+        schema = extend_schema(
+            summary=summary,
+            description=description,
+            request=None if input_class is NoInput else input_class,
+            responses={200: answer_output, **ACTION_ERRORS},
+        )
+        return extend_schema_view(post=schema)(cls)
+
+    return decorate

@@ -23,6 +23,7 @@ from returns.apis.common import (
     NoInput,
     ReturnCustomerRef,
     ReturnProductRef,
+    action_endpoint,
 )
 from returns.enums import (
     InspectionResult,
@@ -53,11 +54,11 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 
 # --- Return applications ----------------------------------------------------------------
 
@@ -152,50 +153,35 @@ class ReturnCreateInput(StrictInput):
     lines = ReturnLineInputSerializer(many=True, max_length=MAX_LINES)
 
 
-class ReturnListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List return applications",
+    output=ReturnListOutput,
+    creates="File a return application (draft)",
+    create_input=ReturnCreateInput,
+    answer=ReturnDetailOutput,
+    description="Against a dispatched or exited note; per line never more than delivered "
+    "less earlier returns (400 `over_returnable`).",
+)
+class ReturnListCreateApi(DocumentListCreateApi):
     """Return applications (退货申请单): list, newest first; file one."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = ReturnListOutput
+    view_perm, add_perm = VIEW_RETURN, "returns.submit_returnapplication"
     filterset_class = ReturnFilter
 
-    def get_serializer_class(self):
-        return ReturnCreateInput if self.request.method == "POST" else ReturnListOutput
+    def visible(self, user):
+        return returns_visible(user)
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_RETURN, "returns.submit_returnapplication")
-        return (VIEW_RETURN,)
-
-    def get_queryset(self):
-        return returns_visible(self.request.user)
-
-    @extend_schema(
-        summary="List return applications",
-        responses={200: ReturnListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="File a return application (draft)",
-        description="Against a dispatched or exited note; per line never more than delivered "
-        "less earlier returns (400 `over_returnable`).",
-        request=ReturnCreateInput,
-        responses={201: ReturnDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(ReturnCreateInput, request.data)
-        application = return_application_create(
+    def create(self, user, data):
+        return return_application_create(
             delivery_note=data["delivery_note"],
-            user=request.user,
+            user=user,
             customer_document=data["customer_document"],
             remarks=data["remarks"],
             lines=_line_inputs(data["lines"]),
         )
-        return _return_response(request, application, status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return _return_response(request, document, status.HTTP_201_CREATED)
 
 
 class ReturnUpdateInput(StrictInput):
@@ -278,60 +264,31 @@ class CloseInput(StrictInput):
     corrective_action = serializers.CharField(max_length=500, allow_blank=True)
 
 
-class _ReturnActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class _ReturnActionApi(DocumentActionApi):
+    # The service locks and reads the document in the URL (404 when missing).
+    document_model = ReturnApplication
 
-    def get_queryset(self):
-        return ReturnApplication.objects.all()
-
-    def target(self) -> ReturnApplication:
-        """The return in the URL; the service locks and reads it (404 when missing)."""
-        return ReturnApplication(pk=self.kwargs["pk"])
+    def answer(self, request, document):
+        return _return_response(request, document)
 
 
-def _return_action(name, summary, perm, input_class, description=""):
-    """An action endpoint class: validate the body, call the service, answer the return."""
-
-    def post(self, request, pk: int):
-        data = validated_input(input_class, request.data)
-        application = self.run(request.user, data)
-        return _return_response(request, application)
-
-    post = extend_schema(
-        summary=summary,
-        description=description,
-        request=None if input_class is NoInput else input_class,
-        responses={200: ReturnDetailOutput, **ACTION_ERRORS},
-    )(post)
-    return type(
-        name,
-        (_ReturnActionApi,),
-        {
-            "required_perms": (VIEW_RETURN, perm),
-            "serializer_class": input_class,
-            "post": post,
-            "__module__": __name__,
-            "__doc__": summary,
-        },
-    )
+def _return_action(summary, perm, input_class, description=""):
+    return action_endpoint(VIEW_RETURN, ReturnDetailOutput, summary, perm, input_class, description)
 
 
-class ReturnSubmitApi(
-    _return_action("_Submit", "Submit a return", "returns.submit_returnapplication", NoInput)
-):
+@_return_action("Submit a return", "returns.submit_returnapplication", NoInput)
+class ReturnSubmitApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_submit(application=self.target(), user=user)
 
 
-class ReturnInspectApi(
-    _return_action(
-        "_Inspect",
-        "Record the inspection (检验报告单)",
-        "returns.inspect_returnapplication",
-        InspectInput,
-        "Passed or failed for every line; findings required on failed goods.",
-    )
-):
+@_return_action(
+    "Record the inspection (检验报告单)",
+    "returns.inspect_returnapplication",
+    InspectInput,
+    "Passed or failed for every line; findings required on failed goods.",
+)
+class ReturnInspectApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_inspect(
             application=self.target(),
@@ -345,61 +302,51 @@ class ReturnInspectApi(
         )
 
 
-class ReturnApproveApi(
-    _return_action(
-        "_Approve",
-        "Approve a return",
-        "returns.approve_returnapplication",
-        CommentInput,
-        "A comment is required when inspection failed (400 `comment_required`).",
-    )
-):
+@_return_action(
+    "Approve a return",
+    "returns.approve_returnapplication",
+    CommentInput,
+    "A comment is required when inspection failed (400 `comment_required`).",
+)
+class ReturnApproveApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_approve(
             application=self.target(), user=user, comment=data["comment"]
         )
 
 
-class ReturnRejectApi(
-    _return_action("_Reject", "Reject a return", "returns.approve_returnapplication", CommentInput)
-):
+@_return_action("Reject a return", "returns.approve_returnapplication", CommentInput)
+class ReturnRejectApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_reject(
             application=self.target(), user=user, comment=data["comment"]
         )
 
 
-class ReturnReceiveApi(
-    _return_action(
-        "_Receive",
-        "Receive the goods back (退货入库)",
-        "returns.receive_returnapplication",
-        NoInput,
-        "Return moves into stock (failed goods into the held location) and the credit note, "
-        "in one transaction.",
-    )
-):
+@_return_action(
+    "Receive the goods back (退货入库)",
+    "returns.receive_returnapplication",
+    NoInput,
+    "Return moves into stock (failed goods into the held location) and the credit note, "
+    "in one transaction.",
+)
+class ReturnReceiveApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_receive(application=self.target(), user=user)
 
 
-class ReturnCloseApi(
-    _return_action(
-        "_Close",
-        "Record the cause and close (退货追究制)",
-        "returns.close_returnapplication",
-        CloseInput,
-    )
-):
+@_return_action(
+    "Record the cause and close (退货追究制)",
+    "returns.close_returnapplication",
+    CloseInput,
+)
+class ReturnCloseApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_close(application=self.target(), user=user, **data)
 
 
-class ReturnCancelApi(
-    _return_action(
-        "_Cancel", "Cancel a return", "returns.cancel_returnapplication", CancelReasonInput
-    )
-):
+@_return_action("Cancel a return", "returns.cancel_returnapplication", CancelReasonInput)
+class ReturnCancelApi(_ReturnActionApi):
     def run(self, user, data):
         return return_application_cancel(
             application=self.target(), user=user, reason=data["reason"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,18 +19,15 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from inventory.models import Product
-from orders.enums import PriceSource
-from orders.services.pricing import price_quotes
+from orders.services.pricing import price_lines
 from orders.services.sales_orders import LineInput, sales_order_create, sales_order_submit
 from sales.enums import QuotationStatus
 from sales.models import Quotation, QuotationLine
 from salesadmin.clock import company_today
-from salesadmin.decimal_input import parse_money, parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import check_transition, run_transition
 
-CENT = Decimal("0.01")
 DOC = "quotation"
 
 
@@ -42,51 +39,13 @@ class QuotationLineInput:
 
 
 def _build_lines(quotation: Quotation, lines: list[QuotationLineInput]) -> list[QuotationLine]:
-    if not lines:
-        raise ApplicationError(_("Add at least one line."), code="no_lines")
-    quotes = price_quotes(
+    priced = price_lines(
         # A prospect has no agreed prices: 0 matches no customer, so the list's.
         customer_id=quotation.customer_id or 0,
-        product_ids=[line.product.pk for line in lines],
         on=quotation.quote_date,
+        lines=lines,
     )
-    built = []
-    for position, line in enumerate(lines, start=1):
-        if not line.product.active:
-            raise ApplicationError(
-                _("%(product)s is no longer sold.") % {"product": line.product},
-                code="product_inactive",
-            )
-        quantity = parse_quantity(line.quantity)
-        if quantity <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
-        quote = quotes[line.product.pk]
-        if line.unit_price is None or line.unit_price == "":
-            if quote.price is None:
-                raise ApplicationError(
-                    _("%(product)s has no price: enter one.") % {"product": line.product.sku},
-                    code="price_required",
-                )
-            unit_price, source = quote.price, quote.source
-        else:
-            unit_price = parse_money(line.unit_price, code="invalid_price")
-            if unit_price < 0:
-                raise ApplicationError(_("Prices cannot be negative."), code="invalid_price")
-            source = quote.source if unit_price == quote.price else PriceSource.MANUAL
-        built.append(
-            QuotationLine(
-                quotation=quotation,
-                position=position,
-                product=line.product,
-                quantity=quantity,
-                unit_price=unit_price,
-                amount=(quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP),
-                price_source=source,
-                list_price=quote.list_price,
-                minimum_price=quote.minimum_price,
-            )
-        )
-    return built
+    return [QuotationLine(quotation=quotation, **line.fields()) for line in priced]
 
 
 @transaction.atomic

@@ -65,7 +65,11 @@ def _view_takes(request) -> bool:
     view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
     if view_class is None:  # a function view: it decides
         return True
-    return hasattr(view_class, request.method.lower())
+    # As the view's own allowed_methods: a method it names and defines.
+    method = request.method.lower()
+    return method in getattr(view_class, "http_method_names", (method,)) and hasattr(
+        view_class, method
+    )
 
 
 class IdempotencyMiddleware:

@@ -106,6 +106,10 @@ class SiteWorld:
                     query=f"?group={self.documents['product group'].pk}",
                 ),
             ],
+            "sales:group_edit": [
+                Variant("product group", {"pk": self.documents["product group"].pk})
+            ],
+            "sales:team_edit": [Variant("sales team", {"pk": self.documents["sales team"].pk})],
             "sales:commission_statement": [
                 Variant("empty"),
                 Variant(
@@ -188,6 +192,7 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
 def _targets(world: SiteWorld, chain: Chain) -> None:
     from sales.enums import CommissionBasis
     from sales.services.commission import commission_rule_set
+    from sales.services.setup import sales_team_create
     from sales.services.targets import TargetLineInput, sales_target_lines_save, sales_target_revise
     from tests.sales.targets_world import approved_target, bottled_group
 
@@ -218,6 +223,9 @@ def _targets(world: SiteWorld, chain: Chain) -> None:
         ],
     )
     world.documents["target revision"] = revision
+    world.documents["sales team"] = sales_team_create(
+        user=chain.manager, name="华东组", members=[chain.clerk]
+    )
     commission_rule_set(
         user=chain.manager,
         salesperson=chain.clerk,

@@ -165,3 +165,17 @@ def test_commission_rules_statements_and_closing_through_the_api(
     assert late.json()["code"] == "month_closed"
     assert CommissionRule.objects.count() == 1
     assert SalesTarget.objects.count() == 0
+
+
+def test_the_lines_endpoint_takes_put_only_even_with_an_idempotency_key(clerk):
+    """The action base defines POST; the lines endpoint names PUT only, so a
+    POST is 405 (not an idempotency answer), with or without a key."""
+    target = _api(clerk).post("/api/v1/sales-targets/", {"year": 2029}, format="json").json()
+    url = f"/api/v1/sales-targets/{target['id']}/lines/"
+    for _ in range(2):  # the second time the key is known: still 405
+        answer = _api(clerk).post(
+            url, {"lines": []}, format="json", HTTP_IDEMPOTENCY_KEY="lines-post"
+        )
+        assert answer.status_code == 405
+        assert answer["Allow"] == "PUT, OPTIONS"
+    assert _api(clerk).put(url, {"lines": []}, format="json").status_code == 200

@@ -15,7 +15,8 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list,
+# {g} product group, {m} sales team.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -63,6 +64,13 @@ PAGES = {
     "/api/v1/target-progress/": {"clerk", "manager"},
     "/api/v1/commission-statements/?month=2026-01": {"finance", "manager"},
     "/api/v1/commission-rules/": {"finance", "manager"},
+    "/sales/product-groups/": {"clerk", "manager"},
+    "/sales/product-groups/new/": {"manager"},
+    "/sales/product-groups/{g}/": {"clerk", "manager"},
+    "/sales/teams/": {"manager"},
+    "/sales/teams/new/": {"manager"},
+    "/sales/teams/{m}/": {"manager"},
+    "/sales/commission-rules/": {"finance", "manager"},
     "/orders/{d}/edit/": {"clerk", "manager"},
     "/orders/{o}/issue/": {"clerk", "manager"},
     "/orders/{o}/pdf/": OFFICE,
@@ -195,7 +203,23 @@ def documents(chain):
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
         "t": _target(chain).pk,
+        "g": _product_group(chain).pk,
+        "m": _team(chain).pk,
     }
+
+
+def _product_group(chain):
+    from sales.services.setup import product_group_create
+
+    return product_group_create(
+        user=chain.manager, code="BOT", name="瓶装气", unit="cyl", products=chain.products[:1]
+    )
+
+
+def _team(chain):
+    from sales.services.setup import sales_team_create
+
+    return sales_team_create(user=chain.manager, name="East", members=[chain.clerk])
 
 
 def _price_list():
@@ -280,7 +304,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwlt":
+    for key in "codnspriqwltgm":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

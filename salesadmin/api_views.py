@@ -1,0 +1,123 @@
+"""The two shapes every app's API repeats, written once: a list that also
+creates, and an action on one document (a transition).
+
+Both hold no business rule: the subclass names the permissions, the input,
+the service call (``create`` / ``run``) and how the document is answered
+(``answer``); the service decides. The schema of each endpoint stays on the
+subclass (``list_create_endpoint`` below, or ``@extend_schema_view``), so each
+says its own summary and errors. An action that is a PUT names
+``http_method_names`` so the inherited POST is not offered (405).
+
+The classes and methods here carry comments, not docstrings, on purpose:
+drf-spectacular shows an inherited docstring as the description of every
+endpoint without one of its own.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from salesadmin.api import JSONInputParser, Pagination, error_responses, validated_input
+
+
+# GET: the documents the user may see, paged (and filtered where the subclass
+# sets ``filterset_class``); POST: create one from ``create_input``.
+class DocumentListCreateApi(generics.ListAPIView):
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    view_perm: str = ""
+    add_perm: str = ""
+    create_input: type[serializers.Serializer] | None = None
+
+    @property
+    def required_perms(self) -> tuple[str, ...]:
+        if self.request.method == "POST":
+            return (self.view_perm, self.add_perm)
+        return (self.view_perm,)
+
+    def get_serializer_class(self):
+        # The browsable API's form and OPTIONS describe what POST takes.
+        if self.request.method == "POST" and self.create_input is not None:
+            return self.create_input
+        return super().get_serializer_class()
+
+    def get_queryset(self):
+        return self.visible(self.request.user)
+
+    def visible(self, user):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        data = validated_input(self.create_input, request.data)
+        return self.created(request, self.create(request.user, data))
+
+    def create(self, user, data: dict):
+        raise NotImplementedError
+
+    def created(self, request, document) -> Response:
+        raise NotImplementedError
+
+
+# POST one action on the document in the URL: the body validated against
+# ``serializer_class``, the service called by ``run``, the document answered.
+# ``target()`` is the document as a bare key, for a service that locks and reads
+# it itself as its first step (so it is not read twice, and a missing one is the
+# service's 404); ``get_object()`` reads it through ``get_queryset`` first.
+class DocumentActionApi(generics.GenericAPIView):
+    parser_classes = [JSONInputParser]
+    document_model = None
+    # False: the action takes no body and ignores one (the endpoints that never
+    # checked it keep answering as they did).
+    checks_body = True
+
+    def get_queryset(self):
+        return self.document_model.objects.all()
+
+    def target(self):
+        return self.document_model(pk=self.kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        data = validated_input(self.serializer_class, request.data) if self.checks_body else {}
+        return self.answer(request, self.run(request.user, data))
+
+    def run(self, user, data: dict):
+        raise NotImplementedError
+
+    def answer(self, request, document) -> Response:
+        raise NotImplementedError
+
+
+def list_create_endpoint(
+    *,
+    lists: str,
+    output,
+    creates: str,
+    create_input,
+    answer,
+    description: str | None = None,
+    parameters: list | None = None,
+    list_errors: tuple[int, ...] = (400, 401, 403),
+    create_errors: tuple[int, ...] = (400, 401, 403),
+):
+    """A DocumentListCreateApi's list and create: their serializers and their
+    schema (the summaries, the answer and the documented errors)."""
+
+    def decorate(cls):
+        cls.serializer_class = output
+        cls.create_input = create_input
+        return extend_schema_view(
+            get=extend_schema(
+                summary=lists, responses={200: output(many=True), **error_responses(*list_errors)}
+            ),
+            post=extend_schema(
+                summary=creates,
+                description=description,
+                parameters=parameters,
+                request=create_input,
+                responses={201: answer, **error_responses(*create_errors)},
+            ),
+        )(cls)
+
+    return decorate
