@@ -303,3 +303,37 @@ def orders_waiting_for_approval(*, limit: int = 5) -> tuple[int, list[SalesOrder
     qs = SalesOrder.objects.filter(status=OrderStatus.SUBMITTED)
     oldest = list(qs.select_related("customer").order_by("submitted_at", "id")[:limit])
     return qs.count(), oldest
+
+
+PICKER_LIMIT = 20
+
+
+def note_picker(
+    *,
+    search: str,
+    statuses: list[str] | None = None,
+    with_customer: bool,
+    limit: int = PICKER_LIMIT,
+) -> list[dict]:
+    """Notes by number (or the customer's code or name, for those who may see
+    customers), newest first. The value is the note's number, which the forms
+    that take a note read. One query."""
+    qs = DeliveryNote.objects.filter(number__isnull=False)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    search = search.strip()
+    if search:
+        match = Q(number__icontains=search)
+        if with_customer:
+            match |= Q(customer__code__icontains=search) | Q(customer__name__icontains=search)
+        qs = qs.filter(match)
+    rows = qs.order_by("-issue_date", "-number").values("number", "issue_date", "customer__name")[
+        :limit
+    ]
+    return [
+        {
+            "value": r["number"],
+            "text": f"{r['number']} · {r['customer__name']}" if with_customer else r["number"],
+        }
+        for r in rows
+    ]

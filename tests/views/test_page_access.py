@@ -118,6 +118,10 @@ PAGES = {
     "/api/v1/reports/dashboard/": {"manager"},
     "/api/v1/reports/sales/": {"manager"},
     "/api/v1/reports/reconciliation/": {"manager"},
+    "/pickers/customers/?q=a": OFFICE,
+    "/pickers/products/?q=a": {"clerk", "finance", "keeper", "manager"},
+    "/pickers/batches/?q=a&product={p}": {"clerk", "keeper", "manager"},
+    "/pickers/notes/?q=DN&status=issued": NOTES,
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.
