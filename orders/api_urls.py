@@ -42,6 +42,11 @@ urlpatterns = [
         delivery_notes.NoteCancelApi.as_view(),
         name="api-note-cancel",
     ),
+    path(
+        "delivery-notes/<int:pk>/ask-override/",
+        delivery_notes.NoteAskOverrideApi.as_view(),
+        name="api-note-ask-override",
+    ),
     path("exit-passes/check/", gate.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
     path("exit-passes/exit/", gate.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),
 ]

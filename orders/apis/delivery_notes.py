@@ -39,6 +39,7 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
@@ -400,4 +401,32 @@ class NoteCancelApi(_NoteActionApi):
     def post(self, request, pk: int):
         data = validated_input(NoteCancelInput, request.data)
         note = delivery_note_cancel(note=self.target(), user=request.user, reason=data["reason"])
+        return _note_response(request, note)
+
+
+class AskOverrideInput(StrictInput):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, default="", help_text="What finance tells the managers."
+    )
+
+
+class NoteAskOverrideApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
+    serializer_class = AskOverrideInput
+
+    @extend_schema(
+        summary="Ask the managers for an override (finance)",
+        description="A note issued today that finance cannot stamp (not covered) goes to "
+        "the managers' queue; logged with who asked and why. 400 `covered` when it can be "
+        "stamped, 409 `already_asked` the second time, 409 `invalid_state` once stamped, "
+        "cancelled or expired.",
+        parameters=[PREFER_MINIMAL],
+        request=AskOverrideInput,
+        responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(AskOverrideInput, request.data)
+        note = delivery_note_ask_override(
+            note=self.target(), user=request.user, reason=data["reason"]
+        )
         return _note_response(request, note)

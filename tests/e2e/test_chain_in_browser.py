@@ -108,6 +108,8 @@ def test_order_to_gate_pass_as_five_roles(live_server, chain, guard, roles):
     expect(card).to_contain_text("Price below minimum price")
     expect(card).to_contain_text("(line 1)")
     roles.snap("manager approval queue", manager)
+    # Below the minimum: approved only with a written reason.
+    card.get_by_label("Comment").fill("老客户, 一次性")
     card.get_by_role("button", name="Approve").click()
     _expect_message(manager, f"Order {order} approved.")
     expect(manager.locator(f"#order-{order.pk}")).to_have_count(0)

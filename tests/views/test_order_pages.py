@@ -341,13 +341,13 @@ def test_an_order_all_on_notes_offers_no_issue_button(chain, client_for):
 
 def test_approving_twice_is_refused_with_a_message(chain, waiting, client_for):
     client = client_for(chain.manager)
-    client.post(f"/orders/{waiting.pk}/approve/")
+    client.post(f"/orders/{waiting.pk}/approve/", {"comment": "first"})
 
     response = client.post(f"/orders/{waiting.pk}/approve/", {"comment": "again"})
 
     waiting.refresh_from_db()
     assert response.status_code == 302
-    assert waiting.decision_comment == ""
+    assert waiting.decision_comment == "first"
     assert any("Not possible while the document is" in m for m in _messages(response))
 
 
@@ -525,3 +525,46 @@ def test_anonymous_user_is_sent_to_log_in(chain, client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# Issue 12: a price below the minimum is approved only with a comment; a prepaid
+# customer's uncovered order is told at submit.
+
+
+def test_approving_below_the_minimum_without_a_comment_is_refused(chain, waiting, client_for):
+    client = client_for(chain.manager)
+    page = client.get(f"/orders/{waiting.pk}/").content.decode()
+    assert "Comment (required: a price is below the minimum)" in page
+
+    response = client.post(f"/orders/{waiting.pk}/approve/", {"comment": " "})
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert waiting.status == OrderStatus.SUBMITTED
+    assert "A price is below the minimum: say why you approve it." in _messages(response)
+
+    client.post(f"/orders/{waiting.pk}/approve/", {"comment": "老客户"})
+    waiting.refresh_from_db()
+    assert waiting.status == OrderStatus.APPROVED
+
+
+def test_the_approval_queue_asks_for_a_comment_below_the_minimum(chain, waiting, client_for):
+    html = client_for(chain.manager).get("/orders/approvals/").content.decode()
+    assert "Comment (required: a price is below the minimum)" in html
+
+
+def test_submit_page_says_a_prepaid_customer_must_still_pay(chain, client_for):
+    from customers.enums import CreditTerms
+    from tests.factories import CustomerFactory
+
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    order = chain.order(customer=prepaid, submit=False)
+
+    response = client_for(chain.clerk).post(f"/orders/{order.pk}/submit/")
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.APPROVED
+    assert any(
+        "the prepayment does not cover this order: 850.00 more must be paid" in m
+        for m in _messages(response)
+    )
