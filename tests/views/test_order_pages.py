@@ -568,3 +568,47 @@ def test_submit_page_says_a_prepaid_customer_must_still_pay(chain, client_for):
         "the prepayment does not cover this order: 850.00 more must be paid" in m
         for m in _messages(response)
     )
+
+
+def test_the_issue_form_proposes_the_warehouse_that_has_the_goods(chain, client_for):
+    from inventory.enums import MoveKind
+    from inventory.services import stock_move_record
+    from tests.factories import BatchFactory, WarehouseFactory
+
+    # Given an empty warehouse first by code, and one with only part of the oxygen.
+    WarehouseFactory(code="A-EMPTY", name="空仓库")
+    partial = WarehouseFactory(code="B-PART", name="部分仓库")
+    stock_move_record(
+        kind=MoveKind.PRODUCTION_RECEIPT,
+        product=chain.products[0],
+        warehouse=partial,
+        batch=BatchFactory(product=chain.products[0]),
+        quantity=Decimal("3"),
+        user=chain.keeper,
+    )
+    order = chain.order()  # 10 oxygen, 100 kg liquid oxygen, 5 argon
+
+    response = client_for(chain.clerk).get(f"/orders/{order.pk}/issue/")
+
+    assert response.context["form"]["warehouse"].value() == chain.warehouse.pk
+    table = response.context["availability"]
+    assert [w["warehouse"].code for w in table] == [chain.warehouse.code, "B-PART", "A-EMPTY"]
+    assert [c["enough"] for c in table[1]["cells"]] == [False, False, False]
+    assert table[0]["covers_all"] is True
+    html = response.content.decode()
+    assert 'id="warehouse-availability"' in html and "部分仓库" in html
+
+
+def test_the_issue_form_keeps_the_warehouse_the_clerk_chose(chain, client_for):
+    from tests.factories import WarehouseFactory
+
+    other = WarehouseFactory(code="Z-OTHER")
+    order = chain.order()
+
+    response = client_for(chain.clerk).post(
+        f"/orders/{order.pk}/issue/", {"warehouse": other.pk, "vehicle_plate": "", "driver": ""}
+    )
+
+    # Nothing is in stock there: refused, and the form still shows the clerk's choice.
+    assert response.status_code == 200
+    assert response.context["form"]["warehouse"].value() == str(other.pk)
