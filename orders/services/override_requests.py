@@ -35,7 +35,7 @@ def delivery_note_ask_override(*, note: DeliveryNote, user, reason: str = "") ->
         )
     answer = note_coverage(note=note)
     if answer is not None and answer.coverage is not None:
-        raise ApplicationError(_("This note is covered: stamp it."), code="covered")
+        raise ApplicationError(_("This note is covered: stamp it."), code="already_covered")
     asked = TransitionLog.objects.filter(
         document_type=DOC, document_id=note.pk, transition=ASK_OVERRIDE
     )

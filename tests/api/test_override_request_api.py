@@ -55,7 +55,7 @@ def test_a_covered_note_is_refused(chain, api_for):
     response = api_for(chain.finance).post(_url(note), {}, format="json")
 
     assert response.status_code == 400
-    assert response.json()["code"] == "covered"
+    assert response.json()["code"] == "already_covered"
     assert _asked(note) == 0
 
 

@@ -58,7 +58,7 @@ def test_a_covered_note_is_stamped_not_sent(chain):
     with pytest.raises(ApplicationError) as excinfo:
         delivery_note_ask_override(note=note, user=chain.finance)
 
-    assert excinfo.value.code == "covered"
+    assert excinfo.value.code == "already_covered"
     assert _asks(note) == []
 
 

@@ -168,6 +168,14 @@ POST_ONLY = {
     "api/v1/invoices/<int:pk>/void/",
     "finance/invoices/run/",
     "security/lockouts/release/",
+    "orders/notes/<int:pk>/ask-override/",
+    "orders/approvals/approve/",
+    "orders/notes/stamp/",
+    "orders/notes/print/",
+    "api/v1/delivery-notes/<int:pk>/ask-override/",
+    "api/v1/orders/approve-many/",
+    "api/v1/delivery-notes/stamp-many/",
+    "api/v1/delivery-notes/print/",
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
