@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `PORT=8001 make run` serves on another port; the demo summary prints the same URL.
+PORT ?= 8000
+export PORT
 
 .PHONY: run test setup system-deps-run system-deps-test lint format messages demo clean
 
 run: system-deps-run setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-deps-test setup
 	$(VENV)/bin/pytest -n 2 --durations=10 $(PYTEST_ARGS)

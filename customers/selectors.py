@@ -50,3 +50,20 @@ def customer_detail(*, pk: int) -> Customer:
         )
         .get(pk=pk)
     )
+
+
+PICKER_LIMIT = 20
+
+
+def customer_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
+    """Active customers whose code or name contains the typed text (part of a
+    Chinese name works as it is), codes starting with it first. One query."""
+    qs = Customer.objects.filter(active=True)
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    rows = qs.order_by("code").values("pk", "code", "name", "on_credit_hold")[:limit]
+    return [
+        {"value": r["pk"], "text": f"{r['code']} {r['name']}", "hold": r["on_credit_hold"]}
+        for r in rows
+    ]

@@ -23,6 +23,7 @@ from finance.models import Reminder
 from finance.tasks import enqueue, send_reminders, send_statements
 from salesadmin.clock import company_today
 from salesadmin.exports import export_response
+from salesadmin.forms import PickerSelect
 from salesadmin.page_access import role_required
 from salesadmin.pdf import pdf_response
 
@@ -178,7 +179,7 @@ class StatementPeriodForm(forms.Form):
     customer = forms.ModelChoiceField(
         label=gettext_lazy("Customer"),
         queryset=Customer.objects.order_by("code"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PickerSelect("picker_customers", attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(
         label=pgettext_lazy("period", "From"),

@@ -1,10 +1,11 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from finance.enums import PaymentMethod
 from salesadmin.clock import company_today
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
 class CustomerChoiceField(forms.ModelChoiceField):
@@ -16,7 +17,9 @@ class PaymentForm(StyledFormMixin, forms.Form):
     """到款: what finance types from the bank statement. The service checks the rules."""
 
     customer = CustomerChoiceField(
-        label=_("Customer"), queryset=Customer.objects.filter(active=True).order_by("code")
+        label=_("Customer"),
+        queryset=Customer.objects.filter(active=True).order_by("code"),
+        widget=PickerSelect("picker_customers"),
     )
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=14, decimal_places=2)
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
@@ -52,6 +55,15 @@ class PaymentForm(StyledFormMixin, forms.Form):
         self.fields["entry_date"].initial = company_today()
         self.fields["amount"].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
         self.fields["allocation"].widget.attrs["class"] = "form-check-input"
+        # Choosing the customer shows their open invoices to settle.
+        self.fields["customer"].widget.attrs.update(
+            {
+                "hx-get": reverse("finance:payment_open_invoices"),
+                "hx-trigger": "change",
+                "hx-target": "#open-invoices",
+                "hx-swap": "outerHTML",
+            }
+        )
 
 
 class OfficialNumberForm(StyledFormMixin, forms.Form):

@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Product, Warehouse
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
 class ProductionReceiptForm(StyledFormMixin, forms.Form):
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.filter(active=True).order_by("sku")
+        label=_("Product"),
+        queryset=Product.objects.filter(active=True).order_by("sku"),
+        widget=PickerSelect("picker_products"),
     )
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from inventory.models import BatchLevel, Product, StockMove
+from inventory.enums import Unit
+from inventory.models import Batch, BatchLevel, Product, StockMove
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
 
@@ -68,3 +69,45 @@ def recent_moves(*, limit: int = 50, kind: str = "", reference: str = "") -> Que
 
 def products_below_safety_count() -> int:
     return stock_overview(below_safety=True).count()
+
+
+PICKER_LIMIT = 20
+
+
+def product_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
+    """Active products whose SKU, name or specification contains the typed text. One query."""
+    qs = Product.objects.filter(active=True)
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(sku__icontains=search)
+            | Q(name__icontains=search)
+            | Q(specification__icontains=search)
+        )
+    rows = qs.order_by("sku").values("pk", "sku", "name", "specification", "unit")[:limit]
+    units = dict(Unit.choices)
+    return [
+        {
+            "value": r["pk"],
+            "text": " ".join(x for x in (r["sku"], r["name"], r["specification"]) if x),
+            "unit": str(units.get(r["unit"], r["unit"])),
+        }
+        for r in rows
+    ]
+
+
+def batch_picker(*, search: str, product_id: int | None = None, limit: int = PICKER_LIMIT):
+    """Batches by number (or product SKU), newest first, optionally of one product. One query."""
+    qs = Batch.objects.all()
+    if product_id is not None:
+        qs = qs.filter(product_id=product_id)
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(product__sku__icontains=search))
+    rows = qs.order_by("-produced_on", "number").values(
+        "pk", "number", "produced_on", "product__sku"
+    )[:limit]
+    return [
+        {"value": r["pk"], "text": f"{r['number']} · {r['product__sku']} · {r['produced_on']}"}
+        for r in rows
+    ]

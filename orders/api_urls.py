@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.apis import delivery_notes, gate, sales_orders
+from orders.apis import bulk, delivery_notes, gate, sales_orders
 
 urlpatterns = [
     path("orders/", sales_orders.OrderListCreateApi.as_view(), name="api-order-list"),
@@ -41,6 +41,24 @@ urlpatterns = [
         "delivery-notes/<int:pk>/cancel/",
         delivery_notes.NoteCancelApi.as_view(),
         name="api-note-cancel",
+    ),
+    path(
+        "delivery-notes/<int:pk>/ask-override/",
+        delivery_notes.NoteAskOverrideApi.as_view(),
+        name="api-note-ask-override",
+    ),
+    path(
+        "orders/approve-many/", bulk.OrdersApproveManyApi.as_view(), name="api-orders-approve-many"
+    ),
+    path(
+        "delivery-notes/stamp-many/",
+        bulk.NotesStampManyApi.as_view(),
+        name="api-notes-stamp-many",
+    ),
+    path(
+        "delivery-notes/print/",
+        bulk.NotesPrintManyApi.as_view(),
+        name="api-notes-print-many",
     ),
     path("exit-passes/check/", gate.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
     path("exit-passes/exit/", gate.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),

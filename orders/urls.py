@@ -1,8 +1,9 @@
-from orders.views import gate, notes, orders, pdf, price_lists
+from orders.views import bulk, gate, notes, orders, pdf, price_lists
 
 app_name = "orders"
 urlpatterns = [
     *orders.urlpatterns,
+    *bulk.urlpatterns,
     *notes.urlpatterns,
     *gate.urlpatterns,
     *pdf.urlpatterns,

@@ -3,7 +3,10 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from orders.selectors.delivery_notes import work_counts
 from portal.imports import PERMISSIONS as IMPORT_PERMISSIONS
+from salesadmin.clock import company_today
+from salesadmin.roles import user_roles
 
 # (label, url name, permission needed: one, any of a tuple, or None for any logged-in user)
 NAVIGATION = [
@@ -31,6 +34,22 @@ NAVIGATION = [
 ]
 
 
+class _WorkCount:
+    """The Home entry's count of new work: at most two COUNTs, run only if a
+    template shows it (orders.selectors.delivery_notes.work_counts)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._count = None
+
+    def __call__(self) -> int:
+        if self._count is None:
+            self._count = work_counts(
+                user=self.user, roles=user_roles(self.user), day=company_today()
+            )
+        return self._count
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -47,7 +66,8 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:  # a page not built yet
             continue
-        items.append({"label": label, "url": url, "active": False})
+        work = _WorkCount(user) if url_name == "home" else None
+        items.append({"label": label, "url": url, "active": False, "work": work})
     # The longest matching prefix wins: /orders/notes/ is "Delivery notes", not "Orders".
     matches = [
         i

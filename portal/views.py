@@ -43,6 +43,10 @@ def home(request):
             today.replace(day=1), month_end(today), salesperson_id=user.pk, today=today
         )
         context["my_progress"] = mine if mine.rows else None
+    if request.htmx:
+        # The queues refresh themselves (every 30 s), and the menu's count with them.
+        context["work_count"] = notes.work_counts(user=user, roles=roles, day=company_today())
+        return render(request, "portal/_home_queues.html", context)
     return render(request, "portal/home.html", context)
 
 
@@ -79,6 +83,8 @@ def _queues(user, roles: list[str]) -> dict:
             count, oldest = notes.orders_waiting_for_approval()
             queues["approval_count"], queues["approval_oldest"] = count, oldest
             queues["approval_url"] = _reverse_or_none("orders:approval_list")
+        if user.has_perm("orders.override_stamp_deliverynote"):
+            queues["override_requests"] = notes.notes_awaiting_override(day=today)
         if user.has_perm("orders.view_deliverynote"):
             counts = notes.note_stage_counts(day=today)
             queues["stages"] = [

@@ -12,7 +12,7 @@ from inventory.models import Product
 from reports.enums import GroupBy
 from reports.selectors.sales_analysis import SalesQuery
 from salesadmin.clock import company_today
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 # A year of days, or ten of months, is as much as one page or file needs.
 MAX_DAYS = 3660
@@ -41,6 +41,7 @@ class SalesFilterForm(StyledFormMixin, forms.Form):
         queryset=Product.objects.order_by("sku"),
         required=False,
         empty_label=_("All products"),
+        widget=PickerSelect("picker_products"),
     )
     salesperson = forms.ChoiceField(label=_("Salesperson"), required=False)
 

@@ -8,12 +8,15 @@ from inventory.enums import Unit
 from inventory.models import Product
 from sales.enums import CommissionBasis
 from sales.models import SalesTeam
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
 class QuotationForm(forms.Form):
     customer = forms.ModelChoiceField(
-        Customer.objects.filter(active=True), required=False, label=_("Customer")
+        Customer.objects.filter(active=True),
+        required=False,
+        label=_("Customer"),
+        widget=PickerSelect("picker_customers"),
     )
     prospect_name = forms.CharField(max_length=200, required=False, label=_("Prospect"))
     prospect_contact = forms.CharField(max_length=200, required=False, label=_("Prospect contact"))
@@ -26,7 +29,10 @@ class QuotationForm(forms.Form):
 
 class QuotationLineForm(forms.Form):
     product = forms.ModelChoiceField(
-        Product.objects.filter(active=True), required=False, label=_("Product")
+        Product.objects.filter(active=True),
+        required=False,
+        label=_("Product"),
+        widget=PickerSelect("picker_products"),
     )
     quantity = forms.DecimalField(
         max_digits=14, decimal_places=3, required=False, label=_("Quantity")

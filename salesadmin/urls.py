@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
-from portal import import_views
+from portal import import_views, pickers
 from portal import views as portal_views
 from salesadmin import health, metrics
 from salesadmin.security import api_docs, token_api
@@ -27,6 +27,10 @@ urlpatterns = [
     path("import/", import_views.import_list, name="import_list"),
     path("import/<slug:kind>/", import_views.import_page, name="import_page"),
     path("import/<slug:kind>/template/", import_views.import_template, name="import_template"),
+    path("pickers/customers/", pickers.customers, name="picker_customers"),
+    path("pickers/products/", pickers.products, name="picker_products"),
+    path("pickers/batches/", pickers.batches, name="picker_batches"),
+    path("pickers/notes/", pickers.notes, name="picker_notes"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

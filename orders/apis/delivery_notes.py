@@ -39,6 +39,7 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,
     Pagination,
@@ -392,3 +393,25 @@ class NoteCancelApi(_NoteActionApi):
 
     def run(self, user, data):
         return delivery_note_cancel(note=self.target(), user=user, reason=data["reason"])
+
+
+class AskOverrideInput(StrictInput):
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, default="", help_text="What finance tells the managers."
+    )
+
+
+@_note_action_schema(
+    "Ask the managers for an override (finance)",
+    "A note issued today that finance cannot stamp (not covered) goes to "
+    "the managers' queue; logged with who asked and why. 400 `covered` when it can be "
+    "stamped, 409 `already_asked` the second time, 409 `invalid_state` once stamped, "
+    "cancelled or expired.",
+    AskOverrideInput,
+)
+class NoteAskOverrideApi(_NoteActionApi):
+    required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
+    serializer_class = AskOverrideInput
+
+    def run(self, user, data):
+        return delivery_note_ask_override(note=self.target(), user=user, reason=data["reason"])

@@ -115,6 +115,18 @@ class OrderDetailOutput(OrderListOutput):
     available_transitions = serializers.SerializerMethodField(
         help_text="The action endpoints the requesting user may call now."
     )
+    prepayment_shortfall = serializers.SerializerMethodField(
+        help_text="Answered by submit only: for a prepaid customer whose prepayment does "
+        "not cover the order, how much more must be paid before its notes can be stamped; "
+        "null otherwise."
+    )
+
+    @extend_schema_field(serializers.DecimalField(**MONEY, allow_null=True))
+    def get_prepayment_shortfall(self, order) -> str | None:
+        amount = self.context.get("prepayment_shortfall")
+        return (
+            None if amount is None else serializers.DecimalField(**MONEY).to_representation(amount)
+        )
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, order) -> list[str]:
@@ -138,9 +150,15 @@ def _order_response(
     if created:
         quantities = {line.pk: line.quantity for line in order.lines.all()}
     else:
+        shortfall = getattr(order, "prepayment_shortfall", None)
         order = order_detail_queryset(request.user).get(pk=order.pk)
+        order.prepayment_shortfall = shortfall
         quantities = open_quantities(order)
-    context = {"request": request, "open_quantities": quantities}
+    context = {
+        "request": request,
+        "open_quantities": quantities,
+        "prepayment_shortfall": getattr(order, "prepayment_shortfall", None),
+    }
     return Response(OrderDetailOutput(order, context=context).data, status=status_code)
 
 

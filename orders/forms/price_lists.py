@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Product
 from orders.models import PriceList
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +26,9 @@ class PriceListVersionForm(PriceListForm):
 
 class PriceListItemForm(StyledFormMixin, forms.Form):
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.filter(active=True).order_by("sku")
+        label=_("Product"),
+        queryset=Product.objects.filter(active=True).order_by("sku"),
+        widget=PickerSelect("picker_products"),
     )
     standard_price = forms.DecimalField(
         label=_("Standard price"), min_value=0, max_digits=14, decimal_places=2

@@ -10,13 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer
 from inventory.models import Product, Warehouse
 from orders.enums import PickupMode
-from salesadmin.forms import StyledFormMixin
+from salesadmin.forms import PickerSelect, StyledFormMixin
 
 LINE_PREFIX = "lines"
 
 
-class ProductSelect(forms.Select):
-    """A product select whose options carry the unit, shown next to the quantity."""
+class ProductSelect(PickerSelect):
+    """A searchable product picker whose chosen option carries the unit, shown next to
+    the quantity."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__("picker_products", attrs, choices)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
@@ -31,6 +35,7 @@ class SalesOrderForm(StyledFormMixin, forms.Form):
         label=_("Customer"),
         queryset=Customer.objects.filter(active=True).order_by("code"),
         empty_label=_("Choose a customer"),
+        widget=PickerSelect("picker_customers"),
     )
     pickup_mode = forms.ChoiceField(
         label=_("Pickup mode"),

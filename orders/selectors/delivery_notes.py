@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from inventory.models import BatchLevel
 from orders import hooks
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, SalesOrder
 from salesadmin.models import TransitionLog
+from salesadmin.roles import Role
 from salesadmin.transitions import available_transitions
 
 DOC = "delivery_note"
@@ -303,3 +304,117 @@ def orders_waiting_for_approval(*, limit: int = 5) -> tuple[int, list[SalesOrder
     qs = SalesOrder.objects.filter(status=OrderStatus.SUBMITTED)
     oldest = list(qs.select_related("customer").order_by("submitted_at", "id")[:limit])
     return qs.count(), oldest
+
+
+PICKER_LIMIT = 20
+
+
+def note_picker(
+    *,
+    search: str,
+    statuses: list[str] | None = None,
+    with_customer: bool,
+    limit: int = PICKER_LIMIT,
+) -> list[dict]:
+    """Notes by number (or the customer's code or name, for those who may see
+    customers), newest first. The value is the note's number, which the forms
+    that take a note read. One query."""
+    qs = DeliveryNote.objects.filter(number__isnull=False)
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    search = search.strip()
+    if search:
+        match = Q(number__icontains=search)
+        if with_customer:
+            match |= Q(customer__code__icontains=search) | Q(customer__name__icontains=search)
+        qs = qs.filter(match)
+    rows = qs.order_by("-issue_date", "-number").values("number", "issue_date", "customer__name")[
+        :limit
+    ]
+    return [
+        {
+            "value": r["number"],
+            "text": f"{r['number']} · {r['customer__name']}" if with_customer else r["number"],
+        }
+        for r in rows
+    ]
+
+
+ASK_OVERRIDE = "ask_override"
+
+
+def notes_awaiting_override(*, day: dt.date, limit: int = 20) -> list[DeliveryNote]:
+    """Today's issued notes finance sent to the managers, oldest request first,
+    each with who asked and why (``asked_by``, ``asked_reason``). Two queries."""
+    asks = TransitionLog.objects.filter(
+        document_type="delivery_note", transition=ASK_OVERRIDE, document_id=OuterRef("pk")
+    ).order_by("-at")
+    return list(
+        DeliveryNote.objects.filter(
+            status=NoteStatus.ISSUED,
+            issue_date=day,
+            pk__in=TransitionLog.objects.filter(
+                document_type="delivery_note", transition=ASK_OVERRIDE
+            ).values("document_id"),
+        )
+        .select_related("customer")
+        .annotate(
+            asked_at=Subquery(asks.values("at")[:1]),
+            asked_reason=Subquery(asks.values("comment")[:1]),
+            asked_by_last=Subquery(asks.values("user__last_name")[:1]),
+            asked_by_first=Subquery(asks.values("user__first_name")[:1]),
+            asked_by_login=Subquery(asks.values("user__username")[:1]),
+        )
+        .order_by("asked_at")[:limit]
+    )
+
+
+def override_request_count(*, day: dt.date) -> int:
+    """How many of today's notes wait for a manager's override (the menu's badge)."""
+    return DeliveryNote.objects.filter(
+        status=NoteStatus.ISSUED,
+        issue_date=day,
+        pk__in=TransitionLog.objects.filter(
+            document_type="delivery_note", transition=ASK_OVERRIDE
+        ).values("document_id"),
+    ).count()
+
+
+def work_counts(*, user, roles: list[str], day: dt.date) -> int:
+    """The menu's count of new work for ``user``'s roles today: notes waiting at
+    the user's stage of the chain, and for managers the orders to approve and the
+    notes finance sent for an override; for a clerk, their rejected orders to
+    revise. At most two COUNT queries, whatever the number of rows."""
+    note_filters = []
+    if Role.FINANCE in roles and user.has_perm("orders.stamp_deliverynote"):
+        note_filters.append(Q(status__in=[NoteStatus.ISSUED, NoteStatus.AWAITING_TOPUP]))
+    if Role.WAREHOUSE_KEEPER in roles and user.has_perm("orders.dispatch_deliverynote"):
+        note_filters.append(Q(status=NoteStatus.STAMPED))
+    if Role.GATE_GUARD in roles and user.has_perm("orders.exit_deliverynote"):
+        note_filters.append(Q(status=NoteStatus.DISPATCHED))
+    if Role.MANAGER in roles and user.has_perm("orders.override_stamp_deliverynote"):
+        note_filters.append(
+            Q(
+                status=NoteStatus.ISSUED,
+                pk__in=TransitionLog.objects.filter(
+                    document_type="delivery_note", transition=ASK_OVERRIDE
+                ).values("document_id"),
+            )
+        )
+    total = 0
+    if note_filters:
+        match = note_filters[0]
+        for extra in note_filters[1:]:
+            match |= extra
+        total += DeliveryNote.objects.filter(match, issue_date=day).count()
+    order_filters = []
+    if Role.MANAGER in roles and user.has_perm("orders.approve_salesorder"):
+        order_filters.append(Q(status=OrderStatus.SUBMITTED))
+    if Role.SALES_CLERK in roles and user.has_perm("orders.submit_salesorder"):
+        order_filters.append(Q(status=OrderStatus.REJECTED, created_by=user))
+    if order_filters:
+        match = order_filters[0]
+        for extra in order_filters[1:]:
+            match |= extra
+        total += SalesOrder.objects.filter(match).count()
+    return total

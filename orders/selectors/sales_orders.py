@@ -126,3 +126,28 @@ def issue_rows(*, order: SalesOrder) -> list[dict]:
             }
         )
     return rows
+
+
+def warehouse_availability(*, rows: list[dict], warehouses: list, stock: dict) -> list[dict]:
+    """Per warehouse: what is available of each open line and whether it covers the
+    open quantity; the warehouse that has the goods first: every line covered, then
+    the most lines covered, then the most of the open quantity, then by code."""
+    table = []
+    for position, warehouse in enumerate(warehouses):
+        cells, covered, quantity = [], 0, Decimal("0")
+        for row in rows:
+            available = stock.get(warehouse.pk, {}).get(row["line"].product_id, Decimal("0"))
+            enough = row["open"] <= 0 or available >= row["open"]
+            covered += enough
+            quantity += max(min(available, row["open"]), Decimal("0"))
+            cells.append({"available": available, "enough": enough})
+        table.append(
+            {
+                "warehouse": warehouse,
+                "cells": cells,
+                "covers_all": covered == len(rows),
+                "rank": (-covered, -quantity, position),
+            }
+        )
+    table.sort(key=lambda entry: entry["rank"])
+    return table

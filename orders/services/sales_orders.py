@@ -170,10 +170,23 @@ def sales_order_update(
     return order
 
 
+def prepayment_shortfall(order: SalesOrder) -> Decimal | None:
+    """For a prepaid customer: how much more must be paid before this order's notes
+    can be stamped (None when the prepayment covers it or the customer is not prepaid).
+    Only told at submit; the stamp still checks the payment."""
+    if order.customer.credit_terms != CreditTerms.PREPAID:
+        return None
+    answer = hooks.coverage(customer=order.customer, amount=order.total)
+    if answer.coverage is not None:
+        return None
+    return max(answer.after - answer.allowance, Decimal("0.00"))
+
+
 @transaction.atomic
 def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
     """Submit; approved at once when every price reaches its reference and the
-    customer is within credit, otherwise it waits for a manager with the reasons."""
+    customer is within credit, otherwise it waits for a manager with the reasons.
+    ``order.prepayment_shortfall`` tells a prepaid customer's unpaid part."""
     order = _locked_order(order)
     lines = list(
         SalesOrderLine.objects.select_related("product")
@@ -195,12 +208,24 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
             comment="auto: prices and credit within rules",
             at=now,
         )
+    order.prepayment_shortfall = prepayment_shortfall(order)
     return order
+
+
+def needs_approval_comment(order: SalesOrder) -> bool:
+    """A price below the minimum is approved only with a written reason (issue 12)."""
+    return any(r.get("code") == ApprovalReason.BELOW_MINIMUM for r in order.approval_reasons or [])
 
 
 @transaction.atomic
 def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesOrder:
     order = _locked_order(order)
+    if needs_approval_comment(order) and not (comment or "").strip():
+        # Role and state first: who may not approve hears that, not this.
+        check_transition(order, "approve", user=user)
+        raise ApplicationError(
+            _("A price is below the minimum: say why you approve it."), code="comment_required"
+        )
     return run_transition(
         order,
         "approve",

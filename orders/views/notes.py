@@ -21,6 +21,7 @@ from orders.enums import Coverage, NoteStatus
 from orders.forms.delivery_notes import DispatchForm, NoteReasonForm
 from orders.models import DeliveryNote
 from orders.selectors import delivery_notes as note_selectors
+from orders.selectors.delivery_notes import ASK_OVERRIDE
 from orders.services.delivery_notes import (
     delivery_note_cancel,
     delivery_note_dispatch,
@@ -28,6 +29,7 @@ from orders.services.delivery_notes import (
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.override_requests import delivery_note_ask_override
 from orders.services.reissue import delivery_note_reissue
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
@@ -53,6 +55,7 @@ LOG_LABELS = {
     "dispatch_over_coverage": gettext_lazy("Loaded above what finance covered"),
     "restamp": gettext_lazy("Top-up confirmed"),
     "restamp_override": gettext_lazy("Restamped on a manager's override"),
+    "ask_override": gettext_lazy("Sent to the managers for an override"),
     "exit": gettext_lazy("Left the gate"),
     "cancel": gettext_lazy("Cancelled"),
     "expire": gettext_lazy("Expired"),
@@ -189,6 +192,11 @@ def note_detail(request, pk: int):
         if user.has_perm("orders.view_salesorder")
         else None,
         "today": company_today(),
+        "can_ask_override": note.status == NoteStatus.ISSUED
+        and not note.is_stale()
+        and user.has_perm("orders.stamp_deliverynote")
+        and getattr(note, "coverage_found", "") is None
+        and not any(entry.transition == ASK_OVERRIDE for entry in log),
     }
     return render(request, "orders/note_detail.html", context)
 
@@ -240,6 +248,25 @@ def note_action(request, pk: int, action: str):
         messages.error(request, str(exc))
     else:
         messages.success(request, message)
+    return redirect("orders:note_detail", pk=pk)
+
+
+@role_required("orders.view_deliverynote", "orders.stamp_deliverynote")
+@require_POST
+def note_ask_override(request, pk: int):
+    """Finance sends a note it cannot stamp to the managers' queue."""
+    note = get_object_or_404(DeliveryNote, pk=pk)
+    try:
+        delivery_note_ask_override(
+            note=note, user=request.user, reason=request.POST.get("reason", "")[:300]
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Note %(number)s sent to the managers for an override.") % {"number": note.number},
+        )
     return redirect("orders:note_detail", pk=pk)
 
 
@@ -310,6 +337,7 @@ urlpatterns = [
     path("notes/<int:pk>/", note_detail, name="note_detail"),
     path("notes/<int:pk>/dispatch/", note_dispatch, name="note_dispatch"),
     path("notes/<int:pk>/reissue/", note_reissue, name="note_reissue"),
+    path("notes/<int:pk>/ask-override/", note_ask_override, name="note_ask_override"),
     # One route per action (no catch-all that would shadow other notes/<pk>/… pages);
     # reverse with kwargs: {% url "orders:note_action" pk=note.pk action="stamp" %}.
     *(

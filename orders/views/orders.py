@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, register_converter, reverse
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from orders.services.delivery_notes import IssueLine, delivery_note_issue, open_
 from orders.services.pricing import price_quote, price_quotes
 from orders.services.sales_orders import (
     LineInput,
+    needs_approval_comment,
     sales_order_approve,
     sales_order_cancel,
     sales_order_create,
@@ -313,6 +315,7 @@ def order_detail(request, pk: int):
         "log": log,
         "notes": notes,
         "can_decide": "approve" in allowed or "reject" in allowed,
+        "needs_comment": needs_approval_comment(order),
         "simple_actions": [
             {"name": name, "label": ACTION_LABELS[name]}
             for name in allowed
@@ -346,6 +349,16 @@ def _run_action(request, order: SalesOrder, action: str, comment: str) -> bool:
         messages.error(request, exc.message)
         return False
     number = {"number": order}
+    shortfall = getattr(order, "prepayment_shortfall", None) if action == "submit" else None
+    if shortfall:
+        messages.warning(
+            request,
+            _(
+                "The customer pays in advance and the prepayment does not cover this order: "
+                "%(amount)s more must be paid before finance can stamp its notes."
+            )
+            % {"amount": number_format(shortfall, 2, force_grouping=True)},
+        )
     if action == "submit" and order.status == OrderStatus.APPROVED:
         text = _("Order %(number)s submitted and approved: prices and credit are within the rules.")
     elif action == "submit":
@@ -380,6 +393,7 @@ def approval_list(request):
     )
     for order in page.object_list:
         order.reasons = selectors.reasons_in_words(order)
+        order.needs_comment = needs_approval_comment(order)
     return render(request, "orders/order_approvals.html", {"page": page})
 
 
@@ -393,17 +407,20 @@ def note_issue(request, pk: int):
         messages.error(request, _("Notes can be issued only from an approved order."))
         return redirect("orders:order_detail", pk=order.pk)
     data = request.POST if request.method == "POST" else None
-    form = NoteIssueForm(data)
     rows = selectors.issue_rows(order=order)
     for row in rows:
         row["form"] = IssueQuantityForm(
             data, prefix=f"line-{row['line'].pk}", initial={"quantity": _plain(row["open"])}
         )
-    warehouses = list(form.fields["warehouse"].queryset)
+    warehouses = list(NoteIssueForm.base_fields["warehouse"].queryset.all())
     stock = selectors.available_stock(
         product_ids=[row["line"].product_id for row in rows],
         warehouse_ids=[w.pk for w in warehouses],
     )
+    # The form opens on the warehouse that has the goods, and shows every warehouse's.
+    availability = selectors.warehouse_availability(rows=rows, warehouses=warehouses, stock=stock)
+    proposed = availability[0]["warehouse"].pk if availability else None
+    form = NoteIssueForm(data, initial={"warehouse": proposed})
     if data is not None and form.is_valid() and all(row["form"].is_valid() for row in rows):
         lines = [
             IssueLine(order_line=row["line"], quantity=row["form"].cleaned_data["quantity"])
@@ -429,7 +446,7 @@ def note_issue(request, pk: int):
                 _url_or_none("orders:note_detail", note.pk)
                 or reverse("orders:order_detail", args=[order.pk])
             )
-    selected = _int_or_none(form["warehouse"].value()) or (warehouses[0].pk if warehouses else None)
+    selected = _int_or_none(form["warehouse"].value()) or proposed
     for row in rows:
         row["available"] = stock.get(selected, {}).get(row["line"].product_id, Decimal("0"))
     stock_json = {
@@ -444,6 +461,8 @@ def note_issue(request, pk: int):
             "form": form,
             "rows": rows,
             "stock": stock_json,
+            "availability": availability,
+            "proposed": proposed,
             "nothing_open": all(row["open"] <= 0 for row in rows),
         },
     )

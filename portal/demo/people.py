@@ -1,9 +1,17 @@
 """The demo's people: one login per role, all with the same password."""
 
+import os
+
 from salesadmin.roles import Role
 
 PASSWORD = "demo1234"
-SITE_URL = "http://127.0.0.1:8000/"
+
+
+def site_url() -> str:
+    """The URL `make run` serves: its PORT from the environment, as the Makefile passes it."""
+    port = os.environ.get("PORT") or "8000"
+    return f"http://127.0.0.1:{port}/"
+
 
 # username, role, last name, first name
 USERS = (

@@ -73,7 +73,8 @@
       addButton.click();
       return;
     }
-    const fields = Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea"))
+    // A searchable picker's own <select> is hidden: its typing box takes the focus.
+    const fields = Array.from(form.querySelectorAll("input:not([type=hidden]), select:not(.tomselected), textarea"))
       .filter(function (el) { return !el.disabled && el.offsetParent !== null; });
     const next = fields[fields.indexOf(target) + 1];
     if (next) next.focus(); else addButton.focus();

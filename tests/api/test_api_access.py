@@ -58,6 +58,10 @@ ENDPOINTS = [
     ("get", "/api/v1/statements/", FINANCE),
     ("get", "/api/v1/customers/{customer}/statement/", FINANCE),
     ("get", "/api/v1/customers/{customer}/statement/pdf/", FINANCE),
+    ("post", "/api/v1/delivery-notes/{note}/ask-override/", FINANCE),
+    ("post", "/api/v1/orders/approve-many/", {"manager"}),
+    ("post", "/api/v1/delivery-notes/stamp-many/", FINANCE),
+    ("post", "/api/v1/delivery-notes/print/", OFFICE | {"keeper"}),
 ]
 
 
@@ -106,6 +110,7 @@ API_MODULES = (
     "orders.apis.sales_orders",
     "orders.apis.delivery_notes",
     "orders.apis.gate",
+    "orders.apis.bulk",
     "finance.apis.accounts",
     "finance.apis.invoices",
     "finance.apis.payments",

@@ -548,3 +548,36 @@ def test_price_quote_refuses_bad_parameters(chain, api_for, query):
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+# Issue 12 ------------------------------------------------------------------------
+
+
+def test_approving_below_the_minimum_without_a_comment_is_refused(chain, api_for):
+    order = below_minimum_order(chain)
+
+    response = api_for(chain.manager).post(url(order, "approve"), {"comment": ""}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "comment_required"
+    assert status_of(order) == OrderStatus.SUBMITTED
+
+
+def test_submit_answers_a_prepaid_customers_shortfall(chain, api_for):
+    from customers.enums import CreditTerms
+    from tests.factories import CustomerFactory
+
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    order = chain.order(customer=prepaid, submit=False)
+
+    response = api_for(chain.clerk).post(url(order, "submit"))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved"
+    assert response.json()["prepayment_shortfall"] == "850.00"
+
+
+def test_submit_answers_no_shortfall_for_a_credit_customer(chain, api_for):
+    order = chain.order(submit=False)
+    response = api_for(chain.clerk).post(url(order, "submit"))
+    assert response.json()["prepayment_shortfall"] is None

@@ -53,6 +53,14 @@ NOT_PAGES = {
     "sales:target_action": "POST only: a target's transition buttons, on its page",
     "sales:meeting_pdf": "a PDF download",
     "sales:commission_close": "POST only: the close button on the commission page",
+    "orders:note_ask_override": "POST only: finance's ask-for-override form on a note's page",
+    "orders:orders_approve": "POST only: the approval queue's bulk approve",
+    "orders:notes_stamp": "POST only: the note list's bulk stamp",
+    "orders:notes_print": "POST only: the note list's bulk print (a PDF)",
+    "picker_customers": "JSON for the searchable pickers, not a page",
+    "picker_products": "JSON for the searchable pickers, not a page",
+    "picker_batches": "JSON for the searchable pickers, not a page",
+    "picker_notes": "JSON for the searchable pickers, not a page",
 }
 
 

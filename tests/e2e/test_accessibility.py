@@ -21,6 +21,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tests.e2e.axe import audit, inject_on_load
+from tests.e2e.pickers import choose
 from tests.e2e.sessions import logged_in_client, open_context
 from tests.e2e.site_pages import site_pages
 from tests.e2e.site_world import SiteWorld, build_site_world
@@ -52,12 +53,12 @@ def role_clients(users: dict) -> dict[str, Client]:
 
 def _order_form_states(page: Page, world: SiteWorld) -> Iterator[str]:
     product = world.chain.products[0]
-    page.locator("#id_customer").select_option(str(world.customer.pk))
-    page.locator("#id_lines-0-product").select_option(str(product.pk))
+    choose(page, "id_customer", world.customer.code, world.customer.name)
+    choose(page, "id_lines-0-product", product.sku, product.sku)
     expect(page.locator("#lines-0-row .line-quote")).to_have_attribute("data-price", "30.00")
     page.locator("#id_lines-0-unit_price").fill("1")  # below the minimum: the warning shows
     page.locator("#add-line").press("Enter")
-    expect(page.locator("#id_lines-1-product")).to_be_focused()
+    expect(page.locator("#id_lines-1-product-ts-control")).to_be_focused()
     yield "two lines, one priced below the minimum"
 
 

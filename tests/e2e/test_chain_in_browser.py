@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from orders.enums import Coverage, NoteStatus, OrderStatus, PriceSource
 from orders.models import DeliveryNote, GateExit, SalesOrder
+from tests.e2e.pickers import choose
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,15 +56,15 @@ def test_order_to_gate_pass_as_five_roles(live_server, chain, guard, roles):
     clerk = roles.log_in(chain.clerk)
     clerk.goto("/orders/new/")
     expect(clerk.get_by_role("heading", name="New sales order")).to_be_visible()
-    clerk.get_by_label("Customer").select_option(value=str(customer.pk))
+    choose(clerk, "id_customer", customer.code, customer.name)
     for i, (product, (quantity, price)) in enumerate(zip(chain.products, LINES, strict=True)):
         row = clerk.locator(f"#lines-{i}-row")
         if i > 0:  # the form opens with one row; the others come from "+ Add line"
             clerk.get_by_role("button", name="+ Add line").click()
             expect(clerk.locator("#id_lines-TOTAL_FORMS")).to_have_value(str(i + 1))
             # htmx wires the row's triggers, then focuses its product (one settle task).
-            expect(row.locator(f"#id_lines-{i}-product")).to_be_focused()
-        row.locator(f"#id_lines-{i}-product").select_option(value=str(product.pk))
+            expect(row.locator(f"#id_lines-{i}-product-ts-control")).to_be_focused()
+        choose(clerk, f"id_lines-{i}-product", product.sku, product.sku)
         quote = row.locator(".line-quote")
         item = product.pricelistitem_set.get()
         expect(quote).to_have_attribute("data-min", str(item.minimum_price))
@@ -107,6 +108,8 @@ def test_order_to_gate_pass_as_five_roles(live_server, chain, guard, roles):
     expect(card).to_contain_text("Price below minimum price")
     expect(card).to_contain_text("(line 1)")
     roles.snap("manager approval queue", manager)
+    # Below the minimum: approved only with a written reason.
+    card.get_by_label("Comment").fill("老客户, 一次性")
     card.get_by_role("button", name="Approve").click()
     _expect_message(manager, f"Order {order} approved.")
     expect(manager.locator(f"#order-{order.pk}")).to_have_count(0)

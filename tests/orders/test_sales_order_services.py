@@ -619,3 +619,85 @@ def test_services_ignore_a_stale_copys_state(chain):
     with pytest.raises(ConflictError):
         sales_order_approve(order=stale, user=chain.manager)
     assert _status(order) == OrderStatus.REJECTED
+
+
+# --- a price below the minimum is approved only with a comment (issue 12) ---------
+
+
+def _below_minimum(chain) -> SalesOrder:
+    """氧气 at 25.00: its list price is 30.00, its minimum 27.00."""
+    order = chain.order(("10",), prices=[Decimal("25.00")])
+    assert ApprovalReason.BELOW_MINIMUM in _codes(order)
+    return order
+
+
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_approving_below_the_minimum_needs_a_comment(chain, comment):
+    order = _below_minimum(chain)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        sales_order_approve(order=order, user=chain.manager, comment=comment)
+
+    assert excinfo.value.code == "comment_required"
+    assert _status(order) == OrderStatus.SUBMITTED
+    assert [t for t, *_ in _log(order)] == ["submit"]
+
+
+def test_approving_below_the_minimum_with_a_comment_keeps_it(chain):
+    order = _below_minimum(chain)
+
+    order = sales_order_approve(order=order, user=chain.manager, comment="清库存, 一次性")
+
+    assert _status(order) == OrderStatus.APPROVED
+    assert _log(order)[-1] == ("approve", "submitted", "approved", "manager", "清库存, 一次性")
+
+
+def test_approving_below_list_but_above_the_minimum_needs_no_comment(chain):
+    order = _waiting(chain)  # 28.00: below list 30.00, above minimum 27.00
+
+    order = sales_order_approve(order=order, user=chain.manager)
+
+    assert _status(order) == OrderStatus.APPROVED
+
+
+def test_a_clerk_asking_to_approve_below_the_minimum_is_refused_for_the_role(chain):
+    order = _below_minimum(chain)
+
+    with pytest.raises(PermissionDenied):
+        sales_order_approve(order=order, user=chain.clerk, comment="")
+
+
+# --- a prepaid customer's uncovered order is told at submit (issue 12) ------------
+
+
+def test_submit_tells_a_prepaid_customer_how_much_is_still_to_pay(chain):
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    ReceivableEntry.objects.create(
+        customer=prepaid,
+        kind=EntryKind.PAYMENT,
+        amount=Decimal("-300.00"),
+        entry_date=company_today(),
+    )
+
+    order = chain.order(customer=prepaid)  # 850.00
+
+    assert order.status == OrderStatus.APPROVED  # it still waits for payment at the stamp
+    assert order.prepayment_shortfall == Decimal("550.00")
+
+
+def test_submit_says_nothing_when_the_prepayment_covers_the_order(chain):
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    ReceivableEntry.objects.create(
+        customer=prepaid,
+        kind=EntryKind.PAYMENT,
+        amount=Decimal("-1000.00"),
+        entry_date=company_today(),
+    )
+
+    order = chain.order(customer=prepaid)
+
+    assert order.prepayment_shortfall is None
+
+
+def test_submit_says_nothing_about_prepayment_for_a_credit_customer(chain):
+    assert chain.order().prepayment_shortfall is None

@@ -341,13 +341,13 @@ def test_an_order_all_on_notes_offers_no_issue_button(chain, client_for):
 
 def test_approving_twice_is_refused_with_a_message(chain, waiting, client_for):
     client = client_for(chain.manager)
-    client.post(f"/orders/{waiting.pk}/approve/")
+    client.post(f"/orders/{waiting.pk}/approve/", {"comment": "first"})
 
     response = client.post(f"/orders/{waiting.pk}/approve/", {"comment": "again"})
 
     waiting.refresh_from_db()
     assert response.status_code == 302
-    assert waiting.decision_comment == ""
+    assert waiting.decision_comment == "first"
     assert any("Not possible while the document is" in m for m in _messages(response))
 
 
@@ -525,3 +525,90 @@ def test_anonymous_user_is_sent_to_log_in(chain, client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# Issue 12: a price below the minimum is approved only with a comment; a prepaid
+# customer's uncovered order is told at submit.
+
+
+def test_approving_below_the_minimum_without_a_comment_is_refused(chain, waiting, client_for):
+    client = client_for(chain.manager)
+    page = client.get(f"/orders/{waiting.pk}/").content.decode()
+    assert "Comment (required: a price is below the minimum)" in page
+
+    response = client.post(f"/orders/{waiting.pk}/approve/", {"comment": " "})
+
+    waiting.refresh_from_db()
+    assert response.status_code == 302
+    assert waiting.status == OrderStatus.SUBMITTED
+    assert "A price is below the minimum: say why you approve it." in _messages(response)
+
+    client.post(f"/orders/{waiting.pk}/approve/", {"comment": "老客户"})
+    waiting.refresh_from_db()
+    assert waiting.status == OrderStatus.APPROVED
+
+
+def test_the_approval_queue_asks_for_a_comment_below_the_minimum(chain, waiting, client_for):
+    html = client_for(chain.manager).get("/orders/approvals/").content.decode()
+    assert "Comment (required: a price is below the minimum)" in html
+
+
+def test_submit_page_says_a_prepaid_customer_must_still_pay(chain, client_for):
+    from customers.enums import CreditTerms
+    from tests.factories import CustomerFactory
+
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    order = chain.order(customer=prepaid, submit=False)
+
+    response = client_for(chain.clerk).post(f"/orders/{order.pk}/submit/")
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.APPROVED
+    assert any(
+        "the prepayment does not cover this order: 850.00 more must be paid" in m
+        for m in _messages(response)
+    )
+
+
+def test_the_issue_form_proposes_the_warehouse_that_has_the_goods(chain, client_for):
+    from inventory.enums import MoveKind
+    from inventory.services import stock_move_record
+    from tests.factories import BatchFactory, WarehouseFactory
+
+    # Given an empty warehouse first by code, and one with only part of the oxygen.
+    WarehouseFactory(code="A-EMPTY", name="空仓库")
+    partial = WarehouseFactory(code="B-PART", name="部分仓库")
+    stock_move_record(
+        kind=MoveKind.PRODUCTION_RECEIPT,
+        product=chain.products[0],
+        warehouse=partial,
+        batch=BatchFactory(product=chain.products[0]),
+        quantity=Decimal("3"),
+        user=chain.keeper,
+    )
+    order = chain.order()  # 10 oxygen, 100 kg liquid oxygen, 5 argon
+
+    response = client_for(chain.clerk).get(f"/orders/{order.pk}/issue/")
+
+    assert response.context["form"]["warehouse"].value() == chain.warehouse.pk
+    table = response.context["availability"]
+    assert [w["warehouse"].code for w in table] == [chain.warehouse.code, "B-PART", "A-EMPTY"]
+    assert [c["enough"] for c in table[1]["cells"]] == [False, False, False]
+    assert table[0]["covers_all"] is True
+    html = response.content.decode()
+    assert 'id="warehouse-availability"' in html and "部分仓库" in html
+
+
+def test_the_issue_form_keeps_the_warehouse_the_clerk_chose(chain, client_for):
+    from tests.factories import WarehouseFactory
+
+    other = WarehouseFactory(code="Z-OTHER")
+    order = chain.order()
+
+    response = client_for(chain.clerk).post(
+        f"/orders/{order.pk}/issue/", {"warehouse": other.pk, "vehicle_plate": "", "driver": ""}
+    )
+
+    # Nothing is in stock there: refused, and the form still shows the clerk's choice.
+    assert response.status_code == 200
+    assert response.context["form"]["warehouse"].value() == str(other.pk)

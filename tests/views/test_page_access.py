@@ -126,6 +126,10 @@ PAGES = {
     "/api/v1/reports/dashboard/": {"manager"},
     "/api/v1/reports/sales/": {"manager"},
     "/api/v1/reports/reconciliation/": {"manager"},
+    "/pickers/customers/?q=a": OFFICE,
+    "/pickers/products/?q=a": {"clerk", "finance", "keeper", "manager"},
+    "/pickers/batches/?q=a&product={p}": {"clerk", "keeper", "manager"},
+    "/pickers/notes/?q=DN&status=issued": NOTES,
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.
@@ -172,6 +176,14 @@ POST_ONLY = {
     "api/v1/invoices/<int:pk>/void/",
     "finance/invoices/run/",
     "security/lockouts/release/",
+    "orders/notes/<int:pk>/ask-override/",
+    "orders/approvals/approve/",
+    "orders/notes/stamp/",
+    "orders/notes/print/",
+    "api/v1/delivery-notes/<int:pk>/ask-override/",
+    "api/v1/orders/approve-many/",
+    "api/v1/delivery-notes/stamp-many/",
+    "api/v1/delivery-notes/print/",
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES

@@ -48,7 +48,7 @@ from portal.demo.customers import (
     CUSTOMER_PRICES,
     CUSTOMERS,
 )
-from portal.demo.people import PASSWORD, ROLE_TITLES, SITE_URL, USERS
+from portal.demo.people import PASSWORD, ROLE_TITLES, USERS, site_url
 from portal.demo.receivables import demo_receivables
 from sales.demo import load_demo_quotations, load_demo_targets
 from salesadmin.clock import company_today
@@ -262,11 +262,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Below safety stock: {', '.join(below) or 'none'}")
 
     def _print_logins(self) -> None:
+        url = site_url()
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins (open {SITE_URL}):"))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (open {url}):"))
         for username, role, *_ in USERS:
             english, chinese = ROLE_TITLES[role]
             self.stdout.write(f"  {username:<8} / {PASSWORD} — {english} {chinese}")
         self.stdout.write(
-            f"  {'admin':<8} / {PASSWORD} — Superuser 系统管理员 (Django admin: {SITE_URL}admin/)"
+            f"  {'admin':<8} / {PASSWORD} — Superuser 系统管理员 (Django admin: {url}admin/)"
         )
