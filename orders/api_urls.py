@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.apis import delivery_notes, gate, sales_orders
+from orders.apis import customer_prices, delivery_notes, gate, sales_orders
 
 urlpatterns = [
     path("orders/", sales_orders.OrderListCreateApi.as_view(), name="api-order-list"),
@@ -41,6 +41,26 @@ urlpatterns = [
         "delivery-notes/<int:pk>/cancel/",
         delivery_notes.NoteCancelApi.as_view(),
         name="api-note-cancel",
+    ),
+    path(
+        "customer-prices/",
+        customer_prices.CustomerPriceListApi.as_view(),
+        name="api-customer-price-list",
+    ),
+    path(
+        "customer-prices/<int:pk>/",
+        customer_prices.CustomerPriceDetailApi.as_view(),
+        name="api-customer-price-detail",
+    ),
+    path(
+        "customer-prices/<int:pk>/approve/",
+        customer_prices.CustomerPriceApproveApi.as_view(),
+        name="api-customer-price-approve",
+    ),
+    path(
+        "customer-prices/<int:pk>/refuse/",
+        customer_prices.CustomerPriceRefuseApi.as_view(),
+        name="api-customer-price-refuse",
     ),
     path("exit-passes/check/", gate.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
     path("exit-passes/exit/", gate.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),

@@ -1,4 +1,4 @@
-from orders.views import gate, notes, orders, pdf, price_lists
+from orders.views import customer_prices, gate, notes, orders, pdf, price_lists
 
 app_name = "orders"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *gate.urlpatterns,
     *pdf.urlpatterns,
     *price_lists.urlpatterns,
+    *customer_prices.urlpatterns,
 ]

@@ -15,7 +15,8 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list,
+# {a} agreed price, {b} storage location.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -38,6 +39,14 @@ PAGES = {
     "/orders/price-lists/?export=xlsx": OFFICE,
     "/orders/price-lists/new/": {"manager"},
     "/orders/price-lists/{l}/": OFFICE,
+    "/orders/customer-prices/": OFFICE,
+    "/orders/customer-prices/?export=csv": OFFICE,
+    "/orders/customer-prices/new/": {"clerk", "manager"},
+    "/api/v1/customer-prices/": OFFICE,
+    "/inventory/warehouses/{w}/locations/new/": {"manager"},
+    "/inventory/locations/{b}/": {"keeper", "manager"},
+    "/orders/customer-prices/{a}/": OFFICE,
+    "/api/v1/customer-prices/{a}/": OFFICE,
     "/orders/": OFFICE,
     "/orders/new/": {"clerk", "manager"},
     "/orders/new/line/": {"clerk", "manager"},
@@ -122,6 +131,8 @@ PAGES = {
 
 # Routes that only take POST: their role checks live in each action's own tests.
 POST_ONLY = {
+    "api/v1/customer-prices/<int:pk>/approve/",
+    "api/v1/customer-prices/<int:pk>/refuse/",
     "orders/<int:pk>/<order_action:action>/",
     "orders/notes/<int:pk>/stamp/",
     "orders/notes/<int:pk>/stamp_override/",
@@ -195,7 +206,23 @@ def documents(chain):
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
         "t": _target(chain).pk,
+        "a": _customer_price(chain).pk,
+        "b": _location(chain).pk,
     }
+
+
+def _customer_price(chain):
+    from customers.models import CustomerPrice
+
+    return CustomerPrice.objects.create(
+        customer=chain.customer, product=chain.products[0], price=1, valid_from="2026-01-01"
+    )
+
+
+def _location(chain):
+    from inventory.models import Location
+
+    return Location.objects.create(warehouse=chain.warehouse, code="A-01", name="Bay A1")
 
 
 def _price_list():
@@ -280,7 +307,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwlt":
+    for key in "codnspriqwltab":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
