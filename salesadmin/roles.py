@@ -177,6 +177,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_statement",
         "finance.change_statement",
         "reports.view_dashboard",
+        "salesadmin.view_transitionlog",
+        "salesadmin.view_masterdatachange",
         "security.view_loginevent",
         "security.release_lockout",
         "security.setup_two_factor",
@@ -215,6 +217,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Support staff (not a business role: no menu, no actions) read every document
+# and its log in the Django admin to answer questions, and change nothing. They
+# hold every view permission of these apps and no other; the user also needs
+# is_staff to enter the admin.
+SUPPORT_GROUP = "support"
+SUPPORT_APPS = (
+    "salesadmin",
+    "notices",
+    "approvals",
+    "customers",
+    "inventory",
+    "orders",
+    "finance",
+    "returns",
+    "sales",
+)
+
+
 def role_group_name(role: str) -> str:
     return str(role)
 
@@ -251,6 +271,12 @@ def sync_roles(apps=None, verbosity: int = 0) -> None:
             if perm is not None:
                 perms.append(perm)
         group.permissions.set(perms)
+    support, _created = Group.objects.get_or_create(name=SUPPORT_GROUP)
+    support.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=SUPPORT_APPS, codename__startswith="view_"
+        )
+    )
 
 
 def user_roles(user) -> list[str]:

@@ -39,6 +39,8 @@ PAGES = {
     "/orders/price-lists/?export=xlsx": OFFICE,
     "/orders/price-lists/new/": {"manager"},
     "/orders/price-lists/{l}/": OFFICE,
+    "/audit/": {"manager"},
+    "/audit/?export=xlsx": {"manager"},
     "/orders/customer-prices/": OFFICE,
     "/orders/customer-prices/?export=csv": OFFICE,
     "/orders/customer-prices/new/": {"clerk", "manager"},
