@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.apis import customer_prices, delivery_notes, gate, sales_orders
+from orders.apis import customer_prices, delivery_notes, gate, price_lists, sales_orders
 
 urlpatterns = [
     path("orders/", sales_orders.OrderListCreateApi.as_view(), name="api-order-list"),
@@ -41,6 +41,17 @@ urlpatterns = [
         "delivery-notes/<int:pk>/cancel/",
         delivery_notes.NoteCancelApi.as_view(),
         name="api-note-cancel",
+    ),
+    path("price-lists/", price_lists.PriceListListApi.as_view(), name="api-price-list-list"),
+    path(
+        "price-lists/<int:pk>/",
+        price_lists.PriceListDetailApi.as_view(),
+        name="api-price-list-detail",
+    ),
+    path(
+        "price-lists/<int:pk>/items/",
+        price_lists.PriceListItemSetApi.as_view(),
+        name="api-price-list-item-set",
     ),
     path(
         "customer-prices/",

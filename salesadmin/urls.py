@@ -20,6 +20,7 @@ api_v1 = [
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("sales.api_urls")),
+    path("", include("portal.api_urls")),
 ]
 
 urlpatterns = [
