@@ -53,6 +53,7 @@ NOT_PAGES = {
     "sales:target_action": "POST only: a target's transition buttons, on its page",
     "sales:meeting_pdf": "a PDF download",
     "sales:commission_close": "POST only: the close button on the commission page",
+    "hint_close": "POST only: the first-login hint's close button, on the home page",
 }
 
 
