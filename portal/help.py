@@ -11,7 +11,8 @@ STEPS = {
     Role.SALES_CLERK: (
         _("Enter the customer's order: Sales → Orders → New order; submit it."),
         _(
-            "An order at list prices within credit is approved at once; otherwise a manager decides."
+            "An order at list prices within credit is approved at once; "
+            "otherwise a manager decides."
         ),
         _("From an approved order, issue a delivery note: it is valid only today."),
         _("Follow up: expired notes to reissue, payments still due, returns to file."),

@@ -8,8 +8,8 @@ from customers.models import Customer
 from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
 from orders.enums import NoteStatus
-from portal.help import hints_for
 from orders.selectors import delivery_notes as notes
+from portal.help import hints_for
 from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
 from sales.selectors.progress import target_progress
 from salesadmin.clock import company_today, month_end
