@@ -90,6 +90,13 @@ ACTIONS = {
 }
 
 
+# Comments the system writes in English on its own transitions, as people read them.
+SYSTEM_COMMENTS = {
+    "auto: validity ended": _("Automatically: the quotation's validity ended"),
+    "auto: prices and credit within rules": _("Automatically: prices and credit within the rules"),
+}
+
+
 def _state_labels() -> dict[str, str]:
     labels: dict[str, str] = {}
     for module in (order_enums, return_enums, sales_enums, finance_enums):
@@ -254,7 +261,7 @@ def audit_rows(values: list[tuple]) -> list[AuditRow]:
                 old=old_shown,
                 new=new_shown,
                 by=people.get(who, ""),
-                note=note,
+                note=str(SYSTEM_COMMENTS.get(note, note)),
             )
         )
     return rows
