@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.enums import CreditTerms
+from customers.enums import CreditTerms, PriceApproval
 
 
 class Customer(models.Model):
@@ -131,11 +131,45 @@ class CustomerPrice(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # Only an approved price applies: one below the price list waits for a
+    # manager (pricing ignores it until then).
+    approval = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=PriceApproval.choices,
+        default=PriceApproval.APPROVED,
+        db_index=True,
+    )
+    # The list price when the price was set: what the manager compares against.
+    list_price = models.DecimalField(
+        _("list price"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.CharField(_("comment"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["customer", "product", "-valid_from"]
         verbose_name = _("customer price")
         verbose_name_plural = _("customer prices")
+        permissions = [
+            ("approve_customerprice", _("Can approve an agreed price below the price list")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "product", "valid_from"], name="customer_price_unique_start"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from customers.models import Customer
+from finance.allocation import allocate_oldest_first
 from finance.credit import credit_holds_review_for
 from finance.enums import EntryKind
 from finance.models import Invoice, ReceivableEntry
@@ -152,5 +153,125 @@ KIND = ImportKind(
     description=gettext_lazy(
         "One row per unpaid invoice on your first day, with what is still owed on it. "
         "A customer with an invoice more than a month overdue goes on credit hold at once."
+    ),
+)
+
+
+# --- Opening prepayments (期初预收) ------------------------------------------------------
+#
+# Each row is money a customer paid in advance and has not yet used on the
+# first day: a payment on the receivable ledger (so the stamp sees it covering
+# a prepaid customer's note) with its voucher or bank reference. Like any
+# payment it settles the customer's open invoices oldest first, and what is
+# left is prepayment. A reference already imported with the same figures is
+# left alone (a re-run books nothing twice); with other figures it is refused.
+
+
+@dataclass
+class PrepaymentRow:
+    row: int
+    customer_code: str
+    reference: str
+    entry_date: dt.date
+    amount: Decimal
+    customer: Customer | None = None
+    known: bool = False
+
+
+PREPAYMENT_COLUMNS = (
+    Column("customer", gettext_lazy("customer code"), True, "C001"),
+    Column("reference", gettext_lazy("voucher or bank reference"), True, "YS2025-0101"),
+    Column("date", gettext_lazy("date received"), True, "2025-12-20"),
+    Column("amount", gettext_lazy("prepaid amount"), True, "8000.00"),
+)
+
+
+def _read_prepayment(number: int, values: dict) -> PrepaymentRow:
+    amount = sheet.money(values, "amount")
+    if amount <= 0:
+        raise RowProblem(_("The prepaid amount must be positive."), "amount")
+    received = sheet.date(values, "date")
+    if received > company_today():
+        raise RowProblem(_("The date is in the future."), "date")
+    return PrepaymentRow(
+        row=number,
+        customer_code=sheet.text(values, "customer", required=True),
+        reference=sheet.text(values, "reference", required=True, max_length=60),
+        entry_date=received,
+        amount=amount,
+    )
+
+
+def check_prepayments(rows, errors: list[RowError], user) -> list[PrepaymentRow]:
+    items = sheet.check_rows(rows, errors, _read_prepayment)
+    items = sheet.duplicates(items, lambda i: i.reference, errors, _("reference"))
+    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    known = {
+        e.reference: e
+        for e in ReceivableEntry.objects.filter(
+            kind=EntryKind.PAYMENT, reference__in={i.reference for i in items}
+        )
+    }
+    kept = []
+    for item in items:
+        item.customer = customers.get(item.customer_code)
+        entry = known.get(item.reference)
+        if item.customer is None:
+            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
+        elif entry is None:
+            kept.append(item)
+        elif (entry.customer_id, -entry.amount, entry.entry_date) == (
+            item.customer.pk,
+            item.amount,
+            item.entry_date,
+        ):
+            item.known = True
+            kept.append(item)
+        else:
+            errors.append(
+                RowError(
+                    item.row,
+                    "reference",
+                    _("A payment with this reference already exists with other figures."),
+                )
+            )
+    return kept
+
+
+def apply_prepayments(items: list[PrepaymentRow], user) -> Counts:
+    if not user.has_perm("finance.record_payment"):
+        raise PermissionDenied
+    new = [i for i in items if not i.known]
+    ReceivableEntry.objects.bulk_create(
+        [
+            ReceivableEntry(
+                customer=i.customer,
+                kind=EntryKind.PAYMENT,
+                amount=-i.amount,
+                entry_date=i.entry_date,
+                reference=i.reference,
+                note=OPENING_NOTE,
+                created_by=user,
+            )
+            for i in new
+        ],
+        batch_size=1000,
+    )
+    for customer_id in sorted({i.customer.pk for i in new}):
+        allocate_oldest_first(customer_id=customer_id, user=user)
+    credit_holds_review_for(customer_ids={i.customer.pk for i in new})
+    return Counts(created=len(new), unchanged=len(items) - len(new))
+
+
+OPENING_PREPAYMENTS = ImportKind(
+    key="opening_prepayments",
+    label=gettext_lazy("Opening prepayments"),
+    permission="finance.record_payment",
+    columns=PREPAYMENT_COLUMNS,
+    check=check_prepayments,
+    apply=apply_prepayments,
+    description=gettext_lazy(
+        "One row per advance payment a customer has not yet used on your first day. "
+        "It settles the customer's open invoices first; the rest covers future delivery notes."
     ),
 )

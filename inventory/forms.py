@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Product, Warehouse
+from inventory.models import Location, Product, Warehouse
 from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
@@ -59,3 +59,9 @@ class WarehouseForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Warehouse
         fields = ["code", "name", "address", "active"]
+
+
+class LocationForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["code", "name", "active"]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inventory.models import Product, StockLevel, StockMove, Warehouse
+from inventory.models import Location, Product, StockLevel, StockMove, Warehouse
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, full_clean_or_refuse
 from salesadmin.history import history_record, snapshot
@@ -24,6 +24,7 @@ PRODUCT_FIELDS = (
     "active",
 )
 WAREHOUSE_FIELDS = ("code", "name", "address", "active")
+LOCATION_FIELDS = ("code", "name", "active")
 
 
 def _only(fields: dict, allowed: tuple[str, ...]) -> None:
@@ -111,3 +112,38 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
     warehouse.save()
     history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
     return warehouse
+
+
+@transaction.atomic
+def location_create(*, user, warehouse: Warehouse, **fields) -> Location:
+    """A storage location (库位) in a warehouse. A held location is not a place
+    to put locations in: it is itself the warehouse's held area."""
+    if not user.has_perm("inventory.add_location"):
+        raise PermissionDenied
+    _only(fields, LOCATION_FIELDS)
+    if warehouse.is_held:
+        raise ApplicationError(
+            _("A held location has no storage locations of its own."),
+            code="warehouse_is_held",
+        )
+    location = Location(warehouse=warehouse, **fields)
+    before = snapshot(location, LOCATION_FIELDS)
+    full_clean_or_refuse(location)
+    location.save()
+    history_record(instance=location, record_type="location", before=before, user=user)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: Location, user, **fields) -> Location:
+    if not user.has_perm("inventory.change_location"):
+        raise PermissionDenied
+    _only(fields, LOCATION_FIELDS)
+    location = locked(Location.objects).select_related("warehouse").get(pk=location.pk)
+    before = snapshot(location, LOCATION_FIELDS)
+    for name, value in fields.items():
+        setattr(location, name, value)
+    full_clean_or_refuse(location)
+    location.save()
+    history_record(instance=location, record_type="location", before=before, user=user)
+    return location

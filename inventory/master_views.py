@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from inventory import master_data
 from inventory.enums import Unit
-from inventory.forms import ProductForm, WarehouseForm
-from inventory.models import Product, Warehouse
+from inventory.forms import LocationForm, ProductForm, WarehouseForm
+from inventory.models import Location, Product, Warehouse
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.forms import save_through_service
 from salesadmin.history import history_rows
@@ -218,5 +219,67 @@ def warehouse_edit(request, pk: int):
         "back_label": _("Warehouses"),
         "history": history_rows(model=Warehouse, record_type="warehouse", record_id=warehouse.pk),
         "read_only": not request.user.has_perm("inventory.change_warehouse"),
+        "warehouse": warehouse,
+        "locations": list(warehouse.locations.order_by("code"))
+        if request.user.has_perm("inventory.view_location")
+        else None,
+        "can_add_location": request.user.has_perm("inventory.add_location")
+        and not warehouse.is_held,
+    }
+    return render(
+        request, "inventory/master_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@role_required("inventory.add_location")
+def location_new(request, pk: int):
+    warehouse = get_object_or_404(Warehouse, pk=pk)
+    form = LocationForm(request.POST or None)
+    if request.method == "POST":
+        done = save_through_service(
+            request,
+            form,
+            lambda **data: master_data.location_create(
+                user=request.user, warehouse=warehouse, **data
+            ),
+            _("Storage location %(record)s saved."),
+            reverse("inventory:warehouse_edit", args=[warehouse.pk]),
+        )
+        if done:
+            return done
+    context = {
+        "form": form,
+        "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
+        "back": "inventory:warehouses",
+    }
+    return render(
+        request, "inventory/master_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@role_required("inventory.view_location")
+def location_edit(request, pk: int):
+    location = get_object_or_404(Location.objects.select_related("warehouse"), pk=pk)
+    if request.method == "POST" and not request.user.has_perm("inventory.change_location"):
+        raise PermissionDenied
+    form = LocationForm(request.POST or None, instance=Location.objects.get(pk=pk))
+    if request.method == "POST":
+        done = save_through_service(
+            request,
+            form,
+            lambda **data: master_data.location_update(
+                location=location, user=request.user, **data
+            ),
+            _("Storage location %(record)s saved."),
+            reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
+        )
+        if done:
+            return done
+    context = {
+        "form": form,
+        "title": str(location),
+        "back": "inventory:warehouses",
+        "history": history_rows(model=Location, record_type="location", record_id=location.pk),
+        "read_only": not request.user.has_perm("inventory.change_location"),
     }
     return render(request, "master_form.html", context, status=400 if form.errors else 200)

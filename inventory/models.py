@@ -74,6 +74,34 @@ class Warehouse(models.Model):
         return self.holds_for_id is not None
 
 
+class Location(models.Model):
+    """A storage location (库位) inside a warehouse: a bay, shelf or yard area
+    where its goods are put away. Stock is counted per warehouse; the location
+    tells the keeper where to look. A warehouse's held location (returned goods
+    that failed inspection) stays the separate ``Warehouse`` row above, so its
+    stock is never available."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="locations"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["warehouse", "code"]
+        verbose_name = _("storage location")
+        verbose_name_plural = _("storage locations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warehouse", "code"], name="location_code_unique_per_warehouse"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse.code}-{self.code} {self.name}"
+
+
 class Batch(models.Model):
     """A production batch (生产批号) of one product."""
 

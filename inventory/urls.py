@@ -13,4 +13,10 @@ urlpatterns = [
     path("warehouses/", master_views.warehouse_list, name="warehouses"),
     path("warehouses/new/", master_views.warehouse_new, name="warehouse_new"),
     path("warehouses/<int:pk>/", master_views.warehouse_edit, name="warehouse_edit"),
+    path(
+        "warehouses/<int:pk>/locations/new/",
+        master_views.location_new,
+        name="location_new",
+    ),
+    path("locations/<int:pk>/", master_views.location_edit, name="location_edit"),
 ]

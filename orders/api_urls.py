@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.apis import bulk, delivery_notes, gate, sales_orders
+from orders.apis import bulk, customer_prices, delivery_notes, gate, price_lists, sales_orders
 
 urlpatterns = [
     path("orders/", sales_orders.OrderListCreateApi.as_view(), name="api-order-list"),
@@ -59,6 +59,37 @@ urlpatterns = [
         "delivery-notes/print/",
         bulk.NotesPrintManyApi.as_view(),
         name="api-notes-print-many",
+    ),
+    path("price-lists/", price_lists.PriceListListApi.as_view(), name="api-price-list-list"),
+    path(
+        "price-lists/<int:pk>/",
+        price_lists.PriceListDetailApi.as_view(),
+        name="api-price-list-detail",
+    ),
+    path(
+        "price-lists/<int:pk>/items/",
+        price_lists.PriceListItemSetApi.as_view(),
+        name="api-price-list-item-set",
+    ),
+    path(
+        "customer-prices/",
+        customer_prices.CustomerPriceListApi.as_view(),
+        name="api-customer-price-list",
+    ),
+    path(
+        "customer-prices/<int:pk>/",
+        customer_prices.CustomerPriceDetailApi.as_view(),
+        name="api-customer-price-detail",
+    ),
+    path(
+        "customer-prices/<int:pk>/approve/",
+        customer_prices.CustomerPriceApproveApi.as_view(),
+        name="api-customer-price-approve",
+    ),
+    path(
+        "customer-prices/<int:pk>/refuse/",
+        customer_prices.CustomerPriceRefuseApi.as_view(),
+        name="api-customer-price-refuse",
     ),
     path("exit-passes/check/", gate.ExitPassCheckApi.as_view(), name="api-exit-pass-check"),
     path("exit-passes/exit/", gate.ExitPassExitApi.as_view(), name="api-exit-pass-exit"),

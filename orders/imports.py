@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers.enums import PriceApproval
 from customers.models import Customer, CustomerPrice
 from inventory.models import Product
 from orders.models import PriceList, PriceListItem
@@ -233,8 +235,10 @@ def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
     if not (
         user.has_perm("customers.add_customerprice")
         and user.has_perm("customers.change_customerprice")
+        and user.has_perm("customers.approve_customerprice")
     ):
         raise PermissionDenied
+    now = timezone.now()
     known = {
         (p.customer_id, p.product_id, p.valid_from): p
         for p in CustomerPrice.objects.filter(
@@ -253,13 +257,24 @@ def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
                     price=item.price,
                     valid_from=item.valid_from,
                     valid_to=item.valid_to,
+                    approval=PriceApproval.APPROVED,
+                    requested_by=user,
+                    decided_by=user,
+                    decided_at=now,
                 )
             )
-        elif (row.price, row.valid_to) != (item.price, item.valid_to):
+        elif (row.price, row.valid_to, row.approval) != (
+            item.price,
+            item.valid_to,
+            PriceApproval.APPROVED,
+        ):
             row.price, row.valid_to = item.price, item.valid_to
+            row.approval, row.decided_by, row.decided_at = PriceApproval.APPROVED, user, now
             changed.append(row)
     CustomerPrice.objects.bulk_create(new, batch_size=1000)
-    CustomerPrice.objects.bulk_update(changed, ["price", "valid_to"], batch_size=1000)
+    CustomerPrice.objects.bulk_update(
+        changed, ["price", "valid_to", "approval", "decided_by", "decided_at"], batch_size=1000
+    )
     return Counts(
         created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
     )
@@ -268,7 +283,9 @@ def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
 CUSTOMER_PRICES = ImportKind(
     key="customer_prices",
     label=gettext_lazy("Customers' agreed prices"),
-    permission="customers.add_customerprice",
+    # The approver's permission, not the clerk's add: an imported price applies
+    # at once, whatever the list says.
+    permission="customers.approve_customerprice",
     columns=CUSTOMER_PRICE_COLUMNS,
     check=check_customer_prices,
     apply=apply_customer_prices,

@@ -1,4 +1,4 @@
-from orders.views import bulk, gate, notes, orders, pdf, price_lists
+from orders.views import bulk, customer_prices, gate, notes, orders, pdf, price_lists
 
 app_name = "orders"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *gate.urlpatterns,
     *pdf.urlpatterns,
     *price_lists.urlpatterns,
+    *customer_prices.urlpatterns,
 ]

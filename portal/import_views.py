@@ -4,12 +4,20 @@ kind (upload, dry run, import) and its template to download."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal.imports import PERMISSIONS, import_file, import_kind, import_kinds_for
+from portal.imports import (
+    PERMISSIONS,
+    checked_upload_keep,
+    checked_upload_take,
+    import_file,
+    import_kind,
+    import_kinds_for,
+)
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.imports import template_rows
@@ -41,23 +49,49 @@ def import_list(request):
 def import_page(request, kind: str):
     kind = import_kind(kind, request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    result, status = None, 200
+    result, status, checked, checked_name = None, 200, None, ""
     if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
+        dry_run = "import" not in request.POST
+        token = request.POST.get("checked", "")
+        try:
+            if token and not dry_run and not request.FILES:
+                # The file a dry run checked, kept server-side: not chosen again.
+                form = ImportForm()
+                content, filename = checked_upload_take(request.session, kind=kind, token=token)
+                source = (content, filename)
+            elif form.is_valid():
+                upload = form.cleaned_data["file"]
+                source = (upload.read(), upload.name)
+            else:
+                source = None
+            if source is not None:
+                content, filename = source
                 result = import_file(
                     kind=kind,
-                    content=upload.read(),
-                    filename=upload.name,
+                    content=content,
+                    filename=filename,
                     user=request.user,
-                    dry_run="import" not in request.POST,
+                    dry_run=dry_run,
                 )
-            except ApplicationError as exc:
+                if result.ok and result.dry_run:
+                    checked = checked_upload_keep(
+                        request.session, kind=kind, content=content, filename=filename
+                    )
+                    checked_name = filename
+        except ApplicationError as exc:
+            if hasattr(form, "cleaned_data"):
                 form.add_error("file", exc.message)
+            else:  # the kept file is gone: no file field was sent to mark
+                messages.error(request, exc.message)
         if result is None or not result.ok:
             status = 400
-    context = {"kind": kind, "form": form, "result": result}
+    context = {
+        "kind": kind,
+        "form": form,
+        "result": result,
+        "checked": checked,
+        "checked_name": checked_name,
+    }
     return render(request, "portal/import_page.html", context, status=status)
 
 

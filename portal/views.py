@@ -9,6 +9,7 @@ from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
 from orders.enums import NoteStatus
 from orders.selectors import delivery_notes as notes
+from portal.help import hints_for
 from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
 from sales.selectors.progress import target_progress
 from salesadmin.clock import company_today, month_end
@@ -19,7 +20,7 @@ from salesadmin.roles import Role, user_roles
 def home(request):
     """Each role's home: what that person has to do today (its queue), then the cards."""
     roles = user_roles(request.user)
-    context = {"roles": roles, "Role": Role}
+    context = {"roles": roles, "Role": Role, "hints": hints_for(request.user)}
     user = request.user
     context.update(_queues(user, roles))
     if user.has_perm("customers.view_customer"):

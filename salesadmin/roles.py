@@ -33,6 +33,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_contact",
         "customers.delete_contact",
         "customers.view_customerprice",
+        "customers.add_customerprice",
+        "customers.change_customerprice",
         "inventory.view_product",
         "inventory.view_stocklevel",
         "orders.view_pricelist",
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.view_product",
         "inventory.view_stocklevel",
         "inventory.view_warehouse",
+        "inventory.view_location",
         "inventory.view_batch",
         "inventory.view_stockmove",
         "inventory.record_production_receipt",
@@ -131,6 +134,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.add_customerprice",
         "customers.change_customerprice",
         "customers.delete_customerprice",
+        "customers.approve_customerprice",
         "customers.view_creditchange",
         "inventory.view_product",
         "inventory.add_product",
@@ -139,6 +143,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.view_warehouse",
         "inventory.add_warehouse",
         "inventory.change_warehouse",
+        "inventory.view_location",
+        "inventory.add_location",
+        "inventory.change_location",
         "inventory.view_batch",
         "inventory.view_stockmove",
         "inventory.record_production_receipt",
@@ -170,6 +177,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "finance.view_statement",
         "finance.change_statement",
         "reports.view_dashboard",
+        "salesadmin.view_transitionlog",
+        "salesadmin.view_masterdatachange",
         "security.view_loginevent",
         "security.release_lockout",
         "security.setup_two_factor",
@@ -208,6 +217,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# Support staff (not a business role: no menu, no actions) read every document
+# and its log in the Django admin to answer questions, and change nothing. They
+# hold every view permission of these apps and no other; the user also needs
+# is_staff to enter the admin.
+SUPPORT_GROUP = "support"
+SUPPORT_APPS = (
+    "salesadmin",
+    "notices",
+    "approvals",
+    "customers",
+    "inventory",
+    "orders",
+    "finance",
+    "returns",
+    "sales",
+)
+
+
 def role_group_name(role: str) -> str:
     return str(role)
 
@@ -244,6 +271,12 @@ def sync_roles(apps=None, verbosity: int = 0) -> None:
             if perm is not None:
                 perms.append(perm)
         group.permissions.set(perms)
+    support, _created = Group.objects.get_or_create(name=SUPPORT_GROUP)
+    support.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=SUPPORT_APPS, codename__startswith="view_"
+        )
+    )
 
 
 def user_roles(user) -> list[str]:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
-from portal import import_views, pickers
+from portal import audit_views, help_views, import_views, pickers
 from portal import views as portal_views
 from salesadmin import health, metrics
 from salesadmin.security import api_docs, token_api
@@ -20,10 +20,14 @@ api_v1 = [
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("sales.api_urls")),
+    path("", include("portal.api_urls")),
 ]
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("audit/", audit_views.audit, name="audit"),
+    path("help/", help_views.help_page, name="help"),
+    path("help/hint/<slug:role>/close/", help_views.hint_close, name="hint_close"),
     path("import/", import_views.import_list, name="import_list"),
     path("import/<slug:kind>/", import_views.import_page, name="import_page"),
     path("import/<slug:kind>/template/", import_views.import_template, name="import_template"),

@@ -42,6 +42,7 @@ def _quotes_sql() -> str:
         SELECT p.id,
                (SELECT cp.price FROM {CustomerPrice._meta.db_table} cp
                  WHERE cp.customer_id = %(customer)s AND cp.product_id = p.id
+                   AND cp.approval = 'approved'
                    AND cp.valid_from <= %(on)s AND (cp.valid_to IS NULL OR cp.valid_to >= %(on)s)
                  ORDER BY cp.valid_from DESC LIMIT 1),
                item.standard_price, item.minimum_price

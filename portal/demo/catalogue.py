@@ -11,6 +11,13 @@ WAREHOUSES = (
     ("WH2", "气瓶库"),
 )
 BULK_WAREHOUSE, CYLINDER_WAREHOUSE = "WH1", "WH2"
+# Storage locations (库位): warehouse code, location code, name.
+LOCATIONS = (
+    ("WH1", "T-01", "储罐区1号罐"),
+    ("WH1", "T-02", "储罐区2号罐"),
+    ("WH2", "A-01", "满瓶区A排"),
+    ("WH2", "B-01", "空瓶区B排"),
+)
 
 KG, CYL, PC = Unit.KG, Unit.CYLINDER, Unit.PIECE
 

@@ -61,6 +61,7 @@ NOT_PAGES = {
     "picker_products": "JSON for the searchable pickers, not a page",
     "picker_batches": "JSON for the searchable pickers, not a page",
     "picker_notes": "JSON for the searchable pickers, not a page",
+    "hint_close": "POST only: the first-login hint's close button, on the home page",
 }
 
 

@@ -17,8 +17,10 @@ from finance.credit import credit_holds_review
 from finance.models import Invoice
 from finance.reminders import reminders_create_due, reminders_send_pending
 from finance.services import payment_record
+from inventory.master_data import location_create
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, PriceList, SalesOrder
+from orders.services.customer_prices import customer_price_create
 from orders.services.delivery_notes import delivery_note_cancel
 from orders.services.exit_pass import exit_pass_use
 from sales.services.quotations import QuotationLineInput, quotation_create, quotation_send
@@ -79,6 +81,7 @@ class SiteWorld:
             ],
             "inventory:product_edit": [Variant("product", {"pk": self.chain.products[0].pk})],
             "inventory:warehouse_edit": [Variant("warehouse", {"pk": self.chain.warehouse.pk})],
+            "inventory:location_new": [Variant("warehouse", {"pk": self.chain.warehouse.pk})],
             "orders:price_list_detail": [
                 Variant("price list", {"pk": PriceList.objects.order_by("pk").first().pk})
             ],
@@ -96,6 +99,8 @@ class SiteWorld:
                     ("returns:allowance_detail", "allowance submitted"),
                     ("finance:credit_note_detail", "credit note"),
                     ("sales:quotation_detail", "quotation sent"),
+                    ("inventory:location_edit", "storage location"),
+                    ("orders:customer_price_detail", "agreed price pending"),
                 )
             },
             "sales:target_detail": [
@@ -172,6 +177,18 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
         delivery_date=company_today() + dt.timedelta(days=9),
     )
     world.documents["quotation sent"] = quotation_send(quotation=quotation, user=chain.clerk)
+    # Master data (issue 12): a storage location, and an agreed price below the
+    # list that waits for the manager.
+    world.documents["storage location"] = location_create(
+        user=chain.manager, warehouse=chain.warehouse, code="A-01", name="Bay A1"
+    )
+    world.documents["agreed price pending"] = customer_price_create(
+        user=chain.clerk,
+        customer=chain.customer,
+        product=chain.products[0],
+        price=Decimal("0.50"),
+        valid_from=company_today(),
+    )
 
     # Receivables: an invoice more than a month overdue, part paid; the daily jobs
     # then put the customer on hold and send a reminder, which leave notices.

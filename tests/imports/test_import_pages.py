@@ -40,6 +40,8 @@ ROLE_PAGES = {
     "/import/opening_stock/": {"keeper", "manager"},
     "/import/opening_stock/template/?format=csv": {"keeper", "manager"},
     "/import/opening_receivables/": {"finance", "manager"},
+    "/import/opening_prepayments/": {"finance", "manager"},
+    "/import/opening_prepayments/template/": {"finance", "manager"},
 }
 
 
@@ -70,7 +72,7 @@ def test_anonymous_users_get_the_login_page(client):
 def test_each_role_sees_the_kinds_it_owns(client_for, clerk, finance, keeper, manager, guard):
     expected = {
         clerk: ["customers"],
-        finance: ["opening_receivables"],
+        finance: ["opening_receivables", "opening_prepayments"],
         keeper: ["opening_stock"],
         manager: [
             "customers",
@@ -79,6 +81,7 @@ def test_each_role_sees_the_kinds_it_owns(client_for, clerk, finance, keeper, ma
             "customer_prices",
             "opening_stock",
             "opening_receivables",
+            "opening_prepayments",
         ],
     }
     for user, kinds in expected.items():
@@ -215,3 +218,43 @@ def test_the_command_refuses_a_user_who_does_not_own_the_kind(tmp_path, clerk):
     with pytest.raises(CommandError, match="No active user"):
         call_command("import_data", "customers", str(path), "--user", "inactive")
     assert not Customer.objects.exists()
+
+
+def test_the_real_run_takes_the_checked_file_without_choosing_it_again(client_for, manager):
+    client = client_for(manager)
+    checked = client.post("/import/products/", {"file": upload(PRODUCTS), "check": ""})
+    token = checked.context["checked"]
+    assert token and f'value="{token}"' in checked.content.decode()
+    assert not Product.objects.exists()
+    imported = client.post("/import/products/", {"checked": token, "import": ""})
+    assert imported.status_code == 200
+    assert imported.context["result"].imported
+    assert Product.objects.count() == 2
+    # Used once: the kept file is gone.
+    again = client.post("/import/products/", {"checked": token, "import": ""})
+    assert again.status_code == 400
+    assert "choose it again" in again.content.decode()
+
+
+def test_a_checked_file_is_only_for_its_session_and_kind(client_for, manager):
+    token = (
+        client_for(manager)
+        .post("/import/products/", {"file": upload(PRODUCTS), "check": ""})
+        .context["checked"]
+    )
+    other_session = client_for(UserFactory(username="boss", roles=["manager"]))
+    assert other_session.post(
+        "/import/products/", {"checked": token, "import": ""}
+    ).status_code == (400)
+    client = client_for(manager)
+    wrong_kind = client.post("/import/customers/", {"checked": token, "import": ""})
+    assert wrong_kind.status_code == 400
+    assert not Product.objects.exists()
+
+
+def test_a_dry_run_with_bad_rows_keeps_nothing(client_for, manager):
+    response = client_for(manager).post(
+        "/import/products/", {"file": upload(BAD_PRODUCTS), "check": ""}
+    )
+    assert response.status_code == 400
+    assert response.context["checked"] is None

@@ -16,7 +16,7 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
 # {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list,
-# {g} product group, {m} sales team.
+# {g} product group, {m} sales team, {a} agreed price, {b} storage location.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -39,6 +39,26 @@ PAGES = {
     "/orders/price-lists/?export=xlsx": OFFICE,
     "/orders/price-lists/new/": {"manager"},
     "/orders/price-lists/{l}/": OFFICE,
+    "/help/": set(ROLES),
+    "/audit/": {"manager"},
+    "/audit/?export=xlsx": {"manager"},
+    "/orders/customer-prices/": OFFICE,
+    "/orders/customer-prices/?export=csv": OFFICE,
+    "/orders/customer-prices/new/": {"clerk", "manager"},
+    "/api/v1/customer-prices/": OFFICE,
+    "/inventory/warehouses/{w}/locations/new/": {"manager"},
+    "/inventory/locations/{b}/": {"keeper", "manager"},
+    "/orders/customer-prices/{a}/": OFFICE,
+    "/api/v1/customer-prices/{a}/": OFFICE,
+    "/api/v1/products/": {"clerk", "finance", "keeper", "manager"},
+    "/api/v1/products/{p}/": {"clerk", "finance", "keeper", "manager"},
+    "/api/v1/warehouses/": {"keeper", "manager"},
+    "/api/v1/warehouses/{w}/": {"keeper", "manager"},
+    "/api/v1/locations/": {"keeper", "manager"},
+    "/api/v1/locations/{b}/": {"keeper", "manager"},
+    "/api/v1/price-lists/": OFFICE,
+    "/api/v1/price-lists/{l}/": OFFICE,
+    "/api/v1/imports/": {"clerk", "finance", "keeper", "manager"},
     "/orders/": OFFICE,
     "/orders/new/": {"clerk", "manager"},
     "/orders/new/line/": {"clerk", "manager"},
@@ -134,6 +154,11 @@ PAGES = {
 
 # Routes that only take POST: their role checks live in each action's own tests.
 POST_ONLY = {
+    "api/v1/customer-prices/<int:pk>/approve/",
+    "api/v1/customer-prices/<int:pk>/refuse/",
+    "api/v1/price-lists/<int:pk>/items/",
+    "api/v1/imports/<slug:kind>/",
+    "help/hint/<slug:role>/close/",
     "orders/<int:pk>/<order_action:action>/",
     "orders/notes/<int:pk>/stamp/",
     "orders/notes/<int:pk>/stamp_override/",
@@ -217,6 +242,8 @@ def documents(chain):
         "t": _target(chain).pk,
         "g": _product_group(chain).pk,
         "m": _team(chain).pk,
+        "a": _customer_price(chain).pk,
+        "b": _location(chain).pk,
     }
 
 
@@ -232,6 +259,20 @@ def _team(chain):
     from sales.services.setup import sales_team_create
 
     return sales_team_create(user=chain.manager, name="East", members=[chain.clerk])
+
+
+def _customer_price(chain):
+    from customers.models import CustomerPrice
+
+    return CustomerPrice.objects.create(
+        customer=chain.customer, product=chain.products[0], price=1, valid_from="2026-01-01"
+    )
+
+
+def _location(chain):
+    from inventory.models import Location
+
+    return Location.objects.create(warehouse=chain.warehouse, code="A-01", name="Bay A1")
 
 
 def _price_list():
@@ -316,7 +357,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwltgm":
+    for key in "codnspriqwltgmab":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

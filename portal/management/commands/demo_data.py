@@ -25,13 +25,14 @@ from customers.services import (
     customer_set_credit_terms,
 )
 from inventory.enums import MoveKind, Unit
-from inventory.models import Product, StockMove, Warehouse
+from inventory.models import Location, Product, StockMove, Warehouse
 from inventory.selectors import stock_overview
 from inventory.services import production_receipt_record
 from orders.models import PriceList, PriceListItem
 from portal.demo.catalogue import (
     BULK_WAREHOUSE,
     CYLINDER_WAREHOUSE,
+    LOCATIONS,
     OPENING_STOCK_NOTE,
     PRICE_LIST_CODE,
     PRICE_LIST_NAME,
@@ -143,6 +144,13 @@ class Command(BaseCommand):
             warehouses[code] = warehouse
             created_count += created
         self._report("Warehouses", len(warehouses), created_count)
+        made = 0
+        for code, location, name in LOCATIONS:
+            _, created = Location.objects.get_or_create(
+                warehouse=warehouses[code], code=location, defaults={"name": name}
+            )
+            made += created
+        self._report("Storage locations", len(LOCATIONS), made)
         return warehouses
 
     def _products(self) -> dict[str, Product]:
