@@ -152,6 +152,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_salesorder",
         "orders.submit_salesorder",
         "orders.approve_salesorder",
+        "orders.review_contract",
         "orders.cancel_salesorder",
         "orders.view_deliverynote",
         "orders.issue_deliverynote",

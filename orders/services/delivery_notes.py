@@ -169,12 +169,27 @@ def delivery_note_issue(
     for nl in note_lines:
         nl.note = note
     DeliveryNoteLine.objects.bulk_create(note_lines)
-    stock_reserve_many(
+    # A contract's preparation slip hands its reserved units over to the note;
+    # the note reserves only the rest (never the same units twice).
+    taken = hooks.take_over_prepared(
+        order=order,
         warehouse=warehouse,
-        items=[(products[pid], qty) for pid, qty in per_product.items()],
+        quantities=dict(per_product),
         reference=f"note:{note.pk}",
         user=user,
     )
+    still_wanted = [
+        (products[pid], qty - taken.get(pid, Decimal("0")))
+        for pid, qty in per_product.items()
+        if qty > taken.get(pid, Decimal("0"))
+    ]
+    if still_wanted:
+        stock_reserve_many(
+            warehouse=warehouse,
+            items=still_wanted,
+            reference=f"note:{note.pk}",
+            user=user,
+        )
     # The number is the last step: the counter's row lock is held only for the commit.
     note.number = next_number(DOC, year=note.issue_date.year)
     note.save(update_fields=["number"])
