@@ -67,20 +67,26 @@ def note_dispatched(*, note, user) -> None:
 #   preparation slip.
 # - ``order_cancelled(order=, user=)``: in the cancelling transaction: the
 #   slip's reservation is released and open tasks are cancelled.
+# - ``prepared_stock(order=, warehouse=)``: {product id: quantity} the order's
+#   preparation slip still holds in that warehouse (a read, in a note's issue).
 # - ``take_over_prepared(order=, warehouse=, quantities=, reference=, user=)``:
-#   in a note's issue, before it reserves: how much of each product
-#   ({product id: quantity}) the order's preparation slip hands over to the
-#   note from its own reservation; the note reserves only the rest.
+#   the note takes those units over from the slip's reservation, after it has
+#   reserved the rest itself (one lock order: stock levels, then the slip).
 
 _contracts: dict[str, Callable] = {}
 
 
 def register_contracts(
-    *, order_approved: Callable, order_cancelled: Callable, take_over_prepared: Callable
+    *,
+    order_approved: Callable,
+    order_cancelled: Callable,
+    prepared_stock: Callable,
+    take_over_prepared: Callable,
 ) -> None:
     _contracts.update(
         order_approved=order_approved,
         order_cancelled=order_cancelled,
+        prepared_stock=prepared_stock,
         take_over_prepared=take_over_prepared,
     )
 
@@ -95,11 +101,16 @@ def order_cancelled(*, order, user) -> None:
         _contracts["order_cancelled"](order=order, user=user)
 
 
+def prepared_stock(*, order, warehouse) -> dict[int, Decimal]:
+    if "prepared_stock" not in _contracts:
+        return {}
+    return _contracts["prepared_stock"](order=order, warehouse=warehouse)
+
+
 def take_over_prepared(
     *, order, warehouse, quantities: dict[int, Decimal], reference: str, user
-) -> dict[int, Decimal]:
-    if "take_over_prepared" not in _contracts:
-        return {}
-    return _contracts["take_over_prepared"](
-        order=order, warehouse=warehouse, quantities=quantities, reference=reference, user=user
-    )
+) -> None:
+    if "take_over_prepared" in _contracts and quantities:
+        _contracts["take_over_prepared"](
+            order=order, warehouse=warehouse, quantities=quantities, reference=reference, user=user
+        )

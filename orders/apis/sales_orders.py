@@ -29,8 +29,8 @@ from orders.apis.common import (
 from orders.enums import ApprovalReason, ContractType, OrderStatus, PickupMode, PriceSource
 from orders.models import SalesOrder
 from orders.selectors.sales_orders import order_detail_queryset, orders_visible
-from orders.services.delivery_notes import open_quantities
 from orders.services.contract_review import contract_review_approve, contract_review_reject
+from orders.services.delivery_notes import open_quantities
 from orders.services.pricing import price_quote
 from orders.services.sales_orders import (
     LineInput,

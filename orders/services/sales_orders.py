@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.enums import CreditTerms
 from approvals.models import ApprovalLevel
+from customers.enums import CreditTerms
 from customers.models import Customer
 from inventory.models import Product
 from orders import hooks

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals.services import approval_steps
 from inventory.models import Product
 from orders.enums import OrderStatus, PriceSource
 from orders.forms.sales_orders import (
@@ -32,7 +33,6 @@ from orders.forms.sales_orders import (
 )
 from orders.models import SalesOrder
 from orders.selectors import sales_orders as selectors
-from approvals.services import approval_steps
 from orders.services.contract_review import (
     contract_review_approve,
     contract_review_reject,
@@ -58,7 +58,15 @@ from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
 # deliver_partly and complete are run by the services themselves, never by a button.
-ORDER_ACTIONS = ("submit", "approve", "reject", "revise", "cancel", "review_approve", "review_reject")
+ORDER_ACTIONS = (
+    "submit",
+    "approve",
+    "reject",
+    "revise",
+    "cancel",
+    "review_approve",
+    "review_reject",
+)
 ISSUABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED)
 MAX_LINES = 200
 PREFIX_RE = re.compile(rf"^{LINE_PREFIX}-\d{{1,3}}$")
