@@ -58,9 +58,7 @@ def test_a_preparation_slip_and_notes_racing_never_overbook(clerk, finance, keep
     # When the manager approves the contract while the clerks issue the notes
     def work(i):
         if i == 0:
-            return sales_order_approve(
-                order=SalesOrder(pk=contract.pk), user=_user(manager.pk)
-            )
+            return sales_order_approve(order=SalesOrder(pk=contract.pk), user=_user(manager.pk))
         line = SalesOrderLine.objects.get(pk=other_lines[i - 1])
         return delivery_note_issue(
             order=line.order,
