@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from approvals.services import approver_for
 from contracts.enums import FollowUpStatus, TaskStatus
 from contracts.models import (
     FollowUp,
@@ -187,3 +188,19 @@ def follow_up_queue(*, status: str = FollowUpStatus.DUE, due_by=None) -> QuerySe
     if due_by is not None:
         qs = qs.filter(due_date__lte=due_by)
     return qs.order_by("due_date", "id")
+
+
+def contracts_to_review(user, *, limit: int = 20) -> list[SalesOrder]:
+    """Formal contracts waiting at a level this reviewer may act on."""
+    approver = approver_for(user)
+    if approver is None:
+        return []
+    return list(
+        SalesOrder.objects.filter(
+            status=OrderStatus.SUBMITTED,
+            formal=True,
+            review_level__rank__lte=approver.level.rank,
+        )
+        .select_related("customer", "review_level")
+        .order_by("submitted_at", "id")[:limit]
+    )
