@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from contracts.enums import FollowUpStatus, ReviewStatus, TaskStatus
 from contracts.models import Department, FollowUp, ProductionTask, RequirementReview
-from contracts.services.requirement_reviews import requirement_review_open
 from orders.enums import ContractType, OrderStatus
 from orders.services.sales_orders import LineInput, sales_order_create, sales_order_submit
 from salesadmin.clock import company_today
