@@ -53,6 +53,12 @@ NOT_PAGES = {
     "sales:target_action": "POST only: a target's transition buttons, on its page",
     "sales:meeting_pdf": "a PDF download",
     "sales:commission_close": "POST only: the close button on the commission page",
+    "contracts:task_update": "POST only: the tracker form on the task's page",
+    "contracts:task_receive": "POST only: the receipt form on the task's page",
+    "contracts:task_pdf": "a PDF download",
+    "contracts:review_opinion": "POST only: a department's opinion form on the review's page",
+    "contracts:review_confirm": "POST only: the confirm form on the review's page",
+    "contracts:follow_up_record": "POST only: the call's result form on the follow-up list",
 }
 
 
