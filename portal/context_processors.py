@@ -25,7 +25,6 @@ NAVIGATION = [
     (_("Contracts"), "contracts:register", "orders.view_salesorder"),
     (_("Production tasks"), "contracts:task_list", "contracts.view_productiontask"),
     (_("Requirement reviews"), "contracts:review_list", "contracts.view_requirementreview"),
-    (_("Follow-up calls"), "contracts:follow_up_list", "contracts.view_followup"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
