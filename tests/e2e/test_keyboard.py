@@ -75,7 +75,7 @@ def test_order_entry_by_keyboard(world, page_as):
     # The customer has the focus on arrival; back from it: the breadcrumb, the
     # navigation bar ring by ring, and the skip link, the page's first stop.
     expect(page.locator("#id_customer")).to_be_focused()
-    back = tab_through(page, 19, key="Shift+Tab")
+    back = tab_through(page, 17, key="Shift+Tab")
     assert names(back) == [
         "Sales orders",
         world.chain.clerk.username,  # the user menu
@@ -84,8 +84,6 @@ def test_order_entry_by_keyboard(world, page_as):
         "Import",
         "Stock",
         "Customers",
-        "Requirement reviews",
-        "Production tasks",
         "Contracts",
         "Returns",
         "Credit notes",
