@@ -76,3 +76,14 @@ def test_the_clerk_records_the_result(chain, guard, new_customer):
         follow_up=call, received_ok=True, remarks="客户确认收货完好", user=chain.clerk
     )
     assert (call.status, call.received_ok, call.done_by) == (FollowUpStatus.DONE, True, chain.clerk)
+
+
+def test_the_daily_job_is_scheduled_and_runs(chain, guard, new_customer):
+    from contracts.tasks import schedule_follow_ups
+    from salesadmin.schedules import BEAT_SCHEDULE
+
+    beat = BEAT_SCHEDULE["contracts-schedule-follow-ups"]
+    assert beat["task"] == "contracts.tasks.schedule_follow_ups"
+    _delivered(chain, guard, new_customer)
+    FollowUp.objects.all().delete()
+    assert schedule_follow_ups.delay().get() == 0  # delivered today: not yet due
