@@ -133,3 +133,36 @@ def approval_steps(*, document_type: str, document_id: int) -> list[ApprovalStep
         .select_related("level", "next_level", "user")
         .order_by("id")
     )
+
+
+def approval_check_record(
+    *,
+    document_type: str,
+    document_id: int,
+    document_number: str,
+    amount: Decimal,
+    waiting: ApprovalLevel,
+    next_level: ApprovalLevel,
+    user,
+    comment: str = "",
+) -> ApprovalStep:
+    """A check that sends a document on to a fixed level whatever the amount
+    (a formal contract: the department head checks, 核对, then the sales
+    director approves). Refused like an approval to anyone below ``waiting``."""
+    approver = approver_for(user)
+    if not may_act_at(approver, waiting):
+        raise PermissionDenied(
+            _("This document waits for approval at the level %(level)s or above.")
+            % {"level": waiting.name}
+        )
+    return ApprovalStep.objects.create(
+        document_type=document_type,
+        document_id=document_id,
+        document_number=document_number or "",
+        amount=amount,
+        level=approver.level,
+        decision=ApprovalDecision.FORWARDED,
+        next_level=next_level,
+        user=user,
+        comment=comment,
+    )

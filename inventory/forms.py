@@ -43,6 +43,8 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
             "unit_weight",
             "safety_stock",
             "weighed",
+            "non_standard",
+            "never_produced",
             "active",
         ]
 

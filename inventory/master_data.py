@@ -21,6 +21,8 @@ PRODUCT_FIELDS = (
     "unit_weight",
     "safety_stock",
     "weighed",
+    "non_standard",
+    "never_produced",
     "active",
 )
 WAREHOUSE_FIELDS = ("code", "name", "address", "active")

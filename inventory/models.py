@@ -23,6 +23,11 @@ class Product(models.Model):
     # Bulk goods are weighed on the weighbridge at dispatch; the actual
     # quantity may differ from the note within a tolerance.
     weighed = models.BooleanField(_("weighed at dispatch"), default=False)
+    # A contract for a non-standard product, or one never produced before, is
+    # a C contract: its requirements are reviewed before price and date are
+    # promised (DESIGN.md, Contracts).
+    non_standard = models.BooleanField(_("non-standard product"), default=False)
+    never_produced = models.BooleanField(_("never produced before"), default=False)
     safety_stock = models.DecimalField(
         _("safety stock"), **QTY, default=Decimal("0"), validators=[MinValueValidator(0)]
     )

@@ -21,6 +21,7 @@ from inventory.models import (
     StockMove,
     Warehouse,
 )
+from inventory.signals import production_received
 from salesadmin.db import locked, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.errors import ApplicationError
@@ -314,7 +315,7 @@ def production_receipt_record(
             % {"batch": batch_number, "date": batch.produced_on},
             code="batch_date_mismatch",
         )
-    return stock_move_record(
+    move = stock_move_record(
         kind=MoveKind.PRODUCTION_RECEIPT,
         product=product,
         warehouse=warehouse,
@@ -324,6 +325,8 @@ def production_receipt_record(
         reference=batch_number,
         note=note,
     )
+    production_received.send(sender=StockMove, move=move, user=user)
+    return move
 
 
 @transaction.atomic
@@ -441,6 +444,77 @@ def _change_reservations(*, warehouse, items, reference: str, user, sign: int) -
         deltas.setdefault(level.pk, {"reserved": Decimal(0)})["reserved"] += sign * qty
     _add_to(StockLevel, deltas)
     return [levels[(product.pk, warehouse.pk)] for product, _qty in wanted]
+
+
+@transaction.atomic
+def stock_reserve_up_to(
+    *, warehouse: Warehouse, items: list[tuple[Product, Decimal]], reference: str, user
+) -> dict[int, Decimal]:
+    """Reserve what is available of each item, up to the quantity wanted (a
+    contract's stock preparation slip holds what exists; production makes the
+    rest). Decided under the levels' locks, so a racing note or slip cannot
+    take the same units. Returns {product id: quantity reserved} (0: none)."""
+    if warehouse.holds_for_id is not None or not warehouse.active:
+        return {product.pk: Decimal("0") for product, _qty in items}
+    wanted = [(product, _quantity(qty)) for product, qty in items if _quantity(qty) > 0]
+    if not wanted:
+        return {product.pk: Decimal("0") for product, _qty in items}
+    levels = _locked_levels({(product.pk, warehouse.pk) for product, _qty in wanted})
+    taken: dict[int, Decimal] = {product.pk: Decimal("0") for product, _qty in items}
+    deltas: dict[int, dict[str, Decimal]] = {}
+    rows = []
+    for product, qty in wanted:
+        level = levels[(product.pk, warehouse.pk)]
+        take = min(qty, max(level.on_hand - level.reserved, Decimal("0")))
+        if take <= 0:
+            continue
+        level.reserved += take
+        taken[product.pk] += take
+        deltas.setdefault(level.pk, {"reserved": Decimal(0)})["reserved"] += take
+        rows.append(
+            ReservationMove(
+                product=product,
+                warehouse=warehouse,
+                quantity=take,
+                reference=reference,
+                created_by=user,
+            )
+        )
+    if rows:
+        ReservationMove.objects.bulk_create(rows)
+        _add_to(StockLevel, deltas)
+    return taken
+
+
+@transaction.atomic
+def stock_reservation_transfer(
+    *,
+    warehouse: Warehouse,
+    items: list[tuple[Product, Decimal]],
+    from_reference: str,
+    to_reference: str,
+    user,
+) -> None:
+    """Hand a reservation over from one document to another (a preparation
+    slip's units to the delivery note that carries them): the ledger records
+    both sides, the reserved total does not change, so nothing is booked twice
+    and nothing is freed in between."""
+    rows = []
+    for product, quantity in items:
+        qty = _quantity(quantity)
+        if qty <= 0:
+            continue
+        for sign, reference in ((-1, from_reference), (1, to_reference)):
+            rows.append(
+                ReservationMove(
+                    product=product,
+                    warehouse=warehouse,
+                    quantity=sign * qty,
+                    reference=reference,
+                    created_by=user,
+                )
+            )
+    ReservationMove.objects.bulk_create(rows)
 
 
 def held_location_of(warehouse: Warehouse) -> Warehouse:

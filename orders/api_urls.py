@@ -13,6 +13,16 @@ urlpatterns = [
     path("orders/<int:pk>/revise/", sales_orders.OrderReviseApi.as_view(), name="api-order-revise"),
     path("orders/<int:pk>/cancel/", sales_orders.OrderCancelApi.as_view(), name="api-order-cancel"),
     path(
+        "orders/<int:pk>/contract-review/approve/",
+        sales_orders.ContractReviewApproveApi.as_view(),
+        name="api-order-review-approve",
+    ),
+    path(
+        "orders/<int:pk>/contract-review/reject/",
+        sales_orders.ContractReviewRejectApi.as_view(),
+        name="api-order-review-reject",
+    ),
+    path(
         "orders/<int:pk>/delivery-notes/",
         delivery_notes.NoteIssueApi.as_view(),
         name="api-order-note-issue",

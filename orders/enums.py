@@ -17,6 +17,14 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class ContractType(models.TextChoices):
+    """Seed 002 1.1: how a contract is fulfilled (DESIGN.md, Contracts)."""
+
+    A = "A", _("A: in stock")
+    B = "B", _("B: to be produced")
+    C = "C", _("C: non-standard, reviewed first")
+
+
 class NoteStatus(models.TextChoices):
     ISSUED = "issued", _("Issued, waiting for finance")
     STAMPED = "stamped", _("Stamped, waiting for the warehouse")

@@ -56,3 +56,61 @@ def coverage(*, customer, amount: Decimal, exclude_note_id: int | None = None) -
 
 def note_dispatched(*, note, user) -> None:
     _registered_hook("note_dispatched")(note=note, user=user)
+
+
+# --- Contracts (the contracts app, above finance) ----------------------------------------
+# contracts registers these in its AppConfig.ready(); without it orders work
+# as before (nothing is prepared, no production task is made).
+#
+# - ``order_approved(order=, user=)``: in the approving transaction, after the
+#   order's transition: a B or C contract gets its production tasks and stock
+#   preparation slip.
+# - ``order_cancelled(order=, user=)``: in the cancelling transaction: the
+#   slip's reservation is released and open tasks are cancelled.
+# - ``prepared_stock(order=, warehouse=)``: {product id: quantity} the order's
+#   preparation slip still holds in that warehouse (a read, in a note's issue).
+# - ``take_over_prepared(order=, warehouse=, quantities=, reference=, user=)``:
+#   the note takes those units over from the slip's reservation, after it has
+#   reserved the rest itself (one lock order: stock levels, then the slip).
+
+_contracts: dict[str, Callable] = {}
+
+
+def register_contracts(
+    *,
+    order_approved: Callable,
+    order_cancelled: Callable,
+    prepared_stock: Callable,
+    take_over_prepared: Callable,
+) -> None:
+    _contracts.update(
+        order_approved=order_approved,
+        order_cancelled=order_cancelled,
+        prepared_stock=prepared_stock,
+        take_over_prepared=take_over_prepared,
+    )
+
+
+def order_approved(*, order, user) -> None:
+    if "order_approved" in _contracts:
+        _contracts["order_approved"](order=order, user=user)
+
+
+def order_cancelled(*, order, user) -> None:
+    if "order_cancelled" in _contracts:
+        _contracts["order_cancelled"](order=order, user=user)
+
+
+def prepared_stock(*, order, warehouse) -> dict[int, Decimal]:
+    if "prepared_stock" not in _contracts:
+        return {}
+    return _contracts["prepared_stock"](order=order, warehouse=warehouse)
+
+
+def take_over_prepared(
+    *, order, warehouse, quantities: dict[int, Decimal], reference: str, user
+) -> None:
+    if "take_over_prepared" in _contracts and quantities:
+        _contracts["take_over_prepared"](
+            order=order, warehouse=warehouse, quantities=quantities, reference=reference, user=user
+        )

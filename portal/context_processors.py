@@ -23,6 +23,8 @@ NAVIGATION = [
             (_("Quotations"), "sales:quotation_list", "sales.view_quotation"),
             (_("Targets"), "sales:progress", "sales.view_salestarget"),
             (_("Commission"), "sales:commission", "sales.view_commissionstatement"),
+            (_("Contracts"), "contracts:register", "orders.view_salesorder"),
+            (_("Requirement reviews"), "contracts:review_list", "contracts.give_opinion"),
         ],
     ),
     (
@@ -49,6 +51,7 @@ NAVIGATION = [
         [
             (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
             (_("Production receipt"), "inventory:receipt", "inventory.record_production_receipt"),
+            (_("Production tasks"), "contracts:task_list", "inventory.record_production_receipt"),
             (_("Stock ledger"), "inventory:moves", "inventory.view_stockmove"),
         ],
     ),

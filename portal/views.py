@@ -4,6 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from contracts.selectors import (
+    contracts_to_review,
+    contracts_waiting_for_production,
+    follow_up_queue,
+)
 from customers.models import Customer
 from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
@@ -37,6 +42,17 @@ def home(request):
             (QUEUE_LABELS[name], rows) for name, rows in return_queues(user, limit=5) if rows
         ]
         context["allowances_to_approve"] = allowance_queue(user, limit=5)
+    if Role.SALES_CLERK in roles or Role.MANAGER in roles:
+        # Contracts (issue 11): waiting for production (late ones first), the
+        # follow-up calls due, the formal contracts waiting for this reviewer.
+        if user.has_perm("contracts.view_productiontask"):
+            context["contracts_waiting"] = list(
+                contracts_waiting_for_production().order_by("-late_tasks", "order_date", "id")[:5]
+            )
+        if user.has_perm("contracts.record_followup"):
+            context["follow_ups_due"] = list(follow_up_queue(due_by=company_today())[:5])
+        if user.has_perm("orders.review_contract"):
+            context["contracts_to_review"] = contracts_to_review(user, limit=5)
     if Role.SALES_CLERK in roles and user.has_perm("sales.view_salestarget"):
         # A salesperson's own month: shown when they have a target or sales.
         today = company_today()

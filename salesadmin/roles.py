@@ -66,6 +66,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.change_salestarget",
         "sales.submit_salestarget",
         "sales.view_productgroup",
+        # Contracts (issue 11): the clerk runs the register, follows production,
+        # opens requirement reviews and confirms price and date, makes the calls.
+        "contracts.view_productiontask",
+        "contracts.view_preparationslip",
+        "contracts.view_requirementreview",
+        "contracts.add_requirementreview",
+        "contracts.confirm_requirementreview",
+        "contracts.view_followup",
+        "contracts.record_followup",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -94,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.view_commissionrule",
         "sales.view_commissionstatement",
         "sales.close_commissionmonth",
+        "contracts.view_productiontask",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -108,6 +118,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.dispatch_deliverynote",
         "returns.view_returnapplication",
         "returns.receive_returnapplication",
+        # The production tasks the receipts answer, and what to hold (备货单).
+        "contracts.view_productiontask",
+        "contracts.view_preparationslip",
     ],
     Role.GATE_GUARD: [
         # Only the gate: no customers, prices or amounts, not even the notes'
@@ -119,6 +132,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "inventory.view_product",
         "returns.view_returnapplication",
         "returns.inspect_returnapplication",
+        # The quality department's opinion on a product requirement review.
+        "contracts.view_requirementreview",
+        "contracts.give_opinion",
     ],
     Role.MANAGER: [
         "customers.view_customer",
@@ -159,6 +175,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.change_salesorder",
         "orders.submit_salesorder",
         "orders.approve_salesorder",
+        "orders.review_contract",
         "orders.cancel_salesorder",
         "orders.view_deliverynote",
         "orders.issue_deliverynote",
@@ -213,6 +230,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.add_commissionrule",
         "sales.view_commissionstatement",
         "sales.close_commissionmonth",
+        "contracts.view_productiontask",
+        "contracts.track_productiontask",
+        "contracts.view_preparationslip",
+        "contracts.view_requirementreview",
+        "contracts.add_requirementreview",
+        "contracts.confirm_requirementreview",
+        "contracts.give_opinion",
+        "contracts.view_followup",
+        "contracts.record_followup",
     ],
 }
 

@@ -78,4 +78,10 @@ BEAT_SCHEDULE = {
         "task": "sales.tasks.lapse_quotations",
         "schedule": crontab(hour="*", minute=7),
     },
+    # Follow-up calls (回访) a few days after delivery (contracts/services/
+    # follow_ups.py): one row per contract, so the hourly re-run is harmless.
+    "contracts-schedule-follow-ups": {
+        "task": "contracts.tasks.schedule_follow_ups",
+        "schedule": crontab(hour="*", minute=35),
+    },
 }

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "returns",
     "reports",
     "sales",
+    "contracts",
     "portal",
 ]
 
@@ -472,6 +473,9 @@ DOCUMENT_NUMBERING = {
     "return_application": (env("RETURN_PREFIX", "RT"), 6),
     "allowance": (env("ALLOWANCE_PREFIX", "AL"), 6),
     "quotation": (env("QUOTATION_PREFIX", "QT"), 6),
+    "production_task": (env("PRODUCTION_TASK_PREFIX", "PT"), 6),
+    "preparation_slip": (env("PREPARATION_SLIP_PREFIX", "BH"), 6),
+    "requirement_review": (env("REQUIREMENT_REVIEW_PREFIX", "RV"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.
@@ -485,6 +489,29 @@ COMPANY_BANK_ACCOUNT = env("COMPANY_BANK_ACCOUNT", "1205 0000 0000 0000 000")
 # overdue invoice the highest level it has reached, once; level 3 comes with
 # the credit hold (more than a month overdue).
 REMINDER_LEVELS = [(1, 1), (2, 15), (3, 30)]
+# Contracts (seed 002 1.1). A formal contract is reviewed (市场部部长核对, 销售厂长审批)
+# before it takes effect: any C contract, a prepaid customer's and an amount
+# above the threshold (both off by default: a company turns them on once its
+# reviewers are assigned; the demo does). The check and the approval are approval levels
+# (approvals/): the check level's people check, the approve level's approve,
+# and an amount above the approver's limit goes on to the next level.
+CONTRACT_REVIEW = {
+    "type_c": env_bool("CONTRACT_REVIEW_TYPE_C", True),
+    "prepaid": env_bool("CONTRACT_REVIEW_PREPAID", False),
+    "threshold": (
+        Decimal(env("CONTRACT_REVIEW_THRESHOLD")) if env("CONTRACT_REVIEW_THRESHOLD") else None
+    ),
+    "check_level": env("CONTRACT_REVIEW_CHECK_LEVEL", "department_head"),
+    "approve_level": env("CONTRACT_REVIEW_APPROVE_LEVEL", "sales_director"),
+}
+# Follow-up call (回访) after delivery: days after the goods left; new customers
+# always get one, other customers' formal contracts too, every contract when
+# FOLLOW_UP_EVERY_CONTRACT is on.
+# A B contract's production task is requested for the order date plus this
+# many days (a C contract's for the date its requirement review promised).
+PRODUCTION_LEAD_DAYS = int(env("PRODUCTION_LEAD_DAYS", "7"))
+FOLLOW_UP_DAYS = int(env("FOLLOW_UP_DAYS", "3"))
+FOLLOW_UP_EVERY_CONTRACT = env_bool("FOLLOW_UP_EVERY_CONTRACT", False)
 # Letters (reminders, statements) go out through finance/outbox.py: a failed
 # try waits OUTBOX_RETRY_BASE x 2^(tries-1), at most OUTBOX_RETRY_CAP; after
 # REMINDER_MAX_ATTEMPTS tries the row is "failed", shown with its reason on

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("reports.api_urls")),
     path("", include("sales.api_urls")),
     path("", include("portal.api_urls")),
+    path("", include("contracts.api_urls")),
 ]
 
 urlpatterns = [
@@ -56,6 +57,7 @@ urlpatterns = [
     path("security/", include("salesadmin.security.urls")),
     path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor
     path("sales/", include("sales.urls")),
+    path("contracts/", include("contracts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

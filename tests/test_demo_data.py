@@ -47,3 +47,24 @@ def test_demo_data_fills_every_queue_and_loads_once(client):
     # has none unless given one.
     assert client.login(request=HttpRequest(), username="manager", password="demo1234")
     assert client.get("/reports/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_data_has_contracts_of_each_type_with_tasks_and_reviews():
+    from contracts.enums import ReviewStatus, TaskStatus
+    from contracts.models import FollowUp, PreparationLine, ProductionTask, RequirementReview
+    from orders.enums import ContractType
+
+    call_command("demo_data", stdout=io.StringIO())
+    types = set(SalesOrder.objects.values_list("contract_type", flat=True))
+    assert {ContractType.A, ContractType.B, ContractType.C} <= types
+    open_tasks = ProductionTask.objects.filter(status=TaskStatus.OPEN)
+    assert open_tasks.count() >= 2
+    assert any(task.is_late for task in open_tasks)
+    assert PreparationLine.objects.exists()
+    assert RequirementReview.objects.filter(status=ReviewStatus.OPEN).exists()
+    assert SalesOrder.objects.filter(formal=True, review_level__isnull=False).exists()
+    assert (
+        FollowUp.objects.exists()
+        or not SalesOrder.objects.filter(delivery_notes__status=NoteStatus.EXITED).exists()
+    )

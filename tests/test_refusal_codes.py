@@ -28,6 +28,7 @@ PACKAGES = [
     "orders",
     "finance",
     "returns",
+    "contracts",
     "reports",
     "sales",
     "portal",

@@ -30,6 +30,9 @@ ORDER_ACTIONS = {
     "reject": "reject",
     "revise": "revise",
     "cancel": "cancel",
+    "review_forward": "review_approve",
+    "review_approve": "review_approve",
+    "review_reject": "review_reject",
 }
 NOTE_ACTIONS = {
     "stamp": "stamp",

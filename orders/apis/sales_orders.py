@@ -26,9 +26,10 @@ from orders.apis.common import (
     minimal_answer,
     order_status_field,
 )
-from orders.enums import ApprovalReason, OrderStatus, PickupMode, PriceSource
+from orders.enums import ApprovalReason, ContractType, OrderStatus, PickupMode, PriceSource
 from orders.models import SalesOrder
 from orders.selectors.sales_orders import order_detail_queryset, orders_visible
+from orders.services.contract_review import contract_review_approve, contract_review_reject
 from orders.services.delivery_notes import open_quantities
 from orders.services.pricing import price_quote
 from orders.services.sales_orders import (
@@ -59,10 +60,11 @@ from salesadmin.transitions import available_transitions
 class OrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
     customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
+    contract_type = filters.ChoiceFilter(choices=ContractType.choices)
 
     class Meta:
         model = SalesOrder
-        fields = ["status", "customer"]
+        fields = ["status", "customer", "contract_type"]
 
 
 class OrderListOutput(serializers.Serializer):
@@ -72,6 +74,13 @@ class OrderListOutput(serializers.Serializer):
     order_date = serializers.DateField()
     pickup_mode = serializers.ChoiceField(choices=PickupMode.choices)
     status = order_status_field()
+    contract_type = NamedChoiceField(
+        enum_name="ContractTypeEnum",
+        choices=ContractType.choices,
+        read_only=True,
+        help_text="A: in stock; B: to be produced; C: non-standard, its requirements reviewed "
+        "first. Proposed from available stock and the products' flags.",
+    )
     total = serializers.DecimalField(**MONEY)
     created_by = serializers.CharField(source="created_by.username")
     created_at = serializers.DateTimeField()
@@ -111,6 +120,16 @@ class OrderDetailOutput(OrderListOutput):
     submitted_at = serializers.DateTimeField(allow_null=True)
     decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
+    formal = serializers.BooleanField(
+        help_text="A formal contract, reviewed by the department head and the sales director."
+    )
+    review_level = serializers.CharField(
+        source="review_level.code",
+        allow_null=True,
+        help_text="The approval level the contract review waits for, or null.",
+    )
+    requirements_confirmed_at = serializers.DateTimeField(allow_null=True)
+    promised_date = serializers.DateField(allow_null=True)
     lines = OrderLineOutput(many=True)
     available_transitions = serializers.SerializerMethodField(
         help_text="The action endpoints the requesting user may call now."
@@ -370,6 +389,46 @@ class OrderCancelApi(_OrderAction):
 
     def run(self, user, data):
         return sales_order_cancel(order=self.target(), user=user, reason=data["reason"])
+
+
+class ContractReviewApproveApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.review_contract")
+    serializer_class = OrderCommentInput
+
+    @extend_schema(
+        summary="Check or approve a formal contract (contract review)",
+        description="At the check level (department head) the contract goes on to the approve "
+        "level (sales director); there, an approval within the approver's limit makes it "
+        "take effect, beyond it the contract goes on to the next level. 403 below the level "
+        "the contract waits for.",
+        parameters=[PREFER_MINIMAL],
+        request=OrderCommentInput,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OrderCommentInput, request.data)
+        order = contract_review_approve(
+            order=self.target(), user=request.user, comment=data["comment"]
+        )
+        return _order_response(request, order)
+
+
+class ContractReviewRejectApi(OrderActionApi):
+    required_perms = (VIEW_ORDER, "orders.review_contract")
+    serializer_class = OrderRejectInput
+
+    @extend_schema(
+        summary="Reject a formal contract in its review (comment required)",
+        parameters=[PREFER_MINIMAL],
+        request=OrderRejectInput,
+        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+    )
+    def post(self, request, pk: int):
+        data = validated_input(OrderRejectInput, request.data)
+        order = contract_review_reject(
+            order=self.target(), user=request.user, comment=data["comment"]
+        )
+        return _order_response(request, order)
 
 
 # --- Price quote -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from orders.enums import NoteStatus, OrderStatus, PickupMode, PriceSource
+from orders.enums import ContractType, NoteStatus, OrderStatus, PickupMode, PriceSource
 from salesadmin.clock import company_today
 from salesadmin.transitions import condition
 
@@ -112,6 +112,29 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The contract (合同): the order is the contract and its number the contract
+    # number. The type is proposed at entry from available stock and the
+    # products' flags (orders/services/contract_type.py).
+    contract_type = models.CharField(
+        _("contract type"), max_length=1, choices=ContractType.choices, default=ContractType.A
+    )
+    # A formal contract (prepaid customer, large amount, C) is reviewed: the
+    # department head checks, the sales director approves (approvals/). Set at
+    # submit; review_level is the level it waits at while submitted.
+    formal = models.BooleanField(_("formal contract"), default=False)
+    review_level = models.ForeignKey(
+        "approvals.ApprovalLevel",
+        verbose_name=_("waiting for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A C contract's requirement review confirmed price and delivery date.
+    requirements_confirmed_at = models.DateTimeField(
+        _("requirements confirmed at"), null=True, blank=True
+    )
+    promised_date = models.DateField(_("promised delivery date"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -121,6 +144,7 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
             ("submit_salesorder", _("Can submit a sales order")),
             ("approve_salesorder", _("Can approve or reject a sales order")),
             ("cancel_salesorder", _("Can cancel a sales order")),
+            ("review_contract", _("Can review a formal contract")),
         ]
         indexes = [
             models.Index(fields=["status"]),
@@ -139,6 +163,24 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
     @condition(_("The order has no reason to wait for a manager."), code="approval_required")
     def needs_no_approval(self) -> bool:
         return not self.approval_reasons
+
+    @condition(
+        _("A formal contract is reviewed by the department head and the sales director."),
+        code="contract_review_required",
+    )
+    def is_verbal(self) -> bool:
+        return not self.formal
+
+    @condition(_("Only a formal contract goes through the contract review."), code="not_formal")
+    def is_formal(self) -> bool:
+        return self.formal
+
+    @condition(
+        _("A C contract's requirement review must confirm price and delivery date first."),
+        code="requirements_not_confirmed",
+    )
+    def has_confirmed_requirements(self) -> bool:
+        return self.contract_type != ContractType.C or self.requirements_confirmed_at is not None
 
     @condition(_("Delivery notes are still open for this order."), code="open_notes")
     def has_no_open_notes(self) -> bool:
@@ -159,17 +201,18 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
         status,
         source=OrderStatus.DRAFT,
         target=OrderStatus.SUBMITTED,
-        conditions=[has_lines],
+        conditions=[has_lines, has_confirmed_requirements],
         permission="orders.submit_salesorder",
     )
-    def submit(self, *, at):
+    def submit(self, *, at, formal=False, review_level=None):
         self.submitted_at = at
+        self.formal, self.review_level = formal, review_level
 
     @transition(
         status,
         source=OrderStatus.SUBMITTED,
         target=OrderStatus.APPROVED,
-        conditions=[needs_no_approval],
+        conditions=[is_verbal, needs_no_approval],
         permission="orders.submit_salesorder",
     )
     def approve_automatically(self, *, at):
@@ -179,6 +222,7 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
         status,
         source=OrderStatus.SUBMITTED,
         target=OrderStatus.APPROVED,
+        conditions=[is_verbal],
         permission="orders.approve_salesorder",
     )
     def approve(self, *, by, at, remark=""):
@@ -188,9 +232,43 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
         status,
         source=OrderStatus.SUBMITTED,
         target=OrderStatus.REJECTED,
+        conditions=[is_verbal],
         permission="orders.approve_salesorder",
     )
     def reject(self, *, by, at, remark):
+        self.decided_by, self.decided_at, self.decision_comment = by, at, remark
+
+    # The contract review (合同评审): level by level through approvals/.
+    @transition(
+        status,
+        source=OrderStatus.SUBMITTED,
+        target=OrderStatus.SUBMITTED,
+        conditions=[is_formal],
+        permission="orders.review_contract",
+    )
+    def review_forward(self, *, level):
+        self.review_level = level
+
+    @transition(
+        status,
+        source=OrderStatus.SUBMITTED,
+        target=OrderStatus.APPROVED,
+        conditions=[is_formal],
+        permission="orders.review_contract",
+    )
+    def review_approve(self, *, by, at, remark=""):
+        self.review_level = None
+        self.decided_by, self.decided_at, self.decision_comment = by, at, remark
+
+    @transition(
+        status,
+        source=OrderStatus.SUBMITTED,
+        target=OrderStatus.REJECTED,
+        conditions=[is_formal],
+        permission="orders.review_contract",
+    )
+    def review_reject(self, *, by, at, remark):
+        self.review_level = None
         self.decided_by, self.decided_at, self.decision_comment = by, at, remark
 
     @transition(
@@ -201,6 +279,7 @@ class SalesOrder(ConcurrentTransitionMixin, models.Model):
     )
     def revise(self):
         self.approval_reasons = []
+        self.formal, self.review_level = False, None
 
     @transition(
         status,

@@ -20,7 +20,7 @@ DOC = "sales_order"
 
 
 def orders_visible(user) -> QuerySet[SalesOrder]:
-    return SalesOrder.objects.select_related("customer", "created_by", "decided_by")
+    return SalesOrder.objects.select_related("customer", "created_by", "decided_by", "review_level")
 
 
 def order_detail_queryset(user) -> QuerySet[SalesOrder]:
@@ -51,7 +51,7 @@ def sales_order_list(*, user, status: str = "", search: str = "") -> QuerySet[Sa
 
 def sales_order_detail(*, pk: int, user) -> SalesOrder:
     return (
-        SalesOrder.objects.select_related("customer", "created_by", "decided_by")
+        SalesOrder.objects.select_related("customer", "created_by", "decided_by", "review_level")
         .prefetch_related(
             Prefetch(
                 "lines",

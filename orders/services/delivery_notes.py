@@ -169,11 +169,30 @@ def delivery_note_issue(
     for nl in note_lines:
         nl.note = note
     DeliveryNoteLine.objects.bulk_create(note_lines)
-    stock_reserve_many(
-        warehouse=warehouse,
-        items=[(products[pid], qty) for pid, qty in per_product.items()],
-        reference=f"note:{note.pk}",
-        user=user,
+    # A contract's preparation slip hands its reserved units over to the note;
+    # the note reserves only the rest (never the same units twice). Only notes
+    # of this order (serialized by its lock) take from the slip, so what is
+    # read here still holds when it is taken over below.
+    prepared = hooks.prepared_stock(order=order, warehouse=warehouse)
+    taken = {
+        pid: min(qty, prepared.get(pid, Decimal("0")))
+        for pid, qty in per_product.items()
+        if prepared.get(pid, Decimal("0")) > 0
+    }
+    still_wanted = [
+        (products[pid], qty - taken.get(pid, Decimal("0")))
+        for pid, qty in per_product.items()
+        if qty > taken.get(pid, Decimal("0"))
+    ]
+    if still_wanted:
+        stock_reserve_many(
+            warehouse=warehouse,
+            items=still_wanted,
+            reference=f"note:{note.pk}",
+            user=user,
+        )
+    hooks.take_over_prepared(
+        order=order, warehouse=warehouse, quantities=taken, reference=f"note:{note.pk}", user=user
     )
     # The number is the last step: the counter's row lock is held only for the commit.
     note.number = next_number(DOC, year=note.issue_date.year)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
@@ -12,12 +13,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals.models import ApprovalLevel
 from customers.enums import CreditTerms
 from customers.models import Customer
 from inventory.models import Product
 from orders import hooks
 from orders.enums import ApprovalReason, NoteStatus, OrderStatus, PickupMode
 from orders.models import SalesOrder, SalesOrderLine
+from orders.services.contract_type import is_formal_contract, propose_contract_type
 from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related
@@ -126,6 +129,7 @@ def sales_order_create(
     )
     built = _build_lines(order, lines)
     order.total = sum((ln.amount for ln in built), Decimal("0.00"))
+    order.contract_type = propose_contract_type(built)
     order.save()
     SalesOrderLine.objects.bulk_create(built)
     # The contract number is the last step: its counter lock is held only for the commit.
@@ -166,7 +170,8 @@ def sales_order_update(
     order.lines.all().delete()
     SalesOrderLine.objects.bulk_create(built)
     order.total = sum((ln.amount for ln in built), Decimal("0.00"))
-    order.save(update_fields=["pickup_mode", "remarks", "total"])
+    order.contract_type = propose_contract_type(built)
+    order.save(update_fields=["pickup_mode", "remarks", "total", "contract_type"])
     return order
 
 
@@ -195,11 +200,22 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
     )
     remember_related(order, "lines", lines)  # has_lines and the reasons read these
     # State, role and lines first: nothing is priced for a refused submit.
+    # Stock may have moved since entry: the type is proposed again (C stays C).
+    order.contract_type = propose_contract_type(lines)
     check_transition(order, "submit", user=user)
     order.approval_reasons = approval_reasons(order, lines)
     now = timezone.now()
-    run_transition(order, "submit", user=user, document_type=DOC, at=now)
-    if not order.approval_reasons:
+    formal = is_formal_contract(order)
+    run_transition(
+        order,
+        "submit",
+        user=user,
+        document_type=DOC,
+        at=now,
+        formal=formal,
+        review_level=contract_review_level("check_level") if formal else None,
+    )
+    if not formal and not order.approval_reasons:
         run_transition(
             order,
             "approve_automatically",
@@ -208,6 +224,7 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
             comment="auto: prices and credit within rules",
             at=now,
         )
+        hooks.order_approved(order=order, user=user)
     order.prepayment_shortfall = prepayment_shortfall(order)
     return order
 
@@ -215,6 +232,20 @@ def sales_order_submit(*, order: SalesOrder, user) -> SalesOrder:
 def needs_approval_comment(order: SalesOrder) -> bool:
     """A price below the minimum is approved only with a written reason (issue 12)."""
     return any(r.get("code") == ApprovalReason.BELOW_MINIMUM for r in order.approval_reasons or [])
+
+
+def contract_review_level(which: str) -> ApprovalLevel:
+    """The approval level that checks (``check_level``) or approves
+    (``approve_level``) formal contracts (settings.CONTRACT_REVIEW)."""
+    code = settings.CONTRACT_REVIEW[which]
+    level = ApprovalLevel.objects.filter(code=code).first()
+    if level is None:
+        raise ApplicationError(
+            _("The approval level %(code)s of the contract review is not configured.")
+            % {"code": code},
+            code="no_approval_levels",
+        )
+    return level
 
 
 @transaction.atomic
@@ -226,7 +257,7 @@ def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesO
         raise ApplicationError(
             _("A price is below the minimum: say why you approve it."), code="comment_required"
         )
-    return run_transition(
+    run_transition(
         order,
         "approve",
         user=user,
@@ -236,6 +267,8 @@ def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesO
         at=timezone.now(),
         remark=comment,
     )
+    hooks.order_approved(order=order, user=user)
+    return order
 
 
 @transaction.atomic
@@ -265,7 +298,11 @@ def sales_order_revise(*, order: SalesOrder, user) -> SalesOrder:
 @transaction.atomic
 def sales_order_cancel(*, order: SalesOrder, user, reason: str = "") -> SalesOrder:
     order = _locked_order(order)
-    return run_transition(order, "cancel", user=user, document_type=DOC, comment=reason)
+    was_approved = order.status == OrderStatus.APPROVED
+    run_transition(order, "cancel", user=user, document_type=DOC, comment=reason)
+    if was_approved:
+        hooks.order_cancelled(order=order, user=user)
+    return order
 
 
 LIVE_NOTE_STATUSES = [
@@ -315,3 +352,19 @@ def sales_order_refresh_delivery(*, order: SalesOrder, user) -> SalesOrder:
     if order.status == OrderStatus.PARTIALLY_DELIVERED and not complete:
         return order
     return run_transition(order, name, user=user, document_type=DOC, check_perm=False)
+
+
+def sales_order_confirm_requirements(*, order: SalesOrder, promised_date, at) -> SalesOrder:
+    """A C contract's requirement review is complete: its price and delivery
+    date are confirmed to the customer, and the draft may now be submitted.
+    Called by the requirement review's service (contracts), in its transaction."""
+    order = _locked_order(order)
+    if order.status != OrderStatus.DRAFT:
+        raise ConflictError(
+            _("Price and date are confirmed before the contract is submitted."),
+            code="invalid_state",
+        )
+    order.requirements_confirmed_at = at
+    order.promised_date = promised_date
+    order.save(update_fields=["requirements_confirmed_at", "promised_date"])
+    return order

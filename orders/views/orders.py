@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals.services import approval_steps
 from inventory.models import Product
 from orders.enums import OrderStatus, PriceSource
 from orders.forms.sales_orders import (
@@ -33,6 +34,11 @@ from orders.forms.sales_orders import (
 )
 from orders.models import SalesOrder
 from orders.selectors import sales_orders as selectors
+from orders.services.contract_review import (
+    contract_review_approve,
+    contract_review_reject,
+    may_review,
+)
 from orders.services.delivery_notes import IssueLine, delivery_note_issue, open_quantities
 from orders.services.pricing import price_quote, price_quotes
 from orders.services.sales_orders import (
@@ -54,7 +60,15 @@ from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
 # deliver_partly and complete are run by the services themselves, never by a button.
-ORDER_ACTIONS = ("submit", "approve", "reject", "revise", "cancel")
+ORDER_ACTIONS = (
+    "submit",
+    "approve",
+    "reject",
+    "revise",
+    "cancel",
+    "review_approve",
+    "review_reject",
+)
 ISSUABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED)
 MAX_LINES = 200
 PREFIX_RE = re.compile(rf"^{LINE_PREFIX}-\d{{1,3}}$")
@@ -73,6 +87,9 @@ LOG_LABELS = {
     "reject": gettext_lazy("Rejected"),
     "revise": gettext_lazy("Sent back to draft"),
     "cancel": gettext_lazy("Cancelled"),
+    "review_forward": gettext_lazy("Contract checked, sent on"),
+    "review_approve": gettext_lazy("Contract approved"),
+    "review_reject": gettext_lazy("Contract rejected"),
     "deliver_partly": gettext_lazy("Partly delivered"),
     "complete": gettext_lazy("Completed"),
 }
@@ -327,6 +344,11 @@ def order_detail(request, pk: int):
         and user.has_perm("orders.issue_deliverynote")
         and any(qty > 0 for qty in open_quantities(order).values()),
         "pdf_url": _url_or_none("orders:order_pdf", order.pk),
+        "can_review": order.status == OrderStatus.SUBMITTED and may_review(order, user),
+        "review_steps": approval_steps(document_type="sales_order", document_id=order.pk)
+        if order.formal
+        else [],
+        "contract_url": _url_or_none("contracts:contract_detail", order.pk),
     }
     return render(request, "orders/order_detail.html", context)
 
@@ -343,6 +365,10 @@ def _run_action(request, order: SalesOrder, action: str, comment: str) -> bool:
             order = sales_order_reject(order=order, user=user, comment=comment)
         elif action == "revise":
             order = sales_order_revise(order=order, user=user)
+        elif action == "review_approve":
+            order = contract_review_approve(order=order, user=user, comment=comment)
+        elif action == "review_reject":
+            order = contract_review_reject(order=order, user=user, comment=comment)
         else:
             order = sales_order_cancel(order=order, user=user, reason=comment)
     except ApplicationError as exc:
@@ -361,14 +387,21 @@ def _run_action(request, order: SalesOrder, action: str, comment: str) -> bool:
         )
     if action == "submit" and order.status == OrderStatus.APPROVED:
         text = _("Order %(number)s submitted and approved: prices and credit are within the rules.")
+    elif action == "submit" and order.formal:
+        text = _("Contract %(number)s submitted; it waits for the contract review.")
     elif action == "submit":
         text = _("Order %(number)s submitted; it waits for a manager's approval.")
+    elif action == "review_approve" and order.status == OrderStatus.SUBMITTED:
+        text = _("Contract %(number)s checked; it goes on to %(level)s.")
+        number["level"] = order.review_level.name if order.review_level else ""
     else:
         text = {
             "approve": _("Order %(number)s approved."),
             "reject": _("Order %(number)s rejected."),
             "revise": _("Order %(number)s is a draft again: correct it and submit it."),
             "cancel": _("Order %(number)s cancelled."),
+            "review_approve": _("Contract %(number)s approved: it takes effect."),
+            "review_reject": _("Contract %(number)s rejected."),
         }[action]
     messages.success(request, text % number)
     return True

@@ -16,6 +16,9 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert "/api/v1/delivery-notes/{id}/stamp/" in text
     assert "/api/v1/aging/" in text
     assert "/api/v1/quotations/{id}/accept/" in text
+    assert "/api/v1/orders/{id}/contract-review/approve/" in text
+    assert "/api/v1/production-tasks/{id}/receipts/" in text
+    assert "/api/v1/contracts/" in text
 
 
 # --- The contract a generated client relies on -------------------------------------

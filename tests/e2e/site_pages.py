@@ -62,6 +62,12 @@ NOT_PAGES = {
     "picker_batches": "JSON for the searchable pickers, not a page",
     "picker_notes": "JSON for the searchable pickers, not a page",
     "hint_close": "POST only: the first-login hint's close button, on the home page",
+    "contracts:task_update": "POST only: the tracker form on the task's page",
+    "contracts:task_receive": "POST only: the receipt form on the task's page",
+    "contracts:task_pdf": "a PDF download",
+    "contracts:review_opinion": "POST only: a department's opinion form on the review's page",
+    "contracts:review_confirm": "POST only: the confirm form on the review's page",
+    "contracts:follow_up_record": "POST only: the call's result form on the follow-up list",
 }
 
 

@@ -103,6 +103,19 @@ class SiteWorld:
                     ("orders:customer_price_detail", "agreed price pending"),
                 )
             },
+            "contracts:contract_detail": [
+                Variant("B contract", {"pk": self.documents["B contract"].pk}),
+                Variant("C contract draft", {"pk": self.documents["C contract"].pk}),
+            ],
+            "contracts:task_detail": [
+                Variant("production task", {"pk": self.documents["production task"].pk})
+            ],
+            "contracts:review_detail": [
+                Variant("requirement review", {"pk": self.documents["requirement review"].pk})
+            ],
+            "contracts:review_create": [
+                Variant("C contract draft", query=f"?order={self.documents['C contract'].pk}")
+            ],
             "sales:target_detail": [
                 Variant("target approved", {"pk": self.documents["target approved"].pk}),
                 Variant(
@@ -189,6 +202,7 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
         price=Decimal("0.50"),
         valid_from=company_today(),
     )
+    _contracts(world, chain)
 
     # Receivables: an invoice more than a month overdue, part paid; the daily jobs
     # then put the customer on hold and send a reminder, which leave notices.
@@ -204,6 +218,45 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
     _targets(world, chain)
 
     return world
+
+
+def _contracts(world: SiteWorld, chain: Chain) -> None:
+    """Contracts (issue 11): a B contract of a product with no stock, approved
+    by the manager (its price is entered by hand) with its production task; a
+    C contract's draft with its requirement review; a follow-up call due."""
+    from contracts.models import FollowUp, ProductionTask
+    from contracts.services.requirement_reviews import requirement_review_open
+    from orders.services.sales_orders import (
+        LineInput,
+        sales_order_approve,
+        sales_order_create,
+        sales_order_submit,
+    )
+    from tests.factories import ProductFactory
+
+    new = ProductFactory(sku="T-N2-40L", name="氮气", specification="40L")
+    special = ProductFactory(sku="T-MIX-8L", name="混合气", specification="8L", non_standard=True)
+    contract = sales_order_submit(
+        order=sales_order_create(
+            user=chain.clerk,
+            customer=chain.customer,
+            lines=[LineInput(product=new, quantity=Decimal("20"), unit_price=Decimal("25.00"))],
+        ),
+        user=chain.clerk,
+    )
+    contract = sales_order_approve(order=contract, user=chain.manager, comment="新规格")
+    world.documents["B contract"] = contract
+    world.documents["production task"] = ProductionTask.objects.get(order=contract)
+    draft = sales_order_create(
+        user=chain.clerk,
+        customer=chain.customer,
+        lines=[LineInput(product=special, quantity=Decimal("2"), unit_price=Decimal("300.00"))],
+    )
+    world.documents["C contract"] = draft
+    world.documents["requirement review"] = requirement_review_open(
+        order=draft, requirements="瓶阀特殊,需第三方检测报告", user=chain.clerk
+    )
+    FollowUp.objects.create(order=world.orders["completed"], due_date=company_today())
 
 
 def _targets(world: SiteWorld, chain: Chain) -> None:

@@ -84,6 +84,7 @@ def test_order_entry_by_keyboard(world, page_as):
         "Import",
         "Stock",
         "Customers",
+        "Contracts",
         "Returns",
         "Credit notes",
         "Delivery notes",

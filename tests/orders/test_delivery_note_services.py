@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from finance.credit import credit_position
 from inventory.models import ReservationMove, StockLevel, StockMove
-from inventory.services import InsufficientStock
+from inventory.services import InsufficientStock, stock_adjust
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, GateExit
 from orders.services.delivery_notes import (
@@ -234,9 +234,10 @@ def test_partial_issue_leaves_the_rest_open_for_a_second_note(chain):
 
 
 def test_issue_beyond_available_stock_writes_nothing(chain):
-    # Given a first note, and an order for more than is left
-    first = chain.note(chain.order(("10",)))
+    # Given an order for 991 taken while 1000 were there (an A contract: no
+    # stock held for it), then a first note of 10
     big = chain.order(("991",))
+    first = chain.note(chain.order(("10",)))
     sequence_before = DocumentSequence.objects.get(doc_type=DOC).last_number
 
     # When a note for 991 is issued against 990 available
@@ -257,8 +258,18 @@ def test_issue_beyond_available_stock_writes_nothing(chain):
 
 
 def test_a_short_second_product_rolls_back_the_first_products_reservation(chain):
-    # Oxygen is plentiful, liquid oxygen is short by one kilogram.
-    order = chain.order(("5", "1001"))
+    # Oxygen is plentiful, liquid oxygen is short by one kilogram: the order
+    # was taken when all of it was there (an A contract), then a count found
+    # one kilogram less.
+    order = chain.order(("5", "1000"))
+    stock_adjust(
+        product=chain.products[1],
+        warehouse=chain.warehouse,
+        batch=chain.batches[chain.products[1].pk],
+        quantity="-1",
+        user=chain.manager,
+        reason="盘点",
+    )
 
     with pytest.raises(InsufficientStock):
         chain.note(order)

@@ -150,6 +150,24 @@ PAGES = {
     "/pickers/products/?q=a": {"clerk", "finance", "keeper", "manager"},
     "/pickers/batches/?q=a&product={p}": {"clerk", "keeper", "manager"},
     "/pickers/notes/?q=DN&status=issued": NOTES,
+    # Contracts (issue 11): {k} production task, {v} requirement review.
+    "/contracts/": OFFICE,
+    "/contracts/?format=xlsx": OFFICE,
+    "/contracts/{o}/": OFFICE,
+    "/contracts/tasks/": NOTES,
+    "/contracts/tasks/{k}/": NOTES,
+    "/contracts/tasks/{k}/pdf/": NOTES,
+    "/contracts/reviews/": {"clerk", "manager"},
+    "/contracts/reviews/{v}/": {"clerk", "manager"},
+    "/contracts/reviews/new/?order={d}": {"clerk", "manager"},
+    "/contracts/follow-ups/": {"clerk", "manager"},
+    "/api/v1/contracts/": OFFICE,
+    "/api/v1/contracts/{o}/": OFFICE,
+    "/api/v1/production-tasks/": NOTES,
+    "/api/v1/production-tasks/{k}/": NOTES,
+    "/api/v1/requirement-reviews/": {"clerk", "manager"},
+    "/api/v1/requirement-reviews/{v}/": {"clerk", "manager"},
+    "/api/v1/follow-ups/": {"clerk", "manager"},
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.
@@ -209,6 +227,17 @@ POST_ONLY = {
     "api/v1/orders/approve-many/",
     "api/v1/delivery-notes/stamp-many/",
     "api/v1/delivery-notes/print/",
+    "contracts/tasks/<int:pk>/update/",
+    "contracts/tasks/<int:pk>/receive/",
+    "contracts/reviews/<int:pk>/opinion/",
+    "contracts/reviews/<int:pk>/confirm/",
+    "contracts/follow-ups/<int:pk>/record/",
+    "api/v1/orders/<int:pk>/contract-review/approve/",
+    "api/v1/orders/<int:pk>/contract-review/reject/",
+    "api/v1/production-tasks/<int:pk>/receipts/",
+    "api/v1/requirement-reviews/<int:pk>/opinions/",
+    "api/v1/requirement-reviews/<int:pk>/confirm/",
+    "api/v1/follow-ups/<int:pk>/record/",
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
@@ -244,6 +273,8 @@ def documents(chain):
         "m": _team(chain).pk,
         "a": _customer_price(chain).pk,
         "b": _location(chain).pk,
+        "k": _production_task(chain).pk,
+        "v": _requirement_review(chain).pk,
     }
 
 
@@ -273,6 +304,32 @@ def _location(chain):
     from inventory.models import Location
 
     return Location.objects.create(warehouse=chain.warehouse, code="A-01", name="Bay A1")
+
+
+def _production_task(chain):
+    from contracts.models import ProductionTask
+    from orders.services.sales_orders import LineInput, sales_order_create, sales_order_submit
+
+    order = sales_order_create(
+        user=chain.clerk,
+        customer=chain.customer,
+        lines=[LineInput(product=chain.products[0], quantity=1200)],
+    )
+    return ProductionTask.objects.get(order=sales_order_submit(order=order, user=chain.clerk))
+
+
+def _requirement_review(chain):
+    from contracts.services.requirement_reviews import requirement_review_open
+    from orders.services.sales_orders import LineInput, sales_order_create
+    from tests.factories import ProductFactory
+
+    special = ProductFactory(non_standard=True)
+    order = sales_order_create(
+        user=chain.clerk,
+        customer=chain.customer,
+        lines=[LineInput(product=special, quantity=1, unit_price=100)],
+    )
+    return requirement_review_open(order=order, requirements="特殊", user=chain.clerk)
 
 
 def _price_list():
@@ -357,7 +414,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwltgmab":
+    for key in "codnspriqwltgmabkv":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

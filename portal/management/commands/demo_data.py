@@ -75,6 +75,7 @@ class Command(BaseCommand):
             self._opening_stock(products, warehouses, keeper=users["keeper"])
             demo_receivables(self, users, products, warehouses)
             self._returns(users)
+            self._contracts(users)
             quotations = load_demo_quotations()
             self._report("Quotations", quotations, quotations)
             targets = load_demo_targets()
@@ -95,6 +96,18 @@ class Command(BaseCommand):
         )
         self._report("Returns", made, made)
         self._report("Allowances", allowances, allowances)
+
+    def _contracts(self, users: dict) -> None:
+        """Contracts of each type with production tasks, reviews and calls (issue 11)."""
+        from portal.demo.contracts import demo_contracts
+
+        made = demo_contracts(
+            clerk=users["clerk"],
+            manager=users["manager"],
+            general_manager=users["gm"],
+            inspector=users["inspector"],
+        )
+        self._report("Contracts", made, made)
 
     def _report(self, label: str, total: int, created: int) -> None:
         self.stdout.write(f"{label}: {total} ({created} new)")

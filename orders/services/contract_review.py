@@ -1,0 +1,148 @@
+"""The contract review (合同评审, seed 002 1.1.4) of a formal contract: the
+sales department head checks it (市场部部长核对), the sales director approves it
+(销售厂长审批) before it takes effect; an amount above the director's limit goes
+on to the next level (approvals/). Every step is an approval step and a
+transition log row; a rejection needs a comment.
+
+Two reviewers acting at once: the order's row lock serializes them, and the
+second finds the order moved on (a different waiting level, or no longer
+submitted) and is refused: one outcome.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.services import (
+    approval_check_record,
+    approval_step_record,
+    approver_for,
+    may_act_at,
+)
+from orders import hooks
+from orders.models import SalesOrder
+from orders.services.sales_orders import DOC, contract_review_level, locked_order
+from salesadmin.errors import ApplicationError, ConflictError
+from salesadmin.transitions import check_transition, run_transition
+
+
+def _expect_level(order: SalesOrder, expected_level_id: int | None) -> None:
+    """A reviewer acts on what they saw: a page or API call may name the
+    level it saw, and a review that moved on meanwhile is refused."""
+    if expected_level_id is not None and order.review_level_id != expected_level_id:
+        raise ConflictError(
+            _("Someone else has reviewed this contract meanwhile."), code="stale_review"
+        )
+
+
+@transaction.atomic
+def contract_review_approve(
+    *, order: SalesOrder, user, comment: str = "", expected_level_id: int | None = None
+) -> SalesOrder:
+    """The reviewer's yes at the level the contract waits at: the check sends
+    it to the approve level; an approval within the approver's limit makes it
+    take effect, beyond it the contract goes on to the next level."""
+    order = locked_order(order.pk)
+    check_transition(order, "review_approve", user=user)
+    _expect_level(order, expected_level_id)
+    comment = (comment or "").strip()[:300]
+    waiting = order.review_level
+    check = contract_review_level("check_level")
+    approve = contract_review_level("approve_level")
+    if waiting is None:  # submitted before the review existed: it starts now
+        waiting = check
+    if waiting.pk == check.pk and approve.rank > check.rank:
+        approval_check_record(
+            document_type=DOC,
+            document_id=order.pk,
+            document_number=order.number or "",
+            amount=order.total,
+            waiting=waiting,
+            next_level=approve,
+            user=user,
+            comment=comment,
+        )
+        return run_transition(
+            order, "review_forward", user=user, document_type=DOC, comment=comment, level=approve
+        )
+    step = approval_step_record(
+        document_type=DOC,
+        document_id=order.pk,
+        document_number=order.number or "",
+        amount=order.total,
+        waiting=waiting,
+        user=user,
+        approve=True,
+        comment=comment,
+    )
+    if not step.final:
+        return run_transition(
+            order,
+            "review_forward",
+            user=user,
+            document_type=DOC,
+            comment=comment,
+            level=step.next_level,
+        )
+    run_transition(
+        order,
+        "review_approve",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        remark=comment,
+    )
+    hooks.order_approved(order=order, user=user)
+    return order
+
+
+@transaction.atomic
+def contract_review_reject(
+    *, order: SalesOrder, user, comment: str, expected_level_id: int | None = None
+) -> SalesOrder:
+    comment = (comment or "").strip()[:300]
+    if not comment:
+        raise ApplicationError(_("Say why the contract is rejected."), code="comment_required")
+    order = locked_order(order.pk)
+    check_transition(order, "review_reject", user=user)
+    _expect_level(order, expected_level_id)
+    waiting = order.review_level or contract_review_level("check_level")
+    approval_step_record(
+        document_type=DOC,
+        document_id=order.pk,
+        document_number=order.number or "",
+        amount=order.total,
+        waiting=waiting,
+        user=user,
+        approve=False,
+        comment=comment,
+    )
+    return run_transition(
+        order,
+        "review_reject",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        remark=comment,
+    )
+
+
+def may_review(order: SalesOrder, user) -> bool:
+    """Whether the user may act on the contract's review now (pages, API)."""
+    if not order.formal or order.review_level_id is None:
+        return False
+    if not user.has_perm("orders.review_contract"):
+        return False
+    return may_act_at(approver_for(user), order.review_level)
+
+
+def require_reviewer(order: SalesOrder, user) -> None:
+    if not may_review(order, user):
+        raise PermissionDenied
