@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "orders",
     "finance",
     "returns",
+    "outbound",
     "reports",
     "sales",
     "portal",
@@ -472,6 +473,8 @@ DOCUMENT_NUMBERING = {
     "return_application": (env("RETURN_PREFIX", "RT"), 6),
     "allowance": (env("ALLOWANCE_PREFIX", "AL"), 6),
     "quotation": (env("QUOTATION_PREFIX", "QT"), 6),
+    "sample_application": (env("SAMPLE_PREFIX", "SP"), 6),
+    "non_sale_request": (env("NON_SALE_PREFIX", "QS"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.
