@@ -322,8 +322,19 @@ def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) ->
         .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id")))
         .first()
     )
-    found = locked(_NOTES, also=("order",) if order else ()).get(pk=note.pk)
+    # The order next (a non-sale note has none: its nullable join cannot be
+    # locked in the note's statement), then the note.
+    own_order = (
+        locked(SalesOrder.objects)
+        .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("order_id")))
+        .first()
+        if order
+        else None
+    )
+    found = locked(_NOTES).get(pk=note.pk)
     found.customer = owner
+    if own_order is not None:
+        found.order = own_order
     return found
 
 
