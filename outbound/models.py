@@ -214,7 +214,10 @@ class SampleApplication(OutboundDocument):
         status,
         source=SampleStatus.SUBMITTED,
         target=SampleStatus.REJECTED,
-        conditions=[OutboundDocument.is_waiting_for_approval, OutboundDocument.has_decision_comment],
+        conditions=[
+            OutboundDocument.is_waiting_for_approval,
+            OutboundDocument.has_decision_comment,
+        ],
         permission="outbound.approve_sampleapplication",
     )
     def reject(self, *, by, at):
@@ -361,7 +364,10 @@ class NonSaleRequest(OutboundDocument):
         status,
         source=RequestStatus.ENDORSED,
         target=RequestStatus.REJECTED,
-        conditions=[OutboundDocument.is_waiting_for_approval, OutboundDocument.has_decision_comment],
+        conditions=[
+            OutboundDocument.is_waiting_for_approval,
+            OutboundDocument.has_decision_comment,
+        ],
         permission="outbound.approve_nonsalerequest",
     )
     def reject(self, *, by, at):

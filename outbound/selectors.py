@@ -30,9 +30,11 @@ def sample_list(*, status: str = "", search: str = "") -> QuerySet[SampleApplica
         qs = qs.filter(status=status)
     search = (search or "").strip()
     if search:
-        qs = qs.filter(number__icontains=search) | qs.filter(
-            prospect_name__icontains=search
-        ) | qs.filter(customer__name__icontains=search)
+        qs = (
+            qs.filter(number__icontains=search)
+            | qs.filter(prospect_name__icontains=search)
+            | qs.filter(customer__name__icontains=search)
+        )
     return qs.order_by("-created_at", "-id")
 
 

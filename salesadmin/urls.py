@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("orders.api_urls")),
     path("", include("finance.api_urls")),
     path("", include("returns.api_urls")),
+    path("", include("outbound.api_urls")),
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("sales.api_urls")),

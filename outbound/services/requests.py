@@ -56,16 +56,12 @@ def non_sale_request_create(
     if not user.has_perm("outbound.submit_nonsalerequest"):
         raise PermissionDenied
     if purpose not in REQUEST_PURPOSES:
-        raise ApplicationError(
-            _("Choose advertising, a gift or a prize."), code="invalid_purpose"
-        )
+        raise ApplicationError(_("Choose advertising, a gift or a prize."), code="invalid_purpose")
     recipient = (recipient or "").strip()[:120]
     reason = (reason or "").strip()[:500]
     department = (department or "").strip()[:60]
     if not recipient or not reason:
-        raise ApplicationError(
-            _("Say for whom or which event, and why."), code="reason_required"
-        )
+        raise ApplicationError(_("Say for whom or which event, and why."), code="reason_required")
     if not department:
         raise ApplicationError(
             _("Say which department the goods are for."), code="department_required"
@@ -170,7 +166,13 @@ def non_sale_request_approve(*, request: NonSaleRequest, user, comment: str = ""
         )
     request.decision_comment = comment
     return run_transition(
-        request, "approve", user=user, document_type=DOC, comment=comment, by=user, at=timezone.now()
+        request,
+        "approve",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
     )
 
 

@@ -85,7 +85,9 @@ def sample_application_create(
         prospect_name = ""
     department = (department or "").strip()[:60]
     if not department:
-        raise ApplicationError(_("Say which department the samples are for."), code="department_required")
+        raise ApplicationError(
+            _("Say which department the samples are for."), code="department_required"
+        )
     if not warehouse.active:
         raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
     rows = costed_lines(lines)
@@ -117,9 +119,7 @@ def sample_application_create(
 
 
 def _lock(application: SampleApplication) -> SampleApplication:
-    found = locked(SampleApplication.objects.select_related("waiting_level")).get(
-        pk=application.pk
-    )
+    found = locked(SampleApplication.objects.select_related("waiting_level")).get(pk=application.pk)
     read_slip(found)
     return found
 
@@ -292,4 +292,3 @@ def sample_actions(application: SampleApplication, user) -> list[str]:
     if "issue_slip" in names and not user.has_perm("orders.issue_deliverynote"):
         names.remove("issue_slip")
     return names
-

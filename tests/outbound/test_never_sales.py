@@ -19,9 +19,9 @@ from reports.selectors.definitions import sold_lines, sold_notes
 from reports.selectors.reconciliation_report import reconciliation
 from reports.selectors.sales_analysis import SalesQuery, sales_rows, sales_totals
 from reports.selectors.sales_figures import daily_figures
-from salesadmin.clock import company_today
 from sales.selectors.commission import live_statements
 from sales.selectors.progress import target_progress
+from salesadmin.clock import company_today
 
 pytestmark = pytest.mark.django_db
 

@@ -72,9 +72,12 @@ def test_an_approval_and_a_rejection_racing_have_one_outcome(world):
     request.refresh_from_db()
     assert request.status in (RequestStatus.APPROVED, RequestStatus.REJECTED)
     assert ApprovalStep.objects.filter(document_type="non_sale_request").count() == 1
-    assert TransitionLog.objects.filter(
-        document_type="non_sale_request", transition__in=["approve", "reject"]
-    ).count() == 1
+    assert (
+        TransitionLog.objects.filter(
+            document_type="non_sale_request", transition__in=["approve", "reject"]
+        ).count()
+        == 1
+    )
 
 
 def test_racing_slips_of_one_sample_issue_one_note(world):

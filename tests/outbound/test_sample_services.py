@@ -102,7 +102,10 @@ def test_wrong_roles_and_people_are_refused(world, keeper, guard):
 def test_a_customer_or_a_prospect_and_lines_are_required(world):
     with pytest.raises(ApplicationError) as refused:
         sample_application_create(
-            user=world.clerk, department="市场部", warehouse=world.chain.warehouse, lines=world.lines(["1"])
+            user=world.clerk,
+            department="市场部",
+            warehouse=world.chain.warehouse,
+            lines=world.lines(["1"]),
         )
     assert refused.value.code == "recipient_required"
     with pytest.raises(ApplicationError) as refused:
@@ -123,7 +126,9 @@ def test_a_rejection_needs_a_comment_and_is_final(world):
     with pytest.raises(ApplicationError) as refused:
         sample_application_reject(application=application, user=world.head, comment=" ")
     assert refused.value.code == "comment_required"
-    application = sample_application_reject(application=application, user=world.head, comment="不需要")
+    application = sample_application_reject(
+        application=application, user=world.head, comment="不需要"
+    )
     assert application.status == SampleStatus.REJECTED
     with pytest.raises(ConflictError):
         sample_application_approve(application=application, user=world.head)
@@ -163,7 +168,9 @@ def test_an_expired_or_cancelled_slip_may_be_replaced(world, monkeypatch):
 def test_the_outcome_is_recorded_only_after_the_goods_left(world):
     application, note = world.sample_slip()
     with pytest.raises(ApplicationError) as refused:
-        sample_application_record_outcome(application=application, user=world.clerk, outcome="ordered")
+        sample_application_record_outcome(
+            application=application, user=world.clerk, outcome="ordered"
+        )
     assert refused.value.code == "goods_not_delivered"
     world.exited(note)
     with pytest.raises(ApplicationError) as refused:
@@ -188,5 +195,7 @@ def test_cancel_needs_a_reason_and_no_live_slip(world):
     with pytest.raises(ApplicationError) as refused:
         sample_application_cancel(application=application, user=world.clerk, reason="")
     assert refused.value.code == "reason_required"
-    application = sample_application_cancel(application=application, user=world.clerk, reason="客户取消")
+    application = sample_application_cancel(
+        application=application, user=world.clerk, reason="客户取消"
+    )
     assert application.status == SampleStatus.CANCELLED

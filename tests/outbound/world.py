@@ -67,14 +67,20 @@ class OutboundWorld:
             reason="试用",
             **kwargs,
         )
-        return sample_application_submit(application=application, user=self.clerk) if submit else application
+        return (
+            sample_application_submit(application=application, user=self.clerk)
+            if submit
+            else application
+        )
 
     def approved_sample(self, quantities=("3", "", "2")):
         return sample_application_approve(application=self.sample(quantities), user=self.head)
 
     def sample_slip(self, application=None):
         application = sample_application_issue_slip(
-            application=application or self.approved_sample(), user=self.clerk, vehicle_plate="浙E55555"
+            application=application or self.approved_sample(),
+            user=self.clerk,
+            vehicle_plate="浙E55555",
         )
         return application, application.note
 
@@ -104,7 +110,9 @@ class OutboundWorld:
 
     def request_slip(self, request=None):
         request = non_sale_request_issue_slip(
-            request=request or self.request(upto="approved"), user=self.clerk, vehicle_plate="浙E66666"
+            request=request or self.request(upto="approved"),
+            user=self.clerk,
+            vehicle_plate="浙E66666",
         )
         return request, request.note
 
