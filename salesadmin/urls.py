@@ -45,6 +45,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
     path("returns/", include("returns.urls")),
+    path("outbound/", include("outbound.urls")),
     path("reports/", include("reports.urls")),
     path("security/", include("salesadmin.security.urls")),
     path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor
