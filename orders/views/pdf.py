@@ -120,6 +120,10 @@ def order_pdf(request, pk: int):
     return pdf_response(pdf, f"{order.number or f'order-{order.pk}'}.pdf")
 
 
+# Printed in the contract number's place on a note of goods out without a sale.
+NON_SALE_LABELS = {"sample": "样件 Sample", "non_sale": "视同销售出库 Non-sale outbound"}
+
+
 # --- The delivery note ----------------------------------------------------------------
 
 
@@ -223,7 +227,10 @@ def note_pdf_context(note: DeliveryNote) -> dict:
         "company_name": settings.COMPANY_NAME,
         "number": note.number or f"#{note.pk}",
         "issue_date": note.issue_date,
-        "contract_number": note.order.number or "",
+        # Goods out without a sale have no contract: the kind stands in its place.
+        "contract_number": (note.order.number or "")
+        if note.order_id
+        else NON_SALE_LABELS[note.kind],
         "warehouse": note.warehouse.name,
         "vehicle_plate": note.vehicle_plate,
         "driver": note.driver,
@@ -243,10 +250,12 @@ def note_pdf_context(note: DeliveryNote) -> dict:
     commercial = {
         **header,
         "goods": commercial_lines,
-        "customer_name": note.customer.name,
-        "customer_code": note.customer.code,
-        "customer_address": note.customer.address,
-        "pickup": PICKUP_LABELS.get(note.order.pickup_mode, note.order.pickup_mode),
+        "customer_name": note.customer.name if note.customer_id else "—",
+        "customer_code": note.customer.code if note.customer_id else "",
+        "customer_address": note.customer.address if note.customer_id else "",
+        "pickup": PICKUP_LABELS.get(note.order.pickup_mode, note.order.pickup_mode)
+        if note.order_id
+        else "",
         "total": money_text(note.value),
         "total_capital": rmb_capital(note.value),
         "actual_total": money_text(note.actual_value) if dispatched else "",
