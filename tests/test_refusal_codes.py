@@ -28,6 +28,7 @@ PACKAGES = [
     "orders",
     "finance",
     "returns",
+    "outbound",
     "reports",
     "sales",
     "portal",

@@ -180,7 +180,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     def is_sale(self) -> bool:
         return self.kind == NoteKind.SALE
 
-    @condition(_("Only goods out without a sale are released by approval."), code="a_sale")
+    @condition(_("Only goods out without a sale are released by approval."), code="sale_note")
     def is_non_sale(self) -> bool:
         return self.kind != NoteKind.SALE
 

@@ -53,6 +53,10 @@ NOT_PAGES = {
     "sales:target_action": "POST only: a target's transition buttons, on its page",
     "sales:meeting_pdf": "a PDF download",
     "sales:commission_close": "POST only: the close button on the commission page",
+    "outbound:sample_action": "POST only: a sample application's buttons, on its page",
+    "outbound:request_action": "POST only: a request report's buttons, on its page",
+    "outbound:sample_pdf": "a PDF download",
+    "outbound:request_pdf": "a PDF download",
 }
 
 

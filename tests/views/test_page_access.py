@@ -15,7 +15,8 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
-# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list.
+# {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list,
+# {m} draft sample application, {x} draft request report.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -118,6 +119,21 @@ PAGES = {
     "/api/v1/reports/dashboard/": {"manager"},
     "/api/v1/reports/sales/": {"manager"},
     "/api/v1/reports/reconciliation/": {"manager"},
+    "/outbound/samples/": OFFICE,
+    "/outbound/samples/new/": {"clerk"},
+    "/outbound/samples/{m}/": OFFICE,
+    "/outbound/samples/{m}/pdf/": OFFICE,
+    "/outbound/requests/": OFFICE,
+    "/outbound/requests/new/": {"clerk"},
+    "/outbound/requests/{x}/": OFFICE,
+    "/outbound/requests/{x}/pdf/": OFFICE,
+    "/outbound/expenses/": {"finance", "manager"},
+    "/outbound/expenses/?format=xlsx": {"finance", "manager"},
+    "/api/v1/samples/": OFFICE,
+    "/api/v1/samples/{m}/": OFFICE,
+    "/api/v1/non-sale-requests/": OFFICE,
+    "/api/v1/non-sale-requests/{x}/": OFFICE,
+    "/api/v1/reports/outbound-expenses/": {"finance", "manager"},
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.
@@ -164,6 +180,16 @@ POST_ONLY = {
     "api/v1/invoices/<int:pk>/void/",
     "finance/invoices/run/",
     "security/lockouts/release/",
+    "outbound/samples/<int:pk>/<str:action>/",
+    "outbound/requests/<int:pk>/<str:action>/",
+    *(
+        f"api/v1/samples/<int:pk>/{action}/"
+        for action in ("submit", "approve", "reject", "issue-slip", "outcome", "cancel")
+    ),
+    *(
+        f"api/v1/non-sale-requests/<int:pk>/{action}/"
+        for action in ("submit", "check", "endorse", "approve", "reject", "issue-slip", "cancel")
+    ),
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
@@ -195,7 +221,37 @@ def documents(chain):
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
         "t": _target(chain).pk,
+        "m": _sample(chain).pk,
+        "x": _request(chain).pk,
     }
+
+
+def _sample(chain):
+    from outbound.services.common import LineInput
+    from outbound.services.samples import sample_application_create
+
+    return sample_application_create(
+        user=chain.clerk,
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+        prospect_name="意向客户",
+    )
+
+
+def _request(chain):
+    from outbound.services.common import LineInput
+    from outbound.services.requests import non_sale_request_create
+
+    return non_sale_request_create(
+        user=chain.clerk,
+        purpose="gift",
+        recipient="客户",
+        reason="答谢",
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+    )
 
 
 def _price_list():
@@ -280,7 +336,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwlt":
+    for key in "codnspriqwltmx":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 
