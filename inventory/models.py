@@ -28,7 +28,8 @@ class Product(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     # A tool (工具) given as a sample needs the sales director (seed 002 2.2).
-    is_tool = models.BooleanField(_("tool"), default=False)
+    # db_default: rows written by raw SQL (the benchmark generators) get it too.
+    is_tool = models.BooleanField(_("tool"), default=False, db_default=False)
     # What a unit costs the company: samples and non-sale outbound are
     # reported at cost as selling expense.
     standard_cost = models.DecimalField(
@@ -36,6 +37,7 @@ class Product(models.Model):
         max_digits=14,
         decimal_places=2,
         default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
         validators=[MinValueValidator(0)],
     )
 

@@ -39,7 +39,11 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     # A sale's note has its order and customer; a non-sale note (sample,
     # advertising, gift, prize) has neither: its request (outbound app) links to it.
     kind = models.CharField(
-        _("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.SALE
+        _("kind"),
+        max_length=10,
+        choices=NoteKind.choices,
+        default=NoteKind.SALE,
+        db_default=NoteKind.SALE,  # rows written by raw SQL (benchmark generators) too
     )
     order = models.ForeignKey(
         SalesOrder,
