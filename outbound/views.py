@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -249,9 +250,13 @@ def sample_pdf(request, pk: int):
         "is_sample": True,
         **_pdf_common(application, sample_services.DOC),
     }
-    return pdf_response(
-        render_pdf("pdf/outbound.html", context), f"sample-{application.number}.pdf"
-    )
+    return pdf_response(_chinese_pdf(context), f"sample-{application.number}.pdf")
+
+
+def _chinese_pdf(context: dict) -> bytes:
+    """Printed documents render Chinese (DESIGN.md), whatever the reader's language."""
+    with translation.override("zh-hans"):
+        return render_pdf("pdf/outbound.html", context)
 
 
 def _pdf_common(document, document_type: str) -> dict:
@@ -395,7 +400,7 @@ def request_pdf(request, pk: int):
         "is_sample": False,
         **_pdf_common(report, request_services.DOC),
     }
-    return pdf_response(render_pdf("pdf/outbound.html", context), f"request-{report.number}.pdf")
+    return pdf_response(_chinese_pdf(context), f"request-{report.number}.pdf")
 
 
 # --- Selling expense report ---------------------------------------------------------------

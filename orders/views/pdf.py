@@ -186,7 +186,8 @@ def _signatures(note: DeliveryNote) -> list[dict]:
             "at": _when(note.issued_at),
         },
         {
-            "label": "财务 Finance",
+            # Goods out without a sale: released on the request's approval, no stamp.
+            "label": "财务 Finance" if note.order_id else "审批放行 Released on approval",
             "name": _person(note.stamped_by),
             "at": _when(note.stamped_at),
         },

@@ -72,7 +72,10 @@ def demo_outbound(*, users: dict, warehouse: Warehouse) -> tuple[int, int]:
     gm, keeper, guard = users["gm"], users["keeper"], users["guard"]
     products = list(
         Product.objects.filter(
-            active=True, stock_levels__warehouse=warehouse, stock_levels__on_hand__gte=20
+            active=True,
+            standard_cost__gt=0,
+            stock_levels__warehouse=warehouse,
+            stock_levels__on_hand__gte=20,
         ).order_by("sku")[:3]
     )
     if not products:
