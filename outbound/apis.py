@@ -91,7 +91,7 @@ class NoInput(StrictInput):
     """The action takes no body."""
 
 
-class CommentInput(StrictInput):
+class OutboundCommentInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
@@ -99,7 +99,7 @@ class OpinionInput(StrictInput):
     opinion = serializers.CharField(max_length=300, allow_blank=True)
 
 
-class CancelReasonInput(StrictInput):
+class OutboundCancelInput(StrictInput):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
 
@@ -295,7 +295,7 @@ class SampleApproveApi(
         "_SApprove",
         "Approve samples at your level",
         "outbound.approve_sampleapplication",
-        CommentInput,
+        OutboundCommentInput,
         "The department head's approval is final within 5 specifications and 10 pieces "
         "each, no tool, and their limit at cost; beyond it the application goes on to the "
         "next level. 403 below the level it waits at.",
@@ -312,7 +312,7 @@ class SampleRejectApi(
         "_SReject",
         "Reject a sample application",
         "outbound.approve_sampleapplication",
-        CommentInput,
+        OutboundCommentInput,
     )
 ):
     def run(self, user, data):
@@ -355,7 +355,7 @@ class SampleCancelApi(
         "_SCancel",
         "Cancel a sample application",
         "outbound.cancel_sampleapplication",
-        CancelReasonInput,
+        OutboundCancelInput,
     )
 ):
     def run(self, user, data):
@@ -543,7 +543,7 @@ class RequestApproveApi(
         "_RApprove",
         "Approve a request report at your level",
         "outbound.approve_nonsalerequest",
-        CommentInput,
+        OutboundCommentInput,
         "The deputy general manager's approval is final within their limit at cost; beyond "
         "it the general manager decides. 403 below the level it waits at.",
     )
@@ -554,7 +554,10 @@ class RequestApproveApi(
 
 class RequestRejectApi(
     _request_action(
-        "_RReject", "Reject a request report", "outbound.approve_nonsalerequest", CommentInput
+        "_RReject",
+        "Reject a request report",
+        "outbound.approve_nonsalerequest",
+        OutboundCommentInput,
     )
 ):
     def run(self, user, data):
@@ -577,7 +580,7 @@ class RequestIssueSlipApi(
 
 class RequestCancelApi(
     _request_action(
-        "_RCancel", "Cancel a request report", "outbound.cancel_nonsalerequest", CancelReasonInput
+        "_RCancel", "Cancel a request report", "outbound.cancel_nonsalerequest", OutboundCancelInput
     )
 ):
     def run(self, user, data):
