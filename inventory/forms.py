@@ -42,6 +42,8 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
             "safety_stock",
             "weighed",
             "active",
+            "is_tool",
+            "standard_cost",
         ]
 
     def __init__(self, *args, **kwargs):

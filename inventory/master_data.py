@@ -23,6 +23,10 @@ PRODUCT_FIELDS = (
     "safety_stock",
     "weighed",
     "active",
+    # Samples and non-sale outbound (issue 11): a tool needs the sales director,
+    # and they are reported at this cost.
+    "is_tool",
+    "standard_cost",
 )
 WAREHOUSE_FIELDS = ("code", "name", "address", "active")
 

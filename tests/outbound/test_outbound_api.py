@@ -121,3 +121,22 @@ def test_lists_keep_their_query_count(world, api_for, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/non-sale-requests/").json()["results"]) == 3
     assert api_for(world.keeper).get("/api/v1/samples/").status_code == 403
+
+
+def test_the_slip_in_the_delivery_notes_api(world, api_for):
+    _, note = world.sample_slip()
+    for user in (world.clerk, world.keeper):
+        answer = api_for(user).get(f"/api/v1/delivery-notes/{note.pk}/")
+        assert answer.status_code == 200, answer.content
+        body = answer.json()
+        assert body["kind"] == "sample" and body["order"] is None
+        assert body.get("customer") is None
+    listed = api_for(world.clerk).get("/api/v1/delivery-notes/").json()["results"]
+    assert [n["kind"] for n in listed] == ["sample"]
+    refused = api_for(world.finance).post(
+        f"/api/v1/delivery-notes/{note.pk}/stamp/", {}, format="json"
+    )
+    assert refused.status_code in (400, 409) and refused.json()["code"] in (
+        "not_a_sale",
+        "invalid_state",
+    )
