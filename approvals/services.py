@@ -87,6 +87,7 @@ def approval_step_record(
     user,
     approve: bool,
     comment: str = "",
+    final_from: ApprovalLevel | None = None,
 ) -> StepResult:
     """Record one approver's decision on a document waiting at ``waiting``.
 
@@ -94,6 +95,9 @@ def approval_step_record(
     level or above: authority, like a role. An approval within the
     approver's limit is final; beyond it the document goes on to the next
     level above the approver's own; with no level above, it is final.
+    ``final_from``: a rule other than the amount (a sample beyond 5
+    specifications, a tool) needs at least that level; an approver below it
+    sends the document on the same way.
     """
     approver = approver_for(user)
     if not may_act_at(approver, waiting):
@@ -104,7 +108,9 @@ def approval_step_record(
     next_level = None
     if not approve:
         decision = ApprovalDecision.REJECTED
-    elif amount <= approver.limit:
+    elif amount <= approver.limit and (
+        final_from is None or approver.level.rank >= final_from.rank
+    ):
         decision = ApprovalDecision.APPROVED
     else:
         next_level = (
@@ -125,6 +131,16 @@ def approval_step_record(
     return StepResult(
         final=decision != ApprovalDecision.FORWARDED, next_level=next_level, step=step
     )
+
+
+def level_by_code(code: str) -> ApprovalLevel:
+    level = ApprovalLevel.objects.filter(code=code).first()
+    if level is None:
+        raise ApplicationError(
+            _("The approval level %(code)s is not configured.") % {"code": code},
+            code="no_approval_levels",
+        )
+    return level
 
 
 def approval_steps(*, document_type: str, document_id: int) -> list[ApprovalStep]:

@@ -53,8 +53,11 @@ def uninvoiced_notes() -> QuerySet:
     from orders.models import DeliveryNote
 
     live = InvoiceItem.objects.filter(delivery_note_id=OuterRef("pk"), active=True)
-    return DeliveryNote.objects.filter(status__in=_charged_statuses(), actual_value__gt=0).exclude(
-        Exists(live)
+    # Only a sale's notes are charged: goods out without a sale never are.
+    return (
+        DeliveryNote.objects.sales()
+        .filter(status__in=_charged_statuses(), actual_value__gt=0)
+        .exclude(Exists(live))
     )
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,8 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
             "non_standard",
             "never_produced",
             "active",
+            "is_tool",
+            "standard_cost",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -55,6 +59,11 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
             value = self.initial.get(name)
             if value is not None:  # 0.800 shows as 0.8, as people write it
                 self.initial[name] = f"{value.normalize():f}"
+        # Not known yet for many products: empty means none (0.00).
+        self.fields["standard_cost"].required = False
+
+    def clean_standard_cost(self):
+        return self.cleaned_data.get("standard_cost") or Decimal("0.00")
 
 
 class WarehouseForm(StyledFormMixin, forms.ModelForm):

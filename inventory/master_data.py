@@ -24,6 +24,10 @@ PRODUCT_FIELDS = (
     "non_standard",
     "never_produced",
     "active",
+    # Samples and non-sale outbound (issue 11): a tool needs the sales director,
+    # and they are reported at this cost.
+    "is_tool",
+    "standard_cost",
 )
 WAREHOUSE_FIELDS = ("code", "name", "address", "active")
 LOCATION_FIELDS = ("code", "name", "active")

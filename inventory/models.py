@@ -32,6 +32,19 @@ class Product(models.Model):
         _("safety stock"), **QTY, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     active = models.BooleanField(_("active"), default=True)
+    # A tool (工具) given as a sample needs the sales director (seed 002 2.2).
+    # db_default: rows written by raw SQL (the benchmark generators) get it too.
+    is_tool = models.BooleanField(_("tool"), default=False, db_default=False)
+    # What a unit costs the company: samples and non-sale outbound are
+    # reported at cost as selling expense.
+    standard_cost = models.DecimalField(
+        _("standard unit cost"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        db_default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         ordering = ["sku"]
@@ -42,6 +55,9 @@ class Product(models.Model):
                 condition=Q(safety_stock__gte=0), name="product_safety_stock_ge0"
             ),
             models.CheckConstraint(condition=Q(unit_weight__gte=0), name="product_unit_weight_ge0"),
+            models.CheckConstraint(
+                condition=Q(standard_cost__gte=0), name="product_standard_cost_ge0"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,16 @@ class NoteStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class NoteKind(models.TextChoices):
+    """What a note carries out: a sale, or goods out without a sale (视同销售出库),
+    which the outbound app issues from an approved sample application or request
+    report. Only sale notes are ever charged to a customer or counted as sales."""
+
+    SALE = "sale", _("Sale")
+    SAMPLE = "sample", _("Sample")
+    NON_SALE = "non_sale", _("Non-sale outbound")
+
+
 class PriceSource(models.TextChoices):
     CUSTOMER = "customer", _("Customer price")
     LIST = "list", _("Price list")

@@ -33,6 +33,8 @@ NAVIGATION = [
             (_("Delivery notes"), "orders:note_list", "orders.view_deliverynote"),
             (_("Returns"), "returns:return_list", "returns.view_returnapplication"),
             (_("Gate"), "orders:gate", "orders.exit_deliverynote"),
+            (_("Samples"), "outbound:sample_list", "outbound.view_sampleapplication"),
+            (_("Non-sale outbound"), "outbound:request_list", "outbound.view_nonsalerequest"),
         ],
     ),
     (
@@ -44,6 +46,7 @@ NAVIGATION = [
             (_("Reminders"), "finance:reminder_list", "finance.view_reminder"),
             (_("Statements"), "finance:statement_list", "finance.view_statement"),
             (_("Credit notes"), "finance:credit_note_list", "finance.view_creditnote"),
+            (_("Selling expense"), "outbound:expense_report", "outbound.view_outbound_expenses"),
         ],
     ),
     (

@@ -52,9 +52,11 @@ def sales_rollup(*, today: dt.date | None = None) -> int:
         if rollup.through is not None:
             first = rollup.through + dt.timedelta(days=1)
         else:
-            earliest = DeliveryNote.objects.filter(status__in=SOLD).aggregate(
-                m=Min("dispatched_at")
-            )["m"]
+            earliest = (
+                DeliveryNote.objects.sales()
+                .filter(status__in=SOLD)
+                .aggregate(m=Min("dispatched_at"))["m"]
+            )
             first = last + dt.timedelta(days=1) if earliest is None else local_date(earliest)
         if first <= last:
             notes = (

@@ -75,6 +75,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "contracts.confirm_requirementreview",
         "contracts.view_followup",
         "contracts.record_followup",
+        # Samples and non-sale outbound (issue 11): apply, follow up, issue the slip.
+        "outbound.view_sampleapplication",
+        "outbound.add_sampleapplication",
+        "outbound.submit_sampleapplication",
+        "outbound.cancel_sampleapplication",
+        "outbound.issue_sample_slip",
+        "outbound.view_nonsalerequest",
+        "outbound.add_nonsalerequest",
+        "outbound.submit_nonsalerequest",
+        "outbound.cancel_nonsalerequest",
+        "outbound.issue_nonsale_slip",
     ],
     Role.FINANCE: [
         "customers.view_customer",
@@ -104,6 +115,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sales.view_commissionstatement",
         "sales.close_commissionmonth",
         "contracts.view_productiontask",
+        # The accountant's opinion on a request report (会计意见); expenses at cost.
+        "outbound.view_sampleapplication",
+        "outbound.view_nonsalerequest",
+        "outbound.check_nonsalerequest",
+        "outbound.view_outbound_expenses",
     ],
     Role.WAREHOUSE_KEEPER: [
         "inventory.view_product",
@@ -239,6 +255,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "contracts.give_opinion",
         "contracts.view_followup",
         "contracts.record_followup",
+        # Samples and non-sale outbound: the manager's opinion and the
+        # approvals (how far each may approve: the approval levels).
+        "outbound.view_sampleapplication",
+        "outbound.approve_sampleapplication",
+        "outbound.cancel_sampleapplication",
+        "outbound.view_nonsalerequest",
+        "outbound.endorse_nonsalerequest",
+        "outbound.approve_nonsalerequest",
+        "outbound.cancel_nonsalerequest",
+        "outbound.view_outbound_expenses",
     ],
 }
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "orders",
     "finance",
     "returns",
+    "outbound",
     "reports",
     "sales",
     "contracts",
@@ -476,6 +477,8 @@ DOCUMENT_NUMBERING = {
     "production_task": (env("PRODUCTION_TASK_PREFIX", "PT"), 6),
     "preparation_slip": (env("PREPARATION_SLIP_PREFIX", "BH"), 6),
     "requirement_review": (env("REQUIREMENT_REVIEW_PREFIX", "RV"), 6),
+    "sample_application": (env("SAMPLE_PREFIX", "SP"), 6),
+    "non_sale_request": (env("NON_SALE_PREFIX", "QS"), 6),
 }
 # Weighbridge tolerance: how far the actual quantity of weighed goods may be
 # from the note (0.05 = 5 %). Goods counted by piece must match exactly.

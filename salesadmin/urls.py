@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("orders.api_urls")),
     path("", include("finance.api_urls")),
     path("", include("returns.api_urls")),
+    path("", include("outbound.api_urls")),
     path("notices/", include("notices.api_urls")),
     path("", include("reports.api_urls")),
     path("", include("sales.api_urls")),
@@ -53,6 +54,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("finance/", include("finance.urls")),
     path("returns/", include("returns.urls")),
+    path("outbound/", include("outbound.urls")),
     path("reports/", include("reports.urls")),
     path("security/", include("salesadmin.security.urls")),
     path("admin/login/", security_views.admin_login),  # one login page: lockout, two-factor

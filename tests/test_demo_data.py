@@ -43,6 +43,16 @@ def test_demo_data_fills_every_queue_and_loads_once(client):
     days = daily_figures(today - dt.timedelta(days=13), today)
     assert sum(1 for d in days if d.sales > 0) >= 5
 
+    # Samples and non-sale outbound in several states (issue 11), never sales.
+    from outbound.models import NonSaleRequest, SampleApplication
+
+    assert len(set(SampleApplication.objects.values_list("status", flat=True))) >= 4
+    assert len(set(NonSaleRequest.objects.values_list("status", flat=True))) >= 3
+    assert DeliveryNote.objects.exclude(kind="sale").filter(status=NoteStatus.EXITED).count() >= 2
+    assert not ReceivableEntry.objects.filter(
+        delivery_note__kind__in=["sample", "non_sale"]
+    ).exists()
+
     # The lockout (django-axes) counts sign-ins per request: the test client's login
     # has none unless given one.
     assert client.login(request=HttpRequest(), username="manager", password="demo1234")

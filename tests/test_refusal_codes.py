@@ -29,6 +29,7 @@ PACKAGES = [
     "finance",
     "returns",
     "contracts",
+    "outbound",
     "reports",
     "sales",
     "portal",

@@ -26,7 +26,7 @@ from orders.apis.common import (
     minimal_answer,
     note_status_field,
 )
-from orders.enums import Coverage, NoteStatus
+from orders.enums import Coverage, NoteKind, NoteStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder, SalesOrderLine
 from orders.selectors.delivery_notes import note_detail_queryset, note_transitions, notes_visible
 from orders.services.delivery_notes import (
@@ -42,6 +42,7 @@ from orders.services.delivery_notes import (
 from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,
+    NamedChoiceField,
     Pagination,
     StrictInput,
     error_responses,
@@ -102,8 +103,15 @@ class NoteListOutput(serializers.Serializer):
 
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
-    order = OrderRefOutput()
-    customer = CustomerRefOutput(required=False, help_text=HIDDEN)
+    kind = NamedChoiceField(
+        enum_name="NoteKindEnum",
+        choices=NoteKind.choices,
+        read_only=True,
+        help_text="sale, or goods out without a sale (a sample, a non-sale outbound): "
+        "those have no order and no customer and are never charged.",
+    )
+    order = OrderRefOutput(allow_null=True)
+    customer = CustomerRefOutput(required=False, allow_null=True, help_text=HIDDEN)
     warehouse = WarehouseRefOutput()
     issue_date = serializers.DateField()
     status = note_status_field()
@@ -121,7 +129,7 @@ class AllocationOutput(serializers.Serializer):
 
 class NoteLineOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    order_line = serializers.IntegerField(source="order_line_id")
+    order_line = serializers.IntegerField(source="order_line_id", allow_null=True)
     product = ProductRefOutput()
     quantity = serializers.DecimalField(**QTY)
     unit_price = serializers.DecimalField(**MONEY, required=False, help_text=HIDDEN)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from orders.enums import Coverage, NoteStatus
+from orders.enums import Coverage, NoteKind, NoteStatus
 from orders.models.sales_orders import MONEY, QTY, SalesOrder, SalesOrderLine
 from salesadmin.clock import company_today
 from salesadmin.transitions import condition
@@ -28,20 +28,38 @@ class DeliveryNoteQuerySet(models.QuerySet):
         (the index on status and issue date serves it)."""
         return self.filter(status__in=OPEN_NOTE_STATUSES, issue_date__lt=today or company_today())
 
+    def sales(self) -> DeliveryNoteQuerySet:
+        """Notes of a sale: every sales figure, charge and commission reads only
+        these (samples and non-sale outbound are expenses, never sales)."""
+        return self.filter(kind=NoteKind.SALE)
+
 
 class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("delivery note number"), max_length=30, unique=True, null=True)
+    # A sale's note has its order and customer; a non-sale note (sample,
+    # advertising, gift, prize) has neither: its request (outbound app) links to it.
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=NoteKind.choices,
+        default=NoteKind.SALE,
+        db_default=NoteKind.SALE,  # rows written by raw SQL (benchmark generators) too
+    )
     order = models.ForeignKey(
         SalesOrder,
         verbose_name=_("sales order"),
         on_delete=models.PROTECT,
         related_name="delivery_notes",
+        null=True,
+        blank=True,
     )
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="delivery_notes",
+        null=True,
+        blank=True,
     )
     warehouse = models.ForeignKey(
         "inventory.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT
@@ -122,6 +140,11 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="note_value_ge0"),
+            models.CheckConstraint(
+                condition=Q(kind=NoteKind.SALE, order__isnull=False, customer__isnull=False)
+                | (~Q(kind=NoteKind.SALE) & Q(order__isnull=True, customer__isnull=True)),
+                name="note_sale_has_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +177,17 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
     def is_topped_up(self) -> bool:
         return self.coverage_found is not None
 
+    @condition(
+        _("Goods out without a sale need no finance stamp: their approval is the release."),
+        code="not_a_sale",
+    )
+    def is_sale(self) -> bool:
+        return self.kind == NoteKind.SALE
+
+    @condition(_("Only goods out without a sale are released by approval."), code="sale_note")
+    def is_non_sale(self) -> bool:
+        return self.kind != NoteKind.SALE
+
     @condition(_("A manager's override needs a written reason."), code="override_reason_required")
     def has_override_reason(self) -> bool:
         return bool(self.override_reason.strip())
@@ -163,7 +197,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         status,
         source=NoteStatus.ISSUED,
         target=NoteStatus.STAMPED,
-        conditions=[is_today, is_covered],
+        conditions=[is_sale, is_today, is_covered],
         permission="orders.stamp_deliverynote",
     )
     def stamp(self, *, by, at, amount):
@@ -174,12 +208,25 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         status,
         source=NoteStatus.ISSUED,
         target=NoteStatus.STAMPED,
-        conditions=[is_today, has_override_reason],
+        conditions=[is_sale, is_today, has_override_reason],
         permission="orders.override_stamp_deliverynote",
     )
     def stamp_override(self, *, by, at, amount):
         self.stamped_by, self.stamped_at = by, at
         self.coverage, self.covered_amount = Coverage.OVERRIDE, amount
+
+    @transition(
+        status,
+        source=NoteStatus.ISSUED,
+        target=NoteStatus.STAMPED,
+        conditions=[is_non_sale, is_today],
+        permission="orders.issue_deliverynote",
+    )
+    def release(self, *, by, at):
+        """Goods out without a sale: the approved request takes the finance
+        stamp's place (logged with the request's number); nothing is charged."""
+        self.stamped_by, self.stamped_at = by, at
+        self.covered_amount = Decimal("0.00")
 
     @transition(
         status,
@@ -259,8 +306,9 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
 
 class DeliveryNoteLine(models.Model):
     note = models.ForeignKey(DeliveryNote, on_delete=models.CASCADE, related_name="lines")
+    # Empty on a non-sale note: its lines come from its request, at cost.
     order_line = models.ForeignKey(
-        SalesOrderLine, on_delete=models.PROTECT, related_name="note_lines"
+        SalesOrderLine, on_delete=models.PROTECT, related_name="note_lines", null=True, blank=True
     )
     product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT)
     quantity = models.DecimalField(_("quantity"), **QTY)

@@ -58,6 +58,8 @@ def note_coverage(*, note: DeliveryNote) -> hooks.CoverageAnswer | None:
     stamp and top-up conditions to read. An issued note needs its value, its own
     stamp not counted; one awaiting a top-up has its loaded value charged
     already, so what the customer owes must be covered. None: nothing to cover."""
+    if note.customer_id is None:  # goods out without a sale: nobody is charged
+        return None
     if note.status == NoteStatus.ISSUED:
         amount, exclude_note_id = note.value, note.pk
     elif note.status == NoteStatus.AWAITING_TOPUP:

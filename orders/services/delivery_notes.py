@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
-from inventory.models import Batch, Warehouse
+from inventory.models import Batch, Product, Warehouse
 from inventory.services import stock_dispatch_many, stock_release_many, stock_reserve_many
 from orders import hooks
-from orders.enums import OrderStatus
+from orders.enums import NoteKind, OrderStatus
 from orders.models import (
     DeliveryNote,
     DeliveryNoteLine,
@@ -214,6 +214,102 @@ def delivery_note_issue(
     return note
 
 
+@dataclass
+class NonSaleLine:
+    product: Product
+    quantity: Decimal
+    unit_cost: Decimal
+
+
+@transaction.atomic
+def delivery_note_issue_non_sale(
+    *,
+    kind: str,
+    user,
+    warehouse: Warehouse,
+    lines: list[NonSaleLine],
+    released_by: str,
+    vehicle_plate: str = "",
+    driver: str = "",
+) -> DeliveryNote:
+    """The outbound slip of goods out without a sale (a sample, advertising, a
+    gift, a prize): a note of that ``kind`` with no order and no customer,
+    valued at cost. Issued like a sale's note (stock reserved, never beyond
+    what is available, valid on its day) and released at once: the approved
+    request ``released_by`` (its number, logged) takes the finance stamp's
+    place. From here the keeper dispatches it and the gate lets it out as any note.
+    The caller (outbound) has checked its own request's state under its lock.
+    """
+    if kind == NoteKind.SALE or kind not in NoteKind.values:
+        raise ApplicationError(_("Not a kind of goods out without a sale."), code="invalid_kind")
+    if not user.has_perm("orders.issue_deliverynote"):
+        raise PermissionDenied
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
+    lines = [ln for ln in lines if ln.quantity]
+    if not lines:
+        raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
+    note = DeliveryNote(
+        kind=kind,
+        warehouse=warehouse,
+        issue_date=company_today(),
+        vehicle_plate=vehicle_plate.strip().upper(),
+        driver=driver.strip(),
+        issued_by=user,
+        pass_code=new_pass_code(),
+        value=Decimal("0.00"),
+    )
+    note_lines = []
+    per_product: dict[int, Decimal] = defaultdict(Decimal)
+    products = {}
+    for line in lines:
+        qty = parse_quantity(line.quantity)
+        if qty <= 0:
+            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        per_product[line.product.pk] += qty
+        products[line.product.pk] = line.product
+        note_lines.append(
+            DeliveryNoteLine(
+                product=line.product,
+                quantity=qty,
+                unit_price=line.unit_cost,
+                amount=money(qty * line.unit_cost),
+            )
+        )
+    note.value = sum((nl.amount for nl in note_lines), Decimal("0.00"))
+    note.save()
+    for nl in note_lines:
+        nl.note = note
+    DeliveryNoteLine.objects.bulk_create(note_lines)
+    stock_reserve_many(
+        warehouse=warehouse,
+        items=[(products[pid], qty) for pid, qty in sorted(per_product.items())],
+        reference=f"note:{note.pk}",
+        user=user,
+    )
+    note.number = next_number(DOC, year=note.issue_date.year)
+    note.save(update_fields=["number"])
+    TransitionLog.objects.create(
+        document_type=DOC,
+        document_id=note.pk,
+        document_number=note.number,
+        transition="issue",
+        from_state="",
+        to_state=note.status,
+        user=user,
+        comment=released_by,
+    )
+    return run_transition(
+        note,
+        "release",
+        user=user,
+        document_type=DOC,
+        comment=released_by,
+        by=user,
+        at=timezone.now(),
+    )
+
+
 def _release_reservations(note: DeliveryNote, user) -> None:
     per_product: dict[int, Decimal] = defaultdict(Decimal)
     products = {}
@@ -239,11 +335,25 @@ def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) ->
     """
     if not customer:
         return locked(_NOTES.select_related("customer")).get(pk=note.pk)
-    owner = locked(Customer.objects).get(
-        pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id"))
+    # A non-sale note has no customer: nothing to lock before it.
+    owner = (
+        locked(Customer.objects)
+        .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id")))
+        .first()
     )
-    found = locked(_NOTES, also=("order",) if order else ()).get(pk=note.pk)
+    # The order next (a non-sale note has none: its nullable join cannot be
+    # locked in the note's statement), then the note.
+    own_order = (
+        locked(SalesOrder.objects)
+        .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("order_id")))
+        .first()
+        if order
+        else None
+    )
+    found = locked(_NOTES).get(pk=note.pk)
     found.customer = owner
+    if own_order is not None:
+        found.order = own_order
     return found
 
 
@@ -295,6 +405,8 @@ def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") 
 
 
 def _stamp(note: DeliveryNote, *, user, override_reason: str) -> DeliveryNote:
+    if not note.is_sale():  # no customer to ask finance about
+        raise ApplicationError(str(note.is_sale.message), code=note.is_sale.code)
     now = timezone.now()
     if override_reason.strip():
         note.override_reason = override_reason.strip()
@@ -414,7 +526,9 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
         DeliveryNoteLine,
         {pk: {"actual_quantity": nl.actual_quantity} for pk, nl in note_lines.items()},
     )
-    name = "dispatch_over_coverage" if actual_value > note.covered_amount else "dispatch"
+    # Goods out without a sale are valued at cost and never charged: no top-up.
+    over = note.kind == NoteKind.SALE and actual_value > note.covered_amount
+    name = "dispatch_over_coverage" if over else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
     run_transition(
         note,
@@ -426,6 +540,8 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
         at=timezone.now(),
         actual_value=actual_value,
     )
+    if note.kind != NoteKind.SALE:
+        return note
     sales_order_refresh_delivery(order=order, user=user)
     # Finance charges the customer what was loaded and invoices a prepaid/cash
     # customer's note now (its number is the last step).

@@ -18,7 +18,8 @@ REISSUABLE = (NoteStatus.EXPIRED, NoteStatus.CANCELLED)
 
 
 def can_reissue(note: DeliveryNote) -> bool:
-    return note.status in REISSUABLE
+    """A sale's note; goods out without a sale get a new slip from their request."""
+    return note.status in REISSUABLE and note.order_id is not None
 
 
 @transaction.atomic

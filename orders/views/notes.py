@@ -51,6 +51,7 @@ LOG_LABELS = {
     "issue": gettext_lazy("Issued"),
     "stamp": gettext_lazy("Stamped by finance"),
     "stamp_override": gettext_lazy("Stamped on a manager's override"),
+    "release": gettext_lazy("Released on its approval (no sale)"),
     "dispatch": gettext_lazy("Loaded"),
     "dispatch_over_coverage": gettext_lazy("Loaded above what finance covered"),
     "restamp": gettext_lazy("Top-up confirmed"),
@@ -186,7 +187,7 @@ def note_detail(request, pk: int):
         "picture": picture,
         "reason_form": NoteReasonForm(),
         "show_prices": user.has_perm("orders.view_salesorder"),
-        "show_customer": user.has_perm("customers.view_customer"),
+        "show_customer": note.customer_id is not None and user.has_perm("customers.view_customer"),
         "pdf_url": _reverse_or_none("orders:note_pdf", note.pk),
         "order_url": _reverse_or_none("orders:order_detail", note.order_id)
         if user.has_perm("orders.view_salesorder")

@@ -133,6 +133,10 @@ def order_pdf(request, pk: int):
     return pdf_response(pdf, f"{order.number or f'order-{order.pk}'}.pdf")
 
 
+# Printed in the contract number's place on a note of goods out without a sale.
+NON_SALE_LABELS = {"sample": "样件 Sample", "non_sale": "视同销售出库 Non-sale outbound"}
+
+
 # --- The delivery note ----------------------------------------------------------------
 
 
@@ -201,7 +205,8 @@ def _signatures(note: DeliveryNote) -> list[dict]:
             "at": _when(note.issued_at),
         },
         {
-            "label": "财务 Finance",
+            # Goods out without a sale: released on the request's approval, no stamp.
+            "label": "财务 Finance" if note.order_id else "审批放行 Released on approval",
             "name": _person(note.stamped_by),
             "at": _when(note.stamped_at),
         },
@@ -246,7 +251,10 @@ def note_pdf_context(note: DeliveryNote, *, qr: bool = True) -> dict:
         "company_name": settings.COMPANY_NAME,
         "number": note.number or f"#{note.pk}",
         "issue_date": note.issue_date,
-        "contract_number": note.order.number or "",
+        # Goods out without a sale have no contract: the kind stands in its place.
+        "contract_number": (note.order.number or "")
+        if note.order_id
+        else NON_SALE_LABELS[note.kind],
         "warehouse": note.warehouse.name,
         "vehicle_plate": note.vehicle_plate,
         "driver": note.driver,
@@ -266,10 +274,12 @@ def note_pdf_context(note: DeliveryNote, *, qr: bool = True) -> dict:
     commercial = {
         **header,
         "goods": commercial_lines,
-        "customer_name": note.customer.name,
-        "customer_code": note.customer.code,
-        "customer_address": note.customer.address,
-        "pickup": PICKUP_LABELS.get(note.order.pickup_mode, note.order.pickup_mode),
+        "customer_name": note.customer.name if note.customer_id else "—",
+        "customer_code": note.customer.code if note.customer_id else "",
+        "customer_address": note.customer.address if note.customer_id else "",
+        "pickup": PICKUP_LABELS.get(note.order.pickup_mode, note.order.pickup_mode)
+        if note.order_id
+        else "",
         "total": money_text(note.value),
         "total_capital": rmb_capital(note.value),
         "actual_total": money_text(note.actual_value) if dispatched else "",

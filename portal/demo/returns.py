@@ -44,7 +44,8 @@ def demo_returns(*, clerk, inspector, manager, keeper) -> tuple[int, int]:
     if ReturnApplication.objects.filter(customer_document__startswith=MARKER).exists():
         return 0, 0
     notes = list(
-        DeliveryNote.objects.filter(status__in=[NoteStatus.EXITED, NoteStatus.DISPATCHED])
+        DeliveryNote.objects.sales()
+        .filter(status__in=[NoteStatus.EXITED, NoteStatus.DISPATCHED])
         .prefetch_related("lines")
         .order_by("-dispatched_at", "-id")[:8]
     )

@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from inventory.enums import Unit
-from orders.enums import NoteStatus, OrderStatus
+from orders.enums import NoteKind, NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from reports.enums import Period
 
@@ -41,7 +41,8 @@ QTY = DecimalField(max_digits=16, decimal_places=3)
 TOP = 10
 TREND_DAYS = 30
 
-# Notes whose goods left stock: the sales.
+# Notes whose goods left stock: the sales (only notes of a sale: samples and
+# non-sale outbound are selling expense, never sales; see sold_notes/sold_lines).
 SOLD = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED]
 # Orders that count as ordered.
 ORDERED = [OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED, OrderStatus.COMPLETED]
@@ -101,7 +102,7 @@ def sales_url(**query) -> str | None:
 
 def sold_notes(first: dt.date, last: dt.date) -> QuerySet[DeliveryNote]:
     start, end = day_range(first, last)
-    return DeliveryNote.objects.filter(
+    return DeliveryNote.objects.sales().filter(
         status__in=SOLD, dispatched_at__gte=start, dispatched_at__lt=end
     )
 
@@ -109,7 +110,10 @@ def sold_notes(first: dt.date, last: dt.date) -> QuerySet[DeliveryNote]:
 def sold_lines(first: dt.date, last: dt.date) -> QuerySet[DeliveryNoteLine]:
     start, end = day_range(first, last)
     return DeliveryNoteLine.objects.filter(
-        note__status__in=SOLD, note__dispatched_at__gte=start, note__dispatched_at__lt=end
+        note__kind=NoteKind.SALE,
+        note__status__in=SOLD,
+        note__dispatched_at__gte=start,
+        note__dispatched_at__lt=end,
     )
 
 

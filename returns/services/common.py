@@ -6,6 +6,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Subquery
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from salesadmin.db import locked
@@ -27,9 +28,20 @@ def placeholder_number() -> str:
 def lock_customer_of(model, pk: int) -> Customer:
     """The document's customer, locked first: the one lock order is customer,
     then the document, then what it moves (notes' lines, stock levels, invoices)."""
-    return locked(Customer.objects).get(
-        pk=Subquery(model.objects.filter(pk=pk).values("customer_id"))
+    found = (
+        locked(Customer.objects)
+        .filter(pk=Subquery(model.objects.filter(pk=pk).values("customer_id")))
+        .first()
     )
+    if found is None:
+        if model.objects.filter(pk=pk, customer__isnull=True).exists():
+            # A sample's or a non-sale outbound's note: nobody was charged.
+            raise ApplicationError(
+                _("Goods that left without a sale are not returned or reduced here."),
+                code="not_a_sale",
+            )
+        raise Customer.DoesNotExist
+    return found
 
 
 def check_state_and_role(obj, name: str, *, user) -> None:

@@ -38,6 +38,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from finance.enums import CreditNoteSource
 from finance.models import CreditNote, CreditNoteLine
+from orders.enums import NoteKind
 from orders.models import DeliveryNote, DeliveryNoteLine
 from reports.selectors.definitions import (
     LINE_QUANTITY,
@@ -193,11 +194,14 @@ def _figures(now, before, salesperson_id: int | None, groups: bool) -> tuple[dic
     no_group = Cast(Value(None), output_field=BigIntegerField())
     no_qty = Cast(Value(0), output_field=QTY)
     actual = Cast(Value(ACTUAL), output_field=CharField())
-    notes = DeliveryNote.objects.filter(Q(status__in=SOLD), note_now | note_before)
+    # Sales only: samples and non-sale outbound never count towards a target.
+    notes = DeliveryNote.objects.sales().filter(Q(status__in=SOLD), note_now | note_before)
     credits = CreditNote.objects.filter(credit_now | credit_before)
     group = "product__target_group_member__group_id"
     lines = DeliveryNoteLine.objects.filter(
-        Q(note__status__in=SOLD), line_now | line_before, **{f"{group}__isnull": False}
+        Q(note__status__in=SOLD, note__kind=NoteKind.SALE),
+        line_now | line_before,
+        **{f"{group}__isnull": False},
     )
     credit_lines = CreditNoteLine.objects.filter(
         cline_now | cline_before, **{f"{group}__isnull": False}

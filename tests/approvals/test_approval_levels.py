@@ -25,10 +25,11 @@ def assigned(code, name, limit=None):
     return user
 
 
-def test_the_three_levels_of_the_design_exist_in_rank_order():
+def test_the_levels_of_the_design_exist_in_rank_order():
     assert list(ApprovalLevel.objects.values_list("code", flat=True)) == [
         "department_head",
         "sales_director",
+        "deputy_general_manager",
         "general_manager",
     ]
     assert level("general_manager").limit is None
@@ -41,7 +42,9 @@ def test_next_approver_level_goes_up_only_beyond_the_limit():
     assert next_approver_level(amount=Decimal("5"), current=None) == head
     assert next_approver_level(amount=Decimal("2000.00"), current=head) is None
     assert next_approver_level(amount=Decimal("2000.01"), current=head) == director
-    assert next_approver_level(amount=Decimal("1000000"), current=director) == gm
+    deputy = level("deputy_general_manager")
+    assert next_approver_level(amount=Decimal("1000000"), current=director) == deputy
+    assert next_approver_level(amount=Decimal("1000000"), current=deputy) == gm
     assert next_approver_level(amount=Decimal("1000000"), current=gm) is None
 
 

@@ -68,6 +68,10 @@ NOT_PAGES = {
     "contracts:review_opinion": "POST only: a department's opinion form on the review's page",
     "contracts:review_confirm": "POST only: the confirm form on the review's page",
     "contracts:follow_up_record": "POST only: the call's result form on the follow-up list",
+    "outbound:sample_action": "POST only: a sample application's buttons, on its page",
+    "outbound:request_action": "POST only: a request report's buttons, on its page",
+    "outbound:sample_pdf": "a PDF download",
+    "outbound:request_pdf": "a PDF download",
 }
 
 

@@ -68,7 +68,10 @@ class SiteWorld:
             "orders:order_detail": orders,
             "orders:order_edit": [Variant("order draft", {"pk": self.orders["draft"].pk})],
             "orders:note_issue": [Variant("order approved", {"pk": self.orders["approved"].pk})],
-            "orders:note_detail": notes,
+            "orders:note_detail": [
+                *notes,
+                Variant("sample slip", {"pk": self.documents["sample slip"].note_id}),
+            ],
             "orders:note_dispatch": [Variant("note stamped", {"pk": self.notes["stamped"].pk})],
             "finance:customer_account": customer,
             "finance:invoice_detail": [Variant("invoice overdue", {"pk": self.invoice.pk})],
@@ -101,6 +104,8 @@ class SiteWorld:
                     ("sales:quotation_detail", "quotation sent"),
                     ("inventory:location_edit", "storage location"),
                     ("orders:customer_price_detail", "agreed price pending"),
+                    ("outbound:sample_detail", "sample slip"),
+                    ("outbound:request_detail", "request endorsed"),
                 )
             },
             "contracts:contract_detail": [
@@ -203,6 +208,7 @@ def build_site_world(chain: Chain, guard) -> SiteWorld:
         valid_from=company_today(),
     )
     _contracts(world, chain)
+    _outbound(world, chain)
 
     # Receivables: an invoice more than a month overdue, part paid; the daily jobs
     # then put the customer on hold and send a reminder, which leave notices.
@@ -257,6 +263,57 @@ def _contracts(world: SiteWorld, chain: Chain) -> None:
         order=draft, requirements="瓶阀特殊,需第三方检测报告", user=chain.clerk
     )
     FollowUp.objects.create(order=world.orders["completed"], due_date=company_today())
+
+
+def _outbound(world: SiteWorld, chain: Chain) -> None:
+    """Samples and non-sale outbound (issue 11): an approved sample with its
+    slip waiting for the warehouse, a request report waiting for approval."""
+    from approvals.models import ApprovalAssignment, ApprovalLevel
+    from outbound.services.common import LineInput
+    from outbound.services.requests import (
+        non_sale_request_check,
+        non_sale_request_create,
+        non_sale_request_endorse,
+        non_sale_request_submit,
+    )
+    from outbound.services.samples import (
+        sample_application_approve,
+        sample_application_create,
+        sample_application_issue_slip,
+        sample_application_submit,
+    )
+
+    head = UserFactory(username="site-head", roles=[Role.MANAGER])
+    ApprovalAssignment.objects.create(
+        user=head, level=ApprovalLevel.objects.get(code="department_head")
+    )
+    lines = [LineInput(product=chain.products[0], quantity=Decimal("2"))]
+    sample = sample_application_create(
+        user=chain.clerk,
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=lines,
+        prospect_name="意向客户",
+    )
+    sample = sample_application_submit(application=sample, user=chain.clerk)
+    sample = sample_application_approve(application=sample, user=head)
+    world.documents["sample slip"] = sample_application_issue_slip(
+        application=sample, user=chain.clerk
+    )
+    request = non_sale_request_create(
+        user=chain.clerk,
+        purpose="advertising",
+        recipient="展会",
+        reason="陈列",
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=lines,
+    )
+    request = non_sale_request_submit(request=request, user=chain.clerk)
+    request = non_sale_request_check(request=request, user=chain.finance, opinion="同意")
+    world.documents["request endorsed"] = non_sale_request_endorse(
+        request=request, user=chain.manager, opinion="同意"
+    )
 
 
 def _targets(world: SiteWorld, chain: Chain) -> None:

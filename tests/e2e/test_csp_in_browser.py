@@ -18,6 +18,8 @@ from tests.views.test_page_access import (
     _price_list,
     _quotation,
     _reminder,
+    _request,
+    _sample,
     _target,
 )
 
@@ -53,6 +55,8 @@ def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
         "w": chain.warehouse.pk,
         "l": _price_list().pk,
         "t": _target(chain).pk,
+        "m": _sample(chain).pk,
+        "x": _request(chain).pk,
     }
     found: list[str] = []
 

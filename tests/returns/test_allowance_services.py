@@ -119,7 +119,8 @@ def test_beyond_a_limit_it_goes_level_by_level_and_every_step_is_logged(world):
     with pytest.raises(PermissionDenied):
         allowance_approve(allowance=allowance, user=head)
     allowance = allowance_approve(allowance=allowance, user=director, comment="超出权限,报总经理")
-    assert allowance.waiting_level.code == "general_manager"
+    # Level by level: the deputy general manager is next; the general manager may act too.
+    assert allowance.waiting_level.code == "deputy_general_manager"
     allowance = allowance_approve(allowance=allowance, user=gm, comment="批准")
     assert allowance.status == AllowanceStatus.APPROVED
     assert CreditNote.objects.get().amount == Decimal("5000.00")

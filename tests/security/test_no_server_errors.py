@@ -160,6 +160,8 @@ def _id_for(route: str, ids: dict) -> str:
         ("reminders", "reminder"),
         ("customers", "customer"),
         ("orders", "order"),
+        ("samples", "sample"),
+        ("requests", "request"),
     ):
         if word in route:
             return str(ids[key])
@@ -245,7 +247,35 @@ def world(chain):
         "note": chain.stamped().pk,
         "invoice": invoice.pk,
         "reminder": reminder.pk,
+        **_outbound_ids(chain),
     }
+
+
+def _outbound_ids(chain) -> dict:
+    """A submitted sample application and a request report (issue 11)."""
+    from outbound.services.common import LineInput
+    from outbound.services.requests import non_sale_request_create
+    from outbound.services.samples import sample_application_create, sample_application_submit
+
+    lines = [LineInput(product=chain.products[0], quantity=1)]
+    sample = sample_application_create(
+        user=chain.clerk,
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=lines,
+        prospect_name="意向客户",
+    )
+    sample_application_submit(application=sample, user=chain.clerk)
+    request = non_sale_request_create(
+        user=chain.clerk,
+        purpose="gift",
+        recipient="客户",
+        reason="答谢",
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=lines,
+    )
+    return {"sample": sample.pk, "request": request.pk}
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ NOTES = {"clerk", "finance", "keeper", "manager"}
 # url → the personas allowed; everyone else gets 403. Placeholders: {c} customer,
 # {o} approved order, {d} draft order, {n} issued note, {s} stamped note, {r} reminder,
 # {i} invoice, {q} draft quotation, {p} product, {w} warehouse, {l} price list,
-# {g} product group, {m} sales team, {a} agreed price, {b} storage location.
+# {g} product group, {m} sales team, {a} agreed price, {b} storage location,
+# {y} draft sample application, {x} draft request report.
 PAGES = {
     "/": set(ROLES),
     "/customers/": OFFICE,
@@ -168,6 +169,21 @@ PAGES = {
     "/api/v1/requirement-reviews/": {"clerk", "manager"},
     "/api/v1/requirement-reviews/{v}/": {"clerk", "manager"},
     "/api/v1/follow-ups/": {"clerk", "manager"},
+    "/outbound/samples/": OFFICE,
+    "/outbound/samples/new/": {"clerk"},
+    "/outbound/samples/{y}/": OFFICE,
+    "/outbound/samples/{y}/pdf/": OFFICE,
+    "/outbound/requests/": OFFICE,
+    "/outbound/requests/new/": {"clerk"},
+    "/outbound/requests/{x}/": OFFICE,
+    "/outbound/requests/{x}/pdf/": OFFICE,
+    "/outbound/expenses/": {"finance", "manager"},
+    "/outbound/expenses/?format=xlsx": {"finance", "manager"},
+    "/api/v1/samples/": OFFICE,
+    "/api/v1/samples/{y}/": OFFICE,
+    "/api/v1/non-sale-requests/": OFFICE,
+    "/api/v1/non-sale-requests/{x}/": OFFICE,
+    "/api/v1/reports/outbound-expenses/": {"finance", "manager"},
 }
 
 # Routes that only take POST: their role checks live in each action's own tests.
@@ -238,6 +254,16 @@ POST_ONLY = {
     "api/v1/requirement-reviews/<int:pk>/opinions/",
     "api/v1/requirement-reviews/<int:pk>/confirm/",
     "api/v1/follow-ups/<int:pk>/record/",
+    "outbound/samples/<int:pk>/<str:action>/",
+    "outbound/requests/<int:pk>/<str:action>/",
+    *(
+        f"api/v1/samples/<int:pk>/{action}/"
+        for action in ("submit", "approve", "reject", "issue-slip", "outcome", "cancel")
+    ),
+    *(
+        f"api/v1/non-sale-requests/<int:pk>/{action}/"
+        for action in ("submit", "check", "endorse", "approve", "reject", "issue-slip", "cancel")
+    ),
 }
 PUBLIC = {
     "",  # the home page redirects anonymous users to the login page; listed in PAGES
@@ -275,6 +301,8 @@ def documents(chain):
         "b": _location(chain).pk,
         "k": _production_task(chain).pk,
         "v": _requirement_review(chain).pk,
+        "y": _sample(chain).pk,
+        "x": _request(chain).pk,
     }
 
 
@@ -330,6 +358,34 @@ def _requirement_review(chain):
         lines=[LineInput(product=special, quantity=1, unit_price=100)],
     )
     return requirement_review_open(order=order, requirements="特殊", user=chain.clerk)
+
+
+def _sample(chain):
+    from outbound.services.common import LineInput
+    from outbound.services.samples import sample_application_create
+
+    return sample_application_create(
+        user=chain.clerk,
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+        prospect_name="意向客户",
+    )
+
+
+def _request(chain):
+    from outbound.services.common import LineInput
+    from outbound.services.requests import non_sale_request_create
+
+    return non_sale_request_create(
+        user=chain.clerk,
+        purpose="gift",
+        recipient="客户",
+        reason="答谢",
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+    )
 
 
 def _price_list():
@@ -414,7 +470,7 @@ def _routes(resolver=None, prefix=""):
 
 def _as_route(url: str) -> str:
     path = url.split("?")[0].strip("/")
-    for key in "codnspriqwltgmabkv":
+    for key in "codnspriqwltgmabkvyx":
         path = path.replace("{" + key + "}", "<int:pk>")
     return path
 

@@ -76,6 +76,7 @@ class Command(BaseCommand):
             demo_receivables(self, users, products, warehouses)
             self._returns(users)
             self._contracts(users)
+            self._outbound(users, warehouses)
             quotations = load_demo_quotations()
             self._report("Quotations", quotations, quotations)
             targets = load_demo_targets()
@@ -108,6 +109,15 @@ class Command(BaseCommand):
             inspector=users["inspector"],
         )
         self._report("Contracts", made, made)
+
+    def _outbound(self, users: dict, warehouses: dict) -> None:
+        """Samples and non-sale outbound in several states (issue 11)."""
+        from portal.demo.catalogue import CYLINDER_WAREHOUSE
+        from portal.demo.outbound import demo_outbound
+
+        samples, requests = demo_outbound(users=users, warehouse=warehouses[CYLINDER_WAREHOUSE])
+        self._report("Samples", samples, samples)
+        self._report("Non-sale outbound requests", requests, requests)
 
     def _report(self, label: str, total: int, created: int) -> None:
         self.stdout.write(f"{label}: {total} ({created} new)")

@@ -1,0 +1,140 @@
+"""Reads of the outbound app: lists and details, and the selling expense
+report (samples and non-sale outbound at cost, by department and purpose)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
+
+from approvals.services import approval_steps
+from orders.enums import NoteStatus
+from orders.models import DeliveryNoteLine
+from outbound.enums import Purpose
+from outbound.models import NonSaleLine, NonSaleRequest, SampleApplication, SampleLine
+from salesadmin.models import TransitionLog
+
+# Goods that left stock (the notes' own states after dispatch).
+LEFT_STOCK = [NoteStatus.DISPATCHED, NoteStatus.AWAITING_TOPUP, NoteStatus.EXITED]
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+QTY = DecimalField(max_digits=16, decimal_places=3)
+
+
+def sample_list(*, status: str = "", search: str = "") -> QuerySet[SampleApplication]:
+    qs = SampleApplication.objects.select_related("customer", "warehouse", "note", "waiting_level")
+    if status:
+        qs = qs.filter(status=status)
+    search = (search or "").strip()
+    if search:
+        qs = (
+            qs.filter(number__icontains=search)
+            | qs.filter(prospect_name__icontains=search)
+            | qs.filter(customer__name__icontains=search)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def sample_detail(*, pk: int) -> SampleApplication:
+    return (
+        SampleApplication.objects.select_related(
+            "customer", "warehouse", "note", "waiting_level", "created_by", "decided_by"
+        )
+        .prefetch_related(
+            Prefetch("lines", queryset=SampleLine.objects.select_related("product").order_by("id"))
+        )
+        .get(pk=pk)
+    )
+
+
+def request_list(*, status: str = "", search: str = "") -> QuerySet[NonSaleRequest]:
+    qs = NonSaleRequest.objects.select_related("warehouse", "note", "waiting_level")
+    if status:
+        qs = qs.filter(status=status)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(number__icontains=search) | qs.filter(recipient__icontains=search)
+    return qs.order_by("-created_at", "-id")
+
+
+def request_detail(*, pk: int) -> NonSaleRequest:
+    return (
+        NonSaleRequest.objects.select_related(
+            "warehouse",
+            "note",
+            "waiting_level",
+            "created_by",
+            "checked_by",
+            "endorsed_by",
+            "decided_by",
+        )
+        .prefetch_related(
+            Prefetch("lines", queryset=NonSaleLine.objects.select_related("product").order_by("id"))
+        )
+        .get(pk=pk)
+    )
+
+
+def document_history(*, document_type: str, document) -> dict:
+    return {
+        "log": list(
+            TransitionLog.objects.filter(document_type=document_type, document_id=document.pk)
+            .select_related("user")
+            .order_by("at", "id")
+        ),
+        "steps": approval_steps(document_type=document_type, document_id=document.pk),
+    }
+
+
+# --- Selling expense (销售费用) at cost -------------------------------------------
+
+
+@dataclass
+class ExpenseRow:
+    department: str
+    purpose: str
+    documents: int
+    quantity: Decimal
+    cost: Decimal
+
+    @property
+    def purpose_label(self) -> str:
+        return str(Purpose(self.purpose).label)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def outbound_expenses(*, date_from: dt.date, date_to: dt.date) -> list[ExpenseRow]:
+    """What left without a sale between the two days (dispatch day, company
+    time zone), at cost (what was loaded × the unit cost on the slip), by
+    department and purpose. Two grouped queries, whatever the number of notes."""
+    start, end = _day_start(date_from), _day_start(date_to + dt.timedelta(days=1))
+    lines = DeliveryNoteLine.objects.filter(
+        note__status__in=LEFT_STOCK, note__dispatched_at__gte=start, note__dispatched_at__lt=end
+    )
+    cost = Coalesce(
+        Round(F("actual_quantity") * F("unit_price"), 2), F("amount"), output_field=MONEY
+    )
+    quantity = Coalesce(F("actual_quantity"), F("quantity"), output_field=QTY)
+    rows: list[ExpenseRow] = []
+    samples = (
+        lines.filter(note__sample_application__isnull=False)
+        .values_list("note__sample_application__department")
+        .annotate(n=Count("note", distinct=True), q=Sum(quantity), c=Sum(cost))
+        .order_by()
+    )
+    rows += [ExpenseRow(d, Purpose.SAMPLE, n, q, c) for d, n, q, c in samples]
+    others = (
+        lines.filter(note__non_sale_request__isnull=False)
+        .values_list("note__non_sale_request__department", "note__non_sale_request__purpose")
+        .annotate(n=Count("note", distinct=True), q=Sum(quantity), c=Sum(cost))
+        .order_by()
+    )
+    rows += [ExpenseRow(d, p, n, q, c) for d, p, n, q, c in others]
+    order = {value: i for i, value in enumerate(Purpose.values)}
+    return sorted(rows, key=lambda r: (r.department, order[r.purpose]))

@@ -1,0 +1,263 @@
+"""Goods out for advertising, gifts or prizes (视同销售出库, seed 000 第十三条):
+a request report (请示报告单) with the purpose, the accountant's opinion and the
+manager's opinion, approved by the deputy general manager (approvals/: above
+their limit, the next level). The approved request issues its outbound slip,
+a non-sale delivery note stating the purpose, which leaves through the
+warehouse and the gate like any note.
+
+Locks: the request first, then what the note service locks (stock).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.services import approval_step_record, approver_for, level_by_code, may_act_at
+from inventory.models import Warehouse
+from orders.enums import NoteKind
+from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
+from outbound.enums import REQUEST_PURPOSES
+from outbound.models import NonSaleLine as RequestLine
+from outbound.models import NonSaleRequest
+from outbound.services.common import (
+    LineInput,
+    available_actions,
+    check_state_and_role,
+    costed_lines,
+    placeholder_number,
+    read_slip,
+)
+from salesadmin.clock import company_today
+from salesadmin.db import locked
+from salesadmin.document_numbers import next_number
+from salesadmin.errors import ApplicationError
+from salesadmin.transitions import check_transition, run_transition
+
+DOC = "non_sale_request"
+APPROVER_LEVEL = "deputy_general_manager"
+
+
+@transaction.atomic
+def non_sale_request_create(
+    *,
+    user,
+    purpose: str,
+    recipient: str,
+    reason: str,
+    department: str,
+    warehouse: Warehouse,
+    lines: list[LineInput],
+) -> NonSaleRequest:
+    if not user.has_perm("outbound.submit_nonsalerequest"):
+        raise PermissionDenied
+    if purpose not in REQUEST_PURPOSES:
+        raise ApplicationError(_("Choose advertising, a gift or a prize."), code="invalid_purpose")
+    recipient = (recipient or "").strip()[:120]
+    reason = (reason or "").strip()[:500]
+    department = (department or "").strip()[:60]
+    if not recipient or not reason:
+        raise ApplicationError(_("Say for whom or which event, and why."), code="reason_required")
+    if not department:
+        raise ApplicationError(
+            _("Say which department the goods are for."), code="department_required"
+        )
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
+    rows = costed_lines(lines)
+    request = NonSaleRequest.objects.create(
+        number=placeholder_number(),
+        purpose=purpose,
+        recipient=recipient,
+        reason=reason,
+        department=department,
+        warehouse=warehouse,
+        total_cost=sum((r.amount for r in rows), Decimal("0.00")),
+        line_count=len(rows),
+        created_by=user,
+    )
+    RequestLine.objects.bulk_create(
+        RequestLine(
+            request=request,
+            product=r.product,
+            quantity=r.quantity,
+            unit_cost=r.unit_cost,
+            amount=r.amount,
+        )
+        for r in rows
+    )
+    request.number = next_number(DOC, year=company_today().year)
+    NonSaleRequest.objects.filter(pk=request.pk).update(number=request.number)
+    return request
+
+
+def _lock(request: NonSaleRequest) -> NonSaleRequest:
+    found = locked(NonSaleRequest.objects.select_related("waiting_level")).get(pk=request.pk)
+    read_slip(found)
+    return found
+
+
+@transaction.atomic
+def non_sale_request_submit(*, request: NonSaleRequest, user) -> NonSaleRequest:
+    request = _lock(request)
+    check_state_and_role(request, "submit", user=user)
+    return run_transition(request, "submit", user=user, document_type=DOC, at=timezone.now())
+
+
+@transaction.atomic
+def non_sale_request_check(*, request: NonSaleRequest, user, opinion: str) -> NonSaleRequest:
+    """The accountant's opinion (会计意见)."""
+    request = _lock(request)
+    check_state_and_role(request, "accountant_check", user=user)
+    request.accountant_opinion = (opinion or "").strip()[:300]
+    return run_transition(
+        request,
+        "accountant_check",
+        user=user,
+        document_type=DOC,
+        comment=request.accountant_opinion,
+        by=user,
+        at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def non_sale_request_endorse(*, request: NonSaleRequest, user, opinion: str) -> NonSaleRequest:
+    """The manager's opinion (经理意见); then it waits for the deputy general manager."""
+    request = _lock(request)
+    check_state_and_role(request, "endorse", user=user)
+    request.manager_opinion = (opinion or "").strip()[:300]
+    return run_transition(
+        request,
+        "endorse",
+        user=user,
+        document_type=DOC,
+        comment=request.manager_opinion,
+        by=user,
+        at=timezone.now(),
+        level=level_by_code(APPROVER_LEVEL),
+    )
+
+
+@transaction.atomic
+def non_sale_request_approve(*, request: NonSaleRequest, user, comment: str = "") -> NonSaleRequest:
+    """The deputy general manager's approval (or a higher level's): final
+    within their limit at cost, else the next level decides. Logged."""
+    request = _lock(request)
+    check_transition(request, "approve", user=user)
+    comment = (comment or "").strip()[:300]
+    step = approval_step_record(
+        document_type=DOC,
+        document_id=request.pk,
+        document_number=request.number,
+        amount=request.total_cost,
+        waiting=request.waiting_level,
+        user=user,
+        approve=True,
+        comment=comment,
+    )
+    if not step.final:
+        return run_transition(
+            request, "forward", user=user, document_type=DOC, comment=comment, level=step.next_level
+        )
+    request.decision_comment = comment
+    return run_transition(
+        request,
+        "approve",
+        user=user,
+        document_type=DOC,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def non_sale_request_reject(*, request: NonSaleRequest, user, comment: str) -> NonSaleRequest:
+    request = _lock(request)
+    check_state_and_role(request, "reject", user=user)
+    request.decision_comment = (comment or "").strip()[:300]
+    if not request.decision_comment:
+        rule = NonSaleRequest.has_decision_comment
+        raise ApplicationError(str(rule.message), code=rule.code)
+    approval_step_record(
+        document_type=DOC,
+        document_id=request.pk,
+        document_number=request.number,
+        amount=request.total_cost,
+        waiting=request.waiting_level,
+        user=user,
+        approve=False,
+        comment=request.decision_comment,
+    )
+    return run_transition(
+        request,
+        "reject",
+        user=user,
+        document_type=DOC,
+        comment=request.decision_comment,
+        by=user,
+        at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def non_sale_request_issue_slip(
+    *, request: NonSaleRequest, user, vehicle_plate: str = "", driver: str = ""
+) -> NonSaleRequest:
+    """The outbound slip (出库单) stating the purpose: a non-sale note, valid
+    today, its stock reserved; the approval takes the finance stamp's place."""
+    request = _lock(request)
+    check_transition(request, "issue_slip", user=user)
+    note = delivery_note_issue_non_sale(
+        kind=NoteKind.NON_SALE,
+        user=user,
+        warehouse=request.warehouse,
+        lines=[
+            NonSaleLine(product=line.product, quantity=line.quantity, unit_cost=line.unit_cost)
+            for line in request.lines.select_related("product").order_by("product_id")
+        ],
+        released_by=f"{request.number} {request.get_purpose_display()}",
+        vehicle_plate=vehicle_plate,
+        driver=driver,
+    )
+    return run_transition(
+        request, "issue_slip", user=user, document_type=DOC, comment=note.number, note=note
+    )
+
+
+@transaction.atomic
+def non_sale_request_cancel(*, request: NonSaleRequest, user, reason: str) -> NonSaleRequest:
+    request = _lock(request)
+    check_state_and_role(request, "cancel", user=user)
+    request.cancel_reason = (reason or "").strip()[:300]
+    return run_transition(
+        request, "cancel", user=user, document_type=DOC, comment=request.cancel_reason
+    )
+
+
+REQUEST_ACTIONS = {
+    "submit": "submit",
+    "accountant_check": "check",
+    "endorse": "endorse",
+    "forward": "approve",
+    "approve": "approve",
+    "reject": "reject",
+    "issue_slip": "issue_slip",
+    "cancel": "cancel",
+}
+
+
+def request_actions(request: NonSaleRequest, user) -> list[str]:
+    names = available_actions(request, user, REQUEST_ACTIONS)
+    if ("approve" in names or "reject" in names) and not may_act_at(
+        approver_for(user), request.waiting_level
+    ):
+        names = [n for n in names if n not in ("approve", "reject")]
+    if "issue_slip" in names and not user.has_perm("orders.issue_deliverynote"):
+        names.remove("issue_slip")
+    return names

@@ -1,0 +1,444 @@
+"""Pages of samples (样件申请表) and request reports (请示报告单): lists, the
+form, the detail with the actions this user may take, the printed documents,
+and the selling expense report with CSV/XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition
+
+from customers.models import Customer
+from inventory.models import Product, Warehouse
+from outbound.enums import REQUEST_PURPOSES, RequestStatus, SampleOutcome, SampleStatus
+from outbound.models import NonSaleRequest, SampleApplication
+from outbound.selectors import (
+    document_history,
+    outbound_expenses,
+    request_detail,
+    request_list,
+    sample_detail,
+    sample_list,
+)
+from outbound.services import requests as request_services
+from outbound.services import samples as sample_services
+from outbound.services.common import LineInput
+from salesadmin.clock import company_today
+from salesadmin.errors import ApplicationError
+from salesadmin.exports import export_response
+from salesadmin.page_access import role_required
+from salesadmin.pdf import pdf_response, render_pdf
+
+VIEW_SAMPLE = "outbound.view_sampleapplication"
+VIEW_REQUEST = "outbound.view_nonsalerequest"
+FORM_LINES = 6
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit for approval"),
+    "check": gettext_lazy("Give the accountant's opinion"),
+    "endorse": gettext_lazy("Give the manager's opinion"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "issue_slip": gettext_lazy("Issue the outbound slip"),
+    "record_outcome": gettext_lazy("Record the outcome"),
+    "cancel": gettext_lazy("Cancel"),
+}
+
+
+def _refused_status(exc: Exception) -> int:
+    if isinstance(exc, ConcurrentTransition):
+        return 409
+    return getattr(exc, "status_code", 400)
+
+
+def _posted_lines(post) -> list[LineInput]:
+    ids = [post.get(f"product_{i}", "") for i in range(FORM_LINES)]
+    products = Product.objects.in_bulk([int(p) for p in ids if p.isdigit()])
+    lines = []
+    for i, raw in enumerate(ids):
+        quantity = post.get(f"quantity_{i}", "").strip()
+        if raw.isdigit() and quantity:
+            product = products.get(int(raw))
+            if product is None:
+                raise ApplicationError(_("That product is not available."), code="product_inactive")
+            lines.append(LineInput(product=product, quantity=quantity))
+    return lines
+
+
+def _form_context(request, **extra) -> dict:
+    return {
+        "products": Product.objects.filter(active=True).order_by("sku"),
+        "warehouses": Warehouse.objects.filter(active=True).order_by("code"),
+        "rows": range(FORM_LINES),
+        "posted": request.POST,
+        **extra,
+    }
+
+
+# --- Samples -----------------------------------------------------------------------------
+
+
+@role_required(VIEW_SAMPLE)
+def sample_list_page(request):
+    status = request.GET.get("status", "")
+    qs = sample_list(
+        status=status if status in SampleStatus.values else "", search=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "outbound/sample_list.html",
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": SampleStatus.choices,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+def _customer(raw: str) -> Customer | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    customer = Customer.objects.filter(code__iexact=raw).first()
+    if customer is None:
+        raise ApplicationError(
+            _("No customer with the code %(code)s.") % {"code": raw}, code="customer_unknown"
+        )
+    return customer
+
+
+@role_required(VIEW_SAMPLE, "outbound.submit_sampleapplication")
+def sample_create_page(request):
+    error, status = "", 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
+            if warehouse is None:
+                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            application = sample_services.sample_application_create(
+                user=request.user,
+                customer=_customer(post.get("customer", "")),
+                prospect_name=post.get("prospect_name", ""),
+                department=post.get("department", ""),
+                warehouse=warehouse,
+                reason=post.get("reason", ""),
+                lines=_posted_lines(post),
+            )
+        except ApplicationError as exc:
+            error, status = str(exc), exc.status_code
+        else:
+            messages.success(
+                request,
+                _("Sample application %(number)s written.") % {"number": application.number},
+            )
+            return redirect("outbound:sample_detail", pk=application.pk)
+    return render(
+        request,
+        "outbound/sample_form.html",
+        _form_context(request, error=error, rule=_sample_rule()),
+        status=status,
+    )
+
+
+def _sample_rule() -> str:
+    return _(
+        "The department head approves up to %(specs)s specifications and %(pieces)s pieces "
+        "of each; more, or any tool, goes on to the sales director."
+    ) % {
+        "specs": getattr(settings, "SAMPLE_HEAD_MAX_SPECIFICATIONS", 5),
+        "pieces": getattr(settings, "SAMPLE_HEAD_MAX_PIECES", 10),
+    }
+
+
+def _sample_page(request, pk: int, *, error: str = "", status: int = 200):
+    try:
+        application = sample_detail(pk=pk)
+    except SampleApplication.DoesNotExist:
+        raise Http404 from None
+    actions = sample_services.sample_actions(application, request.user)
+    return render(
+        request,
+        "outbound/sample_detail.html",
+        {
+            "doc": application,
+            "lines": list(application.lines.all()),
+            "actions": [(name, ACTION_LABELS[name]) for name in actions],
+            "outcomes": SampleOutcome.choices,
+            "rule": _sample_rule(),
+            "error": error,
+            **document_history(document_type=sample_services.DOC, document=application),
+        },
+        status=status,
+    )
+
+
+@role_required(VIEW_SAMPLE)
+def sample_detail_page(request, pk: int):
+    return _sample_page(request, pk)
+
+
+@role_required(VIEW_SAMPLE)
+@require_POST
+def sample_action(request, pk: int, action: str):
+    runs = {
+        "submit": lambda a, u, p: sample_services.sample_application_submit(application=a, user=u),
+        "approve": lambda a, u, p: sample_services.sample_application_approve(
+            application=a, user=u, comment=p.get("comment", "")
+        ),
+        "reject": lambda a, u, p: sample_services.sample_application_reject(
+            application=a, user=u, comment=p.get("comment", "")
+        ),
+        "issue_slip": lambda a, u, p: sample_services.sample_application_issue_slip(
+            application=a,
+            user=u,
+            vehicle_plate=p.get("vehicle_plate", ""),
+            driver=p.get("driver", ""),
+        ),
+        "record_outcome": lambda a, u, p: sample_services.sample_application_record_outcome(
+            application=a, user=u, outcome=p.get("outcome", ""), remarks=p.get("remarks", "")
+        ),
+        "cancel": lambda a, u, p: sample_services.sample_application_cancel(
+            application=a, user=u, reason=p.get("reason", "")
+        ),
+    }
+    if action not in runs:
+        raise Http404
+    application = get_object_or_404(SampleApplication, pk=pk)
+    try:
+        application = runs[action](application, request.user, request.POST)
+    except (ApplicationError, ConcurrentTransition) as exc:
+        return _sample_page(request, pk, error=str(exc), status=_refused_status(exc))
+    messages.success(request, _done_message(application))
+    return redirect("outbound:sample_detail", pk=pk)
+
+
+def _done_message(document) -> str:
+    if document.waiting_level_id and document.status in ("submitted", "endorsed"):
+        return _("%(number)s now waits for %(level)s.") % {
+            "number": document.number,
+            "level": document.waiting_level.name,
+        }
+    return _("%(number)s: %(status)s.") % {
+        "number": document.number,
+        "status": document.get_status_display(),
+    }
+
+
+@role_required(VIEW_SAMPLE)
+def sample_pdf(request, pk: int):
+    try:
+        application = sample_detail(pk=pk)
+    except SampleApplication.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "title": f"样件申请表 {application.number}",
+        "doc": application,
+        "lines": list(application.lines.all()),
+        "is_sample": True,
+        **_pdf_common(application, sample_services.DOC),
+    }
+    return pdf_response(_chinese_pdf(context), f"sample-{application.number}.pdf")
+
+
+def _chinese_pdf(context: dict) -> bytes:
+    """Printed documents render Chinese (DESIGN.md), whatever the reader's language."""
+    with translation.override("zh-hans"):
+        return render_pdf("pdf/outbound.html", context)
+
+
+def _pdf_common(document, document_type: str) -> dict:
+    history = document_history(document_type=document_type, document=document)
+    return {
+        "company_name": settings.COMPANY_NAME,
+        "total_qty": sum((line.quantity for line in document.lines.all()), Decimal("0")),
+        "steps": history["steps"],
+        "note": document.note,
+    }
+
+
+# --- Request reports -------------------------------------------------------------------------
+
+
+@role_required(VIEW_REQUEST)
+def request_list_page(request):
+    status = request.GET.get("status", "")
+    qs = request_list(
+        status=status if status in RequestStatus.values else "", search=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "outbound/request_list.html",
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@role_required(VIEW_REQUEST, "outbound.submit_nonsalerequest")
+def request_create_page(request):
+    error, status = "", 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
+            if warehouse is None:
+                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            report = request_services.non_sale_request_create(
+                user=request.user,
+                purpose=post.get("purpose", ""),
+                recipient=post.get("recipient", ""),
+                reason=post.get("reason", ""),
+                department=post.get("department", ""),
+                warehouse=warehouse,
+                lines=_posted_lines(post),
+            )
+        except ApplicationError as exc:
+            error, status = str(exc), exc.status_code
+        else:
+            messages.success(
+                request, _("Request report %(number)s written.") % {"number": report.number}
+            )
+            return redirect("outbound:request_detail", pk=report.pk)
+    return render(
+        request,
+        "outbound/request_form.html",
+        _form_context(
+            request, error=error, purposes=[(p.value, p.label) for p in REQUEST_PURPOSES]
+        ),
+        status=status,
+    )
+
+
+def _request_page(request, pk: int, *, error: str = "", status: int = 200):
+    try:
+        report = request_detail(pk=pk)
+    except NonSaleRequest.DoesNotExist:
+        raise Http404 from None
+    actions = request_services.request_actions(report, request.user)
+    return render(
+        request,
+        "outbound/request_detail.html",
+        {
+            "doc": report,
+            "lines": list(report.lines.all()),
+            "actions": [(name, ACTION_LABELS[name]) for name in actions],
+            "error": error,
+            **document_history(document_type=request_services.DOC, document=report),
+        },
+        status=status,
+    )
+
+
+@role_required(VIEW_REQUEST)
+def request_detail_page(request, pk: int):
+    return _request_page(request, pk)
+
+
+@role_required(VIEW_REQUEST)
+@require_POST
+def request_action(request, pk: int, action: str):
+    s = request_services
+    runs = {
+        "submit": lambda r, u, p: s.non_sale_request_submit(request=r, user=u),
+        "check": lambda r, u, p: s.non_sale_request_check(
+            request=r, user=u, opinion=p.get("opinion", "")
+        ),
+        "endorse": lambda r, u, p: s.non_sale_request_endorse(
+            request=r, user=u, opinion=p.get("opinion", "")
+        ),
+        "approve": lambda r, u, p: s.non_sale_request_approve(
+            request=r, user=u, comment=p.get("comment", "")
+        ),
+        "reject": lambda r, u, p: s.non_sale_request_reject(
+            request=r, user=u, comment=p.get("comment", "")
+        ),
+        "issue_slip": lambda r, u, p: s.non_sale_request_issue_slip(
+            request=r, user=u, vehicle_plate=p.get("vehicle_plate", ""), driver=p.get("driver", "")
+        ),
+        "cancel": lambda r, u, p: s.non_sale_request_cancel(
+            request=r, user=u, reason=p.get("reason", "")
+        ),
+    }
+    if action not in runs:
+        raise Http404
+    report = get_object_or_404(NonSaleRequest, pk=pk)
+    try:
+        report = runs[action](report, request.user, request.POST)
+    except (ApplicationError, ConcurrentTransition) as exc:
+        return _request_page(request, pk, error=str(exc), status=_refused_status(exc))
+    messages.success(request, _done_message(report))
+    return redirect("outbound:request_detail", pk=pk)
+
+
+@role_required(VIEW_REQUEST)
+def request_pdf(request, pk: int):
+    """请示报告单 and, once issued, the outbound slip (出库单) stating the purpose."""
+    try:
+        report = request_detail(pk=pk)
+    except NonSaleRequest.DoesNotExist:
+        raise Http404 from None
+    context = {
+        "title": f"请示报告单 {report.number}",
+        "doc": report,
+        "lines": list(report.lines.all()),
+        "is_sample": False,
+        **_pdf_common(report, request_services.DOC),
+    }
+    return pdf_response(_chinese_pdf(context), f"request-{report.number}.pdf")
+
+
+# --- Selling expense report ---------------------------------------------------------------
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        return None
+
+
+@role_required("outbound.view_outbound_expenses")
+def expense_report_page(request):
+    today = company_today()
+    date_from = _date(request.GET.get("from")) or today.replace(day=1)
+    date_to = _date(request.GET.get("to")) or today
+    rows = outbound_expenses(date_from=date_from, date_to=date_to)
+    total = sum((r.cost for r in rows), Decimal("0.00"))
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        return export_response(
+            export,
+            f"selling-expense-{date_from:%Y%m%d}-{date_to:%Y%m%d}",
+            _("Samples and non-sale outbound at cost"),
+            [_("Department"), _("Purpose"), _("Documents"), _("Quantity"), _("Cost")],
+            [[r.department, r.purpose_label, r.documents, r.quantity, r.cost] for r in rows],
+            preamble=[[_("From"), date_from.isoformat(), _("To"), date_to.isoformat()]],
+            footer=[[_("Total"), "", "", "", total]],
+        )
+    return render(
+        request,
+        "outbound/expense_report.html",
+        {
+            "rows": rows,
+            "total": total,
+            "date_from": date_from,
+            "date_to": date_to,
+            "query": request.GET.urlencode(),
+        },
+    )
