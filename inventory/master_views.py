@@ -227,7 +227,7 @@ def warehouse_edit(request, pk: int):
         and not warehouse.is_held,
     }
     return render(
-        request, "inventory/master_form.html", context, status=400 if form.errors else 200
+        request, "master_form.html", context, status=400 if form.errors else 200
     )
 
 
@@ -253,7 +253,7 @@ def location_new(request, pk: int):
         "back": "inventory:warehouses",
     }
     return render(
-        request, "inventory/master_form.html", context, status=400 if form.errors else 200
+        request, "master_form.html", context, status=400 if form.errors else 200
     )
 
 

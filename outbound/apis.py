@@ -64,7 +64,7 @@ class SlipOutput(RefOutput):
     status = serializers.CharField()
 
 
-class ProductRef(serializers.Serializer):
+class OutboundProductRef(serializers.Serializer):
     id = serializers.IntegerField()
     sku = serializers.CharField()
     name = serializers.CharField()
@@ -72,7 +72,7 @@ class ProductRef(serializers.Serializer):
 
 
 class LineOutput(serializers.Serializer):
-    product = ProductRef()
+    product = OutboundProductRef()
     quantity = serializers.DecimalField(**QTY)
     unit_cost = serializers.DecimalField(**MONEY)
     amount = serializers.DecimalField(**MONEY)

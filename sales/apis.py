@@ -48,13 +48,13 @@ class QuotationFilter(filters.FilterSet):
         fields = ["status", "customer"]
 
 
-class _CustomerRef(serializers.Serializer):
+class QuotationCustomerRef(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class _ProductRef(serializers.Serializer):
+class QuotationProductRef(serializers.Serializer):
     id = serializers.IntegerField()
     sku = serializers.CharField()
     name = serializers.CharField()
@@ -68,7 +68,7 @@ def _status_field():
 class QuotationListOutput(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField(allow_null=True)
-    customer = _CustomerRef(allow_null=True)
+    customer = QuotationCustomerRef(allow_null=True)
     prospect_name = serializers.CharField()
     quote_date = serializers.DateField()
     valid_until = serializers.DateField()
@@ -80,7 +80,7 @@ class QuotationListOutput(serializers.Serializer):
 
 class QuotationLineOutput(serializers.Serializer):
     position = serializers.IntegerField()
-    product = _ProductRef()
+    product = QuotationProductRef()
     quantity = serializers.DecimalField(**QTY)
     unit_price = serializers.DecimalField(**MONEY)
     amount = serializers.DecimalField(**MONEY)

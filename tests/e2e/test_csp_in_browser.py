@@ -12,16 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, STEP_TIMEOUT_MS
-from tests.views.test_page_access import (
-    PAGES,
-    _invoice,
-    _price_list,
-    _quotation,
-    _reminder,
-    _request,
-    _sample,
-    _target,
-)
+from tests.views.test_page_access import PAGES, documents  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,23 +32,7 @@ def _watch(page, found: list[str]) -> None:
     page.on("pageerror", lambda error: found.append(f"{page.url}: {error}"))
 
 
-def test_every_page_runs_under_the_policy(roles, chain, manager, guard):
-    documents = {
-        "c": chain.customer.pk,
-        "p": chain.products[0].pk,
-        "o": chain.order().pk,
-        "d": chain.order(submit=False).pk,
-        "n": chain.note().pk,
-        "s": chain.stamped().pk,
-        "r": _reminder(chain.customer).pk,
-        "i": _invoice(chain.customer).pk,
-        "q": _quotation(chain).pk,
-        "w": chain.warehouse.pk,
-        "l": _price_list().pk,
-        "t": _target(chain).pk,
-        "m": _sample(chain).pk,
-        "x": _request(chain).pk,
-    }
+def test_every_page_runs_under_the_policy(roles, chain, manager, guard, documents):
     found: list[str] = []
 
     anonymous = roles.browser.new_context(base_url=roles.base_url).new_page()

@@ -341,9 +341,12 @@ def _production_task(chain):
     order = sales_order_create(
         user=chain.clerk,
         customer=chain.customer,
-        lines=[LineInput(product=chain.products[0], quantity=1200)],
+        # products[1]: products[0] has an agreed price below the minimum ({a}), which
+        # would hold the order for a manager's approval before any task exists.
+        lines=[LineInput(product=chain.products[1], quantity=1200)],
     )
-    return ProductionTask.objects.get(order=sales_order_submit(order=order, user=chain.clerk))
+    order = sales_order_submit(order=order, user=chain.clerk)
+    return ProductionTask.objects.get(order=order)
 
 
 def _requirement_review(chain):
