@@ -95,7 +95,7 @@ class OutboundCommentInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
-class OpinionInput(StrictInput):
+class RequestOpinionInput(StrictInput):
     opinion = serializers.CharField(max_length=300, allow_blank=True)
 
 
@@ -518,7 +518,10 @@ class RequestSubmitApi(
 
 class RequestCheckApi(
     _request_action(
-        "_RCheck", "Give the accountant's opinion", "outbound.check_nonsalerequest", OpinionInput
+        "_RCheck",
+        "Give the accountant's opinion",
+        "outbound.check_nonsalerequest",
+        RequestOpinionInput,
     )
 ):
     def run(self, user, data):
@@ -530,7 +533,7 @@ class RequestEndorseApi(
         "_REndorse",
         "Give the manager's opinion",
         "outbound.endorse_nonsalerequest",
-        OpinionInput,
+        RequestOpinionInput,
         "Then the request waits for the deputy general manager.",
     )
 ):

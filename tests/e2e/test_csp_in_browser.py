@@ -32,7 +32,7 @@ def _watch(page, found: list[str]) -> None:
     page.on("pageerror", lambda error: found.append(f"{page.url}: {error}"))
 
 
-def test_every_page_runs_under_the_policy(roles, chain, manager, guard, documents):
+def test_every_page_runs_under_the_policy(roles, chain, manager, guard, documents):  # noqa: F811
     found: list[str] = []
 
     anonymous = roles.browser.new_context(base_url=roles.base_url).new_page()
