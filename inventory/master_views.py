@@ -226,9 +226,7 @@ def warehouse_edit(request, pk: int):
         "can_add_location": request.user.has_perm("inventory.add_location")
         and not warehouse.is_held,
     }
-    return render(
-        request, "master_form.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
 
 @role_required("inventory.add_location")
@@ -252,9 +250,7 @@ def location_new(request, pk: int):
         "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
         "back": "inventory:warehouses",
     }
-    return render(
-        request, "master_form.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
 
 @role_required("inventory.view_location")
