@@ -24,6 +24,8 @@ ENDPOINTS = [
     ("post", "/api/v1/orders/{draft}/submit/", SALES),
     ("post", "/api/v1/orders/{order}/approve/", {"manager"}),
     ("post", "/api/v1/orders/{order}/reject/", {"manager"}),
+    ("post", "/api/v1/orders/{order}/contract-review/approve/", {"manager"}),
+    ("post", "/api/v1/orders/{order}/contract-review/reject/", {"manager"}),
     ("post", "/api/v1/orders/{order}/revise/", SALES),
     ("post", "/api/v1/orders/{draft}/cancel/", SALES),
     ("post", "/api/v1/orders/{order}/delivery-notes/", SALES),

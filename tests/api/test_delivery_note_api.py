@@ -122,19 +122,22 @@ def test_issue_beyond_the_open_quantity_is_refused(chain, api_for):
 
 
 def test_issue_beyond_available_stock_is_refused_with_what_is_available(chain, api_for):
-    order = chain.order(("1500",))  # 1,000 in stock
+    # An order for 991 taken while 1,000 were there (an A contract: no stock held
+    # for it), then a first note of 10 leaves 990 available.
+    order = chain.order(("991",))
+    first = chain.note(chain.order(("10",)))
 
     response = api_for(chain.clerk).post(
         f"/api/v1/orders/{order.pk}/delivery-notes/",
-        issue_payload(chain, order, ["1500"]),
+        issue_payload(chain, order, ["991"]),
         format="json",
     )
 
     assert response.status_code == 400
     assert response.json()["code"] == "insufficient_stock"
-    assert Decimal(response.json()["available"]) == Decimal("1000")
-    assert not DeliveryNote.objects.exists()
-    assert level(chain).reserved == 0
+    assert Decimal(response.json()["available"]) == Decimal("990")
+    assert list(DeliveryNote.objects.values_list("pk", flat=True)) == [first.pk]
+    assert level(chain).reserved == Decimal("10")
 
 
 def test_issue_from_an_order_not_approved_is_refused(chain, api_for):

@@ -35,6 +35,14 @@ def director(levels):
 
 
 @pytest.fixture
+def deputy(levels):
+    """副总经理: a manager at the deputy-general-manager level."""
+    user = UserFactory(username="deputy", roles=[Role.MANAGER])
+    ApprovalAssignment.objects.create(user=user, level=levels["deputy_general_manager"])
+    return user
+
+
+@pytest.fixture
 def general_manager(levels):
     user = UserFactory(username="gm", roles=[Role.MANAGER])
     ApprovalAssignment.objects.create(user=user, level=levels["general_manager"])

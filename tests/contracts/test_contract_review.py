@@ -1,6 +1,7 @@
 """The contract review of a formal contract (seed 002 1.1.4): the department
 head checks, the sales director approves, an amount above the director's
-limit goes on to the general manager; verbal orders keep today's approval."""
+limit goes on to the next level (deputy, then general manager); verbal orders
+keep today's approval."""
 
 from __future__ import annotations
 
@@ -104,18 +105,36 @@ def test_a_formal_contract_is_not_approved_by_the_ordinary_manager_approval(chai
     assert refused.value.code == "contract_review_required"
 
 
-def test_above_the_directors_limit_the_general_manager_approves(
-    chain, head, director, general_manager
-):
-    # 800 × 30.00 = 24,000 > the director's 20,000
+def test_above_the_directors_limit_the_next_level_approves(chain, head, director, deputy):
+    # 800 × 30.00 = 24,000 > the director's 20,000, within the deputy's 50,000
     order = contract_review_approve(order=chain.order(("800",)), user=head)
     order = contract_review_approve(order=order, user=director)
-    assert (order.status, order.review_level.code) == (OrderStatus.SUBMITTED, "general_manager")
+    assert (order.status, order.review_level.code) == (
+        OrderStatus.SUBMITTED,
+        "deputy_general_manager",
+    )
     with pytest.raises(PermissionDenied):
         contract_review_approve(order=order, user=director)
-    order = contract_review_approve(order=order, user=general_manager)
+    order = contract_review_approve(order=order, user=deputy)
     assert order.status == OrderStatus.APPROVED
     assert [d for _lv, d in _steps(order)] == ["forwarded", "forwarded", "approved"]
+
+
+def test_above_every_limit_the_general_manager_approves(
+    chain, levels, head, director, deputy, general_manager
+):
+    # The company set its deputy's limit at 22,000: 24,000 goes on to the general manager
+    levels["deputy_general_manager"].limit = Decimal("22000.00")
+    levels["deputy_general_manager"].save(update_fields=["limit"])
+    order = contract_review_approve(order=chain.order(("800",)), user=head)
+    order = contract_review_approve(order=order, user=director)
+    order = contract_review_approve(order=order, user=deputy)
+    assert (order.status, order.review_level.code) == (OrderStatus.SUBMITTED, "general_manager")
+    with pytest.raises(PermissionDenied):
+        contract_review_approve(order=order, user=deputy)
+    order = contract_review_approve(order=order, user=general_manager)
+    assert order.status == OrderStatus.APPROVED
+    assert [d for _lv, d in _steps(order)] == ["forwarded", "forwarded", "forwarded", "approved"]
 
 
 def test_rejection_needs_a_comment_and_is_logged(chain, head):

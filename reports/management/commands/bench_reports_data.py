@@ -185,9 +185,9 @@ def _steps() -> list[tuple[str, str]]:
                  (SELECT COALESCE(MAX(id), 0) FROM orders_deliverynote) AS note0,
                  (SELECT id FROM inventory_warehouse WHERE code = 'BENCH') AS warehouse;
                INSERT INTO inventory_product (id, sku, name, specification, unit, standard,
-                   unit_weight, weighed, safety_stock, active)
+                   unit_weight, weighed, safety_stock, active, non_standard, never_produced)
                SELECT product0 + g, 'B-' || lpad(g::text, 4, '0'), 'Bench product ' || g,
-                   (10 + g %% 40) || 'L', 'cyl', 'GB/T', 50, false, 500, true
+                   (10 + g %% 40) || 'L', 'cyl', 'GB/T', 50, false, 500, true, false, false
                FROM bench_ids, generate_series(1, %(products)s) g""",
         ),
         (
@@ -225,7 +225,7 @@ def _steps() -> list[tuple[str, str]]:
                SELECT g, {day} AS day FROM generate_series(1, %(orders)s) g;
                INSERT INTO orders_salesorder (id, number, order_date, pickup_mode, remarks,
                    status, total, approval_reasons, decision_comment, created_at, submitted_at,
-                   decided_at, created_by_id, customer_id, decided_by_id)
+                   decided_at, created_by_id, customer_id, decided_by_id, contract_type, formal)
                SELECT g, 'BLG' || lpad(g::text, 7, '0'), o.day, 'self_pickup', '',
                    CASE WHEN g <= %(notes)s THEN 'completed'
                         WHEN g > %(orders)s - 50 THEN 'submitted'
@@ -241,7 +241,7 @@ def _steps() -> list[tuple[str, str]]:
                    (o.day + time '08:05') AT TIME ZONE %(tz)s,
                    CASE WHEN g <= %(orders)s - 50 AND g %% 10 <> 0
                         THEN (o.day + time '08:10') AT TIME ZONE %(tz)s END,
-                   %(clerk)s, customer0 + 1 + (g * 7) %% %(customers)s, NULL
+                   %(clerk)s, customer0 + 1 + (g * 7) %% %(customers)s, NULL, 'A', false
                FROM bench_orders o, bench_ids""",
         ),
         (
