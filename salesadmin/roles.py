@@ -332,7 +332,12 @@ def sync_roles(apps=None, verbosity: int = 0) -> None:
 
 
 def user_roles(user) -> list[str]:
+    """The user's roles, read once per request (the menu, the hints and the
+    home page all ask); kept on the user object like Django's permission cache."""
     if not user.is_authenticated:
         return []
-    names = {g.name for g in user.groups.all()}
-    return [role for role in Role if role_group_name(role) in names]
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()}
+        cached = user._roles_cache = [role for role in Role if role_group_name(role) in names]
+    return list(cached)
