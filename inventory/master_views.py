@@ -249,6 +249,7 @@ def location_new(request, pk: int):
         "form": form,
         "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
         "back": "inventory:warehouses",
+        "back_label": _("Warehouses"),
     }
     return render(request, "master_form.html", context, status=400 if form.errors else 200)
 
@@ -275,6 +276,7 @@ def location_edit(request, pk: int):
         "form": form,
         "title": str(location),
         "back": "inventory:warehouses",
+        "back_label": _("Warehouses"),
         "history": history_rows(model=Location, record_type="location", record_id=location.pk),
         "read_only": not request.user.has_perm("inventory.change_location"),
     }

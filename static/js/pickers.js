@@ -38,10 +38,17 @@
         }
         if (data.pickerStatus) url.searchParams.set("status", data.pickerStatus);
         const self = this;
+        // While the list is asked for it holds a spinner, not options: busy.
+        const list = self.dropdown_content;
+        list.setAttribute("aria-busy", "true");
+        function done(results) {
+          callback(results);
+          list.removeAttribute("aria-busy");
+        }
         fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
           .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-          .then(function (json) { self.clearOptions(); callback(json.results); })
-          .catch(function () { callback(); });
+          .then(function (json) { self.clearOptions(); done(json.results); })
+          .catch(function () { done(); });
       },
       render: {
         option: function (item) { return "<div>" + escapeHtml(item.text) + "</div>"; },
@@ -49,12 +56,22 @@
         no_results: function () {
           return '<div class="no-results">' + escapeHtml(data.pickerEmpty || "") + "</div>";
         },
+        // No role=status inside the listbox (only options belong there); the
+        // listbox is aria-busy meanwhile.
         loading: function () {
-          return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">' +
+          return '<div class="spinner-border spinner-border-sm m-2"><span class="visually-hidden">' +
             escapeHtml(data.pickerLoading || "") + "</span></div>";
         },
       },
     });
+    // Until its first answer the list is empty (the asking waits for a pause in
+    // the typing): busy, not a listbox without options.
+    ts.dropdown_content.setAttribute("aria-busy", "true");
+    // Tom Select moves the label to its typing box; the hidden original keeps the
+    // same name (its label's new id) for whoever reads the form.
+    const label = document.getElementById(select.id + "-ts-label");
+    if (label) select.setAttribute("aria-labelledby", label.id);
+    else if (data.pickerPlaceholder) select.setAttribute("aria-label", data.pickerPlaceholder);
     // Extra facts of the chosen row (a product's unit) travel on its <option>, set
     // before the form's own change listeners read them.
     select.addEventListener("change", function () {

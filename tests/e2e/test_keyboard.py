@@ -75,22 +75,19 @@ def test_order_entry_by_keyboard(world, page_as):
     # The customer has the focus on arrival; back from it: the breadcrumb, the
     # navigation bar ring by ring, and the skip link, the page's first stop.
     expect(page.locator("#id_customer-ts-control")).to_be_focused()
-    back = tab_through(page, 16, key="Shift+Tab")
+    back = tab_through(page, 13, key="Shift+Tab")
     assert names(back) == [
         "Sales orders",
         world.chain.clerk.username,  # the user menu
         "简体中文",
         f"Notices {unread_count(user=world.chain.clerk)} unread",
-        "Import",
+        "Help",
+        # The grouped menu: one stop per group (Enter opens it, the arrows walk it)
+        "Master data",
         "Stock",
-        "Customers",
-        "Contracts",
-        "Returns",
         "Credit notes",
-        "Delivery notes",
-        "Targets",
-        "Quotations",
-        "Orders",
+        "Delivery",
+        "Sales",
         "Home",
         "salesadmin",
         "Skip to main content",
