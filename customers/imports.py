@@ -208,11 +208,13 @@ def apply(items: list[CustomerRow], user) -> Counts:
             new.append(customer)
         elif terms_changed or before != after:
             changed.append(customer)
+    for customer in (*new, *changed):
+        customer.set_initials()  # bulk writes skip save()
     Customer.objects.bulk_create(new, batch_size=1000)
     Customer.objects.bulk_update(
         changed,
         [*GENERAL, "trading_since", "salesperson", "credit_terms", "credit_limit"]
-        + ["credit_terms_custom"],
+        + ["credit_terms_custom", "name_initials"],
         batch_size=1000,
     )
     counts.created, counts.updated = len(new), len(changed)

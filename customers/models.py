@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.enums import CreditTerms, PriceApproval
+from salesadmin.pinyin import NameInitials
 
 
-class Customer(models.Model):
+class Customer(NameInitials, models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     tax_id = models.CharField(_("tax ID"), max_length=30, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from customers.models import Contact, CreditChange, Customer, CustomerPrice
+from salesadmin.pinyin import looks_like_initials
 
 
 def customer_list(*, search: str = "", terms: str = "", hold: str = "") -> QuerySet[Customer]:
@@ -57,11 +58,15 @@ PICKER_LIMIT = 20
 
 def customer_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
     """Active customers whose code or name contains the typed text (part of a
-    Chinese name works as it is), codes starting with it first. One query."""
+    Chinese name works as it is, and so do its pinyin initials: "ajx" finds
+    安吉县…). One query."""
     qs = Customer.objects.filter(active=True)
     search = search.strip()
     if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+        match = Q(code__icontains=search) | Q(name__icontains=search)
+        if looks_like_initials(search):
+            match |= Q(name_initials__contains=search.lower())
+        qs = qs.filter(match)
     rows = qs.order_by("code").values("pk", "code", "name", "on_credit_hold")[:limit]
     return [
         {"value": r["pk"], "text": f"{r['code']} {r['name']}", "hold": r["on_credit_hold"]}

@@ -99,8 +99,10 @@ def apply_products(items: list[ProductRow], user) -> Counts:
             for key, value in item.fields.items():
                 setattr(product, key, value)
             changed.append(product)
+    for product in (*new, *changed):
+        product.set_initials()  # bulk writes skip save()
     Product.objects.bulk_create(new, batch_size=1000)
-    Product.objects.bulk_update(changed, PRODUCT_FIELDS, batch_size=1000)
+    Product.objects.bulk_update(changed, (*PRODUCT_FIELDS, "name_initials"), batch_size=1000)
     return Counts(
         created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
     )

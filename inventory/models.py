@@ -7,11 +7,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from inventory.enums import MoveKind, Unit
+from salesadmin.pinyin import NameInitials
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 
 
-class Product(models.Model):
+class Product(NameInitials, models.Model):
     sku = models.CharField(_("SKU"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     specification = models.CharField(_("specification"), max_length=200, blank=True)

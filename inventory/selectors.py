@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from inventory.enums import Unit
 from inventory.models import Batch, BatchLevel, Product, StockMove
+from salesadmin.pinyin import looks_like_initials
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
 
@@ -75,15 +76,16 @@ PICKER_LIMIT = 20
 
 
 def product_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
-    """Active products whose SKU, name or specification contains the typed text. One query."""
+    """Active products whose SKU, name or specification contains the typed text,
+    or whose name's pinyin initials do ("yy" finds 液氧). One query."""
     qs = Product.objects.filter(active=True)
     search = search.strip()
     if search:
-        qs = qs.filter(
-            Q(sku__icontains=search)
-            | Q(name__icontains=search)
-            | Q(specification__icontains=search)
-        )
+        match = Q(sku__icontains=search) | Q(name__icontains=search)
+        match |= Q(specification__icontains=search)
+        if looks_like_initials(search):
+            match |= Q(name_initials__contains=search.lower())
+        qs = qs.filter(match)
     rows = qs.order_by("sku").values("pk", "sku", "name", "specification", "unit")[:limit]
     units = dict(Unit.choices)
     return [

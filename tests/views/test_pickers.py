@@ -14,6 +14,7 @@ from inventory.models import Batch, Product
 from orders.models import DeliveryNote
 from tests.chain import Chain
 from tests.factories import BatchFactory, CustomerFactory, ProductFactory
+from tests.imports.test_bad_rows import run as run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,34 @@ def test_anonymous_users_are_sent_to_log_in(client):
 
 def test_pickers_answer_only_get(clerk, client_for):
     assert client_for(clerk).post("/pickers/customers/").status_code == 405
+
+
+def test_pickers_find_pinyin_initials(clerk, client_for):
+    CustomerFactory(code="AJ001", name="安吉县孝丰大地气体有限公司")
+    CustomerFactory(code="HZ002", name="杭州钢铁厂")
+    CustomerFactory(code="CQ003", name="重庆长安气体")
+    ProductFactory(sku="LOX", name="液氧", specification="")
+    ProductFactory(sku="O2-40L", name="氧气")
+    client = client_for(clerk)
+
+    def texts(kind, q):
+        return [r["text"] for r in client.get(f"/pickers/{kind}/?q={q}").json()["results"]]
+
+    assert texts("customers", "ajx") == ["AJ001 安吉县孝丰大地气体有限公司"]
+    assert texts("customers", "HZGT") == ["HZ002 杭州钢铁厂"]  # any case
+    # A character with two readings is read in its phrase: 重庆 is Chongqing.
+    assert texts("customers", "cqca") == ["CQ003 重庆长安气体"]
+    assert texts("customers", "zqca") == []
+    assert texts("products", "yy") == ["LOX 液氧"]
+
+
+def test_initials_follow_a_renamed_customer_and_an_imported_product(manager):
+    customer = CustomerFactory(name="杭州钢铁厂")
+    customer.name = "宁波港"
+    customer.save(update_fields=["name"])
+    customer.refresh_from_db()
+    assert customer.name_initials == "nbg"
+
+    result = run_import("products", ["sku", "name", "unit"], [["P9", "二氧化碳", "kg"]], manager)
+    assert not result.errors
+    assert Product.objects.get(sku="P9").name_initials == "eyht"
