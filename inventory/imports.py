@@ -36,6 +36,10 @@ PRODUCT_FIELDS = (
     "weighed",
     "active",
 )
+# Read only when the sheet has the column: a re-import without them keeps what
+# each product has (contract types and outbound approvals depend on them).
+PRODUCT_OPTIONAL_FLAGS = ("non_standard", "never_produced", "is_tool")
+PRODUCT_OPTIONAL = (*PRODUCT_OPTIONAL_FLAGS, "standard_cost")
 
 
 @dataclass
@@ -55,6 +59,10 @@ PRODUCT_COLUMNS = (
     Column("safety_stock", gettext_lazy("safety stock"), False, "50"),
     Column("weighed", gettext_lazy("weighed at dispatch"), False, "no"),
     Column("active", gettext_lazy("active"), False, "yes"),
+    Column("non_standard", gettext_lazy("non-standard product"), False, "no"),
+    Column("never_produced", gettext_lazy("never produced before"), False, "no"),
+    Column("is_tool", gettext_lazy("tool"), False, "no"),
+    Column("standard_cost", gettext_lazy("standard unit cost"), False, "120.00"),
 )
 
 _MAX = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
@@ -71,6 +79,13 @@ def _read_product(number: int, values: dict) -> ProductRow:
         "weighed": sheet.flag(values, "weighed"),
         "active": sheet.flag(values, "active") if values.get("active") not in (None, "") else True,
     }
+    for key in PRODUCT_OPTIONAL_FLAGS:
+        if values.get(key) not in (None, ""):
+            fields[key] = sheet.flag(values, key)
+    if values.get("standard_cost") not in (None, ""):
+        fields["standard_cost"] = sheet.money(values, "standard_cost")
+        if fields["standard_cost"] < 0:
+            raise RowProblem(_("Cannot be negative."), "standard_cost")
     if fields["unit"] is None:
         raise RowProblem(_("This column is required."), "unit")
     for key in ("unit_weight", "safety_stock"):
@@ -102,7 +117,9 @@ def apply_products(items: list[ProductRow], user) -> Counts:
     for product in (*new, *changed):
         product.set_initials()  # bulk writes skip save()
     Product.objects.bulk_create(new, batch_size=1000)
-    Product.objects.bulk_update(changed, (*PRODUCT_FIELDS, "name_initials"), batch_size=1000)
+    Product.objects.bulk_update(
+        changed, (*PRODUCT_FIELDS, *PRODUCT_OPTIONAL, "name_initials"), batch_size=1000
+    )
     return Counts(
         created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
     )

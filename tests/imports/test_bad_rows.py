@@ -249,3 +249,30 @@ def test_csv_from_a_chinese_excel_and_chinese_headers_are_read(manager):
     )
     assert result.imported, result.errors
     assert Customer.objects.get(code="C9").name == "湖州客户"
+
+
+def test_product_flags_and_cost_are_imported_and_kept_when_absent(manager):
+    header = [*PRODUCT[:3], "non_standard", "never_produced", "is_tool", "standard_cost"]
+    result = run("products", header, [["T1", "模具", "pc", "yes", "yes", "yes", 85.5]], manager)
+    assert not result.errors
+    tool = Product.objects.get(sku="T1")
+    assert (tool.non_standard, tool.never_produced, tool.is_tool) == (True, True, True)
+    assert tool.standard_cost == Decimal("85.50")
+
+    # A later sheet without those columns renames it and leaves the flags and cost alone.
+    assert not run("products", PRODUCT[:3], [["T1", "模具A", "pc"]], manager).errors
+    tool.refresh_from_db()
+    assert tool.name == "模具A"
+    assert (tool.non_standard, tool.never_produced, tool.is_tool) == (True, True, True)
+    assert tool.standard_cost == Decimal("85.50")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [("is_tool", "perhaps", "Enter yes or no."), ("standard_cost", -1, "Cannot be negative.")],
+)
+def test_a_bad_product_flag_or_cost_is_listed(manager, column, value, reason):
+    result = run("products", [*PRODUCT[:3], column], [["T2", "X", "pc", value]], manager)
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert reason in result.errors[0].message
+    assert not Product.objects.exists()
