@@ -1,5 +1,6 @@
 """Time the month-end jobs at scale, each in a transaction rolled back at the
-end (the database is left as it was, so every run measures the same work):
+end, or (the invoicing run) committed in a copy of the database dropped after:
+the database is left as it was, so every run measures the same work.
 
 - the invoicing run (finance.invoicing.invoices_issue_due) on the 1st, for
   every monthly customer's last month;
@@ -28,6 +29,7 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,36 @@ STEPS = ("invoicing", "statements", "pdfs", "holds")
 
 class Rollback(Exception):
     pass
+
+
+@contextmanager
+def database_copy(connection):
+    """Point Django's connection at a fresh copy of its database (CREATE DATABASE
+    … TEMPLATE), dropped afterwards; no other session may use the original then."""
+    import psycopg
+
+    settings = connection.settings_dict
+    original = settings["NAME"]
+    copy_name = f"{original}_copy"
+    params = {k: settings[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if settings.get(k)}
+    admin = {"host": params.get("HOST"), "port": params.get("PORT")}
+    admin |= {"user": params.get("USER"), "password": params.get("PASSWORD")}
+    admin = {k: v for k, v in admin.items() if v}
+
+    def run(sql: str) -> None:
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            conn.execute(sql)
+
+    connection.close()
+    run(f'DROP DATABASE IF EXISTS "{copy_name}"')
+    run(f'CREATE DATABASE "{copy_name}" TEMPLATE "{original}"')
+    settings["NAME"] = copy_name
+    try:
+        yield copy_name
+    finally:
+        connection.close()
+        settings["NAME"] = original
+        run(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)')
 
 
 def main() -> int:
@@ -87,13 +119,19 @@ def main() -> int:
             pass
 
     if "invoicing" in steps:
-
-        def invoicing():
+        # As it runs in production: each customer its own committed transaction,
+        # in a throwaway copy of the database. Inside one rolled-back transaction
+        # the invoice-number row piles up a version per customer that every next
+        # number must walk past (472 s measured that way for what takes ~60 s).
+        with database_copy(connection) as copy_name:
+            started = time.perf_counter()
             invoices = invoices_issue_due(today=today)
+            took = time.perf_counter() - started
             customers = len({i.customer_id for i in invoices})
-            return f"{len(invoices)} invoices for {customers} customers"
-
-        timed("invoicing run", invoicing)
+            print(
+                f"{'invoicing run':<28} {took:7.1f} s  {len(connection.queries):7d} queries  "
+                f"{len(invoices)} invoices for {customers} customers (committed, in {copy_name})"
+            )
 
     if "statements" in steps:
         timed(
