@@ -88,7 +88,7 @@ def main() -> int:
     from salesadmin.pdf import render_pdf
 
     font_facts()
-    notes = DeliveryNote.objects.all()
+    notes = DeliveryNote.objects.sales()  # a customer's note: its statement is printed too
     if args.note:
         notes = notes.filter(number=args.note)
     else:

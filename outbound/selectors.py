@@ -4,17 +4,19 @@ report (samples and non-sale outbound at cost, by department and purpose)."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Count, DecimalField, F, Prefetch, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
-from approvals.services import approval_steps
+from approvals.services import approval_steps, approver_for
 from orders.enums import NoteStatus
 from orders.models import DeliveryNoteLine
-from outbound.enums import Purpose
+from outbound.enums import Purpose, RequestStatus, SampleStatus
 from outbound.models import NonSaleLine, NonSaleRequest, SampleApplication, SampleLine
 from salesadmin.models import TransitionLog
 
@@ -138,3 +140,65 @@ def outbound_expenses(*, date_from: dt.date, date_to: dt.date) -> list[ExpenseRo
     rows += [ExpenseRow(d, p, n, q, c) for d, p, n, q, c in others]
     order = {value: i for i, value in enumerate(Purpose.values)}
     return sorted(rows, key=lambda r: (r.department, order[r.purpose]))
+
+
+# --- Home: what waits for this person ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingOutbound:
+    """A sample application or non-sale request waiting for the reader's step."""
+
+    kind: str  # "sample" or "request"
+    pk: int
+    number: str
+    subject: str
+    status: str
+
+
+def outbound_to_act_on(user, *, limit: int = 5) -> list[WaitingOutbound]:
+    """Samples and non-sale requests waiting for this person: an approval at
+    their level or below, the accountant's check, the manager's opinion. Oldest
+    first; one query per kind of document, however many wait."""
+    approves_samples = user.has_perm("outbound.approve_sampleapplication")
+    approves_requests = user.has_perm("outbound.approve_nonsalerequest")
+    approver = approver_for(user) if approves_samples or approves_requests else None
+    found: list[WaitingOutbound] = []
+    if approver is not None and approves_samples:
+        samples = (
+            SampleApplication.objects.filter(
+                status=SampleStatus.SUBMITTED, waiting_level__rank__lte=approver.level.rank
+            )
+            .select_related("customer")
+            .order_by("submitted_at", "id")[:limit]
+        )
+        found += [
+            WaitingOutbound(
+                kind="sample",
+                pk=s.pk,
+                number=s.number,
+                subject=s.customer.name if s.customer_id else s.prospect_name,
+                status=s.get_status_display(),
+            )
+            for s in samples
+        ]
+    steps = []
+    if user.has_perm("outbound.check_nonsalerequest"):
+        steps.append(Q(status=RequestStatus.SUBMITTED))
+    if user.has_perm("outbound.endorse_nonsalerequest"):
+        steps.append(Q(status=RequestStatus.CHECKED))
+    if approver is not None and approves_requests:
+        steps.append(Q(status=RequestStatus.ENDORSED, waiting_level__rank__lte=approver.level.rank))
+    if steps:
+        requests = NonSaleRequest.objects.filter(reduce(operator.or_, steps))
+        found += [
+            WaitingOutbound(
+                kind="request",
+                pk=r.pk,
+                number=r.number,
+                subject=f"{r.get_purpose_display()} · {r.recipient}",
+                status=r.get_status_display(),
+            )
+            for r in requests.order_by("submitted_at", "id")[:limit]
+        ]
+    return found

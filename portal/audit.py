@@ -17,8 +17,10 @@ from django.db.models import CharField, F, Q, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from contracts import enums as contract_enums
 from finance import enums as finance_enums
 from orders import enums as order_enums
+from outbound import enums as outbound_enums
 from returns import enums as return_enums
 from sales import enums as sales_enums
 from salesadmin.clock import company_day_bounds
@@ -44,6 +46,11 @@ DOCUMENT_TYPES = {
     "price_list": _("Price list"),
     "price_list_item": _("Price list item"),
     "customer_price": _("Agreed price"),
+    "sample_application": _("Sample application"),
+    "non_sale_request": _("Non-sale outbound"),
+    "production_task": _("Production task"),
+    "preparation_slip": _("Stock preparation slip"),
+    "requirement_review": _("Product requirement review"),
 }
 DETAIL_URLS = {
     "sales_order": "orders:order_detail",
@@ -59,6 +66,10 @@ DETAIL_URLS = {
     "location": "inventory:location_edit",
     "price_list": "orders:price_list_detail",
     "customer_price": "orders:customer_price_detail",
+    "sample_application": "outbound:sample_detail",
+    "non_sale_request": "outbound:request_detail",
+    "production_task": "contracts:task_detail",
+    "requirement_review": "contracts:review_detail",
 }
 ACTIONS = {
     CHANGE: _("Master data changed"),
@@ -87,6 +98,24 @@ ACTIONS = {
     "receive": _("Received"),
     "forward": _("Forwarded to the next level"),
     "close": _("Closed"),
+    "issue": _("Issued"),
+    "edit": _("Edited"),
+    "void": _("Voided"),
+    "official_number": _("Official number recorded"),
+    "ask_override": _("Override asked of the managers"),
+    "review_approve": _("Contract review: approved"),
+    "review_forward": _("Contract review: forwarded"),
+    "review_reject": _("Contract review: rejected"),
+    "create": _("Created"),
+    "update": _("Changed"),
+    "open": _("Opened"),
+    "opinion": _("Department opinion recorded"),
+    "confirm": _("Confirmed to the customer"),
+    "accountant_check": _("Checked by the accountant"),
+    "endorse": _("Manager's opinion given"),
+    "issue_slip": _("Outbound slip issued"),
+    "release": _("Released to the warehouse"),
+    "record_outcome": _("Outcome recorded"),
 }
 
 
@@ -99,7 +128,8 @@ SYSTEM_COMMENTS = {
 
 def _state_labels() -> dict[str, str]:
     labels: dict[str, str] = {}
-    for module in (order_enums, return_enums, sales_enums, finance_enums):
+    modules = (order_enums, return_enums, sales_enums, finance_enums)
+    for module in (*modules, contract_enums, outbound_enums):
         for name in dir(module):
             choices = getattr(module, name)
             if name.endswith("Status") and hasattr(choices, "choices"):

@@ -14,6 +14,7 @@ from inventory.enums import MoveKind
 from inventory.selectors import recent_moves, stock_overview
 from orders.enums import NoteStatus
 from orders.selectors import delivery_notes as notes
+from outbound.selectors import outbound_to_act_on
 from portal.help import hints_for
 from returns.selectors import QUEUE_LABELS, allowance_queue, return_queues
 from sales.selectors.progress import target_progress
@@ -53,6 +54,9 @@ def home(request):
             context["follow_ups_due"] = list(follow_up_queue(due_by=company_today())[:5])
         if user.has_perm("orders.review_contract"):
             context["contracts_to_review"] = contracts_to_review(user, limit=5)
+    # Samples and non-sale requests at this person's step (issue 11): the
+    # accountant's check, the manager's opinion, an approval at their level.
+    context["outbound_to_act"] = outbound_to_act_on(user, limit=5)
     if Role.SALES_CLERK in roles and user.has_perm("sales.view_salestarget"):
         # A salesperson's own month: shown when they have a target or sales.
         today = company_today()

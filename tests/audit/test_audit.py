@@ -131,3 +131,42 @@ def test_support_reads_every_document_in_the_admin_and_changes_nothing(trail, cl
 def test_support_has_only_view_permissions(support):
     perms = support.get_all_permissions()
     assert perms and all(p.split(".")[1].startswith("view_") for p in perms)
+
+
+def _logged_names() -> tuple[set[str], set[str], set[str]]:
+    """Every transition name, state and document type the code can log: the
+    state machines' own, and the names services log by hand (read from the
+    source, so a new one is caught)."""
+    import re
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+    from django_fsm import FSMFieldMixin
+
+    transitions, states = set(), set()
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if isinstance(field, FSMFieldMixin):
+                transitions |= {t.name for t in field.get_all_transitions(model)}
+                states |= {value for value, _label in field.choices or []}
+    doc_types = set()
+    root = Path(settings.BASE_DIR)
+    for path in root.glob("*/**/*.py"):
+        if path.parts[len(root.parts)] in {".venv", "tests", "build", "bench"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        transitions |= set(re.findall(r'transition="([a-z_]+)"', text))
+        transitions |= set(re.findall(r'_log(?:_task)?\([^,]+, "([a-z_]+)"', text))
+        doc_types |= set(re.findall(r'^(?:TASK_)?DOC = "([a-z_]+)"', text, re.MULTILINE))
+    return transitions, states, doc_types
+
+
+def test_every_logged_name_has_words_on_the_audit_page():
+    from portal.audit import ACTIONS, DOCUMENT_TYPES, STATE_LABELS
+
+    transitions, states, doc_types = _logged_names()
+    assert {"issue", "release", "endorse", "opinion"} <= transitions  # the scan finds them
+    assert transitions - set(ACTIONS) == set()
+    assert states - set(STATE_LABELS) == set()
+    assert doc_types - set(DOCUMENT_TYPES) == set()
