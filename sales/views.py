@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inventory.enums import PRINTED_UNIT_LABELS
 from sales import progress_views, setup_views, target_views
 from sales.enums import QuotationStatus
 from sales.forms import QuotationForm, QuotationLineFormSet
@@ -144,7 +145,8 @@ def quotation_pdf(request, pk: int):
             "sku": ln.product.sku,
             "specification": ln.product.specification,
             "quantity": quantity_text(ln.quantity),
-            "unit": ln.product.get_unit_display(),
+            # Printed in both languages whatever the reader's (as on every document).
+            "unit": PRINTED_UNIT_LABELS.get(ln.product.unit, ln.product.unit),
             "unit_price": money_text(ln.unit_price),
             "amount": money_text(ln.amount),
         }

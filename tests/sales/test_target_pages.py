@@ -118,9 +118,10 @@ def test_import_lists_bad_rows_in_a_dry_run_then_imports(clerk, client_for):
 
 def test_progress_shows_a_clerk_their_own_and_a_manager_everyone(sold, clerk, manager, client_for):
     mine = client_for(clerk).get("/sales/progress/").content.decode()
-    assert "900.00" in mine and "2000.00" not in mine
+    # Money as people write it: thousands separated.
+    assert "900.00" in mine and "2,000.00" not in mine
     everyone = client_for(manager).get("/sales/progress/").content.decode()
-    assert "2000.00" in everyone and "900.00" in everyone and "Wang" in everyone
+    assert "2,000.00" in everyone and "900.00" in everyone and "Wang" in everyone
     home = client_for(clerk).get("/").content.decode()
     assert 'id="my-progress"' in home and "900.00" in home
 
@@ -138,12 +139,12 @@ def test_progress_exports_csv_and_xlsx(sold, manager, client_for):
 def test_the_meeting_page_and_its_pdf_are_for_managers(sold, manager, clerk, client_for):
     page = client_for(manager)
     html = page.get("/sales/meeting/").content.decode()
-    assert "Wang" in html and "2000.00" in html
+    assert "Wang" in html and "2,000.00" in html
     pdf = page.get(f"/sales/meeting/pdf/?month={company_today():%Y-%m}")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     text = _pdf_text(pdf.content)
     assert "月度销售完成情况考核" in text.replace(" ", "") and "Wang" in text
-    assert "2000.00" in text and "报价转化率" in text
+    assert "2,000.00" in text and "报价转化率" in text
     assert client_for(clerk).get("/sales/meeting/").status_code == 403
     assert client_for(clerk).get("/sales/meeting/pdf/").status_code == 403
 
