@@ -95,6 +95,12 @@ def _settle(invoices: dict[int, Invoice], rows: list[PaymentAllocation]) -> None
                 InvoiceStatus.PAID if invoice.paid_amount == invoice.amount else InvoiceStatus.OPEN
             )
         changed[invoice.pk] = invoice
+    if len(changed) == 1:  # the common case (a new invoice): a plain UPDATE, no CASE
+        [invoice] = changed.values()
+        Invoice.objects.filter(pk=invoice.pk).update(
+            paid_amount=invoice.paid_amount, status=invoice.status
+        )
+        return
     Invoice.objects.bulk_update(list(changed.values()), ["paid_amount", "status"])
 
 
