@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from finance.allocation import MONEY_KINDS, PREPAYMENT_KINDS, refunded_from
@@ -186,12 +187,22 @@ def invoice_detail(*, pk: int) -> Invoice:
     )
 
 
+INVOICE_LOG_LABELS = {
+    "official_number": _("Official number recorded"),
+    "void": _("Voided"),
+}
+
+
 def invoice_history(*, invoice: Invoice) -> list[TransitionLog]:
-    return list(
+    """The invoice's logged steps, each with the words its page shows (``label``)."""
+    log = list(
         TransitionLog.objects.filter(document_type="invoice", document_id=invoice.pk)
         .select_related("user")
         .order_by("at", "id")
     )
+    for entry in log:
+        entry.label = INVOICE_LOG_LABELS.get(entry.transition, entry.transition)
+    return log
 
 
 def refundable_money(*, customer_id: int) -> list[ReceivableEntry]:

@@ -12,6 +12,7 @@ from functools import reduce
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from approvals.services import approval_steps, approver_for
 from orders.enums import NoteStatus
@@ -80,13 +81,37 @@ def request_detail(*, pk: int) -> NonSaleRequest:
     )
 
 
+# What each logged step is called on the document's page (never the code name).
+LOG_LABELS = {
+    "submit": _("Submitted"),
+    "approve": _("Approved"),
+    "forward": _("Forwarded to the next level"),
+    "reject": _("Rejected"),
+    "cancel": _("Cancelled"),
+    "accountant_check": _("Checked by the accountant"),
+    "endorse": _("Manager's opinion given"),
+    "issue_slip": _("Outbound slip issued"),
+    "record_outcome": _("Outcome recorded"),
+}
+STATE_LABELS = {
+    "sample_application": dict(SampleStatus.choices),
+    "non_sale_request": dict(RequestStatus.choices),
+}
+
+
 def document_history(*, document_type: str, document) -> dict:
+    log = list(
+        TransitionLog.objects.filter(document_type=document_type, document_id=document.pk)
+        .select_related("user")
+        .order_by("at", "id")
+    )
+    states = STATE_LABELS.get(document_type, {})
+    for entry in log:
+        entry.label = LOG_LABELS.get(entry.transition, entry.transition)
+        entry.from_label = states.get(entry.from_state, entry.from_state)
+        entry.to_label = states.get(entry.to_state, entry.to_state)
     return {
-        "log": list(
-            TransitionLog.objects.filter(document_type=document_type, document_id=document.pk)
-            .select_related("user")
-            .order_by("at", "id")
-        ),
+        "log": log,
         "steps": approval_steps(document_type=document_type, document_id=document.pk),
     }
 

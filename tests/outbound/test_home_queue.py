@@ -51,3 +51,13 @@ def test_the_home_page_lists_them_with_links(world, client_for):
     assert f'href="/outbound/requests/{endorsed.pk}/"' in body
     assert endorsed.number in body
     assert "outbound-queue-title" not in client_for(world.clerk).get("/").content.decode()
+
+
+def test_a_documents_history_is_in_words_not_codes(world, client_for):
+    endorsed = world.request(upto="endorsed")
+
+    body = client_for(world.deputy).get(f"/outbound/requests/{endorsed.pk}/").content.decode()
+
+    assert "Checked by the accountant" in body and "Manager&#x27;s opinion given" in body
+    assert "Waiting for the manager" in body  # a state in words
+    assert "accountant_check" not in body and ": checked →" not in body

@@ -103,7 +103,11 @@ def test_official_number_and_void_on_the_detail_page(customer, finance, client_f
     response = client.post(url, {"action": "void", "reason": "wrong buyer"}, follow=True)
     inv.refresh_from_db()
     assert inv.status == InvoiceStatus.VOID
-    assert "wrong buyer" in response.content.decode()
+    body = response.content.decode()
+    assert "wrong buyer" in body
+    # The history in words, not the logged codes.
+    assert "Official number recorded" in body and "Voided" in body
+    assert "official_number:" not in body
 
 
 def test_the_clerk_cannot_void_through_the_page(customer, clerk, client_for):
