@@ -336,7 +336,10 @@ def note_picker(
     return [
         {
             "value": r["number"],
-            "text": f"{r['number']} · {r['customer__name']}" if with_customer else r["number"],
+            # Goods out without a sale have no customer: the number alone.
+            "text": f"{r['number']} · {r['customer__name']}"
+            if with_customer and r["customer__name"]
+            else r["number"],
         }
         for r in rows
     ]
