@@ -72,6 +72,11 @@
     const label = document.getElementById(select.id + "-ts-label");
     if (label) select.setAttribute("aria-labelledby", label.id);
     else if (data.pickerPlaceholder) select.setAttribute("aria-label", data.pickerPlaceholder);
+    // Tab accepts the highlighted match (selectOnTab); Shift+Tab goes back
+    // without choosing: the list closes before Tom Select sees the key.
+    ts.wrapper.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && event.shiftKey && ts.isOpen) ts.close();
+    }, true);
     // Extra facts of the chosen row (a product's unit) travel on its <option>, set
     // before the form's own change listeners read them.
     select.addEventListener("change", function () {

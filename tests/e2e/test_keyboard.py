@@ -75,7 +75,11 @@ def test_order_entry_by_keyboard(world, page_as):
     # The customer has the focus on arrival; back from it: the breadcrumb, the
     # navigation bar ring by ring, and the skip link, the page's first stop.
     expect(page.locator("#id_customer-ts-control")).to_be_focused()
+    # The picker has its first matches open with one highlighted: Shift+Tab goes
+    # back without choosing it (Tab would accept it).
+    expect(page.locator("#id_customer-ts-dropdown .option.active")).to_be_visible()
     back = tab_through(page, 13, key="Shift+Tab")
+    expect(page.locator("#id_customer")).to_have_value("")
     assert names(back) == [
         "Sales orders",
         world.chain.clerk.username,  # the user menu
