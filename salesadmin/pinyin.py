@@ -26,6 +26,20 @@ def initials(text: str) -> str:
     return _KEEP.sub("", letters.lower())[:MAX_INITIALS]
 
 
+def fill_initials(app_label: str, model_name: str):
+    """A migration step that gives existing rows their initials (new rows get
+    them on save)."""
+
+    def fill(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        rows = list(model.objects.only("pk", "name"))
+        for row in rows:
+            row.name_initials = initials(row.name)
+        model.objects.bulk_update(rows, ["name_initials"], batch_size=1000)
+
+    return fill
+
+
 def looks_like_initials(search: str) -> bool:
     """Only Latin letters (and digits): worth matching against the initials."""
     return bool(search) and search.isascii() and any(c.isalpha() for c in search)
@@ -48,10 +62,11 @@ class NameInitials(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.set_initials()
         fields = kwargs.get("update_fields")
-        if fields is not None and "name" in fields:
-            kwargs["update_fields"] = {*fields, "name_initials"}
+        if fields is None or "name" in fields:  # a save of other fields leaves the name
+            self.set_initials()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "name_initials"}
         super().save(*args, **kwargs)
 
     def set_initials(self) -> None:

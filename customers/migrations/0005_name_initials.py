@@ -2,16 +2,7 @@
 
 from django.db import migrations, models
 
-from salesadmin.pinyin import initials
-
-
-def fill_initials(apps, schema_editor):
-    """Existing rows get their pinyin initials (new ones get them on save)."""
-    model = apps.get_model("customers", "Customer")
-    rows = list(model.objects.only("pk", "name"))
-    for row in rows:
-        row.name_initials = initials(row.name)
-    model.objects.bulk_update(rows, ["name_initials"], batch_size=1000)
+from salesadmin.pinyin import fill_initials
 
 
 class Migration(migrations.Migration):
@@ -32,5 +23,5 @@ class Migration(migrations.Migration):
                 verbose_name="pinyin initials",
             ),
         ),
-        migrations.RunPython(fill_initials, migrations.RunPython.noop),
+        migrations.RunPython(fill_initials("customers", "Customer"), migrations.RunPython.noop),
     ]

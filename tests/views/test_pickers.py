@@ -195,3 +195,17 @@ def test_initials_follow_a_renamed_customer_and_an_imported_product(manager):
     result = run_import("products", ["sku", "name", "unit"], [["P9", "二氧化碳", "kg"]], manager)
     assert not result.errors
     assert Product.objects.get(sku="P9").name_initials == "eyht"
+
+
+def test_the_migration_fills_the_initials_of_existing_rows():
+    from django.apps import apps
+
+    from salesadmin.pinyin import fill_initials
+
+    customer = CustomerFactory(name="宁波港")
+    Customer.objects.filter(pk=customer.pk).update(name_initials="")  # a row from before
+
+    fill_initials("customers", "Customer")(apps, None)
+
+    customer.refresh_from_db()
+    assert customer.name_initials == "nbg"
