@@ -4,6 +4,8 @@ rule a message and no change), and the PDF."""
 
 from __future__ import annotations
 
+import subprocess
+
 import datetime as dt
 from decimal import Decimal
 
@@ -93,3 +95,8 @@ def test_the_pdf_renders(chain, client_for):
     assert answer.status_code == 200
     assert answer["Content-Type"] == "application/pdf"
     assert answer.content.startswith(b"%PDF")
+    # Units print in both languages whatever the reader's, like every document.
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=answer.content, capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    assert "瓶 cyl" in text.replace("\n", " ")
