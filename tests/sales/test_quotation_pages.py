@@ -4,9 +4,8 @@ rule a message and no change), and the PDF."""
 
 from __future__ import annotations
 
-import subprocess
-
 import datetime as dt
+import subprocess
 from decimal import Decimal
 
 import pytest
