@@ -1,6 +1,6 @@
-"""Token authentication (DRF's) with the permission backend's one query per
-request, and the role rules still hold: a role taken away, an inactive user, a
-bad token."""
+"""Token authentication reads the token, its user and the user's permissions
+in one query per request, and the role rules still hold: a role taken away, an
+inactive user, a bad token, a permission given directly, a superuser."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _client(user) -> APIClient:
     return client
 
 
-def test_a_call_reads_token_with_user_once_and_permissions_once(clerk):
+def test_a_call_reads_token_user_and_permissions_in_one_query(clerk):
     client = _client(clerk)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/api/v1/delivery-notes/")
@@ -32,7 +32,27 @@ def test_a_call_reads_token_with_user_once_and_permissions_once(clerk):
     token_reads = [sql for sql in sqls if "authtoken_token" in sql]
     assert len(token_reads) == 1
     assert "auth_user" in token_reads[0]  # the user comes with the token
+    assert "auth_permission" in token_reads[0]  # and so do the permissions
     assert len([sql for sql in sqls if "auth_permission" in sql]) == 1
+
+
+def test_the_written_out_permissions_are_django_model_backends(django_user_model):
+    """Given a user with two roles and a permission of their own, the one query
+    (token or session) yields exactly what Django's ModelBackend would."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from salesadmin.auth_backends import RoleBackend
+
+    user = django_user_model.objects.create_user("two-roles", password="pw")
+    user.groups.add(*Group.objects.filter(name__in=[Role.SALES_CLERK, Role.GATE_GUARD]))
+    user.user_permissions.add(Permission.objects.get(codename="view_pricelist"))
+    expected = ModelBackend().get_all_permissions(django_user_model.objects.get(pk=user.pk))
+    assert "orders.view_pricelist" in expected and len(expected) > 10
+    assert RoleBackend().get_all_permissions(django_user_model.objects.get(pk=user.pk)) == expected
+    response = _client(user).get("/api/v1/orders/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user._role_permissions == expected
 
 
 def test_permissions_are_not_kept_from_one_call_to_the_next(clerk):
