@@ -15,10 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from customers.imports import CUSTOMER_BY_CODE
 from customers.models import Customer
 from finance.allocation import allocate_oldest_first
 from finance.credit import credit_holds_review_for
@@ -75,38 +75,24 @@ def _read(number: int, values: dict) -> ReceivableRow:
 def check(rows, errors: list[RowError], user) -> list[ReceivableRow]:
     items = sheet.check_rows(rows, errors, _read)
     items = sheet.duplicates(items, lambda i: i.number, errors, _("invoice number"))
-    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    items = CUSTOMER_BY_CODE(items, errors)
     invoices = Invoice.objects.in_bulk({i.number for i in items}, field_name="number")
-    kept = []
-    for item in items:
-        item.customer = customers.get(item.customer_code)
-        invoice = invoices.get(item.number)
-        if item.customer is None:
-            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
-        elif invoice is None:
-            kept.append(item)
-        elif (invoice.customer_id, invoice.amount, invoice.issue_date, invoice.due_date) == (
-            item.customer.pk,
-            item.amount,
-            item.issue_date,
-            item.due_date,
-        ):
-            item.known = True
-            kept.append(item)
-        else:
-            errors.append(
-                RowError(
-                    item.row,
-                    "invoice_number",
-                    _("An invoice with this number already exists with other figures."),
-                )
-            )
-    return kept
+    return sheet.match_known(
+        items,
+        errors,
+        invoices,
+        key=lambda i: i.number,
+        same=lambda invoice, i: (
+            (invoice.customer_id, invoice.amount, invoice.issue_date, invoice.due_date)
+            == (i.customer.pk, i.amount, i.issue_date, i.due_date)
+        ),
+        column="invoice_number",
+        message=_("An invoice with this number already exists with other figures."),
+    )
 
 
 def apply(items: list[ReceivableRow], user) -> Counts:
-    if not user.has_perm("finance.issue_invoice"):
-        raise PermissionDenied
+    sheet.require_perms(user, "finance.issue_invoice")
     new = [i for i in items if not i.known]
     Invoice.objects.bulk_create(
         [
@@ -140,7 +126,7 @@ def apply(items: list[ReceivableRow], user) -> Counts:
         batch_size=1000,
     )
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
-    return Counts(created=len(new), unchanged=len(items) - len(new))
+    return Counts.of(items, new)
 
 
 KIND = ImportKind(
@@ -205,42 +191,29 @@ def _read_prepayment(number: int, values: dict) -> PrepaymentRow:
 def check_prepayments(rows, errors: list[RowError], user) -> list[PrepaymentRow]:
     items = sheet.check_rows(rows, errors, _read_prepayment)
     items = sheet.duplicates(items, lambda i: i.reference, errors, _("reference"))
-    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    items = CUSTOMER_BY_CODE(items, errors)
     known = {
         e.reference: e
         for e in ReceivableEntry.objects.filter(
             kind=EntryKind.PAYMENT, reference__in={i.reference for i in items}
         )
     }
-    kept = []
-    for item in items:
-        item.customer = customers.get(item.customer_code)
-        entry = known.get(item.reference)
-        if item.customer is None:
-            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
-        elif entry is None:
-            kept.append(item)
-        elif (entry.customer_id, -entry.amount, entry.entry_date) == (
-            item.customer.pk,
-            item.amount,
-            item.entry_date,
-        ):
-            item.known = True
-            kept.append(item)
-        else:
-            errors.append(
-                RowError(
-                    item.row,
-                    "reference",
-                    _("A payment with this reference already exists with other figures."),
-                )
-            )
-    return kept
+    return sheet.match_known(
+        items,
+        errors,
+        known,
+        key=lambda i: i.reference,
+        same=lambda entry, i: (
+            (entry.customer_id, -entry.amount, entry.entry_date)
+            == (i.customer.pk, i.amount, i.entry_date)
+        ),
+        column="reference",
+        message=_("A payment with this reference already exists with other figures."),
+    )
 
 
 def apply_prepayments(items: list[PrepaymentRow], user) -> Counts:
-    if not user.has_perm("finance.record_payment"):
-        raise PermissionDenied
+    sheet.require_perms(user, "finance.record_payment")
     new = [i for i in items if not i.known]
     ReceivableEntry.objects.bulk_create(
         [
@@ -260,7 +233,7 @@ def apply_prepayments(items: list[PrepaymentRow], user) -> Counts:
     for customer_id in sorted({i.customer.pk for i in new}):
         allocate_oldest_first(customer_id=customer_id, user=user)
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
-    return Counts(created=len(new), unchanged=len(items) - len(new))
+    return Counts.of(items, new)
 
 
 OPENING_PREPAYMENTS = ImportKind(

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,6 +66,16 @@ PRODUCT_COLUMNS = (
 
 _MAX = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
 
+# Opening stock and price imports name a product by its SKU.
+PRODUCT_BY_SKU = sheet.Lookup(
+    model=Product,
+    field_name="sku",
+    code="sku",
+    target="product",
+    column="sku",
+    message=gettext_lazy("No product with this SKU."),
+)
+
 
 def _read_product(number: int, values: dict) -> ProductRow:
     fields = {
@@ -101,8 +110,7 @@ def check_products(rows, errors: list[RowError], user) -> list[ProductRow]:
 
 
 def apply_products(items: list[ProductRow], user) -> Counts:
-    if not (user.has_perm("inventory.add_product") and user.has_perm("inventory.change_product")):
-        raise PermissionDenied
+    sheet.require_perms(user, "inventory.add_product", "inventory.change_product")
     existing = Product.objects.in_bulk([i.sku for i in items], field_name="sku")
     new, changed = [], []
     for item in items:
@@ -120,9 +128,7 @@ def apply_products(items: list[ProductRow], user) -> Counts:
     Product.objects.bulk_update(
         changed, (*PRODUCT_FIELDS, *PRODUCT_OPTIONAL, "name_initials"), batch_size=1000
     )
-    return Counts(
-        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
-    )
+    return Counts.of(items, new, changed)
 
 
 PRODUCTS = ImportKind(
@@ -163,6 +169,16 @@ STOCK_COLUMNS = (
 )
 
 
+WAREHOUSE_BY_CODE = sheet.Lookup(
+    model=Warehouse,
+    field_name="code",
+    code="warehouse_code",
+    target="warehouse",
+    column="warehouse",
+    message=gettext_lazy("No warehouse with this code."),
+)
+
+
 def _read_stock(number: int, values: dict) -> StockRow:
     qty = sheet.quantity(values, "quantity")
     if qty <= 0:
@@ -185,25 +201,21 @@ def check_stock(rows, errors: list[RowError], user) -> list[StockRow]:
         errors,
         _("warehouse, SKU and batch"),
     )
-    products = Product.objects.in_bulk({i.sku for i in items}, field_name="sku")
-    warehouses = Warehouse.objects.in_bulk({i.warehouse_code for i in items}, field_name="code")
-    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
-    kept = []
+    items = WAREHOUSE_BY_CODE(items, errors)
+    open_items = []
     for item in items:
-        item.product, item.warehouse = products.get(item.sku), warehouses.get(item.warehouse_code)
-        if item.warehouse is None:
-            errors.append(RowError(item.row, "warehouse", _("No warehouse with this code.")))
-        elif not item.warehouse.active or item.warehouse.is_held:
+        if not item.warehouse.active or item.warehouse.is_held:
             errors.append(
                 RowError(item.row, "warehouse", _("This warehouse is closed or a held location."))
             )
-        elif item.product is None:
-            errors.append(RowError(item.row, "sku", _("No product with this SKU.")))
-        elif (
-            first := batch_dates.setdefault(
-                (item.sku, item.batch_number), (item.produced_on, item.row)
-            )
-        )[0] != item.produced_on:
+        else:
+            open_items.append(item)
+    items = PRODUCT_BY_SKU(open_items, errors)
+    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    kept = []
+    for item in items:
+        first = batch_dates.setdefault((item.sku, item.batch_number), (item.produced_on, item.row))
+        if first[0] != item.produced_on:
             errors.append(
                 RowError(
                     item.row,
@@ -276,7 +288,7 @@ def apply_stock(items: list[StockRow], user) -> Counts:
     ]
     if lines:
         stock_opening_record(lines=lines, user=user)
-    return Counts(created=len(lines), unchanged=len(items) - len(lines))
+    return Counts.of(items, lines)
 
 
 OPENING_STOCK = ImportKind(
