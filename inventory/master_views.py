@@ -88,54 +88,59 @@ def product_list(request):
     return render(request, "inventory/products.html", context)
 
 
-@role_required("inventory.add_product")
-def product_new(request):
-    form = ProductForm(request.POST or None)
+def _form_page(request, form, *, save, success, target, back, back_label, page):
+    """A master-data form page: a POST saves through ``save`` and redirects to
+    ``target``; otherwise (or refused) the form shows again with ``page()``'s parts."""
     if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.product_create(user=request.user, **data),
-            _("Product %(record)s saved."),
-            "inventory:products",
-        )
+        done = save_through_service(request, form, save, success, target)
         if done:
             return done
-    status = 400 if form.errors else 200
-    context = {
-        "form": form,
-        "title": _("New product"),
-        "back": "inventory:products",
-        "back_label": _("Products"),
+    context = {"form": form, "back": back, "back_label": back_label, **page()}
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+
+
+def _edit_allowed(request, change_perm: str) -> None:
+    # Anyone who may view a record opens its page; only who may change it saves.
+    if request.method == "POST" and not request.user.has_perm(change_perm):
+        raise PermissionDenied
+
+
+def _record_parts(request, record, record_type: str, change_perm: str) -> dict:
+    return {
+        "title": str(record),
+        "history": history_rows(model=type(record), record_type=record_type, record_id=record.pk),
+        "read_only": not request.user.has_perm(change_perm),
     }
-    return render(request, "master_form.html", context, status=status)
+
+
+@role_required("inventory.add_product")
+def product_new(request):
+    return _form_page(
+        request,
+        ProductForm(request.POST or None),
+        save=lambda **data: master_data.product_create(user=request.user, **data),
+        success=_("Product %(record)s saved."),
+        target="inventory:products",
+        back="inventory:products",
+        back_label=_("Products"),
+        page=lambda: {"title": _("New product")},
+    )
 
 
 @role_required("inventory.view_product")
 def product_edit(request, pk: int):
     product = get_object_or_404(Product, pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_product"):
-        raise PermissionDenied
-    form = ProductForm(request.POST or None, instance=Product.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.product_update(product=product, user=request.user, **data),
-            _("Product %(record)s saved."),
-            "inventory:products",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(product),
-        "back": "inventory:products",
-        "back_label": _("Products"),
-        "history": history_rows(model=Product, record_type="product", record_id=product.pk),
-        "read_only": not request.user.has_perm("inventory.change_product"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    _edit_allowed(request, "inventory.change_product")
+    return _form_page(
+        request,
+        ProductForm(request.POST or None, instance=Product.objects.get(pk=pk)),
+        save=lambda **data: master_data.product_update(product=product, user=request.user, **data),
+        success=_("Product %(record)s saved."),
+        target="inventory:products",
+        back="inventory:products",
+        back_label=_("Products"),
+        page=lambda: _record_parts(request, product, "product", "inventory.change_product"),
+    )
 
 
 @role_required("inventory.view_warehouse")
@@ -174,110 +179,76 @@ def warehouse_list(request):
 
 @role_required("inventory.add_warehouse")
 def warehouse_new(request):
-    form = WarehouseForm(request.POST or None)
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.warehouse_create(user=request.user, **data),
-            _("Warehouse %(record)s saved."),
-            "inventory:warehouses",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": _("New warehouse"),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        WarehouseForm(request.POST or None),
+        save=lambda **data: master_data.warehouse_create(user=request.user, **data),
+        success=_("Warehouse %(record)s saved."),
+        target="inventory:warehouses",
+        back="inventory:warehouses",
+        back_label=_("Warehouses"),
+        page=lambda: {"title": _("New warehouse")},
+    )
 
 
 @role_required("inventory.view_warehouse")
 def warehouse_edit(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_warehouse"):
-        raise PermissionDenied
-    form = WarehouseForm(request.POST or None, instance=Warehouse.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.warehouse_update(
-                warehouse=warehouse, user=request.user, **data
-            ),
-            _("Warehouse %(record)s saved."),
-            "inventory:warehouses",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(warehouse),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-        "history": history_rows(model=Warehouse, record_type="warehouse", record_id=warehouse.pk),
-        "read_only": not request.user.has_perm("inventory.change_warehouse"),
-        "warehouse": warehouse,
-        "locations": list(warehouse.locations.order_by("code"))
-        if request.user.has_perm("inventory.view_location")
-        else None,
-        "can_add_location": request.user.has_perm("inventory.add_location")
-        and not warehouse.is_held,
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    _edit_allowed(request, "inventory.change_warehouse")
+    return _form_page(
+        request,
+        WarehouseForm(request.POST or None, instance=Warehouse.objects.get(pk=pk)),
+        save=lambda **data: master_data.warehouse_update(
+            warehouse=warehouse, user=request.user, **data
+        ),
+        success=_("Warehouse %(record)s saved."),
+        target="inventory:warehouses",
+        back="inventory:warehouses",
+        back_label=_("Warehouses"),
+        page=lambda: {
+            **_record_parts(request, warehouse, "warehouse", "inventory.change_warehouse"),
+            "warehouse": warehouse,
+            "locations": list(warehouse.locations.order_by("code"))
+            if request.user.has_perm("inventory.view_location")
+            else None,
+            "can_add_location": request.user.has_perm("inventory.add_location")
+            and not warehouse.is_held,
+        },
+    )
 
 
 @role_required("inventory.add_location")
 def location_new(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
-    form = LocationForm(request.POST or None)
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.location_create(
-                user=request.user, warehouse=warehouse, **data
-            ),
-            _("Storage location %(record)s saved."),
-            reverse("inventory:warehouse_edit", args=[warehouse.pk]),
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _form_page(
+        request,
+        LocationForm(request.POST or None),
+        save=lambda **data: master_data.location_create(
+            user=request.user, warehouse=warehouse, **data
+        ),
+        success=_("Storage location %(record)s saved."),
+        target=reverse("inventory:warehouse_edit", args=[warehouse.pk]),
+        back="inventory:warehouses",
+        back_label=_("Warehouses"),
+        page=lambda: {
+            "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name}
+        },
+    )
 
 
 @role_required("inventory.view_location")
 def location_edit(request, pk: int):
     location = get_object_or_404(Location.objects.select_related("warehouse"), pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_location"):
-        raise PermissionDenied
-    form = LocationForm(request.POST or None, instance=Location.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.location_update(
-                location=location, user=request.user, **data
-            ),
-            _("Storage location %(record)s saved."),
-            reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(location),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-        "history": history_rows(model=Location, record_type="location", record_id=location.pk),
-        "read_only": not request.user.has_perm("inventory.change_location"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    _edit_allowed(request, "inventory.change_location")
+    return _form_page(
+        request,
+        LocationForm(request.POST or None, instance=Location.objects.get(pk=pk)),
+        save=lambda **data: master_data.location_update(
+            location=location, user=request.user, **data
+        ),
+        success=_("Storage location %(record)s saved."),
+        target=reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
+        back="inventory:warehouses",
+        back_label=_("Warehouses"),
+        page=lambda: _record_parts(request, location, "location", "inventory.change_location"),
+    )
