@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory.master_data import LOCATION_FIELDS, PRODUCT_FIELDS, WAREHOUSE_FIELDS
 from inventory.models import Location, Product, Warehouse
 from salesadmin.forms import PickerSelect, StyledFormMixin
 
@@ -36,21 +37,7 @@ class ProductionReceiptForm(StyledFormMixin, forms.Form):
 class ProductForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Product
-        fields = [
-            "sku",
-            "name",
-            "specification",
-            "unit",
-            "standard",
-            "unit_weight",
-            "safety_stock",
-            "weighed",
-            "non_standard",
-            "never_produced",
-            "active",
-            "is_tool",
-            "standard_cost",
-        ]
+        fields = list(PRODUCT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +56,10 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
 class WarehouseForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Warehouse
-        fields = ["code", "name", "address", "active"]
+        fields = list(WAREHOUSE_FIELDS)
 
 
 class LocationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Location
-        fields = ["code", "name", "active"]
+        fields = list(LOCATION_FIELDS)

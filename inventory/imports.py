@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory import master_data
 from inventory.enums import MoveKind, Unit
 from inventory.models import Batch, Product, StockMove, Warehouse
 from inventory.opening_stock import stock_opening_record
@@ -25,20 +26,14 @@ from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
 
 # --- products -----------------------------------------------------------------------------
 
-PRODUCT_FIELDS = (
-    "name",
-    "specification",
-    "unit",
-    "standard",
-    "unit_weight",
-    "safety_stock",
-    "weighed",
-    "active",
-)
 # Read only when the sheet has the column: a re-import without them keeps what
 # each product has (contract types and outbound approvals depend on them).
 PRODUCT_OPTIONAL_FLAGS = ("non_standard", "never_produced", "is_tool")
 PRODUCT_OPTIONAL = (*PRODUCT_OPTIONAL_FLAGS, "standard_cost")
+# The product's fields a sheet always sets (its SKU finds the product).
+PRODUCT_FIELDS = tuple(
+    f for f in master_data.PRODUCT_FIELDS if f != "sku" and f not in PRODUCT_OPTIONAL
+)
 
 
 @dataclass
