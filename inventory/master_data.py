@@ -3,10 +3,10 @@ every change kept in the master-data history (who, when, old → new)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.services import settable_or_refuse
 from inventory.models import Location, Product, StockLevel, StockMove, Warehouse
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, full_clean_or_refuse
@@ -33,18 +33,6 @@ WAREHOUSE_FIELDS = ("code", "name", "address", "active")
 LOCATION_FIELDS = ("code", "name", "active")
 
 
-def _may_set(user, perm: str, fields: dict, allowed: tuple[str, ...]) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be set here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="field_not_allowed",
-        )
-
-
 def _save_recorded(record, *, before: dict, fields: dict, record_type: str, user):
     """Set ``fields``, validate, save and keep the change in the master-data history."""
     for name, value in fields.items():
@@ -57,7 +45,7 @@ def _save_recorded(record, *, before: dict, fields: dict, record_type: str, user
 
 @transaction.atomic
 def product_create(*, user, **fields) -> Product:
-    _may_set(user, "inventory.add_product", fields, PRODUCT_FIELDS)
+    settable_or_refuse(user, "inventory.add_product", fields, PRODUCT_FIELDS)
     product = Product(**fields)
     before = snapshot(product, PRODUCT_FIELDS)
     return _save_recorded(product, before=before, fields={}, record_type="product", user=user)
@@ -67,7 +55,7 @@ def product_create(*, user, **fields) -> Product:
 def product_update(*, product: Product, user, **fields) -> Product:
     """Change a product. Its unit is fixed once stock has moved: the ledger's
     quantities were counted in it."""
-    _may_set(user, "inventory.change_product", fields, PRODUCT_FIELDS)
+    settable_or_refuse(user, "inventory.change_product", fields, PRODUCT_FIELDS)
     product = locked(Product.objects).get(pk=product.pk)
     before = snapshot(product, PRODUCT_FIELDS)
     if (
@@ -83,7 +71,7 @@ def product_update(*, product: Product, user, **fields) -> Product:
 
 @transaction.atomic
 def warehouse_create(*, user, **fields) -> Warehouse:
-    _may_set(user, "inventory.add_warehouse", fields, WAREHOUSE_FIELDS)
+    settable_or_refuse(user, "inventory.add_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = Warehouse(**fields)
     before = snapshot(warehouse, WAREHOUSE_FIELDS)
     return _save_recorded(warehouse, before=before, fields={}, record_type="warehouse", user=user)
@@ -93,7 +81,7 @@ def warehouse_create(*, user, **fields) -> Warehouse:
 def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
     """Change a warehouse. One with goods on hand cannot close: they would be
     stranded where nobody may issue them."""
-    _may_set(user, "inventory.change_warehouse", fields, WAREHOUSE_FIELDS)
+    settable_or_refuse(user, "inventory.change_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = locked(Warehouse.objects).get(pk=warehouse.pk)
     before = snapshot(warehouse, WAREHOUSE_FIELDS)
     if (
@@ -114,7 +102,7 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
 def location_create(*, user, warehouse: Warehouse, **fields) -> Location:
     """A storage location (库位) in a warehouse. A held location is not a place
     to put locations in: it is itself the warehouse's held area."""
-    _may_set(user, "inventory.add_location", fields, LOCATION_FIELDS)
+    settable_or_refuse(user, "inventory.add_location", fields, LOCATION_FIELDS)
     if warehouse.is_held:
         raise ApplicationError(
             _("A held location has no storage locations of its own."),
@@ -127,7 +115,7 @@ def location_create(*, user, warehouse: Warehouse, **fields) -> Location:
 
 @transaction.atomic
 def location_update(*, location: Location, user, **fields) -> Location:
-    _may_set(user, "inventory.change_location", fields, LOCATION_FIELDS)
+    settable_or_refuse(user, "inventory.change_location", fields, LOCATION_FIELDS)
     location = locked(Location.objects).select_related("warehouse").get(pk=location.pk)
     before = snapshot(location, LOCATION_FIELDS)
     return _save_recorded(location, before=before, fields=fields, record_type="location", user=user)
