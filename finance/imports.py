@@ -42,6 +42,15 @@ class ReceivableRow:
     customer: Customer | None = None
     known: bool = False
 
+    # On the receivable ledger the invoice is a charge of its number and date.
+    @property
+    def reference(self) -> str:
+        return self.number
+
+    @property
+    def entry_date(self) -> dt.date:
+        return self.issue_date
+
 
 COLUMNS = (
     Column("customer", gettext_lazy("customer code"), True, "C001"),
@@ -52,16 +61,26 @@ COLUMNS = (
 )
 
 
-def _read(number: int, values: dict) -> ReceivableRow:
+def _positive_amount(values: dict, message: str) -> Decimal:
     amount = sheet.money(values, "amount")
     if amount <= 0:
-        raise RowProblem(_("The amount owed must be positive."), "amount")
+        raise RowProblem(message, "amount")
+    return amount
+
+
+def _not_future(day: dt.date, column: str, message: str) -> None:
+    # An opening balance is what stood on the first day, never a later booking.
+    if day > company_today():
+        raise RowProblem(message, column)
+
+
+def _read(number: int, values: dict) -> ReceivableRow:
+    amount = _positive_amount(values, _("The amount owed must be positive."))
     issued = sheet.date(values, "invoice_date")
     due = sheet.date(values, "due_date")
     if due < issued:
         raise RowProblem(_("The due date is before the invoice date."), "due_date")
-    if issued > company_today():
-        raise RowProblem(_("The invoice date is in the future."), "invoice_date")
+    _not_future(issued, "invoice_date", _("The invoice date is in the future."))
     return ReceivableRow(
         row=number,
         customer_code=sheet.text(values, "customer", required=True),
@@ -69,6 +88,26 @@ def _read(number: int, values: dict) -> ReceivableRow:
         issue_date=issued,
         due_date=due,
         amount=amount,
+    )
+
+
+def _book_on_ledger(new: list, *, kind: str, user) -> None:
+    """One receivable-ledger row per new opening row: a charge for what is owed,
+    a payment (negative, as the ledger keeps payments) for what was paid ahead."""
+    ReceivableEntry.objects.bulk_create(
+        [
+            ReceivableEntry(
+                customer=i.customer,
+                kind=kind,
+                amount=-i.amount if kind == EntryKind.PAYMENT else i.amount,
+                entry_date=i.entry_date,
+                reference=i.reference,
+                note=OPENING_NOTE,
+                created_by=user,
+            )
+            for i in new
+        ],
+        batch_size=1000,
     )
 
 
@@ -110,21 +149,7 @@ def apply(items: list[ReceivableRow], user) -> Counts:
         ],
         batch_size=1000,
     )
-    ReceivableEntry.objects.bulk_create(
-        [
-            ReceivableEntry(
-                customer=i.customer,
-                kind=EntryKind.CHARGE,
-                amount=i.amount,
-                entry_date=i.issue_date,
-                reference=i.number,
-                note=OPENING_NOTE,
-                created_by=user,
-            )
-            for i in new
-        ],
-        batch_size=1000,
-    )
+    _book_on_ledger(new, kind=EntryKind.CHARGE, user=user)
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
     return Counts.of(items, new)
 
@@ -173,12 +198,9 @@ PREPAYMENT_COLUMNS = (
 
 
 def _read_prepayment(number: int, values: dict) -> PrepaymentRow:
-    amount = sheet.money(values, "amount")
-    if amount <= 0:
-        raise RowProblem(_("The prepaid amount must be positive."), "amount")
+    amount = _positive_amount(values, _("The prepaid amount must be positive."))
     received = sheet.date(values, "date")
-    if received > company_today():
-        raise RowProblem(_("The date is in the future."), "date")
+    _not_future(received, "date", _("The date is in the future."))
     return PrepaymentRow(
         row=number,
         customer_code=sheet.text(values, "customer", required=True),
@@ -215,21 +237,7 @@ def check_prepayments(rows, errors: list[RowError], user) -> list[PrepaymentRow]
 def apply_prepayments(items: list[PrepaymentRow], user) -> Counts:
     sheet.require_perms(user, "finance.record_payment")
     new = [i for i in items if not i.known]
-    ReceivableEntry.objects.bulk_create(
-        [
-            ReceivableEntry(
-                customer=i.customer,
-                kind=EntryKind.PAYMENT,
-                amount=-i.amount,
-                entry_date=i.entry_date,
-                reference=i.reference,
-                note=OPENING_NOTE,
-                created_by=user,
-            )
-            for i in new
-        ],
-        batch_size=1000,
-    )
+    _book_on_ledger(new, kind=EntryKind.PAYMENT, user=user)
     for customer_id in sorted({i.customer.pk for i in new}):
         allocate_oldest_first(customer_id=customer_id, user=user)
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
