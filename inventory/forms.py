@@ -9,12 +9,17 @@ from inventory.models import Location, Product, Warehouse
 from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
-class ProductionReceiptForm(StyledFormMixin, forms.Form):
-    product = forms.ModelChoiceField(
+def active_product_field() -> forms.ModelChoiceField:
+    """A product chosen among the active ones, searched on the server."""
+    return forms.ModelChoiceField(
         label=_("Product"),
         queryset=Product.objects.filter(active=True).order_by("sku"),
         widget=PickerSelect("picker_products"),
     )
+
+
+class ProductionReceiptForm(StyledFormMixin, forms.Form):
+    product = active_product_field()
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
         queryset=Warehouse.objects.filter(active=True, holds_for__isnull=True).order_by("code"),
