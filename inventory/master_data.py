@@ -33,8 +33,10 @@ WAREHOUSE_FIELDS = ("code", "name", "address", "active")
 LOCATION_FIELDS = ("code", "name", "active")
 
 
-def _save_recorded(record, *, before: dict, fields: dict, record_type: str, user):
-    """Set ``fields``, validate, save and keep the change in the master-data history."""
+def _save_recorded(record, *, kept: tuple[str, ...], fields: dict, record_type: str, user):
+    """Set ``fields``, validate, save and keep the change of the ``kept`` fields in the
+    master-data history."""
+    before = snapshot(record, kept)
     for name, value in fields.items():
         setattr(record, name, value)
     full_clean_or_refuse(record)
@@ -47,8 +49,7 @@ def _save_recorded(record, *, before: dict, fields: dict, record_type: str, user
 def product_create(*, user, **fields) -> Product:
     settable_or_refuse(user, "inventory.add_product", fields, PRODUCT_FIELDS)
     product = Product(**fields)
-    before = snapshot(product, PRODUCT_FIELDS)
-    return _save_recorded(product, before=before, fields={}, record_type="product", user=user)
+    return _save_recorded(product, kept=PRODUCT_FIELDS, fields={}, record_type="product", user=user)
 
 
 @transaction.atomic
@@ -57,7 +58,6 @@ def product_update(*, product: Product, user, **fields) -> Product:
     quantities were counted in it."""
     settable_or_refuse(user, "inventory.change_product", fields, PRODUCT_FIELDS)
     product = locked(Product.objects).get(pk=product.pk)
-    before = snapshot(product, PRODUCT_FIELDS)
     if (
         fields.get("unit", product.unit) != product.unit
         and StockMove.objects.filter(product=product).exists()
@@ -66,15 +66,18 @@ def product_update(*, product: Product, user, **fields) -> Product:
             _("The unit cannot change: stock of this product has moved in it."),
             code="unit_in_use",
         )
-    return _save_recorded(product, before=before, fields=fields, record_type="product", user=user)
+    return _save_recorded(
+        product, kept=PRODUCT_FIELDS, fields=fields, record_type="product", user=user
+    )
 
 
 @transaction.atomic
 def warehouse_create(*, user, **fields) -> Warehouse:
     settable_or_refuse(user, "inventory.add_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = Warehouse(**fields)
-    before = snapshot(warehouse, WAREHOUSE_FIELDS)
-    return _save_recorded(warehouse, before=before, fields={}, record_type="warehouse", user=user)
+    return _save_recorded(
+        warehouse, kept=WAREHOUSE_FIELDS, fields={}, record_type="warehouse", user=user
+    )
 
 
 @transaction.atomic
@@ -83,7 +86,6 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
     stranded where nobody may issue them."""
     settable_or_refuse(user, "inventory.change_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = locked(Warehouse.objects).get(pk=warehouse.pk)
-    before = snapshot(warehouse, WAREHOUSE_FIELDS)
     if (
         warehouse.active
         and fields.get("active") is False
@@ -94,7 +96,7 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
             code="warehouse_has_stock",
         )
     return _save_recorded(
-        warehouse, before=before, fields=fields, record_type="warehouse", user=user
+        warehouse, kept=WAREHOUSE_FIELDS, fields=fields, record_type="warehouse", user=user
     )
 
 
@@ -109,13 +111,15 @@ def location_create(*, user, warehouse: Warehouse, **fields) -> Location:
             code="warehouse_is_held",
         )
     location = Location(warehouse=warehouse, **fields)
-    before = snapshot(location, LOCATION_FIELDS)
-    return _save_recorded(location, before=before, fields={}, record_type="location", user=user)
+    return _save_recorded(
+        location, kept=LOCATION_FIELDS, fields={}, record_type="location", user=user
+    )
 
 
 @transaction.atomic
 def location_update(*, location: Location, user, **fields) -> Location:
     settable_or_refuse(user, "inventory.change_location", fields, LOCATION_FIELDS)
     location = locked(Location.objects).select_related("warehouse").get(pk=location.pk)
-    before = snapshot(location, LOCATION_FIELDS)
-    return _save_recorded(location, before=before, fields=fields, record_type="location", user=user)
+    return _save_recorded(
+        location, kept=LOCATION_FIELDS, fields=fields, record_type="location", user=user
+    )
