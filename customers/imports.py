@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -71,6 +70,16 @@ COLUMNS = (
 )
 
 _MAX = {f.name: f.max_length for f in Customer._meta.fields if getattr(f, "max_length", None)}
+
+# Other imports name a customer by its code (opening receivables, agreed prices).
+CUSTOMER_BY_CODE = sheet.Lookup(
+    model=Customer,
+    field_name="code",
+    code="customer_code",
+    target="customer",
+    column="customer",
+    message=gettext_lazy("No customer with this code."),
+)
 
 
 def _read(number: int, values: dict) -> CustomerRow:
@@ -179,19 +188,15 @@ def _set_terms(customer: Customer, item: CustomerRow, user, log: list[CreditChan
 
 
 def apply(items: list[CustomerRow], user) -> Counts:
-    if not user.has_perm("customers.add_customer"):
-        raise PermissionDenied
-    if any(i.credit_terms is not None for i in items) and not user.has_perm(
-        "customers.change_credit_terms"
-    ):
-        raise PermissionDenied
+    sheet.require_perms(user, "customers.add_customer")
+    if any(i.credit_terms is not None for i in items):
+        sheet.require_perms(user, "customers.change_credit_terms")
     existing = Customer.objects.in_bulk([i.code for i in items], field_name="code")
     salespeople = dict(
         get_user_model()
         .objects.filter(username__in={i.salesperson for i in items if i.salesperson})
         .values_list("username", "pk")
     )
-    counts = Counts()
     new, changed, logs = [], [], []
     for item in items:
         customer = existing.get(item.code) or Customer(code=item.code)
@@ -217,8 +222,7 @@ def apply(items: list[CustomerRow], user) -> Counts:
         + ["credit_terms_custom", "name_initials"],
         batch_size=1000,
     )
-    counts.created, counts.updated = len(new), len(changed)
-    counts.unchanged = len(items) - len(new) - len(changed)
+    counts = Counts.of(items, new, changed)
     history = []
     for customer, log in logs:
         for entry in log:

@@ -55,6 +55,20 @@ def credit_defaults_for_tenure(
     return terms, limit
 
 
+def settable_or_refuse(user, perm: str, fields: dict, allowed, *, message: str = "") -> None:
+    """A master-data write: the user holds ``perm`` and sets only ``allowed`` fields.
+    ``message`` (with %(fields)s) names the refusal; by default, fields not set here."""
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ApplicationError(
+            (message or _("These fields cannot be set here: %(fields)s"))
+            % {"fields": ", ".join(sorted(unknown))},
+            code="field_not_allowed",
+        )
+
+
 def _log(customer: Customer, user, field: str, old, new, reason: str = "") -> None:
     CreditChange.objects.create(
         customer=customer,
@@ -68,15 +82,7 @@ def _log(customer: Customer, user, field: str, old, new, reason: str = "") -> No
 
 @transaction.atomic
 def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Customer:
-    if not user.has_perm("customers.add_customer"):
-        raise PermissionDenied
-    unknown = set(fields) - set(GENERAL_FIELDS)
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be set here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="field_not_allowed",
-        )
+    settable_or_refuse(user, "customers.add_customer", fields, GENERAL_FIELDS)
     customer = Customer(**fields)
     customer.credit_terms, customer.credit_limit = credit_defaults_for_tenure(
         trading_since=customer.trading_since
@@ -93,15 +99,13 @@ def customer_create(*, user, contacts: list[dict] | None = None, **fields) -> Cu
 @transaction.atomic
 def customer_update(*, customer: Customer, user, **fields) -> Customer:
     """Change a customer's general data. Credit is changed by its own services."""
-    if not user.has_perm("customers.change_customer"):
-        raise PermissionDenied
-    unknown = set(fields) - set(GENERAL_FIELDS)
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be changed here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="field_not_allowed",
-        )
+    settable_or_refuse(
+        user,
+        "customers.change_customer",
+        fields,
+        GENERAL_FIELDS,
+        message=_("These fields cannot be changed here: %(fields)s"),
+    )
     customer = locked(Customer.objects).get(pk=customer.pk)
     tenure_changed = "trading_since" in fields and fields["trading_since"] != customer.trading_since
     for name, value in fields.items():

@@ -15,10 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from customers.imports import CUSTOMER_BY_CODE
 from customers.models import Customer
 from finance.allocation import allocate_oldest_first
 from finance.credit import credit_holds_review_for
@@ -42,6 +42,15 @@ class ReceivableRow:
     customer: Customer | None = None
     known: bool = False
 
+    # On the receivable ledger the invoice is a charge of its number and date.
+    @property
+    def reference(self) -> str:
+        return self.number
+
+    @property
+    def entry_date(self) -> dt.date:
+        return self.issue_date
+
 
 COLUMNS = (
     Column("customer", gettext_lazy("customer code"), True, "C001"),
@@ -52,16 +61,26 @@ COLUMNS = (
 )
 
 
-def _read(number: int, values: dict) -> ReceivableRow:
+def _positive_amount(values: dict, message: str) -> Decimal:
     amount = sheet.money(values, "amount")
     if amount <= 0:
-        raise RowProblem(_("The amount owed must be positive."), "amount")
+        raise RowProblem(message, "amount")
+    return amount
+
+
+def _not_future(day: dt.date, column: str, message: str) -> None:
+    # An opening balance is what stood on the first day, never a later booking.
+    if day > company_today():
+        raise RowProblem(message, column)
+
+
+def _read(number: int, values: dict) -> ReceivableRow:
+    amount = _positive_amount(values, _("The amount owed must be positive."))
     issued = sheet.date(values, "invoice_date")
     due = sheet.date(values, "due_date")
     if due < issued:
         raise RowProblem(_("The due date is before the invoice date."), "due_date")
-    if issued > company_today():
-        raise RowProblem(_("The invoice date is in the future."), "invoice_date")
+    _not_future(issued, "invoice_date", _("The invoice date is in the future."))
     return ReceivableRow(
         row=number,
         customer_code=sheet.text(values, "customer", required=True),
@@ -72,41 +91,47 @@ def _read(number: int, values: dict) -> ReceivableRow:
     )
 
 
+def _book_on_ledger(new: list, *, kind: str, user) -> None:
+    """One receivable-ledger row per new opening row: a charge for what is owed,
+    a payment (negative, as the ledger keeps payments) for what was paid ahead."""
+    ReceivableEntry.objects.bulk_create(
+        [
+            ReceivableEntry(
+                customer=i.customer,
+                kind=kind,
+                amount=-i.amount if kind == EntryKind.PAYMENT else i.amount,
+                entry_date=i.entry_date,
+                reference=i.reference,
+                note=OPENING_NOTE,
+                created_by=user,
+            )
+            for i in new
+        ],
+        batch_size=1000,
+    )
+
+
 def check(rows, errors: list[RowError], user) -> list[ReceivableRow]:
     items = sheet.check_rows(rows, errors, _read)
     items = sheet.duplicates(items, lambda i: i.number, errors, _("invoice number"))
-    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    items = CUSTOMER_BY_CODE(items, errors)
     invoices = Invoice.objects.in_bulk({i.number for i in items}, field_name="number")
-    kept = []
-    for item in items:
-        item.customer = customers.get(item.customer_code)
-        invoice = invoices.get(item.number)
-        if item.customer is None:
-            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
-        elif invoice is None:
-            kept.append(item)
-        elif (invoice.customer_id, invoice.amount, invoice.issue_date, invoice.due_date) == (
-            item.customer.pk,
-            item.amount,
-            item.issue_date,
-            item.due_date,
-        ):
-            item.known = True
-            kept.append(item)
-        else:
-            errors.append(
-                RowError(
-                    item.row,
-                    "invoice_number",
-                    _("An invoice with this number already exists with other figures."),
-                )
-            )
-    return kept
+    return sheet.match_known(
+        items,
+        errors,
+        invoices,
+        key=lambda i: i.number,
+        same=lambda invoice, i: (
+            (invoice.customer_id, invoice.amount, invoice.issue_date, invoice.due_date)
+            == (i.customer.pk, i.amount, i.issue_date, i.due_date)
+        ),
+        column="invoice_number",
+        message=_("An invoice with this number already exists with other figures."),
+    )
 
 
 def apply(items: list[ReceivableRow], user) -> Counts:
-    if not user.has_perm("finance.issue_invoice"):
-        raise PermissionDenied
+    sheet.require_perms(user, "finance.issue_invoice")
     new = [i for i in items if not i.known]
     Invoice.objects.bulk_create(
         [
@@ -124,23 +149,9 @@ def apply(items: list[ReceivableRow], user) -> Counts:
         ],
         batch_size=1000,
     )
-    ReceivableEntry.objects.bulk_create(
-        [
-            ReceivableEntry(
-                customer=i.customer,
-                kind=EntryKind.CHARGE,
-                amount=i.amount,
-                entry_date=i.issue_date,
-                reference=i.number,
-                note=OPENING_NOTE,
-                created_by=user,
-            )
-            for i in new
-        ],
-        batch_size=1000,
-    )
+    _book_on_ledger(new, kind=EntryKind.CHARGE, user=user)
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
-    return Counts(created=len(new), unchanged=len(items) - len(new))
+    return Counts.of(items, new)
 
 
 KIND = ImportKind(
@@ -187,12 +198,9 @@ PREPAYMENT_COLUMNS = (
 
 
 def _read_prepayment(number: int, values: dict) -> PrepaymentRow:
-    amount = sheet.money(values, "amount")
-    if amount <= 0:
-        raise RowProblem(_("The prepaid amount must be positive."), "amount")
+    amount = _positive_amount(values, _("The prepaid amount must be positive."))
     received = sheet.date(values, "date")
-    if received > company_today():
-        raise RowProblem(_("The date is in the future."), "date")
+    _not_future(received, "date", _("The date is in the future."))
     return PrepaymentRow(
         row=number,
         customer_code=sheet.text(values, "customer", required=True),
@@ -205,62 +213,35 @@ def _read_prepayment(number: int, values: dict) -> PrepaymentRow:
 def check_prepayments(rows, errors: list[RowError], user) -> list[PrepaymentRow]:
     items = sheet.check_rows(rows, errors, _read_prepayment)
     items = sheet.duplicates(items, lambda i: i.reference, errors, _("reference"))
-    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
+    items = CUSTOMER_BY_CODE(items, errors)
     known = {
         e.reference: e
         for e in ReceivableEntry.objects.filter(
             kind=EntryKind.PAYMENT, reference__in={i.reference for i in items}
         )
     }
-    kept = []
-    for item in items:
-        item.customer = customers.get(item.customer_code)
-        entry = known.get(item.reference)
-        if item.customer is None:
-            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
-        elif entry is None:
-            kept.append(item)
-        elif (entry.customer_id, -entry.amount, entry.entry_date) == (
-            item.customer.pk,
-            item.amount,
-            item.entry_date,
-        ):
-            item.known = True
-            kept.append(item)
-        else:
-            errors.append(
-                RowError(
-                    item.row,
-                    "reference",
-                    _("A payment with this reference already exists with other figures."),
-                )
-            )
-    return kept
+    return sheet.match_known(
+        items,
+        errors,
+        known,
+        key=lambda i: i.reference,
+        same=lambda entry, i: (
+            (entry.customer_id, -entry.amount, entry.entry_date)
+            == (i.customer.pk, i.amount, i.entry_date)
+        ),
+        column="reference",
+        message=_("A payment with this reference already exists with other figures."),
+    )
 
 
 def apply_prepayments(items: list[PrepaymentRow], user) -> Counts:
-    if not user.has_perm("finance.record_payment"):
-        raise PermissionDenied
+    sheet.require_perms(user, "finance.record_payment")
     new = [i for i in items if not i.known]
-    ReceivableEntry.objects.bulk_create(
-        [
-            ReceivableEntry(
-                customer=i.customer,
-                kind=EntryKind.PAYMENT,
-                amount=-i.amount,
-                entry_date=i.entry_date,
-                reference=i.reference,
-                note=OPENING_NOTE,
-                created_by=user,
-            )
-            for i in new
-        ],
-        batch_size=1000,
-    )
+    _book_on_ledger(new, kind=EntryKind.PAYMENT, user=user)
     for customer_id in sorted({i.customer.pk for i in new}):
         allocate_oldest_first(customer_id=customer_id, user=user)
     credit_holds_review_for(customer_ids={i.customer.pk for i in new})
-    return Counts(created=len(new), unchanged=len(items) - len(new))
+    return Counts.of(items, new)
 
 
 OPENING_PREPAYMENTS = ImportKind(

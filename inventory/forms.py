@@ -4,16 +4,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory.master_data import LOCATION_FIELDS, PRODUCT_FIELDS, WAREHOUSE_FIELDS
 from inventory.models import Location, Product, Warehouse
 from salesadmin.forms import PickerSelect, StyledFormMixin
 
 
-class ProductionReceiptForm(StyledFormMixin, forms.Form):
-    product = forms.ModelChoiceField(
+def active_product_field() -> forms.ModelChoiceField:
+    """A product chosen among the active ones, searched on the server."""
+    return forms.ModelChoiceField(
         label=_("Product"),
         queryset=Product.objects.filter(active=True).order_by("sku"),
         widget=PickerSelect("picker_products"),
     )
+
+
+class ProductionReceiptForm(StyledFormMixin, forms.Form):
+    product = active_product_field()
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"),
         queryset=Warehouse.objects.filter(active=True, holds_for__isnull=True).order_by("code"),
@@ -36,21 +42,7 @@ class ProductionReceiptForm(StyledFormMixin, forms.Form):
 class ProductForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Product
-        fields = [
-            "sku",
-            "name",
-            "specification",
-            "unit",
-            "standard",
-            "unit_weight",
-            "safety_stock",
-            "weighed",
-            "non_standard",
-            "never_produced",
-            "active",
-            "is_tool",
-            "standard_cost",
-        ]
+        fields = list(PRODUCT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +61,10 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
 class WarehouseForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Warehouse
-        fields = ["code", "name", "address", "active"]
+        fields = list(WAREHOUSE_FIELDS)
 
 
 class LocationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Location
-        fields = ["code", "name", "active"]
+        fields = list(LOCATION_FIELDS)

@@ -14,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory import master_data
 from inventory.enums import MoveKind, Unit
 from inventory.models import Batch, Product, StockMove, Warehouse
 from inventory.opening_stock import stock_opening_record
@@ -26,20 +26,14 @@ from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
 
 # --- products -----------------------------------------------------------------------------
 
-PRODUCT_FIELDS = (
-    "name",
-    "specification",
-    "unit",
-    "standard",
-    "unit_weight",
-    "safety_stock",
-    "weighed",
-    "active",
-)
 # Read only when the sheet has the column: a re-import without them keeps what
 # each product has (contract types and outbound approvals depend on them).
 PRODUCT_OPTIONAL_FLAGS = ("non_standard", "never_produced", "is_tool")
 PRODUCT_OPTIONAL = (*PRODUCT_OPTIONAL_FLAGS, "standard_cost")
+# The product's fields a sheet always sets (its SKU finds the product).
+PRODUCT_FIELDS = tuple(
+    f for f in master_data.PRODUCT_FIELDS if f != "sku" and f not in PRODUCT_OPTIONAL
+)
 
 
 @dataclass
@@ -66,6 +60,16 @@ PRODUCT_COLUMNS = (
 )
 
 _MAX = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
+
+# Opening stock and price imports name a product by its SKU.
+PRODUCT_BY_SKU = sheet.Lookup(
+    model=Product,
+    field_name="sku",
+    code="sku",
+    target="product",
+    column="sku",
+    message=gettext_lazy("No product with this SKU."),
+)
 
 
 def _read_product(number: int, values: dict) -> ProductRow:
@@ -101,8 +105,7 @@ def check_products(rows, errors: list[RowError], user) -> list[ProductRow]:
 
 
 def apply_products(items: list[ProductRow], user) -> Counts:
-    if not (user.has_perm("inventory.add_product") and user.has_perm("inventory.change_product")):
-        raise PermissionDenied
+    sheet.require_perms(user, "inventory.add_product", "inventory.change_product")
     existing = Product.objects.in_bulk([i.sku for i in items], field_name="sku")
     new, changed = [], []
     for item in items:
@@ -120,9 +123,7 @@ def apply_products(items: list[ProductRow], user) -> Counts:
     Product.objects.bulk_update(
         changed, (*PRODUCT_FIELDS, *PRODUCT_OPTIONAL, "name_initials"), batch_size=1000
     )
-    return Counts(
-        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
-    )
+    return Counts.of(items, new, changed)
 
 
 PRODUCTS = ImportKind(
@@ -163,6 +164,16 @@ STOCK_COLUMNS = (
 )
 
 
+WAREHOUSE_BY_CODE = sheet.Lookup(
+    model=Warehouse,
+    field_name="code",
+    code="warehouse_code",
+    target="warehouse",
+    column="warehouse",
+    message=gettext_lazy("No warehouse with this code."),
+)
+
+
 def _read_stock(number: int, values: dict) -> StockRow:
     qty = sheet.quantity(values, "quantity")
     if qty <= 0:
@@ -185,25 +196,21 @@ def check_stock(rows, errors: list[RowError], user) -> list[StockRow]:
         errors,
         _("warehouse, SKU and batch"),
     )
-    products = Product.objects.in_bulk({i.sku for i in items}, field_name="sku")
-    warehouses = Warehouse.objects.in_bulk({i.warehouse_code for i in items}, field_name="code")
-    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
-    kept = []
+    items = WAREHOUSE_BY_CODE(items, errors)
+    open_items = []
     for item in items:
-        item.product, item.warehouse = products.get(item.sku), warehouses.get(item.warehouse_code)
-        if item.warehouse is None:
-            errors.append(RowError(item.row, "warehouse", _("No warehouse with this code.")))
-        elif not item.warehouse.active or item.warehouse.is_held:
+        if not item.warehouse.active or item.warehouse.is_held:
             errors.append(
                 RowError(item.row, "warehouse", _("This warehouse is closed or a held location."))
             )
-        elif item.product is None:
-            errors.append(RowError(item.row, "sku", _("No product with this SKU.")))
-        elif (
-            first := batch_dates.setdefault(
-                (item.sku, item.batch_number), (item.produced_on, item.row)
-            )
-        )[0] != item.produced_on:
+        else:
+            open_items.append(item)
+    items = PRODUCT_BY_SKU(open_items, errors)
+    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
+    kept = []
+    for item in items:
+        first = batch_dates.setdefault((item.sku, item.batch_number), (item.produced_on, item.row))
+        if first[0] != item.produced_on:
             errors.append(
                 RowError(
                     item.row,
@@ -276,7 +283,7 @@ def apply_stock(items: list[StockRow], user) -> Counts:
     ]
     if lines:
         stock_opening_record(lines=lines, user=user)
-    return Counts(created=len(lines), unchanged=len(items) - len(lines))
+    return Counts.of(items, lines)
 
 
 OPENING_STOCK = ImportKind(

@@ -3,10 +3,10 @@ every change kept in the master-data history (who, when, old → new)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.services import settable_or_refuse
 from inventory.models import Location, Product, StockLevel, StockMove, Warehouse
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError, full_clean_or_refuse
@@ -33,38 +33,31 @@ WAREHOUSE_FIELDS = ("code", "name", "address", "active")
 LOCATION_FIELDS = ("code", "name", "active")
 
 
-def _only(fields: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be set here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="field_not_allowed",
-        )
+def _save_recorded(record, *, kept: tuple[str, ...], fields: dict, record_type: str, user):
+    """Set ``fields``, validate, save and keep the change of the ``kept`` fields in the
+    master-data history."""
+    before = snapshot(record, kept)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    full_clean_or_refuse(record)
+    record.save()
+    history_record(instance=record, record_type=record_type, before=before, user=user)
+    return record
 
 
 @transaction.atomic
 def product_create(*, user, **fields) -> Product:
-    if not user.has_perm("inventory.add_product"):
-        raise PermissionDenied
-    _only(fields, PRODUCT_FIELDS)
+    settable_or_refuse(user, "inventory.add_product", fields, PRODUCT_FIELDS)
     product = Product(**fields)
-    before = snapshot(product, PRODUCT_FIELDS)
-    full_clean_or_refuse(product)
-    product.save()
-    history_record(instance=product, record_type="product", before=before, user=user)
-    return product
+    return _save_recorded(product, kept=PRODUCT_FIELDS, fields={}, record_type="product", user=user)
 
 
 @transaction.atomic
 def product_update(*, product: Product, user, **fields) -> Product:
     """Change a product. Its unit is fixed once stock has moved: the ledger's
     quantities were counted in it."""
-    if not user.has_perm("inventory.change_product"):
-        raise PermissionDenied
-    _only(fields, PRODUCT_FIELDS)
+    settable_or_refuse(user, "inventory.change_product", fields, PRODUCT_FIELDS)
     product = locked(Product.objects).get(pk=product.pk)
-    before = snapshot(product, PRODUCT_FIELDS)
     if (
         fields.get("unit", product.unit) != product.unit
         and StockMove.objects.filter(product=product).exists()
@@ -73,36 +66,26 @@ def product_update(*, product: Product, user, **fields) -> Product:
             _("The unit cannot change: stock of this product has moved in it."),
             code="unit_in_use",
         )
-    for name, value in fields.items():
-        setattr(product, name, value)
-    full_clean_or_refuse(product)
-    product.save()
-    history_record(instance=product, record_type="product", before=before, user=user)
-    return product
+    return _save_recorded(
+        product, kept=PRODUCT_FIELDS, fields=fields, record_type="product", user=user
+    )
 
 
 @transaction.atomic
 def warehouse_create(*, user, **fields) -> Warehouse:
-    if not user.has_perm("inventory.add_warehouse"):
-        raise PermissionDenied
-    _only(fields, WAREHOUSE_FIELDS)
+    settable_or_refuse(user, "inventory.add_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = Warehouse(**fields)
-    before = snapshot(warehouse, WAREHOUSE_FIELDS)
-    full_clean_or_refuse(warehouse)
-    warehouse.save()
-    history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
-    return warehouse
+    return _save_recorded(
+        warehouse, kept=WAREHOUSE_FIELDS, fields={}, record_type="warehouse", user=user
+    )
 
 
 @transaction.atomic
 def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
     """Change a warehouse. One with goods on hand cannot close: they would be
     stranded where nobody may issue them."""
-    if not user.has_perm("inventory.change_warehouse"):
-        raise PermissionDenied
-    _only(fields, WAREHOUSE_FIELDS)
+    settable_or_refuse(user, "inventory.change_warehouse", fields, WAREHOUSE_FIELDS)
     warehouse = locked(Warehouse.objects).get(pk=warehouse.pk)
-    before = snapshot(warehouse, WAREHOUSE_FIELDS)
     if (
         warehouse.active
         and fields.get("active") is False
@@ -112,44 +95,31 @@ def warehouse_update(*, warehouse: Warehouse, user, **fields) -> Warehouse:
             _("This warehouse still holds stock: move it out before closing the warehouse."),
             code="warehouse_has_stock",
         )
-    for name, value in fields.items():
-        setattr(warehouse, name, value)
-    full_clean_or_refuse(warehouse)
-    warehouse.save()
-    history_record(instance=warehouse, record_type="warehouse", before=before, user=user)
-    return warehouse
+    return _save_recorded(
+        warehouse, kept=WAREHOUSE_FIELDS, fields=fields, record_type="warehouse", user=user
+    )
 
 
 @transaction.atomic
 def location_create(*, user, warehouse: Warehouse, **fields) -> Location:
     """A storage location (库位) in a warehouse. A held location is not a place
     to put locations in: it is itself the warehouse's held area."""
-    if not user.has_perm("inventory.add_location"):
-        raise PermissionDenied
-    _only(fields, LOCATION_FIELDS)
+    settable_or_refuse(user, "inventory.add_location", fields, LOCATION_FIELDS)
     if warehouse.is_held:
         raise ApplicationError(
             _("A held location has no storage locations of its own."),
             code="warehouse_is_held",
         )
     location = Location(warehouse=warehouse, **fields)
-    before = snapshot(location, LOCATION_FIELDS)
-    full_clean_or_refuse(location)
-    location.save()
-    history_record(instance=location, record_type="location", before=before, user=user)
-    return location
+    return _save_recorded(
+        location, kept=LOCATION_FIELDS, fields={}, record_type="location", user=user
+    )
 
 
 @transaction.atomic
 def location_update(*, location: Location, user, **fields) -> Location:
-    if not user.has_perm("inventory.change_location"):
-        raise PermissionDenied
-    _only(fields, LOCATION_FIELDS)
+    settable_or_refuse(user, "inventory.change_location", fields, LOCATION_FIELDS)
     location = locked(Location.objects).select_related("warehouse").get(pk=location.pk)
-    before = snapshot(location, LOCATION_FIELDS)
-    for name, value in fields.items():
-        setattr(location, name, value)
-    full_clean_or_refuse(location)
-    location.save()
-    history_record(instance=location, record_type="location", before=before, user=user)
-    return location
+    return _save_recorded(
+        location, kept=LOCATION_FIELDS, fields=fields, record_type="location", user=user
+    )

@@ -3,11 +3,15 @@ and the manager's forms with each record's history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inventory import master_data
 from inventory.enums import Unit
@@ -88,54 +92,111 @@ def product_list(request):
     return render(request, "inventory/products.html", context)
 
 
-@role_required("inventory.add_product")
-def product_new(request):
-    form = ProductForm(request.POST or None)
+@dataclass(frozen=True)
+class _FormPages:
+    """What a master record's new and edit pages share."""
+
+    form: type
+    record_type: str  # the master-data history's name for the record
+    change_perm: str
+    saved: object  # a lazy translation with %(record)s
+    back: str  # the list the pages lead back to
+    back_label: object
+    create: Callable  # the master-data services that save
+    update: Callable  # takes the record as the keyword named record_type
+
+
+PRODUCT_PAGES = _FormPages(
+    form=ProductForm,
+    record_type="product",
+    create=master_data.product_create,
+    update=master_data.product_update,
+    change_perm="inventory.change_product",
+    saved=gettext_lazy("Product %(record)s saved."),
+    back="inventory:products",
+    back_label=gettext_lazy("Products"),
+)
+WAREHOUSE_PAGES = _FormPages(
+    form=WarehouseForm,
+    record_type="warehouse",
+    create=master_data.warehouse_create,
+    update=master_data.warehouse_update,
+    change_perm="inventory.change_warehouse",
+    saved=gettext_lazy("Warehouse %(record)s saved."),
+    back="inventory:warehouses",
+    back_label=gettext_lazy("Warehouses"),
+)
+LOCATION_PAGES = _FormPages(
+    form=LocationForm,
+    record_type="location",
+    create=master_data.location_create,
+    update=master_data.location_update,
+    change_perm="inventory.change_location",
+    saved=gettext_lazy("Storage location %(record)s saved."),
+    back="inventory:warehouses",
+    back_label=gettext_lazy("Warehouses"),
+)
+
+
+def _form_page(request, pages: _FormPages, form, *, save, target: str, page):
+    """A POST saves through ``save`` and redirects to ``target``; otherwise (or
+    refused) the form shows again with ``page()``'s parts."""
     if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.product_create(user=request.user, **data),
-            _("Product %(record)s saved."),
-            "inventory:products",
-        )
+        done = save_through_service(request, form, save, str(pages.saved), target)
         if done:
             return done
-    status = 400 if form.errors else 200
     context = {
         "form": form,
-        "title": _("New product"),
-        "back": "inventory:products",
-        "back_label": _("Products"),
+        "back": pages.back,
+        "back_label": str(pages.back_label),
+        **page(),
     }
-    return render(request, "master_form.html", context, status=status)
+    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+
+
+def _new_page(request, pages: _FormPages, *, title: str, target: str = "", **parents):
+    form = pages.form(request.POST or None)
+    return _form_page(
+        request,
+        pages,
+        form,
+        save=lambda **data: pages.create(user=request.user, **parents, **data),
+        target=target or pages.back,
+        page=lambda: {"title": title},
+    )
+
+
+def _edit_page(request, pages: _FormPages, record, *, target: str = "", **more):
+    """Anyone who may view a record opens its page, with its history; only who may
+    change it saves. ``more`` adds parts to the page, each computed when shown."""
+    if request.method == "POST" and not request.user.has_perm(pages.change_perm):
+        raise PermissionDenied
+    form = pages.form(request.POST or None, instance=type(record).objects.get(pk=record.pk))
+    return _form_page(
+        request,
+        pages,
+        form,
+        save=lambda **data: pages.update(**{pages.record_type: record}, user=request.user, **data),
+        target=target or pages.back,
+        page=lambda: {
+            "title": str(record),
+            "history": history_rows(
+                model=type(record), record_type=pages.record_type, record_id=record.pk
+            ),
+            "read_only": not request.user.has_perm(pages.change_perm),
+            **{name: value() for name, value in more.items()},
+        },
+    )
+
+
+@role_required("inventory.add_product")
+def product_new(request):
+    return _new_page(request, PRODUCT_PAGES, title=_("New product"))
 
 
 @role_required("inventory.view_product")
 def product_edit(request, pk: int):
-    product = get_object_or_404(Product, pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_product"):
-        raise PermissionDenied
-    form = ProductForm(request.POST or None, instance=Product.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.product_update(product=product, user=request.user, **data),
-            _("Product %(record)s saved."),
-            "inventory:products",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(product),
-        "back": "inventory:products",
-        "back_label": _("Products"),
-        "history": history_rows(model=Product, record_type="product", record_id=product.pk),
-        "read_only": not request.user.has_perm("inventory.change_product"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _edit_page(request, PRODUCT_PAGES, get_object_or_404(Product, pk=pk))
 
 
 @role_required("inventory.view_warehouse")
@@ -174,110 +235,43 @@ def warehouse_list(request):
 
 @role_required("inventory.add_warehouse")
 def warehouse_new(request):
-    form = WarehouseForm(request.POST or None)
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.warehouse_create(user=request.user, **data),
-            _("Warehouse %(record)s saved."),
-            "inventory:warehouses",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": _("New warehouse"),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _new_page(request, WAREHOUSE_PAGES, title=_("New warehouse"))
 
 
 @role_required("inventory.view_warehouse")
 def warehouse_edit(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_warehouse"):
-        raise PermissionDenied
-    form = WarehouseForm(request.POST or None, instance=Warehouse.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.warehouse_update(
-                warehouse=warehouse, user=request.user, **data
-            ),
-            _("Warehouse %(record)s saved."),
-            "inventory:warehouses",
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(warehouse),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-        "history": history_rows(model=Warehouse, record_type="warehouse", record_id=warehouse.pk),
-        "read_only": not request.user.has_perm("inventory.change_warehouse"),
-        "warehouse": warehouse,
-        "locations": list(warehouse.locations.order_by("code"))
-        if request.user.has_perm("inventory.view_location")
+    user = request.user
+    return _edit_page(
+        request,
+        WAREHOUSE_PAGES,
+        warehouse,
+        warehouse=lambda: warehouse,
+        locations=lambda: list(warehouse.locations.order_by("code"))
+        if user.has_perm("inventory.view_location")
         else None,
-        "can_add_location": request.user.has_perm("inventory.add_location")
-        and not warehouse.is_held,
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+        can_add_location=lambda: user.has_perm("inventory.add_location") and not warehouse.is_held,
+    )
 
 
 @role_required("inventory.add_location")
 def location_new(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
-    form = LocationForm(request.POST or None)
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.location_create(
-                user=request.user, warehouse=warehouse, **data
-            ),
-            _("Storage location %(record)s saved."),
-            reverse("inventory:warehouse_edit", args=[warehouse.pk]),
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": _("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _new_page(
+        request,
+        LOCATION_PAGES,
+        warehouse=warehouse,
+        title=_("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
+        target=reverse("inventory:warehouse_edit", args=[warehouse.pk]),
+    )
 
 
 @role_required("inventory.view_location")
 def location_edit(request, pk: int):
     location = get_object_or_404(Location.objects.select_related("warehouse"), pk=pk)
-    if request.method == "POST" and not request.user.has_perm("inventory.change_location"):
-        raise PermissionDenied
-    form = LocationForm(request.POST or None, instance=Location.objects.get(pk=pk))
-    if request.method == "POST":
-        done = save_through_service(
-            request,
-            form,
-            lambda **data: master_data.location_update(
-                location=location, user=request.user, **data
-            ),
-            _("Storage location %(record)s saved."),
-            reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
-        )
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": str(location),
-        "back": "inventory:warehouses",
-        "back_label": _("Warehouses"),
-        "history": history_rows(model=Location, record_type="location", record_id=location.pk),
-        "read_only": not request.user.has_perm("inventory.change_location"),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
+    return _edit_page(
+        request,
+        LOCATION_PAGES,
+        location,
+        target=reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
+    )

@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.enums import PriceApproval
+from customers.imports import CUSTOMER_BY_CODE
 from customers.models import Customer, CustomerPrice
+from inventory.imports import PRODUCT_BY_SKU
 from inventory.models import Product
 from orders.models import PriceList, PriceListItem
 from salesadmin import imports as sheet
@@ -31,18 +32,6 @@ def _dates(values: dict) -> tuple[dt.date, dt.date | None]:
     if end is not None and end < start:
         raise RowProblem(_("The end date is before the start date."), "valid_to")
     return start, end
-
-
-def _products(items, errors: list[RowError]) -> list:
-    products = Product.objects.in_bulk({i.sku for i in items}, field_name="sku")
-    kept = []
-    for item in items:
-        item.product = products.get(item.sku)
-        if item.product is None:
-            errors.append(RowError(item.row, "sku", _("No product with this SKU.")))
-        else:
-            kept.append(item)
-    return kept
 
 
 # --- price lists --------------------------------------------------------------------------
@@ -114,12 +103,11 @@ def check_price_lists(rows, errors: list[RowError], user) -> list[PriceListRow]:
             )
         else:
             kept.append(item)
-    return _products(kept, errors)
+    return PRODUCT_BY_SKU(kept, errors)
 
 
 def apply_price_lists(items: list[PriceListRow], user) -> Counts:
-    if not (user.has_perm("orders.add_pricelist") and user.has_perm("orders.change_pricelist")):
-        raise PermissionDenied
+    sheet.require_perms(user, "orders.add_pricelist", "orders.change_pricelist")
     lists = PriceList.objects.in_bulk({i.code for i in items}, field_name="code")
     for item in items:
         price_list = lists.get(item.code)
@@ -153,9 +141,7 @@ def apply_price_lists(items: list[PriceListRow], user) -> Counts:
             changed.append(row)
     PriceListItem.objects.bulk_create(new, batch_size=1000)
     PriceListItem.objects.bulk_update(changed, ["standard_price", "minimum_price"], batch_size=1000)
-    return Counts(
-        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
-    )
+    return Counts.of(items, new, changed)
 
 
 PRICE_LISTS = ImportKind(
@@ -220,24 +206,16 @@ def check_customer_prices(rows, errors: list[RowError], user) -> list[CustomerPr
         errors,
         _("customer, SKU and start date"),
     )
-    customers = Customer.objects.in_bulk({i.customer_code for i in items}, field_name="code")
-    kept = []
-    for item in items:
-        item.customer = customers.get(item.customer_code)
-        if item.customer is None:
-            errors.append(RowError(item.row, "customer", _("No customer with this code.")))
-        else:
-            kept.append(item)
-    return _products(kept, errors)
+    return PRODUCT_BY_SKU(CUSTOMER_BY_CODE(items, errors), errors)
 
 
 def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
-    if not (
-        user.has_perm("customers.add_customerprice")
-        and user.has_perm("customers.change_customerprice")
-        and user.has_perm("customers.approve_customerprice")
-    ):
-        raise PermissionDenied
+    sheet.require_perms(
+        user,
+        "customers.add_customerprice",
+        "customers.change_customerprice",
+        "customers.approve_customerprice",
+    )
     now = timezone.now()
     known = {
         (p.customer_id, p.product_id, p.valid_from): p
@@ -275,9 +253,7 @@ def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
     CustomerPrice.objects.bulk_update(
         changed, ["price", "valid_to", "approval", "decided_by", "decided_at"], batch_size=1000
     )
-    return Counts(
-        created=len(new), updated=len(changed), unchanged=len(items) - len(new) - len(changed)
-    )
+    return Counts.of(items, new, changed)
 
 
 CUSTOMER_PRICES = ImportKind(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -82,6 +83,15 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    @classmethod
+    def of(cls, items: list, new: list, changed: list = ()) -> Counts:
+        """Rows that are neither new nor changed are unchanged."""
+        return cls(
+            created=len(new),
+            updated=len(changed),
+            unchanged=len(items) - len(new) - len(changed),
+        )
 
 
 @dataclass(frozen=True)
@@ -205,28 +215,24 @@ def _number_text(value):
     return value
 
 
-def money(values: dict, key: str, *, required: bool = True, default=None) -> Decimal | None:
+def _figure(values: dict, key: str, parse, required: bool, default) -> Decimal | None:
     value = values.get(key)
     if _blank(value):
         if required:
             raise RowProblem(_("This column is required."), key)
         return default
     try:
-        return parse_money(_number_text(value))
+        return parse(_number_text(value))
     except ApplicationError as exc:
         raise RowProblem(exc.message, key) from exc
+
+
+def money(values: dict, key: str, *, required: bool = True, default=None) -> Decimal | None:
+    return _figure(values, key, parse_money, required, default)
 
 
 def quantity(values: dict, key: str, *, required: bool = True, default=None) -> Decimal | None:
-    value = values.get(key)
-    if _blank(value):
-        if required:
-            raise RowProblem(_("This column is required."), key)
-        return default
-    try:
-        return parse_quantity(_number_text(value))
-    except ApplicationError as exc:
-        raise RowProblem(exc.message, key) from exc
+    return _figure(values, key, parse_quantity, required, default)
 
 
 def date(values: dict, key: str, *, required: bool = True) -> dt.date | None:
@@ -318,6 +324,63 @@ def duplicates(items: list, key: Callable[[object], object], errors: list[RowErr
         seen[k] = item.row
         kept.append(item)
     return kept
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Rows that name an object by a code (a customer's code, a product's SKU): one query
+    finds them all and gives each row its object; a row naming none is refused."""
+
+    model: type
+    field_name: str  # the object's field the code matches
+    code: str  # the row's attribute holding the code
+    target: str  # the row's attribute that receives the object
+    column: str
+    message: object  # a lazy translation
+
+    def __call__(self, items: list, errors: list[RowError]) -> list:
+        found = self.model.objects.in_bulk(
+            {getattr(i, self.code) for i in items}, field_name=self.field_name
+        )
+        kept = []
+        for item in items:
+            setattr(item, self.target, found.get(getattr(item, self.code)))
+            if getattr(item, self.target) is None:
+                errors.append(RowError(item.row, self.column, str(self.message)))
+            else:
+                kept.append(item)
+        return kept
+
+
+def match_known(
+    items: list,
+    errors: list[RowError],
+    known: dict,
+    *,
+    key: Callable[[object], object],
+    same: Callable[[object, object], bool],
+    column: str,
+    message: str,
+) -> list:
+    """Rows already booked under their key: the same figures pass as ``known`` (a re-run
+    books nothing twice), other figures are refused with ``message``."""
+    kept = []
+    for item in items:
+        booked = known.get(key(item))
+        if booked is None:
+            kept.append(item)
+        elif same(booked, item):
+            item.known = True
+            kept.append(item)
+        else:
+            errors.append(RowError(item.row, column, message))
+    return kept
+
+
+def require_perms(user, *perms: str) -> None:
+    """An import writes only for a user holding every permission its writes need."""
+    if not all(user.has_perm(p) for p in perms):
+        raise PermissionDenied
 
 
 # --- running ------------------------------------------------------------------------------

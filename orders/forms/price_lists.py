@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Product
+from inventory.forms import active_product_field
 from orders.models import PriceList
-from salesadmin.forms import PickerSelect, StyledFormMixin
+from salesadmin.forms import StyledFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,11 +25,7 @@ class PriceListVersionForm(PriceListForm):
 
 
 class PriceListItemForm(StyledFormMixin, forms.Form):
-    product = forms.ModelChoiceField(
-        label=_("Product"),
-        queryset=Product.objects.filter(active=True).order_by("sku"),
-        widget=PickerSelect("picker_products"),
-    )
+    product = active_product_field()
     standard_price = forms.DecimalField(
         label=_("Standard price"), min_value=0, max_digits=14, decimal_places=2
     )

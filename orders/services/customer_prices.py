@@ -134,18 +134,22 @@ def _pending(customer_price: CustomerPrice, *, user) -> CustomerPrice:
     return cp
 
 
+def _record_decision(cp: CustomerPrice, *, approval: str, user, comment: str) -> CustomerPrice:
+    before = snapshot(cp, HISTORY_FIELDS)
+    cp.approval, cp.decided_by, cp.decided_at = approval, user, timezone.now()
+    cp.decision_comment = comment.strip()[:300]
+    cp.save(update_fields=["approval", "decided_by", "decided_at", "decision_comment"])
+    history_record(instance=cp, record_type="customer_price", before=before, user=user)
+    return cp
+
+
 @transaction.atomic
 def customer_price_approve(
     *, customer_price: CustomerPrice, user, comment: str = ""
 ) -> CustomerPrice:
     """A manager agrees to a price below the list: from now on it applies."""
     cp = _pending(customer_price, user=user)
-    before = snapshot(cp, HISTORY_FIELDS)
-    cp.approval, cp.decided_by, cp.decided_at = PriceApproval.APPROVED, user, timezone.now()
-    cp.decision_comment = comment.strip()[:300]
-    cp.save(update_fields=["approval", "decided_by", "decided_at", "decision_comment"])
-    history_record(instance=cp, record_type="customer_price", before=before, user=user)
-    return cp
+    return _record_decision(cp, approval=PriceApproval.APPROVED, user=user, comment=comment)
 
 
 @transaction.atomic
@@ -156,9 +160,4 @@ def customer_price_refuse(*, customer_price: CustomerPrice, user, comment: str) 
             _("Say why the price is refused."), code="comment_required", extra={"field": "comment"}
         )
     cp = _pending(customer_price, user=user)
-    before = snapshot(cp, HISTORY_FIELDS)
-    cp.approval, cp.decided_by, cp.decided_at = PriceApproval.REFUSED, user, timezone.now()
-    cp.decision_comment = comment.strip()[:300]
-    cp.save(update_fields=["approval", "decided_by", "decided_at", "decision_comment"])
-    history_record(instance=cp, record_type="customer_price", before=before, user=user)
-    return cp
+    return _record_decision(cp, approval=PriceApproval.REFUSED, user=user, comment=comment)

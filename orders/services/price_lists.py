@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.services import settable_or_refuse
 from inventory.models import Product
 from orders.models import PriceList, PriceListItem
 from salesadmin.db import locked
@@ -92,15 +93,7 @@ def price_list_create(
 
 @transaction.atomic
 def price_list_update(*, price_list: PriceList, user, **fields) -> PriceList:
-    if not user.has_perm("orders.change_pricelist"):
-        raise PermissionDenied
-    unknown = set(fields) - set(LIST_FIELDS)
-    if unknown:
-        raise ApplicationError(
-            _("These fields cannot be set here: %(fields)s")
-            % {"fields": ", ".join(sorted(unknown))},
-            code="field_not_allowed",
-        )
+    settable_or_refuse(user, "orders.change_pricelist", fields, LIST_FIELDS)
     price_list = locked(PriceList.objects).get(pk=price_list.pk)
     before = snapshot(price_list, LIST_FIELDS)
     for name, value in fields.items():

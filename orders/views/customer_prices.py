@@ -19,8 +19,8 @@ from orders.forms.customer_prices import (
     PriceDecisionForm,
 )
 from orders.services import customer_prices as services
+from orders.views.form_saves import saved_or_form_error
 from salesadmin.decimal_input import parse_id
-from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
@@ -101,13 +101,11 @@ def customer_price_list(request):
 @role_required("customers.add_customerprice")
 def customer_price_new(request):
     form = CustomerPriceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cp = services.customer_price_create(user=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
-        else:
+    if request.method == "POST":
+        cp = saved_or_form_error(
+            form, lambda **data: services.customer_price_create(user=request.user, **data)
+        )
+        if cp is not None:
             if cp.approval == PriceApproval.PENDING:
                 messages.warning(
                     request,
@@ -147,28 +145,18 @@ def customer_price_detail(request, pk: int):
     )
     if request.method == "POST":
         form = decision_form if action in ("approve", "refuse") else change_form
-        if form.is_valid():
-            try:
-                if action == "approve":
-                    services.customer_price_approve(
-                        customer_price=cp, user=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, _("Price approved: it applies from its start date."))
-                elif action == "refuse":
-                    services.customer_price_refuse(
-                        customer_price=cp, user=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, _("Price refused."))
-                else:
-                    services.customer_price_update(
-                        customer_price=cp, user=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, _("Agreed price saved."))
-            except ApplicationError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
-            else:
-                return redirect("orders:customer_price_detail", pk=pk)
+        save, done = {
+            "approve": (
+                services.customer_price_approve,
+                _("Price approved: it applies from its start date."),
+            ),
+            "refuse": (services.customer_price_refuse, _("Price refused.")),
+        }.get(action, (services.customer_price_update, _("Agreed price saved.")))
+        if saved_or_form_error(
+            form, lambda **data: save(customer_price=cp, user=request.user, **data)
+        ):
+            messages.success(request, done)
+            return redirect("orders:customer_price_detail", pk=pk)
     context = {
         "cp": cp,
         "change_form": change_form,

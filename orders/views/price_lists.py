@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from orders.forms.price_lists import PriceListForm, PriceListItemForm, PriceListVersionForm
 from orders.models import PriceList, PriceListItem
 from orders.services import price_lists as services
+from orders.views.form_saves import saved_or_form_error
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
-from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
@@ -81,12 +81,11 @@ def price_list_new(request):
         if previous:
             initial = {"copy_from": previous, "name": previous.name}
     form = PriceListVersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            price_list = services.price_list_create(user=request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), exc.message)
-        else:
+    if request.method == "POST":
+        price_list = saved_or_form_error(
+            form, lambda **data: services.price_list_create(user=request.user, **data)
+        )
+        if price_list is not None:
             messages.success(request, _("Price list %(code)s saved.") % {"code": price_list.code})
             return redirect("orders:price_list_detail", pk=price_list.pk)
     return render(
@@ -113,22 +112,12 @@ def price_list_detail(request, pk: int):
     )
     if request.method == "POST":
         form = head if "save_list" in request.POST else item_form
-        if form.is_valid():
-            try:
-                if form is head:
-                    services.price_list_update(
-                        price_list=price_list, user=request.user, **form.cleaned_data
-                    )
-                else:
-                    services.price_list_item_set(
-                        price_list=price_list, user=request.user, **form.cleaned_data
-                    )
-            except ApplicationError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("orders:price_list_detail", pk=pk)
+        save = services.price_list_update if form is head else services.price_list_item_set
+        if saved_or_form_error(
+            form, lambda **data: save(price_list=price_list, user=request.user, **data)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("orders:price_list_detail", pk=pk)
     items = list(price_list.items.select_related("product").order_by("product__sku"))
     history = history_rows(model=PriceList, record_type="price_list", record_id=pk)
     item_history = history_rows(

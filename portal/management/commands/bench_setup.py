@@ -83,15 +83,20 @@ class Command(BaseCommand):
                 cursor.execute("VACUUM (ANALYZE)")
         self.stdout.write(json.dumps(out))
 
-    def _customer(self, code: str, manager) -> Customer:
+    @staticmethod
+    def _existing_or_new(code: str, manager, **fields) -> tuple[Customer, bool]:
         customer = Customer.objects.filter(code=code).first()
-        if customer is None:
-            customer = customer_create(
-                user=manager,
-                code=code,
-                name=f"基准测试客户有限公司 {code}",
-                trading_since=company_today().replace(year=2015),
-            )
+        if customer is not None:
+            return customer, False
+        return customer_create(user=manager, code=code, **fields), True
+
+    def _customer(self, code: str, manager) -> Customer:
+        customer, _new = self._existing_or_new(
+            code,
+            manager,
+            name=f"基准测试客户有限公司 {code}",
+            trading_since=company_today().replace(year=2015),
+        )
         if customer.credit_limit < Decimal("900000000000"):
             customer_set_credit_terms(
                 customer=customer,
@@ -103,15 +108,11 @@ class Command(BaseCommand):
         return customer
 
     def _prepaid_customer(self, code: str, manager, finance) -> Customer:
-        customer = Customer.objects.filter(code=code).first()
-        if customer is None:
-            # A new customer: prepaid by tenure (DESIGN.md, credit terms).
-            customer = customer_create(
-                user=manager,
-                code=code,
-                name=f"基准测试预付客户 {code}",
-                trading_since=company_today(),
-            )
+        # A new customer: prepaid by tenure (DESIGN.md, credit terms).
+        customer, new = self._existing_or_new(
+            code, manager, name=f"基准测试预付客户 {code}", trading_since=company_today()
+        )
+        if new:
             payment_record(
                 customer=customer, amount=PREPAYMENT, user=finance, reference=f"{code}-PREPAY"
             )
