@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -41,8 +40,8 @@ from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
+from salesadmin.document_rules import log_step, run_signed
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import TransitionLog
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "delivery_note"
@@ -134,16 +133,7 @@ def _number_and_log_issue(note: DeliveryNote, user, comment: str = "") -> None:
     # The number is the last step: the counter's row lock is held only for the commit.
     note.number = next_number(DOC, year=note.issue_date.year)
     note.save(update_fields=["number"])
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=note.pk,
-        document_number=note.number,
-        transition="issue",
-        from_state="",
-        to_state=note.status,
-        user=user,
-        comment=comment,
-    )
+    log_step(DOC, note, "issue", user=user, from_state="", to_state=note.status, comment=comment)
 
 
 @transaction.atomic
@@ -304,15 +294,7 @@ def delivery_note_issue_non_sale(
         user=user,
     )
     _number_and_log_issue(note, user, comment=released_by)
-    return run_transition(
-        note,
-        "release",
-        user=user,
-        document_type=DOC,
-        comment=released_by,
-        by=user,
-        at=timezone.now(),
-    )
+    return run_signed(note, "release", user=user, document_type=DOC, comment=released_by)
 
 
 def _release_reservations(note: DeliveryNote, user) -> None:
@@ -409,32 +391,29 @@ def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") 
     _expire_and_refuse(note, "stamp", user=user)
 
 
+def _stamp_on_override(note: DeliveryNote, name: str, *, user, reason: str, **values):
+    """A manager's stamp (or restamp) with a written reason in place of finance's cover."""
+    note.override_reason = reason.strip()
+    return run_signed(
+        note, name, user=user, document_type=DOC, comment=note.override_reason, **values
+    )
+
+
 def _stamp(note: DeliveryNote, *, user, override_reason: str) -> DeliveryNote:
     if not note.is_sale():  # no customer to ask finance about
         raise ApplicationError(str(note.is_sale.message), code=note.is_sale.code)
-    now = timezone.now()
     if override_reason.strip():
-        note.override_reason = override_reason.strip()
-        return run_transition(
-            note,
-            "stamp_override",
-            user=user,
-            document_type=DOC,
-            comment=note.override_reason,
-            by=user,
-            at=now,
-            amount=note.value,
+        return _stamp_on_override(
+            note, "stamp_override", user=user, reason=override_reason, amount=note.value
         )
     # Finance's answer under the customer's lock, read by the transition's condition.
     note_coverage(note=note)
-    return run_transition(
+    return run_signed(
         note,
         "stamp",
         user=user,
         document_type=DOC,
         comment=str(note.coverage_found or ""),
-        by=user,
-        at=now,
         amount=note.value,
     )
 
@@ -535,16 +514,7 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
     over = note.kind == NoteKind.SALE and actual_value > note.covered_amount
     name = "dispatch_over_coverage" if over else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
-    run_transition(
-        note,
-        name,
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        actual_value=actual_value,
-    )
+    run_signed(note, name, user=user, document_type=DOC, comment=comment, actual_value=actual_value)
     if note.kind != NoteKind.SALE:
         return note
     sales_order_refresh_delivery(order=order, user=user)
@@ -558,21 +528,11 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
 def delivery_note_restamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
     """Finance confirms the extra value is paid or within credit; the pass becomes valid."""
     note = _lock(note, customer=True)
-    now = timezone.now()
     if override_reason.strip():
-        note.override_reason = override_reason.strip()
-        return run_transition(
-            note,
-            "restamp_override",
-            user=user,
-            document_type=DOC,
-            comment=note.override_reason,
-            by=user,
-            at=now,
-        )
+        return _stamp_on_override(note, "restamp_override", user=user, reason=override_reason)
     # Finance's answer under the customer's lock, read by the transition's condition.
     note_coverage(note=note)
-    return run_transition(note, "restamp", user=user, document_type=DOC, by=user, at=now)
+    return run_signed(note, "restamp", user=user, document_type=DOC)
 
 
 @transaction.atomic
