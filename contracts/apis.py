@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -34,6 +34,11 @@ from salesadmin.api import (
     validated_input,
 )
 from salesadmin.api_filters import BooleanFilter
+from salesadmin.api_views import (
+    DocumentListCreateApi,
+    ReadDocumentActionApi,
+    list_create_endpoint,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 QTY = {"max_digits": 14, "decimal_places": 3}
@@ -253,26 +258,28 @@ class TaskReceiptInput(StrictInput):
     quantity = serializers.DecimalField(**QTY)
 
 
-class TaskReceiveApi(generics.GenericAPIView):
+def _action_schema(summary: str, request, answer, status_code: int = 200):
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary, request=request, responses={status_code: answer, **ACTION_ERRORS}
+        )
+    )
+
+
+@_action_schema("Record a production receipt for a task", TaskReceiptInput, TaskRowOutput, 201)
+class TaskReceiveApi(ReadDocumentActionApi):
     """A production receipt (产成品入库) for the task's product; like every receipt
     of that product it is counted against the open tasks, oldest first."""
 
     required_perms = (VIEW_TASK, "inventory.record_production_receipt")
-    parser_classes = [JSONInputParser]
     serializer_class = TaskReceiptInput
+    document_model = ProductionTask
 
-    def get_queryset(self):
-        return ProductionTask.objects.all()
+    def run(self, user, data):
+        production_task_receive(task=self.document, user=user, **data)
+        return self.document
 
-    @extend_schema(
-        summary="Record a production receipt for a task",
-        request=TaskReceiptInput,
-        responses={201: TaskRowOutput, **ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        task = self.get_object()
-        data = validated_input(TaskReceiptInput, request.data)
-        production_task_receive(task=task, user=request.user, **data)
+    def answer(self, request, task):
         return Response(
             TaskRowOutput(selectors.task_detail(task.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -315,44 +322,31 @@ class ReviewFilter(filters.FilterSet):
         fields = ["status"]
 
 
-class ReviewListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List requirement reviews",
+    output=ReviewOutput,
+    creates="Open a requirement review with the customer's requirements",
+    create_input=ReviewCreateInput,
+    answer=ReviewOutput,
+    create_errors=(400, 401, 403, 404, 409),
+)
+class ReviewListCreateApi(DocumentListCreateApi):
     """Product requirement reviews (产品要求评审表) of C contracts."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
+    view_perm, add_perm = VIEW_REVIEW, "contracts.add_requirementreview"
     filterset_class = ReviewFilter
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_REVIEW, "contracts.add_requirementreview")
-        return (VIEW_REVIEW,)
-
-    def get_queryset(self):
+    def visible(self, user):
         return selectors.requirement_reviews().prefetch_related(
             "opinions__department", "opinions__given_by"
         )
 
-    def get_serializer_class(self):
-        return ReviewCreateInput if self.request.method == "POST" else ReviewOutput
-
-    @extend_schema(
-        summary="List requirement reviews",
-        responses={200: ReviewOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Open a requirement review with the customer's requirements",
-        request=ReviewCreateInput,
-        responses={201: ReviewOutput, **ACTION_ERRORS},
-    )
-    def post(self, request):
-        data = validated_input(ReviewCreateInput, request.data)
-        review = requirement_review_open(
-            order=data["order"], requirements=data["requirements"], user=request.user
+    def create(self, user, data):
+        return requirement_review_open(
+            order=data["order"], requirements=data["requirements"], user=user
         )
+
+    def created(self, request, review):
         return Response(
             ReviewOutput(selectors.review_detail(review.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -381,50 +375,40 @@ class OpinionInput(StrictInput):
     )
 
 
-class ReviewOpinionApi(generics.GenericAPIView):
+# An action on a requirement review, answered with the review as it now stands.
+class _ReviewActionApi(ReadDocumentActionApi):
+    document_model = RequirementReview
+
+    def answer(self, request, review):
+        return Response(ReviewOutput(selectors.review_detail(review.pk)).data)
+
+
+@_action_schema("Record a department's opinion and yes/no", OpinionInput, ReviewOutput)
+class ReviewOpinionApi(_ReviewActionApi):
     required_perms = (VIEW_REVIEW, "contracts.give_opinion")
-    parser_classes = [JSONInputParser]
     serializer_class = OpinionInput
 
-    def get_queryset(self):
-        return RequirementReview.objects.all()
-
-    @extend_schema(
-        summary="Record a department's opinion and yes/no",
-        request=OpinionInput,
-        responses={200: ReviewOutput, **ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        review = self.get_object()
-        data = validated_input(OpinionInput, request.data)
-        requirement_opinion_record(review=review, user=request.user, **data)
-        return Response(ReviewOutput(selectors.review_detail(review.pk)).data)
+    def run(self, user, data):
+        requirement_opinion_record(review=self.document, user=user, **data)
+        return self.document
 
 
 class ConfirmInput(StrictInput):
     promised_date = serializers.DateField(help_text="The delivery date promised to the customer.")
 
 
-class ReviewConfirmApi(generics.GenericAPIView):
+@_action_schema(
+    "Confirm price and delivery date (every department said yes)", ConfirmInput, ReviewOutput
+)
+class ReviewConfirmApi(_ReviewActionApi):
     required_perms = (VIEW_REVIEW, "contracts.confirm_requirementreview")
-    parser_classes = [JSONInputParser]
     serializer_class = ConfirmInput
 
-    def get_queryset(self):
-        return RequirementReview.objects.all()
-
-    @extend_schema(
-        summary="Confirm price and delivery date (every department said yes)",
-        request=ConfirmInput,
-        responses={200: ReviewOutput, **ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        review = self.get_object()
-        data = validated_input(ConfirmInput, request.data)
+    def run(self, user, data):
         requirement_review_confirm(
-            review=review, promised_date=data["promised_date"], user=request.user
+            review=self.document, promised_date=data["promised_date"], user=user
         )
-        return Response(ReviewOutput(selectors.review_detail(review.pk)).data)
+        return self.document
 
 
 # --- Follow-up calls -------------------------------------------------------------------------
@@ -479,21 +463,14 @@ class FollowUpInput(StrictInput):
     )
 
 
-class FollowUpRecordApi(generics.GenericAPIView):
+@_action_schema("Record the result of a follow-up call", FollowUpInput, FollowUpOutput)
+class FollowUpRecordApi(ReadDocumentActionApi):
     required_perms = (VIEW_FOLLOW_UP, "contracts.record_followup")
-    parser_classes = [JSONInputParser]
     serializer_class = FollowUpInput
+    document_model = FollowUp
 
-    def get_queryset(self):
-        return FollowUp.objects.all()
+    def run(self, user, data):
+        return follow_up_record(follow_up=self.document, user=user, **data)
 
-    @extend_schema(
-        summary="Record the result of a follow-up call",
-        request=FollowUpInput,
-        responses={200: FollowUpOutput, **ACTION_ERRORS},
-    )
-    def post(self, request, pk: int):
-        call = self.get_object()
-        data = validated_input(FollowUpInput, request.data)
-        call = follow_up_record(follow_up=call, user=request.user, **data)
+    def answer(self, request, call):
         return Response(FollowUpOutput(selectors.follow_up_queue(status="").get(pk=call.pk)).data)

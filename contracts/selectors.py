@@ -38,6 +38,7 @@ from finance.models import InvoiceItem
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, SalesOrder
 from salesadmin.clock import company_today
+from salesadmin.document_rules import search_in
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -94,13 +95,7 @@ def contract_register(
         qs = qs.filter(status=status)
     if waiting_production:
         qs = qs.filter(open_tasks__gt=0)
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(customer__code__icontains=search)
-        )
+    qs = search_in(qs, search, "number", "customer__name", "customer__code")
     return qs.order_by("-created_at", "-id")
 
 
@@ -137,14 +132,7 @@ def production_tasks(*, status: str = TaskStatus.OPEN, late_only: bool = False, 
         qs = qs.filter(status=status)
     if late_only:
         qs = qs.filter(status=TaskStatus.OPEN, requested_date__lt=company_today())
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(order__number__icontains=search)
-            | Q(product__sku__icontains=search)
-            | Q(product__name__icontains=search)
-        )
+    qs = search_in(qs, search, "number", "order__number", "product__sku", "product__name")
     return qs.order_by("requested_date", "id")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from customers.models import Contact, CreditChange, Customer, CustomerPrice
+from salesadmin.document_rules import any_contains
 from salesadmin.pinyin import looks_like_initials
 
 
@@ -15,11 +16,7 @@ def customer_list(*, search: str = "", terms: str = "", hold: str = "") -> Query
     search = search.strip()
     if search:
         qs = qs.filter(
-            Q(code__icontains=search)
-            | Q(name__icontains=search)
-            | Q(tax_id__icontains=search)
-            | Q(contacts__name__icontains=search)
-            | Q(contacts__phone__icontains=search)
+            any_contains(search, "code", "name", "tax_id", "contacts__name", "contacts__phone")
         ).distinct()
     if terms:
         qs = qs.filter(credit_terms=terms)
@@ -63,7 +60,7 @@ def customer_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
     qs = Customer.objects.filter(active=True)
     search = search.strip()
     if search:
-        match = Q(code__icontains=search) | Q(name__icontains=search)
+        match = any_contains(search, "code", "name")
         if looks_like_initials(search):
             match |= Q(name_initials__contains=search.lower())
         qs = qs.filter(match)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from inventory.enums import Unit
 from inventory.models import Batch, BatchLevel, Product, StockMove
+from salesadmin.document_rules import any_contains, search_in
 from salesadmin.pinyin import looks_like_initials
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
@@ -38,13 +39,7 @@ def stock_overview(
     qs = qs.annotate(
         below_safety=Q(available_total__lt=F("safety_stock")),
     )
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(sku__icontains=search)
-            | Q(name__icontains=search)
-            | Q(specification__icontains=search)
-        )
+    qs = search_in(qs, search, "sku", "name", "specification")
     if below_safety:
         qs = qs.filter(available_total__lt=F("safety_stock"))
     return qs.order_by("sku")
@@ -81,8 +76,7 @@ def product_picker(*, search: str, limit: int = PICKER_LIMIT) -> list[dict]:
     qs = Product.objects.filter(active=True)
     search = search.strip()
     if search:
-        match = Q(sku__icontains=search) | Q(name__icontains=search)
-        match |= Q(specification__icontains=search)
+        match = any_contains(search, "sku", "name", "specification")
         if looks_like_initials(search):
             match |= Q(name_initials__contains=search.lower())
         qs = qs.filter(match)
@@ -103,9 +97,7 @@ def batch_picker(*, search: str, product_id: int | None = None, limit: int = PIC
     qs = Batch.objects.all()
     if product_id is not None:
         qs = qs.filter(product_id=product_id)
-    search = search.strip()
-    if search:
-        qs = qs.filter(Q(number__icontains=search) | Q(product__sku__icontains=search))
+    qs = search_in(qs, search, "number", "product__sku")
     rows = qs.order_by("-produced_on", "number").values(
         "pk", "number", "produced_on", "product__sku"
     )[:limit]

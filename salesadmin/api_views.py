@@ -89,6 +89,15 @@ class DocumentActionApi(generics.GenericAPIView):
         raise NotImplementedError
 
 
+# The same action, but the document in the URL is read through ``get_queryset``
+# before the body is judged (a missing one is 404 whatever the body): ``run``
+# finds it in ``self.document``.
+class ReadDocumentActionApi(DocumentActionApi):
+    def post(self, request, *args, **kwargs):
+        self.document = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+
 def list_create_endpoint(
     *,
     lists: str,

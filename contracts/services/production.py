@@ -44,8 +44,8 @@ from orders.models import SalesOrder, SalesOrderLine
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.document_numbers import next_number
+from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError
-from salesadmin.models import TransitionLog
 from salesadmin.transitions import run_transition
 
 TASK_DOC = "production_task"
@@ -146,16 +146,7 @@ def contract_start_production(*, order: SalesOrder, user) -> list[ProductionTask
 
 
 def _log_task(task: ProductionTask, name: str, before: str, after: str, user, comment="") -> None:
-    TransitionLog.objects.create(
-        document_type=TASK_DOC,
-        document_id=task.pk,
-        document_number=task.number or "",
-        transition=name,
-        from_state=before,
-        to_state=after,
-        user=user,
-        comment=comment,
-    )
+    log_step(TASK_DOC, task, name, user=user, from_state=before, to_state=after, comment=comment)
 
 
 def contract_stop_production(*, order: SalesOrder, user) -> None:

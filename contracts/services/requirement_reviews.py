@@ -23,22 +23,21 @@ from orders.services.sales_orders import locked_order, sales_order_confirm_requi
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.document_numbers import next_number
+from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import TransitionLog
 from salesadmin.transitions import run_transition
 
 DOC = "requirement_review"
 
 
 def _log(review: RequirementReview, name: str, user, comment: str = "") -> None:
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=review.pk,
-        document_number=review.number or "",
-        transition=name,
+    log_step(
+        DOC,
+        review,
+        name,
+        user=user,
         from_state=review.status,
         to_state=review.status,
-        user=user,
         comment=comment[:300],
     )
 
@@ -72,15 +71,7 @@ def requirement_review_open(*, order: SalesOrder, requirements: str, user) -> Re
     )
     review.number = next_number(DOC, year=company_today().year)
     RequirementReview.objects.filter(pk=review.pk).update(number=review.number)
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=review.pk,
-        document_number=review.number,
-        transition="open",
-        from_state="",
-        to_state=review.status,
-        user=user,
-    )
+    log_step(DOC, review, "open", user=user, from_state="", to_state=review.status)
     return review
 
 

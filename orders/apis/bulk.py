@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
@@ -74,36 +74,45 @@ def _answer(results) -> Response:
     )
 
 
-class OrdersApproveManyApi(generics.GenericAPIView):
-    required_perms = (VIEW_ORDER, "orders.approve_salesorder")
+# POST the ids (``serializer_class``): each done by ``act`` in its own
+# transaction, answered with one result per document.
+class _BulkActionApi(generics.GenericAPIView):
     parser_classes = [JSONInputParser]
+
+    def post(self, request):
+        data = validated_input(self.serializer_class, request.data)
+        return _answer(self.act(request.user, data))
+
+    def act(self, user, data):
+        raise NotImplementedError
+
+
+def _bulk_schema(summary: str, request):
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary,
+            request=request,
+            responses={200: BulkOutput, **error_responses(400, 401, 403)},
+        )
+    )
+
+
+@_bulk_schema("Approve several orders (manager)", ApproveManyInput)
+class OrdersApproveManyApi(_BulkActionApi):
+    required_perms = (VIEW_ORDER, "orders.approve_salesorder")
     serializer_class = ApproveManyInput
 
-    @extend_schema(
-        summary="Approve several orders (manager)",
-        request=ApproveManyInput,
-        responses={200: BulkOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(ApproveManyInput, request.data)
-        return _answer(
-            sales_orders_approve_many(ids=data["ids"], user=request.user, comment=data["comment"])
-        )
+    def act(self, user, data):
+        return sales_orders_approve_many(ids=data["ids"], user=user, comment=data["comment"])
 
 
-class NotesStampManyApi(generics.GenericAPIView):
+@_bulk_schema("Stamp several covered notes (finance)", StampManyInput)
+class NotesStampManyApi(_BulkActionApi):
     required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
-    parser_classes = [JSONInputParser]
     serializer_class = StampManyInput
 
-    @extend_schema(
-        summary="Stamp several covered notes (finance)",
-        request=StampManyInput,
-        responses={200: BulkOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(StampManyInput, request.data)
-        return _answer(delivery_notes_stamp_many(ids=data["ids"], user=request.user))
+    def act(self, user, data):
+        return delivery_notes_stamp_many(ids=data["ids"], user=user)
 
 
 class NotesPrintManyApi(generics.GenericAPIView):

@@ -323,9 +323,9 @@ class NoteStampApi(_NoteActionApi):
     serializer_class = OverrideInput
 
     def run(self, user, data):
-        return delivery_note_stamp(
-            note=self.target(), user=user, override_reason=data["override_reason"]
-        )
+        return self.stamp(note=self.target(), user=user, override_reason=data["override_reason"])
+
+    stamp = staticmethod(delivery_note_stamp)
 
 
 @_note_action_schema(
@@ -334,14 +334,8 @@ class NoteStampApi(_NoteActionApi):
     "once paid or within credit (else 400 `not_covered`) the exit pass becomes valid.",
     OverrideInput,
 )
-class NoteRestampApi(_NoteActionApi):
-    required_perms = (VIEW_NOTE, "orders.stamp_deliverynote")
-    serializer_class = OverrideInput
-
-    def run(self, user, data):
-        return delivery_note_restamp(
-            note=self.target(), user=user, override_reason=data["override_reason"]
-        )
+class NoteRestampApi(NoteStampApi):
+    stamp = staticmethod(delivery_note_restamp)
 
 
 class AllocationInput(StrictInput):

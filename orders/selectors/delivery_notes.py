@@ -15,6 +15,7 @@ from inventory.models import BatchLevel
 from orders import hooks
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, SalesOrder
+from salesadmin.document_rules import any_contains
 from salesadmin.models import TransitionLog
 from salesadmin.roles import Role
 from salesadmin.transitions import available_transitions
@@ -91,9 +92,9 @@ def note_list(
         qs = qs.filter(issue_date=day)
     search = search.strip()
     if search:
-        match = Q(number__icontains=search) | Q(vehicle_plate__icontains=search)
+        match = any_contains(search, "number", "vehicle_plate")
         if by_customer:
-            match |= Q(customer__name__icontains=search) | Q(customer__code__icontains=search)
+            match |= any_contains(search, "customer__name", "customer__code")
         qs = qs.filter(match)
     return qs.order_by("-issue_date", "-issued_at", "-id")
 
@@ -326,9 +327,9 @@ def note_picker(
         qs = qs.filter(status__in=statuses)
     search = search.strip()
     if search:
-        match = Q(number__icontains=search)
+        match = any_contains(search, "number")
         if with_customer:
-            match |= Q(customer__code__icontains=search) | Q(customer__name__icontains=search)
+            match |= any_contains(search, "customer__code", "customer__name")
         qs = qs.filter(match)
     rows = qs.order_by("-issue_date", "-number").values("number", "issue_date", "customer__name")[
         :limit

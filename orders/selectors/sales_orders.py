@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from inventory.models import StockLevel
 from orders.enums import ApprovalReason, OrderStatus
 from orders.models import DeliveryNote, SalesOrder, SalesOrderLine
 from orders.services.delivery_notes import lines_with_issued, open_quantities
+from salesadmin.document_rules import search_in
 from salesadmin.models import TransitionLog
 
 DOC = "sales_order"
@@ -39,13 +40,7 @@ def sales_order_list(*, user, status: str = "", search: str = "") -> QuerySet[Sa
     qs = SalesOrder.objects.select_related("customer", "created_by")
     if status:
         qs = qs.filter(status=status)
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(customer__code__icontains=search)
-            | Q(customer__name__icontains=search)
-        )
+    qs = search_in(qs, search, "number", "customer__code", "customer__name")
     return qs.order_by("-created_at", "-id")
 
 

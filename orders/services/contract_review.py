@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.services import (
@@ -24,7 +23,7 @@ from approvals.services import (
 )
 from orders import hooks
 from orders.models import SalesOrder
-from orders.services.sales_orders import DOC, contract_review_level, locked_order
+from orders.services.sales_orders import DOC, contract_review_level, locked_order, run_decision
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_transition
 
@@ -36,6 +35,16 @@ def _expect_level(order: SalesOrder, expected_level_id: int | None) -> None:
         raise ConflictError(
             _("Someone else has reviewed this contract meanwhile."), code="stale_review"
         )
+
+
+def _reviewed_document(order: SalesOrder) -> dict:
+    """What an approval step records of the contract under review."""
+    return {
+        "document_type": DOC,
+        "document_id": order.pk,
+        "document_number": order.number or "",
+        "amount": order.total,
+    }
 
 
 @transaction.atomic
@@ -56,10 +65,7 @@ def contract_review_approve(
         waiting = check
     if waiting.pk == check.pk and approve.rank > check.rank:
         approval_check_record(
-            document_type=DOC,
-            document_id=order.pk,
-            document_number=order.number or "",
-            amount=order.total,
+            **_reviewed_document(order),
             waiting=waiting,
             next_level=approve,
             user=user,
@@ -69,10 +75,7 @@ def contract_review_approve(
             order, "review_forward", user=user, document_type=DOC, comment=comment, level=approve
         )
     step = approval_step_record(
-        document_type=DOC,
-        document_id=order.pk,
-        document_number=order.number or "",
-        amount=order.total,
+        **_reviewed_document(order),
         waiting=waiting,
         user=user,
         approve=True,
@@ -87,16 +90,7 @@ def contract_review_approve(
             comment=comment,
             level=step.next_level,
         )
-    run_transition(
-        order,
-        "review_approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        remark=comment,
-    )
+    run_decision(order, "review_approve", user=user, comment=comment)
     hooks.order_approved(order=order, user=user)
     return order
 
@@ -113,25 +107,13 @@ def contract_review_reject(
     _expect_level(order, expected_level_id)
     waiting = order.review_level or contract_review_level("check_level")
     approval_step_record(
-        document_type=DOC,
-        document_id=order.pk,
-        document_number=order.number or "",
-        amount=order.total,
+        **_reviewed_document(order),
         waiting=waiting,
         user=user,
         approve=False,
         comment=comment,
     )
-    return run_transition(
-        order,
-        "review_reject",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        remark=comment,
-    )
+    return run_decision(order, "review_reject", user=user, comment=comment)
 
 
 def may_review(order: SalesOrder, user) -> bool:

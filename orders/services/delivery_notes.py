@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -41,8 +40,8 @@ from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
+from salesadmin.document_rules import log_step, run_signed
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import TransitionLog
 from salesadmin.transitions import check_transition, run_transition
 
 DOC = "delivery_note"
@@ -89,6 +88,54 @@ def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
     return {ln.pk: ln.quantity - ln.issued for ln in lines}
 
 
+def _lines_to_issue(warehouse: Warehouse, lines: list) -> list:
+    """The lines with a quantity, from an open warehouse: at least one."""
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
+    lines = [ln for ln in lines if ln.quantity]
+    if not lines:
+        raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
+    return lines
+
+
+def _positive_quantity(raw) -> Decimal:
+    qty = parse_quantity(raw)
+    if qty <= 0:
+        raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+    return qty
+
+
+def _new_note(
+    *, user, warehouse: Warehouse, vehicle_plate: str, driver: str, **fields
+) -> DeliveryNote:
+    """A note issued today by ``user``, not yet saved: its value comes from its lines."""
+    return DeliveryNote(
+        **fields,
+        warehouse=warehouse,
+        issue_date=company_today(),
+        vehicle_plate=vehicle_plate.strip().upper(),
+        driver=driver.strip(),
+        issued_by=user,
+        pass_code=new_pass_code(),
+        value=Decimal("0.00"),
+    )
+
+
+def _save_with_lines(note: DeliveryNote, note_lines: list[DeliveryNoteLine]) -> None:
+    note.value = sum((nl.amount for nl in note_lines), Decimal("0.00"))
+    note.save()
+    for nl in note_lines:
+        nl.note = note
+    DeliveryNoteLine.objects.bulk_create(note_lines)
+
+
+def _number_and_log_issue(note: DeliveryNote, user, comment: str = "") -> None:
+    # The number is the last step: the counter's row lock is held only for the commit.
+    note.number = next_number(DOC, year=note.issue_date.year)
+    note.save(update_fields=["number"])
+    log_step(DOC, note, "issue", user=user, from_state="", to_state=note.status, comment=comment)
+
+
 @transaction.atomic
 def delivery_note_issue(
     *,
@@ -110,11 +157,7 @@ def delivery_note_issue(
         raise ConflictError(
             _("Notes can be issued only from an approved order."), code="order_not_approved"
         )
-    if not warehouse.active:
-        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
-    lines = [ln for ln in lines if ln.quantity]
-    if not lines:
-        raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
+    lines = _lines_to_issue(warehouse, lines)
     # The order's own lines (read under its lock) are what the note is built
     # from; the caller's lines only name them.
     order_lines = {
@@ -125,16 +168,13 @@ def delivery_note_issue(
         .order_by("position", "id")
     }
     open_qty = {pk: ln.quantity - ln.issued for pk, ln in order_lines.items()}
-    note = DeliveryNote(
+    note = _new_note(
+        user=user,
+        warehouse=warehouse,
+        vehicle_plate=vehicle_plate,
+        driver=driver,
         order=order,
         customer=order.customer,
-        warehouse=warehouse,
-        issue_date=company_today(),
-        vehicle_plate=vehicle_plate.strip().upper(),
-        driver=driver.strip(),
-        issued_by=user,
-        pass_code=new_pass_code(),
-        value=Decimal("0.00"),
     )
     note_lines = []
     per_product: dict[int, Decimal] = defaultdict(Decimal)
@@ -143,9 +183,7 @@ def delivery_note_issue(
         order_line = order_lines.get(line.order_line.pk)
         if order_line is None:
             raise ApplicationError(_("That line belongs to another order."), code="line_mismatch")
-        qty = parse_quantity(line.quantity)
-        if qty <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        qty = _positive_quantity(line.quantity)
         if qty > open_qty[order_line.pk]:
             raise ApplicationError(
                 _("Only %(open)s of %(product)s is still open on this order.")
@@ -164,11 +202,7 @@ def delivery_note_issue(
                 amount=money(qty * order_line.unit_price),
             )
         )
-    note.value = sum((nl.amount for nl in note_lines), Decimal("0.00"))
-    note.save()
-    for nl in note_lines:
-        nl.note = note
-    DeliveryNoteLine.objects.bulk_create(note_lines)
+    _save_with_lines(note, note_lines)
     # A contract's preparation slip hands its reserved units over to the note;
     # the note reserves only the rest (never the same units twice). Only notes
     # of this order (serialized by its lock) take from the slip, so what is
@@ -194,18 +228,7 @@ def delivery_note_issue(
     hooks.take_over_prepared(
         order=order, warehouse=warehouse, quantities=taken, reference=f"note:{note.pk}", user=user
     )
-    # The number is the last step: the counter's row lock is held only for the commit.
-    note.number = next_number(DOC, year=note.issue_date.year)
-    note.save(update_fields=["number"])
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=note.pk,
-        document_number=note.number,
-        transition="issue",
-        from_state="",
-        to_state=note.status,
-        user=user,
-    )
+    _number_and_log_issue(note, user)
     # The note as issued, with what it holds: whoever shows it reads nothing again.
     remember_related(note, "lines", note_lines)
     for nl in note_lines:
@@ -244,28 +267,15 @@ def delivery_note_issue_non_sale(
         raise ApplicationError(_("Not a kind of goods out without a sale."), code="invalid_kind")
     if not user.has_perm("orders.issue_deliverynote"):
         raise PermissionDenied
-    if not warehouse.active:
-        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
-    lines = [ln for ln in lines if ln.quantity]
-    if not lines:
-        raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
-    note = DeliveryNote(
-        kind=kind,
-        warehouse=warehouse,
-        issue_date=company_today(),
-        vehicle_plate=vehicle_plate.strip().upper(),
-        driver=driver.strip(),
-        issued_by=user,
-        pass_code=new_pass_code(),
-        value=Decimal("0.00"),
+    lines = _lines_to_issue(warehouse, lines)
+    note = _new_note(
+        user=user, warehouse=warehouse, vehicle_plate=vehicle_plate, driver=driver, kind=kind
     )
     note_lines = []
     per_product: dict[int, Decimal] = defaultdict(Decimal)
     products = {}
     for line in lines:
-        qty = parse_quantity(line.quantity)
-        if qty <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        qty = _positive_quantity(line.quantity)
         per_product[line.product.pk] += qty
         products[line.product.pk] = line.product
         note_lines.append(
@@ -276,38 +286,15 @@ def delivery_note_issue_non_sale(
                 amount=money(qty * line.unit_cost),
             )
         )
-    note.value = sum((nl.amount for nl in note_lines), Decimal("0.00"))
-    note.save()
-    for nl in note_lines:
-        nl.note = note
-    DeliveryNoteLine.objects.bulk_create(note_lines)
+    _save_with_lines(note, note_lines)
     stock_reserve_many(
         warehouse=warehouse,
         items=[(products[pid], qty) for pid, qty in sorted(per_product.items())],
         reference=f"note:{note.pk}",
         user=user,
     )
-    note.number = next_number(DOC, year=note.issue_date.year)
-    note.save(update_fields=["number"])
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=note.pk,
-        document_number=note.number,
-        transition="issue",
-        from_state="",
-        to_state=note.status,
-        user=user,
-        comment=released_by,
-    )
-    return run_transition(
-        note,
-        "release",
-        user=user,
-        document_type=DOC,
-        comment=released_by,
-        by=user,
-        at=timezone.now(),
-    )
+    _number_and_log_issue(note, user, comment=released_by)
+    return run_signed(note, "release", user=user, document_type=DOC, comment=released_by)
 
 
 def _release_reservations(note: DeliveryNote, user) -> None:
@@ -404,32 +391,29 @@ def delivery_note_stamp(*, note: DeliveryNote, user, override_reason: str = "") 
     _expire_and_refuse(note, "stamp", user=user)
 
 
+def _stamp_on_override(note: DeliveryNote, name: str, *, user, reason: str, **values):
+    """A manager's stamp (or restamp) with a written reason in place of finance's cover."""
+    note.override_reason = reason.strip()
+    return run_signed(
+        note, name, user=user, document_type=DOC, comment=note.override_reason, **values
+    )
+
+
 def _stamp(note: DeliveryNote, *, user, override_reason: str) -> DeliveryNote:
     if not note.is_sale():  # no customer to ask finance about
         raise ApplicationError(str(note.is_sale.message), code=note.is_sale.code)
-    now = timezone.now()
     if override_reason.strip():
-        note.override_reason = override_reason.strip()
-        return run_transition(
-            note,
-            "stamp_override",
-            user=user,
-            document_type=DOC,
-            comment=note.override_reason,
-            by=user,
-            at=now,
-            amount=note.value,
+        return _stamp_on_override(
+            note, "stamp_override", user=user, reason=override_reason, amount=note.value
         )
     # Finance's answer under the customer's lock, read by the transition's condition.
     note_coverage(note=note)
-    return run_transition(
+    return run_signed(
         note,
         "stamp",
         user=user,
         document_type=DOC,
         comment=str(note.coverage_found or ""),
-        by=user,
-        at=now,
         amount=note.value,
     )
 
@@ -530,16 +514,7 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
     over = note.kind == NoteKind.SALE and actual_value > note.covered_amount
     name = "dispatch_over_coverage" if over else "dispatch"
     comment = "" if name == "dispatch" else f"actual {actual_value} > covered {note.covered_amount}"
-    run_transition(
-        note,
-        name,
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        actual_value=actual_value,
-    )
+    run_signed(note, name, user=user, document_type=DOC, comment=comment, actual_value=actual_value)
     if note.kind != NoteKind.SALE:
         return note
     sales_order_refresh_delivery(order=order, user=user)
@@ -553,21 +528,11 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
 def delivery_note_restamp(*, note: DeliveryNote, user, override_reason: str = "") -> DeliveryNote:
     """Finance confirms the extra value is paid or within credit; the pass becomes valid."""
     note = _lock(note, customer=True)
-    now = timezone.now()
     if override_reason.strip():
-        note.override_reason = override_reason.strip()
-        return run_transition(
-            note,
-            "restamp_override",
-            user=user,
-            document_type=DOC,
-            comment=note.override_reason,
-            by=user,
-            at=now,
-        )
+        return _stamp_on_override(note, "restamp_override", user=user, reason=override_reason)
     # Finance's answer under the customer's lock, read by the transition's condition.
     note_coverage(note=note)
-    return run_transition(note, "restamp", user=user, document_type=DOC, by=user, at=now)
+    return run_signed(note, "restamp", user=user, document_type=DOC)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.selectors.delivery_notes import ASK_OVERRIDE, note_coverage
 from salesadmin.db import locked
+from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 
@@ -43,14 +44,13 @@ def delivery_note_ask_override(*, note: DeliveryNote, user, reason: str = "") ->
         raise ConflictError(
             _("The managers have already been asked about this note."), code="already_asked"
         )
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=note.pk,
-        document_number=note.number or "",
-        transition=ASK_OVERRIDE,
+    log_step(
+        DOC,
+        note,
+        ASK_OVERRIDE,
+        user=user,
         from_state=note.status,
         to_state=note.status,
-        user=user,
         comment=(reason or "").strip()[:300],
     )
     return note

@@ -25,6 +25,7 @@ from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related
 from salesadmin.document_numbers import next_number
+from salesadmin.document_rules import run_signed
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_transition
 
@@ -248,6 +249,14 @@ def contract_review_level(which: str) -> ApprovalLevel:
     return level
 
 
+def run_decision(order: SalesOrder, transition: str, *, user, comment: str) -> SalesOrder:
+    """An approve or reject of the order (or its contract review): the
+    transition records who decided, when, and the comment as the remark."""
+    return run_signed(
+        order, transition, user=user, document_type=DOC, comment=comment, remark=comment
+    )
+
+
 @transaction.atomic
 def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesOrder:
     order = _locked_order(order)
@@ -257,16 +266,7 @@ def sales_order_approve(*, order: SalesOrder, user, comment: str = "") -> SalesO
         raise ApplicationError(
             _("A price is below the minimum: say why you approve it."), code="comment_required"
         )
-    run_transition(
-        order,
-        "approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        remark=comment,
-    )
+    run_decision(order, "approve", user=user, comment=comment)
     hooks.order_approved(order=order, user=user)
     return order
 
@@ -276,16 +276,7 @@ def sales_order_reject(*, order: SalesOrder, user, comment: str) -> SalesOrder:
     if not (comment or "").strip():
         raise ApplicationError(_("Say why the order is rejected."), code="comment_required")
     order = _locked_order(order)
-    return run_transition(
-        order,
-        "reject",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        remark=comment,
-    )
+    return run_decision(order, "reject", user=user, comment=comment)
 
 
 @transaction.atomic

@@ -46,6 +46,19 @@ def _refused(request, exc: ApplicationError, **context):
     return _result_page(request, [item], **context)
 
 
+def _bulk_page(request, act, *, detail: str, **context):
+    """Run the bulk action ``act``: one result per document, each found one
+    linked to its ``detail`` page; a refusal of the whole request as a page."""
+    try:
+        results = act()
+    except ApplicationError as exc:
+        return _refused(request, exc, **context)
+    rows = [
+        {**r.__dict__, "url": reverse(detail, args=[r.id]) if r.number else ""} for r in results
+    ]
+    return _result_page(request, rows, **context)
+
+
 @role_required("orders.view_salesorder", "orders.approve_salesorder")
 @require_POST
 def orders_approve(request):
@@ -55,17 +68,14 @@ def orders_approve(request):
         "back_url": reverse("orders:approval_list"),
         "back_label": _("Orders waiting for approval"),
     }
-    try:
-        results = sales_orders_approve_many(
+    return _bulk_page(
+        request,
+        lambda: sales_orders_approve_many(
             ids=_ids(request), user=request.user, comment=request.POST.get("comment", "")[:300]
-        )
-    except ApplicationError as exc:
-        return _refused(request, exc, **context)
-    rows = [
-        {**r.__dict__, "url": reverse("orders:order_detail", args=[r.id]) if r.number else ""}
-        for r in results
-    ]
-    return _result_page(request, rows, **context)
+        ),
+        detail="orders:order_detail",
+        **context,
+    )
 
 
 @role_required("orders.view_deliverynote", "orders.stamp_deliverynote")
@@ -77,15 +87,12 @@ def notes_stamp(request):
         "back_url": reverse("orders:note_list") + "?status=issued",
         "back_label": _("Delivery notes"),
     }
-    try:
-        results = delivery_notes_stamp_many(ids=_ids(request), user=request.user)
-    except ApplicationError as exc:
-        return _refused(request, exc, **context)
-    rows = [
-        {**r.__dict__, "url": reverse("orders:note_detail", args=[r.id]) if r.number else ""}
-        for r in results
-    ]
-    return _result_page(request, rows, **context)
+    return _bulk_page(
+        request,
+        lambda: delivery_notes_stamp_many(ids=_ids(request), user=request.user),
+        detail="orders:note_detail",
+        **context,
+    )
 
 
 @role_required("orders.view_deliverynote")

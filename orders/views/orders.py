@@ -353,22 +353,25 @@ def order_detail(request, pk: int):
     return render(request, "orders/order_detail.html", context)
 
 
+# The page's order actions by the service each calls: the decisions keep the
+# comment, a cancel keeps it as its reason.
+_ACTIONS_WITHOUT_COMMENT = {"submit": sales_order_submit, "revise": sales_order_revise}
+_DECISIONS = {
+    "approve": sales_order_approve,
+    "reject": sales_order_reject,
+    "review_approve": contract_review_approve,
+    "review_reject": contract_review_reject,
+}
+
+
 def _run_action(request, order: SalesOrder, action: str, comment: str) -> bool:
     """Run one order action through its service; a refusal becomes a message."""
     user = request.user
     try:
-        if action == "submit":
-            order = sales_order_submit(order=order, user=user)
-        elif action == "approve":
-            order = sales_order_approve(order=order, user=user, comment=comment)
-        elif action == "reject":
-            order = sales_order_reject(order=order, user=user, comment=comment)
-        elif action == "revise":
-            order = sales_order_revise(order=order, user=user)
-        elif action == "review_approve":
-            order = contract_review_approve(order=order, user=user, comment=comment)
-        elif action == "review_reject":
-            order = contract_review_reject(order=order, user=user, comment=comment)
+        if action in _ACTIONS_WITHOUT_COMMENT:
+            order = _ACTIONS_WITHOUT_COMMENT[action](order=order, user=user)
+        elif action in _DECISIONS:
+            order = _DECISIONS[action](order=order, user=user, comment=comment)
         else:
             order = sales_order_cancel(order=order, user=user, reason=comment)
     except ApplicationError as exc:
