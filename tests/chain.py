@@ -21,6 +21,19 @@ from orders.services.sales_orders import LineInput, sales_order_create, sales_or
 from tests.factories import BatchFactory, CustomerFactory, ProductFactory, WarehouseFactory
 
 
+def receive_stock(*, product, warehouse, quantity, user, batch=None, **extra):
+    """A production receipt of ``quantity`` into ``warehouse``, into a new batch unless given."""
+    return stock_move_record(
+        kind=MoveKind.PRODUCTION_RECEIPT,
+        product=product,
+        warehouse=warehouse,
+        batch=batch or BatchFactory(product=product),
+        quantity=Decimal(quantity),
+        user=user,
+        **extra,
+    )
+
+
 class Chain:
     """A small world: one credit customer, a warehouse, priced products in stock."""
 
@@ -54,13 +67,8 @@ class Chain:
             )
             batch = BatchFactory(product=product)
             self.batches[product.pk] = batch
-            stock_move_record(
-                kind=MoveKind.PRODUCTION_RECEIPT,
-                product=product,
-                warehouse=self.warehouse,
-                batch=batch,
-                quantity=Decimal(stock),
-                user=keeper,
+            receive_stock(
+                product=product, warehouse=self.warehouse, batch=batch, quantity=stock, user=keeper
             )
 
     def order(self, quantities=("10", "100", "5"), *, customer=None, prices=None, submit=True):

@@ -9,13 +9,14 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from approvals.models import ApprovalAssignment, ApprovalLevel
 from customers.enums import CreditTerms
 from customers.models import Contact, Customer
 from finance.enums import EntryKind, InvoiceStatus
 from finance.models import Invoice, ReceivableEntry
 from inventory.enums import Unit
 from inventory.models import Batch, Product, Warehouse
-from salesadmin.roles import role_group_name
+from salesadmin.roles import Role, role_group_name
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -38,6 +39,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create or not extracted:
             return
         self.groups.add(*(Group.objects.get(name=role_group_name(r)) for r in extracted))
+
+
+def approver_at(level: ApprovalLevel | str, username: str, *, limit=None):
+    """A manager assigned to an approval level (the level, or its code), with an
+    optional personal limit."""
+    if isinstance(level, str):
+        level = ApprovalLevel.objects.get(code=level)
+    user = UserFactory(username=username, roles=[Role.MANAGER])
+    ApprovalAssignment.objects.create(user=user, level=level, personal_limit=limit)
+    return user
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):

@@ -1,35 +1,6 @@
-"""API test helpers: a DRF client per persona, and readable shortcuts."""
+"""API test helpers (``api_for`` and ``personas`` come from tests/conftest.py)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-
-import pytest
-from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def api_for(db) -> Callable[..., APIClient]:
-    """``api_for(user)`` is an API client acting as ``user`` (None: anonymous)."""
-
-    def make(user=None) -> APIClient:
-        client = APIClient()
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def personas(clerk, finance, keeper, guard, manager):
-    return {
-        "clerk": clerk,
-        "finance": finance,
-        "keeper": keeper,
-        "guard": guard,
-        "manager": manager,
-    }
 
 
 def leaves(data):

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from finance.enums import EntryKind, ReminderStatus
-from finance.models import ReceivableEntry, Reminder
+from finance.enums import EntryKind
+from finance.models import ReceivableEntry
 from tests.factories import CustomerFactory
-from tests.finance.invoice_world import overdue
+from tests.finance.invoice_world import overdue, sent_reminders
 
 AS_OF = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.django_db
@@ -86,16 +86,7 @@ def test_reminders_list_filters_and_stays_flat(finance, api_for, django_assert_m
 
     def load(n):
         customer = CustomerFactory()
-        for days in range(1, n + 1):
-            invoice = overdue(days, today=AS_OF, customer=customer)
-            Reminder.objects.create(
-                invoice=invoice,
-                customer=customer,
-                level=1,
-                days_overdue=days,
-                open_amount=invoice.amount,
-                status=ReminderStatus.SENT,
-            )
+        sent_reminders(customer, n, today=AS_OF)
         with django_assert_max_num_queries(8) as captured:
             body = client.get("/api/v1/reminders/", {"customer": customer.pk}).json()
         assert body["count"] == n

@@ -57,6 +57,11 @@ def liquid_oxygen_order(chain, customer, kg="100"):
     return sales_order_submit(order=order, user=chain.clerk)
 
 
+def unpaid_prepaid_note(chain):
+    """A note for a prepaid customer who has paid nothing: not covered."""
+    return chain.note(chain.order(customer=CustomerFactory(credit_terms=CreditTerms.PREPAID)))
+
+
 def prepaid_awaiting_topup(chain):
     """A prepaid customer paid exactly 150.00 for 100 kg of liquid oxygen; the
     weighbridge showed 104 kg (within tolerance), worth 156.00: waiting for 6.00."""
@@ -218,8 +223,7 @@ def test_finance_stamps_a_covered_note(chain, api_for):
 
 
 def test_an_uncovered_note_is_not_stamped(chain, api_for):
-    customer = CustomerFactory(credit_terms=CreditTerms.PREPAID)  # has paid nothing
-    note = chain.note(chain.order(customer=customer))
+    note = unpaid_prepaid_note(chain)
 
     response = api_for(chain.finance).post(url(note, "stamp"), {}, format="json")
 
@@ -229,8 +233,7 @@ def test_an_uncovered_note_is_not_stamped(chain, api_for):
 
 
 def test_manager_overrides_an_uncovered_note_with_a_reason(chain, api_for):
-    customer = CustomerFactory(credit_terms=CreditTerms.PREPAID)
-    note = chain.note(chain.order(customer=customer))
+    note = unpaid_prepaid_note(chain)
 
     response = api_for(chain.manager).post(
         url(note, "stamp"), {"override_reason": "pays on arrival, GM agreed"}, format="json"
@@ -246,8 +249,7 @@ def test_manager_overrides_an_uncovered_note_with_a_reason(chain, api_for):
 
 
 def test_finance_may_not_override(chain, api_for):
-    customer = CustomerFactory(credit_terms=CreditTerms.PREPAID)
-    note = chain.note(chain.order(customer=customer))
+    note = unpaid_prepaid_note(chain)
 
     response = api_for(chain.finance).post(
         url(note, "stamp"), {"override_reason": "trust me"}, format="json"

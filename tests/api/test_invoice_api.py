@@ -4,11 +4,9 @@ credit holds and notices; refusals are 4xx with a code, never 500."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
-from customers.enums import CreditTerms
 from finance.credit import credit_holds_review
 from finance.enums import InvoiceStatus
 from finance.invoicing import invoice_void, invoices_issue_due
@@ -16,7 +14,7 @@ from finance.services import payment_record
 from notices.models import Notice
 from tests.api.test_api_query_counts import flat
 from tests.factories import CustomerFactory
-from tests.finance.invoice_world import dispatched_on, invoice
+from tests.finance.invoice_world import dispatched_on, invoice, monthly_customer
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -24,9 +22,7 @@ D = dt.date
 
 @pytest.fixture
 def customer(clerk):
-    return CustomerFactory(
-        credit_terms=CreditTerms.MONTHLY, credit_limit=Decimal("15000.00"), salesperson=clerk
-    )
+    return monthly_customer(clerk)
 
 
 def _pay(client, customer, amount, **extra):

@@ -25,6 +25,20 @@ def assigned(code, name, limit=None):
     return user
 
 
+def step(document_id: int, *, amount: str, waiting, user, approve: bool, comment: str = ""):
+    """One decision on test document T-<id> of type "t"."""
+    return approval_step_record(
+        document_type="t",
+        document_id=document_id,
+        document_number=f"T-{document_id}",
+        amount=Decimal(amount),
+        waiting=waiting,
+        user=user,
+        approve=approve,
+        comment=comment,
+    )
+
+
 def test_the_levels_of_the_design_exist_in_rank_order():
     assert list(ApprovalLevel.objects.values_list("code", flat=True)) == [
         "department_head",
@@ -58,11 +72,9 @@ def test_a_personal_limit_replaces_the_levels():
 def test_a_step_beyond_the_limit_goes_on_and_every_step_is_logged():
     head = assigned("department_head", "head")
     gm = assigned("general_manager", "gm")
-    first = approval_step_record(
-        document_type="t",
-        document_id=1,
-        document_number="T-1",
-        amount=Decimal("3000.00"),
+    first = step(
+        1,
+        amount="3000.00",
         waiting=level("department_head"),
         user=head,
         approve=True,
@@ -70,15 +82,7 @@ def test_a_step_beyond_the_limit_goes_on_and_every_step_is_logged():
     )
     assert not first.final and first.next_level == level("sales_director")
     # A higher level may act on what waits below it; no limit: final.
-    second = approval_step_record(
-        document_type="t",
-        document_id=1,
-        document_number="T-1",
-        amount=Decimal("3000.00"),
-        waiting=first.next_level,
-        user=gm,
-        approve=True,
-    )
+    second = step(1, amount="3000.00", waiting=first.next_level, user=gm, approve=True)
     assert second.final
     steps = ApprovalStep.objects.filter(document_type="t", document_id=1).order_by("id")
     assert [(s.user, s.decision, s.comment) for s in steps] == [
@@ -90,25 +94,15 @@ def test_a_step_beyond_the_limit_goes_on_and_every_step_is_logged():
 def test_a_lower_level_may_not_act_on_what_waits_higher():
     head = assigned("department_head", "head")
     with pytest.raises(PermissionDenied):
-        approval_step_record(
-            document_type="t",
-            document_id=2,
-            document_number="T-2",
-            amount=Decimal("3000.00"),
-            waiting=level("sales_director"),
-            user=head,
-            approve=True,
-        )
+        step(2, amount="3000.00", waiting=level("sales_director"), user=head, approve=True)
     assert not ApprovalStep.objects.exists()
 
 
 def test_the_step_log_is_append_only():
     head = assigned("department_head", "head")
-    result = approval_step_record(
-        document_type="t",
-        document_id=3,
-        document_number="T-3",
-        amount=Decimal("1.00"),
+    result = step(
+        3,
+        amount="1.00",
         waiting=level("department_head"),
         user=head,
         approve=False,

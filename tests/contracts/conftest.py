@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from approvals.models import ApprovalAssignment, ApprovalLevel
-from salesadmin.roles import Role
-from tests.factories import UserFactory
+from approvals.models import ApprovalLevel
+from tests.factories import approver_at
 
 
 @pytest.fixture
@@ -21,29 +20,21 @@ def levels(db):
 @pytest.fixture
 def head(levels):
     """部门负责人: a manager at the department-head level."""
-    user = UserFactory(username="head", roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(user=user, level=levels["department_head"])
-    return user
+    return approver_at(levels["department_head"], "head")
 
 
 @pytest.fixture
 def director(levels):
     """销售厂长: a manager at the sales-director level."""
-    user = UserFactory(username="director", roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(user=user, level=levels["sales_director"])
-    return user
+    return approver_at(levels["sales_director"], "director")
 
 
 @pytest.fixture
 def deputy(levels):
     """副总经理: a manager at the deputy-general-manager level."""
-    user = UserFactory(username="deputy", roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(user=user, level=levels["deputy_general_manager"])
-    return user
+    return approver_at(levels["deputy_general_manager"], "deputy")
 
 
 @pytest.fixture
 def general_manager(levels):
-    user = UserFactory(username="gm", roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(user=user, level=levels["general_manager"])
-    return user
+    return approver_at(levels["general_manager"], "gm")

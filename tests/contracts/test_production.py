@@ -30,6 +30,18 @@ from salesadmin.models import TransitionLog
 pytestmark = pytest.mark.django_db
 
 
+def _produced(chain, product, batch_number: str, quantity: str):
+    """Production hands ``quantity`` of a batch made today to the chain's warehouse."""
+    return production_receipt_record(
+        product=product,
+        warehouse=chain.warehouse,
+        batch_number=batch_number,
+        produced_on=company_today(),
+        quantity=quantity,
+        user=chain.keeper,
+    )
+
+
 def _level(chain, product):
     return StockLevel.objects.get(product=product, warehouse=chain.warehouse)
 
@@ -77,24 +89,10 @@ def test_receipt_closes_the_task_and_is_held_for_the_contract(chain):
     oxygen = chain.products[0]
 
     # When production receives 150, then 100
-    production_receipt_record(
-        product=oxygen,
-        warehouse=chain.warehouse,
-        batch_number="P1",
-        produced_on=company_today(),
-        quantity="150",
-        user=chain.keeper,
-    )
+    _produced(chain, oxygen, "P1", "150")
     task.refresh_from_db()
     assert (task.received_quantity, task.status) == (Decimal("150"), TaskStatus.OPEN)
-    production_receipt_record(
-        product=oxygen,
-        warehouse=chain.warehouse,
-        batch_number="P2",
-        produced_on=company_today(),
-        quantity="100",
-        user=chain.keeper,
-    )
+    _produced(chain, oxygen, "P2", "100")
 
     # Then the task has its 200 and is closed; the 200 are held for the
     # contract, the other 50 are free stock
@@ -142,14 +140,7 @@ def test_a_b_contract_end_to_end_order_task_receipt_note_gate(chain, guard):
     assert task.quantity == Decimal("100")
 
     # When production receives the shortfall
-    production_receipt_record(
-        product=argon,
-        warehouse=chain.warehouse,
-        batch_number="AR-1",
-        produced_on=company_today(),
-        quantity="100",
-        user=chain.keeper,
-    )
+    _produced(chain, argon, "AR-1", "100")
     task.refresh_from_db()
     assert task.status == TaskStatus.CLOSED
 

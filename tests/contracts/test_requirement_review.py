@@ -21,15 +21,8 @@ from orders.services.contract_review import contract_review_approve
 from orders.services.sales_orders import sales_order_submit
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
-from salesadmin.roles import Role
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def inspector(db):
-    return UserFactory(username="inspector", roles=[Role.QUALITY_INSPECTOR])
 
 
 def _c_order(chain):

@@ -27,7 +27,7 @@ from sales.services.quotations import QuotationLineInput, quotation_create, quot
 from salesadmin.clock import company_today
 from salesadmin.roles import Role
 from tests.chain import Chain
-from tests.factories import UserFactory
+from tests.factories import UserFactory, approver_at
 from tests.finance.invoice_world import invoice
 from tests.returns.world import ReturnWorld
 
@@ -268,7 +268,6 @@ def _contracts(world: SiteWorld, chain: Chain) -> None:
 def _outbound(world: SiteWorld, chain: Chain) -> None:
     """Samples and non-sale outbound (issue 11): an approved sample with its
     slip waiting for the warehouse, a request report waiting for approval."""
-    from approvals.models import ApprovalAssignment, ApprovalLevel
     from outbound.services.common import LineInput
     from outbound.services.requests import (
         non_sale_request_check,
@@ -283,10 +282,7 @@ def _outbound(world: SiteWorld, chain: Chain) -> None:
         sample_application_submit,
     )
 
-    head = UserFactory(username="site-head", roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(
-        user=head, level=ApprovalLevel.objects.get(code="department_head")
-    )
+    head = approver_at("department_head", "site-head")
     lines = [LineInput(product=chain.products[0], quantity=Decimal("2"))]
     sample = sample_application_create(
         user=chain.clerk,

@@ -14,15 +14,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from approvals.models import ApprovalAssignment, ApprovalLevel
 from finance.models import ReceivableEntry
 from orders.enums import NoteKind, NoteStatus
 from outbound.enums import RequestStatus, SampleStatus
 from outbound.models import NonSaleRequest, SampleApplication
 from reports.selectors.definitions import sold_lines
 from salesadmin.clock import company_today
-from salesadmin.roles import Role
-from tests.factories import UserFactory
+from tests.factories import approver_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,9 +30,7 @@ def _url_path(pattern: str) -> re.Pattern:
 
 
 def _approver(code: str, username: str):
-    user = UserFactory(username=username, roles=[Role.MANAGER])
-    ApprovalAssignment.objects.create(user=user, level=ApprovalLevel.objects.get(code=code))
-    return user
+    return approver_at(code, username)
 
 
 def _act(page: Page, label: str, fields: dict | None = None) -> None:

@@ -21,7 +21,7 @@ from notices.models import Notice
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from tests.factories import CustomerFactory
-from tests.finance.invoice_world import invoice
+from tests.finance.invoice_world import invoice, monthly_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ JAN15, JAN31, FEB28 = dt.date(2026, 1, 15), dt.date(2026, 1, 31), dt.date(2026, 
 
 @pytest.fixture
 def customer(clerk):
-    return CustomerFactory(
-        credit_terms=CreditTerms.MONTHLY, credit_limit=Decimal("15000.00"), salesperson=clerk
-    )
+    return monthly_customer(clerk)
 
 
 def _state(inv):

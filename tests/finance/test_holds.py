@@ -21,7 +21,7 @@ from notices.models import Notice
 from salesadmin.clock import add_months, last_day_over_a_month_before
 from salesadmin.errors import ApplicationError
 from tests.factories import CustomerFactory
-from tests.finance.invoice_world import invoice
+from tests.finance.invoice_world import invoice, monthly_customer
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -29,9 +29,7 @@ D = dt.date
 
 @pytest.fixture
 def customer(clerk):
-    return CustomerFactory(
-        credit_terms=CreditTerms.MONTHLY, credit_limit=Decimal("15000.00"), salesperson=clerk
-    )
+    return monthly_customer(clerk)
 
 
 def _held(customer) -> bool:

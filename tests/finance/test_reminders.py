@@ -22,7 +22,7 @@ from notices.models import Notice
 from salesadmin.roles import Role
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.finance.celery_broker import real_broker
-from tests.finance.invoice_world import overdue
+from tests.finance.invoice_world import overdue, qiantang_customer, sent_reminders
 from tests.racing import run_together
 
 TODAY = dt.date(2026, 6, 15)
@@ -48,9 +48,7 @@ def salesperson(db):
 
 @pytest.fixture
 def customer(salesperson):
-    customer = CustomerFactory(name="杭州钱塘气体有限公司", salesperson=salesperson)
-    ContactFactory(customer=customer, name="王会计", email="wang@qiantang.example")
-    return customer
+    return qiantang_customer(salesperson)
 
 
 def levels_of(invoice) -> list[int]:
@@ -357,18 +355,13 @@ def test_publishing_to_a_dead_broker_returns_quickly_and_leaves_the_row_pending(
 
 
 def _sent_reminders(customer, n):
-    for days in range(1, n + 1):
-        invoice = overdue(days, today=TODAY, customer=customer)
-        Reminder.objects.create(
-            invoice=invoice,
-            customer=customer,
-            level=1,
-            days_overdue=days,
-            open_amount=invoice.amount,
-            status=ReminderStatus.SENT,
-            email="wang@qiantang.example",
-            sent_at=dt.datetime(2026, 6, 15, 9, tzinfo=dt.UTC),
-        )
+    sent_reminders(
+        customer,
+        n,
+        today=TODAY,
+        email="wang@qiantang.example",
+        sent_at=dt.datetime(2026, 6, 15, 9, tzinfo=dt.UTC),
+    )
 
 
 def test_the_customer_page_lists_the_reminders_sent_in_flat_queries(

@@ -9,6 +9,17 @@ import io
 
 from openpyxl import Workbook
 
+# The price-list import's columns, as its template offers them and a person fills them in.
+PRICE_LIST_COLUMNS = [
+    "list_code",
+    "list_name",
+    "valid_from",
+    "valid_to",
+    "sku",
+    "standard_price",
+    "minimum_price",
+]
+
 
 def xlsx(header: list[str], rows: list[list]) -> bytes:
     book = Workbook()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from customers.models import Customer
 from inventory.models import Product
 from tests.factories import UserFactory
-from tests.imports.sheets import xlsx
+from tests.imports.sheets import PRICE_LIST_COLUMNS, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -163,15 +163,7 @@ def test_the_template_downloads_with_every_column(client_for, manager, fmt):
         header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     else:
         header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header == [
-        "list_code",
-        "list_name",
-        "valid_from",
-        "valid_to",
-        "sku",
-        "standard_price",
-        "minimum_price",
-    ]
+    assert header == PRICE_LIST_COLUMNS
 
 
 def test_a_downloaded_template_imports_as_it_is(client_for, manager):

@@ -20,7 +20,7 @@ from orders.services.pricing import price_quote
 from portal.imports import BY_KEY, import_file
 from salesadmin.clock import company_today
 from tests.factories import WarehouseFactory
-from tests.imports.sheets import csv_bytes, xlsx
+from tests.imports.sheets import PRICE_LIST_COLUMNS, csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -89,15 +89,7 @@ PRODUCTS = xlsx(
 
 def _price_lists():
     return xlsx(
-        [
-            "list_code",
-            "list_name",
-            "valid_from",
-            "valid_to",
-            "sku",
-            "standard_price",
-            "minimum_price",
-        ],
+        PRICE_LIST_COLUMNS,
         [
             ["PL2025", "2025 价格表", TODAY - 400 * DAY, TODAY - 1 * DAY, "O2-40L", 30, 28],
             ["PL2026", "2026 价格表", TODAY, None, "O2-40L", 35, 32.5],

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from inventory.enums import MoveKind
-from inventory.services import stock_move_record
+from tests.chain import receive_stock
 from tests.factories import BatchFactory, ProductFactory, WarehouseFactory
 
 
@@ -31,12 +28,11 @@ def receive(keeper):
     """``receive(product, warehouse, batch, qty)`` books a production receipt."""
 
     def do(product, warehouse, batch, qty):
-        return stock_move_record(
-            kind=MoveKind.PRODUCTION_RECEIPT,
+        return receive_stock(
             product=product,
             warehouse=warehouse,
             batch=batch,
-            quantity=Decimal(qty),
+            quantity=qty,
             user=keeper,
             reference=batch.number,
         )

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from inventory.enums import MoveKind
 from inventory.master_data import (
     product_create,
     product_update,
@@ -16,10 +15,10 @@ from inventory.master_data import (
     warehouse_update,
 )
 from inventory.models import Product, Warehouse
-from inventory.services import stock_move_record
 from salesadmin.errors import ApplicationError
 from salesadmin.models import MasterDataChange
-from tests.factories import BatchFactory, ProductFactory, WarehouseFactory
+from tests.chain import receive_stock
+from tests.factories import ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +77,7 @@ def test_only_a_manager_keeps_products_and_warehouses(clerk, keeper):
 def test_the_unit_of_a_product_whose_stock_moved_cannot_change(manager, keeper):
     product = ProductFactory(unit="kg")
     warehouse = WarehouseFactory()
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
-        product=product,
-        warehouse=warehouse,
-        batch=BatchFactory(product=product),
-        quantity=5,
-        user=keeper,
-    )
+    receive_stock(product=product, warehouse=warehouse, quantity=5, user=keeper)
     with pytest.raises(ApplicationError) as refused:
         product_update(product=product, user=manager, unit="t")
     assert refused.value.code == "unit_in_use"
@@ -103,14 +95,7 @@ def test_a_duplicate_sku_is_refused_with_the_field(manager):
 def test_a_warehouse_with_stock_cannot_close(manager, keeper):
     product = ProductFactory()
     warehouse = WarehouseFactory()
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
-        product=product,
-        warehouse=warehouse,
-        batch=BatchFactory(product=product),
-        quantity=5,
-        user=keeper,
-    )
+    receive_stock(product=product, warehouse=warehouse, quantity=5, user=keeper)
     with pytest.raises(ApplicationError) as refused:
         warehouse_update(warehouse=warehouse, user=manager, active=False)
     assert refused.value.code == "warehouse_has_stock"
@@ -224,14 +209,7 @@ def test_the_manager_keeps_warehouses_in_the_browser(client_for, manager):
 def test_a_warehouse_with_stock_cannot_be_closed_in_the_browser(client_for, manager, keeper):
     product = ProductFactory()
     warehouse = WarehouseFactory(code="WH1", name="一号库")
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
-        product=product,
-        warehouse=warehouse,
-        batch=BatchFactory(product=product),
-        quantity=5,
-        user=keeper,
-    )
+    receive_stock(product=product, warehouse=warehouse, quantity=5, user=keeper)
     response = client_for(manager).post(
         f"/inventory/warehouses/{warehouse.pk}/", {"code": "WH1", "name": "一号库"}
     )

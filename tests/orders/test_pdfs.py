@@ -396,12 +396,10 @@ def fast_render(monkeypatch):
 
 
 @pytest.mark.parametrize(("role", "status"), NOTE_PDF_ROLES.items())
-def test_note_pdf_roles(role, status, chain, guard, client_for, fast_render):
+def test_note_pdf_roles(role, status, chain, personas, client_for, fast_render):
     note = chain.note()
-    user = {"clerk": chain.clerk, "finance": chain.finance, "keeper": chain.keeper}
-    user |= {"manager": chain.manager, "guard": guard}
 
-    response = client_for(user[role]).get(f"/orders/notes/{note.pk}/pdf/")
+    response = client_for(personas[role]).get(f"/orders/notes/{note.pk}/pdf/")
 
     assert response.status_code == status
     if status == 200:
@@ -411,12 +409,10 @@ def test_note_pdf_roles(role, status, chain, guard, client_for, fast_render):
 
 
 @pytest.mark.parametrize(("role", "status"), ORDER_PDF_ROLES.items())
-def test_order_pdf_roles(role, status, chain, guard, client_for, fast_render):
+def test_order_pdf_roles(role, status, chain, personas, client_for, fast_render):
     order = chain.order()
-    user = {"clerk": chain.clerk, "finance": chain.finance, "keeper": chain.keeper}
-    user |= {"manager": chain.manager, "guard": guard}
 
-    response = client_for(user[role]).get(f"/orders/{order.pk}/pdf/")
+    response = client_for(personas[role]).get(f"/orders/{order.pk}/pdf/")
 
     assert response.status_code == status
     if status == 200:

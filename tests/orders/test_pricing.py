@@ -33,6 +33,15 @@ def _customer_price(chain, product, price, *, valid_from, valid_to=None, custome
     )
 
 
+def _valid_for_days(from_days: int, to_days: int | None) -> dict:
+    """The validity window, in days from today (no end: open-ended)."""
+    today = company_today()
+    return {
+        "valid_from": today + from_days * DAY,
+        "valid_to": None if to_days is None else today + to_days * DAY,
+    }
+
+
 def _quote(chain, product, on=None, customer=None):
     return price_quote(
         customer_id=(customer or chain.customer).pk,
@@ -51,15 +60,8 @@ def _quote(chain, product, on=None, customer=None):
     ],
 )
 def test_customer_price_wins_over_list_when_valid_on_the_date(chain, from_days, to_days):
-    today = company_today()
     o2 = chain.products[0]
-    _customer_price(
-        chain,
-        o2,
-        "28.00",
-        valid_from=today + from_days * DAY,
-        valid_to=None if to_days is None else today + to_days * DAY,
-    )
+    _customer_price(chain, o2, "28.00", **_valid_for_days(from_days, to_days))
 
     quote = _quote(chain, o2)
 
@@ -92,15 +94,8 @@ def test_order_line_takes_the_customer_price(chain):
     ],
 )
 def test_customer_price_not_valid_today_falls_back_to_the_list(chain, from_days, to_days):
-    today = company_today()
     o2 = chain.products[0]
-    _customer_price(
-        chain,
-        o2,
-        "20.00",
-        valid_from=today + from_days * DAY,
-        valid_to=None if to_days is None else today + to_days * DAY,
-    )
+    _customer_price(chain, o2, "20.00", **_valid_for_days(from_days, to_days))
 
     quote = _quote(chain, o2)
 

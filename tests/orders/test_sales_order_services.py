@@ -74,6 +74,15 @@ def _argon_order(chain, quantity) -> SalesOrder:
 # --- create -------------------------------------------------------------------
 
 
+def _prepaid_with_entry(kind, amount: str):
+    """A prepaid customer (no credit allowance) with one ledger entry booked today."""
+    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
+    ReceivableEntry.objects.create(
+        customer=prepaid, kind=kind, amount=Decimal(amount), entry_date=company_today()
+    )
+    return prepaid
+
+
 def test_create_numbers_contracts_in_sequence(chain):
     year = company_today().year
 
@@ -254,13 +263,7 @@ def test_submit_for_a_customer_on_hold_waits_for_a_manager(chain):
 
 def test_prepaid_customer_never_gets_credit_exceeded_at_order_time(chain):
     # A prepaid customer has no credit allowance, and still owes money.
-    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
-    ReceivableEntry.objects.create(
-        customer=prepaid,
-        kind=EntryKind.CHARGE,
-        amount=Decimal("5000.00"),
-        entry_date=company_today(),
-    )
+    prepaid = _prepaid_with_entry(EntryKind.CHARGE, "5000.00")
 
     order = chain.order(customer=prepaid)
 
@@ -671,13 +674,7 @@ def test_a_clerk_asking_to_approve_below_the_minimum_is_refused_for_the_role(cha
 
 
 def test_submit_tells_a_prepaid_customer_how_much_is_still_to_pay(chain):
-    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
-    ReceivableEntry.objects.create(
-        customer=prepaid,
-        kind=EntryKind.PAYMENT,
-        amount=Decimal("-300.00"),
-        entry_date=company_today(),
-    )
+    prepaid = _prepaid_with_entry(EntryKind.PAYMENT, "-300.00")
 
     order = chain.order(customer=prepaid)  # 850.00
 
@@ -686,13 +683,7 @@ def test_submit_tells_a_prepaid_customer_how_much_is_still_to_pay(chain):
 
 
 def test_submit_says_nothing_when_the_prepayment_covers_the_order(chain):
-    prepaid = CustomerFactory(credit_terms=CreditTerms.PREPAID, credit_limit=Decimal("0.00"))
-    ReceivableEntry.objects.create(
-        customer=prepaid,
-        kind=EntryKind.PAYMENT,
-        amount=Decimal("-1000.00"),
-        entry_date=company_today(),
-    )
+    prepaid = _prepaid_with_entry(EntryKind.PAYMENT, "-1000.00")
 
     order = chain.order(customer=prepaid)
 

@@ -17,7 +17,6 @@ from finance.models import ReceivableEntry
 from finance.services import payment_record
 from inventory.enums import MoveKind
 from inventory.models import BatchLevel, StockLevel, StockMove
-from inventory.services import stock_move_record
 from orders.enums import Coverage, NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DispatchAllocation
 from orders.services.delivery_notes import (
@@ -34,6 +33,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.models import TransitionLog
 from salesadmin.transitions import run_transition
+from tests.chain import receive_stock
 from tests.factories import BatchFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -355,12 +355,11 @@ def test_order_completes_with_the_last_dispatch(chain):
 def test_dispatch_across_two_batches(chain):
     product = chain.products[OXYGEN]
     second_batch = BatchFactory(product=product)
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
+    receive_stock(
         product=product,
         warehouse=chain.warehouse,
         batch=second_batch,
-        quantity=Decimal("5"),
+        quantity="5",
         user=chain.keeper,
     )
     note = chain.stamped(_oxygen_note(chain, chain.customer))

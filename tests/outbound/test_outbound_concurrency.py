@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from approvals.models import ApprovalAssignment, ApprovalLevel, ApprovalStep
+from approvals.models import ApprovalLevel, ApprovalStep
 from inventory.models import StockLevel
 from outbound.enums import RequestStatus, SampleStatus
 from outbound.models import NonSaleRequest, SampleApplication
@@ -17,9 +17,8 @@ from outbound.services.samples import (
     sample_application_issue_slip,
 )
 from salesadmin.models import TransitionLog
-from salesadmin.roles import Role
 from tests import racing
-from tests.factories import UserFactory
+from tests.factories import approver_at
 from tests.racing import errors, tally
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,9 +30,7 @@ def _approvers(code: str, n: int = RACERS):
     level = ApprovalLevel.objects.get(code=code)
     people = []
     for i in range(n):
-        user = UserFactory(username=f"{code}-{i}", roles=[Role.MANAGER])
-        ApprovalAssignment.objects.create(user=user, level=level)
-        people.append(user)
+        people.append(approver_at(level, f"{code}-{i}"))
     return people
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from approvals.models import ApprovalAssignment, ApprovalLevel
 from orders.services.exit_pass import exit_pass_token, exit_pass_use
 from outbound.services.common import LineInput
 from outbound.services.requests import (
@@ -21,8 +20,31 @@ from outbound.services.samples import (
     sample_application_issue_slip,
     sample_application_submit,
 )
-from salesadmin.roles import Role
-from tests.factories import UserFactory
+from tests.factories import approver_at
+
+
+def prospect_sample(chain):
+    """A draft sample application: one cylinder of oxygen for a prospect."""
+    return sample_application_create(
+        user=chain.clerk,
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+        prospect_name="意向客户",
+    )
+
+
+def gift_request(chain):
+    """A draft request report: one cylinder of oxygen given to a customer."""
+    return non_sale_request_create(
+        user=chain.clerk,
+        purpose="gift",
+        recipient="客户",
+        reason="答谢",
+        department="市场部",
+        warehouse=chain.warehouse,
+        lines=[LineInput(product=chain.products[0], quantity=1)],
+    )
 
 
 class OutboundWorld:
@@ -42,11 +64,7 @@ class OutboundWorld:
         self.gm = self.approver("general_manager", "gm")
 
     def approver(self, level_code: str, username: str, *, limit=None):
-        user = UserFactory(username=username, roles=[Role.MANAGER])
-        ApprovalAssignment.objects.create(
-            user=user, level=ApprovalLevel.objects.get(code=level_code), personal_limit=limit
-        )
-        return user
+        return approver_at(level_code, username, limit=limit)
 
     def lines(self, quantities):
         return [

@@ -19,7 +19,7 @@ from finance.models import Reminder, Statement
 from notices.models import Notice
 from salesadmin.roles import Role
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
-from tests.finance.invoice_world import overdue
+from tests.finance.invoice_world import overdue, qiantang_customer
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -43,8 +43,7 @@ def salesperson(db):
 
 @pytest.fixture
 def reminder(salesperson):
-    customer = CustomerFactory(name="杭州钱塘气体有限公司", salesperson=salesperson)
-    ContactFactory(customer=customer, name="王会计", email="wang@qiantang.example")
+    customer = qiantang_customer(salesperson)
     overdue(5, today=TODAY, customer=customer)
     reminders.reminders_create_due(today=TODAY)
     return Reminder.objects.get()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from approvals.models import ApprovalAssignment, ApprovalLevel
 from returns.enums import InspectionResult, ReturnReason
 from returns.services.allowances import allowance_create, allowance_submit
 from returns.services.return_applications import (
@@ -16,8 +15,7 @@ from returns.services.return_applications import (
     return_application_receive,
     return_application_submit,
 )
-from salesadmin.roles import Role
-from tests.factories import UserFactory
+from tests.factories import approver_at
 
 
 class ReturnWorld:
@@ -75,11 +73,7 @@ class ReturnWorld:
 
     # --- allowances ---------------------------------------------------------------
     def approver(self, level_code: str, username: str, *, limit=None):
-        user = UserFactory(username=username, roles=[Role.MANAGER])
-        ApprovalAssignment.objects.create(
-            user=user, level=ApprovalLevel.objects.get(code=level_code), personal_limit=limit
-        )
-        return user
+        return approver_at(level_code, username, limit=limit)
 
     def allowance(self, note=None, *, amount="100.00", submit=True, **kwargs):
         allowance = allowance_create(

@@ -253,28 +253,12 @@ def world(chain):
 
 def _outbound_ids(chain) -> dict:
     """A submitted sample application and a request report (issue 11)."""
-    from outbound.services.common import LineInput
-    from outbound.services.requests import non_sale_request_create
-    from outbound.services.samples import sample_application_create, sample_application_submit
+    from outbound.services.samples import sample_application_submit
+    from tests.outbound.world import gift_request, prospect_sample
 
-    lines = [LineInput(product=chain.products[0], quantity=1)]
-    sample = sample_application_create(
-        user=chain.clerk,
-        department="市场部",
-        warehouse=chain.warehouse,
-        lines=lines,
-        prospect_name="意向客户",
-    )
+    sample = prospect_sample(chain)
     sample_application_submit(application=sample, user=chain.clerk)
-    request = non_sale_request_create(
-        user=chain.clerk,
-        purpose="gift",
-        recipient="客户",
-        reason="答谢",
-        department="市场部",
-        warehouse=chain.warehouse,
-        lines=lines,
-    )
+    request = gift_request(chain)
     return {"sample": sample.pk, "request": request.pk}
 
 

@@ -10,14 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from customers.enums import CreditTerms
 from finance.credit import credit_holds_review
 from finance.enums import InvoiceStatus
 from finance.models import PaymentAllocation, ReceivableEntry
 from finance.services import payment_record
 from notices.models import Notice
 from tests.factories import CustomerFactory
-from tests.finance.invoice_world import dispatched_on, invoice
+from tests.finance.invoice_world import dispatched_on, invoice, monthly_customer
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -25,12 +24,7 @@ D = dt.date
 
 @pytest.fixture
 def customer(clerk):
-    return CustomerFactory(
-        name="Hangzhou Gas Co",
-        credit_terms=CreditTerms.MONTHLY,
-        credit_limit=Decimal("15000.00"),
-        salesperson=clerk,
-    )
+    return monthly_customer(clerk, name="Hangzhou Gas Co")
 
 
 def _count(client, url) -> int:

@@ -12,27 +12,15 @@ from django.contrib.messages import get_messages
 from customers.enums import CreditTerms
 from customers.models import Customer
 from finance.services import payment_record
-from inventory.enums import MoveKind
 from inventory.models import BatchLevel, StockLevel, StockMove
-from inventory.services import stock_move_record
 from orders.enums import Coverage, NoteStatus
 from orders.models import DeliveryNote, DispatchAllocation
 from salesadmin.models import TransitionLog
+from tests.chain import receive_stock
 from tests.factories import BatchFactory, CustomerFactory
 
 ROLES = ("clerk", "finance", "keeper", "guard", "manager")
 SECRET_CUSTOMER = "安吉县保密客户有限公司"
-
-
-@pytest.fixture
-def personas(clerk, finance, keeper, guard, manager):
-    return {
-        "clerk": clerk,
-        "finance": finance,
-        "keeper": keeper,
-        "guard": guard,
-        "manager": manager,
-    }
 
 
 def _messages(response) -> list[str]:
@@ -250,14 +238,7 @@ def test_actions_only_take_post(finance, client_for, chain):
 def test_dispatch_with_the_fifo_suggestion_moves_stock_out(keeper, client_for, chain):
     oxygen = chain.products[0]
     older = BatchFactory(product=oxygen, number="OLD-1", produced_on=dt.date(2025, 12, 1))
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
-        product=oxygen,
-        warehouse=chain.warehouse,
-        batch=older,
-        quantity=Decimal("4"),
-        user=keeper,
-    )
+    receive_stock(product=oxygen, warehouse=chain.warehouse, batch=older, quantity="4", user=keeper)
     note = chain.stamped()
     before = {p.pk: _levels(chain, p) for p in chain.products}
     client = client_for(keeper)

@@ -571,21 +571,13 @@ def test_submit_page_says_a_prepaid_customer_must_still_pay(chain, client_for):
 
 
 def test_the_issue_form_proposes_the_warehouse_that_has_the_goods(chain, client_for):
-    from inventory.enums import MoveKind
-    from inventory.services import stock_move_record
-    from tests.factories import BatchFactory, WarehouseFactory
+    from tests.chain import receive_stock
+    from tests.factories import WarehouseFactory
 
     # Given an empty warehouse first by code, and one with only part of the oxygen.
     WarehouseFactory(code="A-EMPTY", name="空仓库")
     partial = WarehouseFactory(code="B-PART", name="部分仓库")
-    stock_move_record(
-        kind=MoveKind.PRODUCTION_RECEIPT,
-        product=chain.products[0],
-        warehouse=partial,
-        batch=BatchFactory(product=chain.products[0]),
-        quantity=Decimal("3"),
-        user=chain.keeper,
-    )
+    receive_stock(product=chain.products[0], warehouse=partial, quantity="3", user=chain.keeper)
     order = chain.order()  # 10 oxygen, 100 kg liquid oxygen, 5 argon
 
     response = client_for(chain.clerk).get(f"/orders/{order.pk}/issue/")

@@ -282,6 +282,8 @@ PUBLIC = {
 
 @pytest.fixture
 def documents(chain):
+    from tests.outbound.world import gift_request, prospect_sample
+
     return {
         "c": chain.customer.pk,
         "p": chain.products[0].pk,
@@ -301,8 +303,8 @@ def documents(chain):
         "b": _location(chain).pk,
         "k": _production_task(chain).pk,
         "v": _requirement_review(chain).pk,
-        "y": _sample(chain).pk,
-        "x": _request(chain).pk,
+        "y": prospect_sample(chain).pk,
+        "x": gift_request(chain).pk,
     }
 
 
@@ -361,34 +363,6 @@ def _requirement_review(chain):
         lines=[LineInput(product=special, quantity=1, unit_price=100)],
     )
     return requirement_review_open(order=order, requirements="特殊", user=chain.clerk)
-
-
-def _sample(chain):
-    from outbound.services.common import LineInput
-    from outbound.services.samples import sample_application_create
-
-    return sample_application_create(
-        user=chain.clerk,
-        department="市场部",
-        warehouse=chain.warehouse,
-        lines=[LineInput(product=chain.products[0], quantity=1)],
-        prospect_name="意向客户",
-    )
-
-
-def _request(chain):
-    from outbound.services.common import LineInput
-    from outbound.services.requests import non_sale_request_create
-
-    return non_sale_request_create(
-        user=chain.clerk,
-        purpose="gift",
-        recipient="客户",
-        reason="答谢",
-        department="市场部",
-        warehouse=chain.warehouse,
-        lines=[LineInput(product=chain.products[0], quantity=1)],
-    )
 
 
 def _price_list():

@@ -14,17 +14,6 @@ from tests.factories import CustomerFactory
 ROLES = ("clerk", "finance", "keeper", "guard", "manager")
 
 
-@pytest.fixture
-def personas(clerk, finance, keeper, guard, manager):
-    return {
-        "clerk": clerk,
-        "finance": finance,
-        "keeper": keeper,
-        "guard": guard,
-        "manager": manager,
-    }
-
-
 def _payment(customer, **overrides):
     data = {
         "customer": customer.pk,

@@ -1,1 +1,0 @@
-from tests.api.conftest import api_for  # noqa: F401  (the API client per persona)
