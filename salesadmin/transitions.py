@@ -134,3 +134,57 @@ def available_transitions(obj: models.Model, field_name: str, user) -> list[str]
         if transition.has_perm(obj, user) and meta.conditions_met(obj, state):
             names.append(transition.name)
     return names
+
+
+def check_state_and_role(obj: models.Model, name: str, *, user) -> None:
+    """Refuse a wrong state (409) or role (403) before any work; the rules
+    (conditions) are checked when the transition runs, after the service has
+    set the values they read."""
+    try:
+        check_transition(obj, name, user=user)
+    except ConflictError:
+        raise
+    except ApplicationError:
+        pass
+
+
+def available_actions(
+    obj: models.Model, user, actions: dict[str, str], *, given_with_the_action: frozenset[str]
+) -> list[str]:
+    """The actions (pages' buttons, the API's ``available_actions``) this user
+    may take now: transitions from the current state that the user's role
+    allows and whose other rules hold.
+
+    ``actions`` maps a transition's name to the action it belongs to (several
+    transitions may make one action: approving is approve or forward).
+    ``given_with_the_action``: the names of rules on what the action's own form
+    supplies (a comment, a reason); they cannot hold before the user acts, so
+    they do not hide the action; the service checks them when it runs.
+    """
+    field = obj._meta.get_field("status")
+    state = field.get_state(obj)
+    names = []
+    for method in field.transitions[obj.__class__].values():
+        meta = method._django_fsm
+        if not meta.has_transition(state):
+            continue
+        found = meta.get_transition(state)
+        if found.name not in actions or not found.has_perm(obj, user):
+            continue
+        if all(
+            rule(obj) for rule in found.conditions if rule.__name__ not in given_with_the_action
+        ):
+            names.append(actions[found.name])
+    # In the order the actions are listed (the pages' order), whatever the transitions'.
+    return [action for action in dict.fromkeys(actions.values()) if action in names]
+
+
+def cancel_with_reason(obj: models.Model, *, user, document_type: str, reason: str):
+    """Run the document's ``cancel`` transition with the reason the user gave
+    (its ``cancel_reason``, checked by the transition's own rule); the caller
+    has locked the row."""
+    check_state_and_role(obj, "cancel", user=user)
+    obj.cancel_reason = (reason or "").strip()[:300]
+    return run_transition(
+        obj, "cancel", user=user, document_type=document_type, comment=obj.cancel_reason
+    )

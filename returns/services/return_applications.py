@@ -33,7 +33,6 @@ from returns.enums import (
 from returns.models import ReturnApplication, ReturnLine
 from returns.services.common import (
     available_actions,
-    check_state_and_role,
     lock_customer_of,
     money,
     placeholder_number,
@@ -44,7 +43,12 @@ from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    check_transition,
+    run_transition,
+)
 
 DOC = "return_application"
 DELIVERED_STATUSES = (NoteStatus.DISPATCHED, NoteStatus.EXITED)
@@ -444,11 +448,7 @@ def return_application_cancel(
 ) -> ReturnApplication:
     """Cancelled: its quantities are returnable again."""
     application = _lock(application)
-    check_state_and_role(application, "cancel", user=user)
-    application.cancel_reason = (reason or "").strip()[:300]
-    return run_transition(
-        application, "cancel", user=user, document_type=DOC, comment=application.cancel_reason
-    )
+    return cancel_with_reason(application, user=user, document_type=DOC, reason=reason)
 
 
 RETURN_ACTIONS = {
