@@ -86,24 +86,59 @@ def _form_context(request, **extra) -> dict:
     }
 
 
+def _list_page(request, *, select, statuses, template: str):
+    status = request.GET.get("status", "")
+    qs = select(status=status if status in statuses.values else "", search=request.GET.get("q", ""))
+    return render(
+        request,
+        template,
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": statuses.choices,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+def _posted_warehouse(post) -> Warehouse:
+    warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
+    if warehouse is None:
+        raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+    return warehouse
+
+
+def _run_action(request, pk: int, action: str, *, runs: dict, model, page, detail: str):
+    """Run the posted action on the document; refused, its page again with the reason."""
+    if action not in runs:
+        raise Http404
+    document = get_object_or_404(model, pk=pk)
+    try:
+        document = runs[action](document, request.user, request.POST)
+    except (ApplicationError, ConcurrentTransition) as exc:
+        return page(request, pk, error=str(exc), status=_refused_status(exc))
+    messages.success(request, _done_message(document))
+    return redirect(detail, pk=pk)
+
+
+def _pdf(document, *, title: str, is_sample: bool, document_type: str, filename: str):
+    context = {
+        "title": title,
+        "doc": document,
+        "lines": list(document.lines.all()),
+        "is_sample": is_sample,
+        **_pdf_common(document, document_type),
+    }
+    return pdf_response(_chinese_pdf(context), filename)
+
+
 # --- Samples -----------------------------------------------------------------------------
 
 
 @role_required(VIEW_SAMPLE)
 def sample_list_page(request):
-    status = request.GET.get("status", "")
-    qs = sample_list(
-        status=status if status in SampleStatus.values else "", search=request.GET.get("q", "")
-    )
-    return render(
-        request,
-        "outbound/sample_list.html",
-        {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": SampleStatus.choices,
-            "q": request.GET.get("q", ""),
-        },
+    return _list_page(
+        request, select=sample_list, statuses=SampleStatus, template="outbound/sample_list.html"
     )
 
 
@@ -125,9 +160,7 @@ def sample_create_page(request):
     if request.method == "POST":
         post = request.POST
         try:
-            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
-            if warehouse is None:
-                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            warehouse = _posted_warehouse(post)
             application = sample_services.sample_application_create(
                 user=request.user,
                 customer=_customer(post.get("customer", "")),
@@ -214,15 +247,15 @@ def sample_action(request, pk: int, action: str):
             application=a, user=u, reason=p.get("reason", "")
         ),
     }
-    if action not in runs:
-        raise Http404
-    application = get_object_or_404(SampleApplication, pk=pk)
-    try:
-        application = runs[action](application, request.user, request.POST)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return _sample_page(request, pk, error=str(exc), status=_refused_status(exc))
-    messages.success(request, _done_message(application))
-    return redirect("outbound:sample_detail", pk=pk)
+    return _run_action(
+        request,
+        pk,
+        action,
+        runs=runs,
+        model=SampleApplication,
+        page=_sample_page,
+        detail="outbound:sample_detail",
+    )
 
 
 def _done_message(document) -> str:
@@ -243,14 +276,13 @@ def sample_pdf(request, pk: int):
         application = sample_detail(pk=pk)
     except SampleApplication.DoesNotExist:
         raise Http404 from None
-    context = {
-        "title": f"样件申请表 {application.number}",
-        "doc": application,
-        "lines": list(application.lines.all()),
-        "is_sample": True,
-        **_pdf_common(application, sample_services.DOC),
-    }
-    return pdf_response(_chinese_pdf(context), f"sample-{application.number}.pdf")
+    return _pdf(
+        application,
+        title=f"样件申请表 {application.number}",
+        is_sample=True,
+        document_type=sample_services.DOC,
+        filename=f"sample-{application.number}.pdf",
+    )
 
 
 def _chinese_pdf(context: dict) -> bytes:
@@ -274,19 +306,8 @@ def _pdf_common(document, document_type: str) -> dict:
 
 @role_required(VIEW_REQUEST)
 def request_list_page(request):
-    status = request.GET.get("status", "")
-    qs = request_list(
-        status=status if status in RequestStatus.values else "", search=request.GET.get("q", "")
-    )
-    return render(
-        request,
-        "outbound/request_list.html",
-        {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": RequestStatus.choices,
-            "q": request.GET.get("q", ""),
-        },
+    return _list_page(
+        request, select=request_list, statuses=RequestStatus, template="outbound/request_list.html"
     )
 
 
@@ -296,9 +317,7 @@ def request_create_page(request):
     if request.method == "POST":
         post = request.POST
         try:
-            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
-            if warehouse is None:
-                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            warehouse = _posted_warehouse(post)
             report = request_services.non_sale_request_create(
                 user=request.user,
                 purpose=post.get("purpose", ""),
@@ -375,15 +394,15 @@ def request_action(request, pk: int, action: str):
             request=r, user=u, reason=p.get("reason", "")
         ),
     }
-    if action not in runs:
-        raise Http404
-    report = get_object_or_404(NonSaleRequest, pk=pk)
-    try:
-        report = runs[action](report, request.user, request.POST)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return _request_page(request, pk, error=str(exc), status=_refused_status(exc))
-    messages.success(request, _done_message(report))
-    return redirect("outbound:request_detail", pk=pk)
+    return _run_action(
+        request,
+        pk,
+        action,
+        runs=runs,
+        model=NonSaleRequest,
+        page=_request_page,
+        detail="outbound:request_detail",
+    )
 
 
 @role_required(VIEW_REQUEST)
@@ -393,14 +412,13 @@ def request_pdf(request, pk: int):
         report = request_detail(pk=pk)
     except NonSaleRequest.DoesNotExist:
         raise Http404 from None
-    context = {
-        "title": f"请示报告单 {report.number}",
-        "doc": report,
-        "lines": list(report.lines.all()),
-        "is_sample": False,
-        **_pdf_common(report, request_services.DOC),
-    }
-    return pdf_response(_chinese_pdf(context), f"request-{report.number}.pdf")
+    return _pdf(
+        report,
+        title=f"请示报告单 {report.number}",
+        is_sample=False,
+        document_type=request_services.DOC,
+        filename=f"request-{report.number}.pdf",
+    )
 
 
 # --- Selling expense report ---------------------------------------------------------------
