@@ -13,12 +13,16 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
-from django.utils import timezone
 
 from approvals.models import ApprovalLevel
 from approvals.services import approval_step_record, approver_for, may_act_at
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import check_state_and_role, check_transition, run_transition
+from salesadmin.transitions import (
+    check_state_and_role,
+    check_transition,
+    run_signed,
+    run_transition,
+)
 
 DECISIONS = ("approve", "reject")
 
@@ -40,13 +44,11 @@ def approve_at_level(
     transition's extra arguments."""
     check_transition(document, "approve", user=user)
     comment = (comment or "").strip()[:300]
-    step = approval_step_record(
-        document_type=document_type,
-        document_id=document.pk,
-        document_number=document.number,
-        amount=amount,
-        waiting=document.waiting_level,
+    step = _step_record(
+        document,
         user=user,
+        document_type=document_type,
+        amount=amount,
         approve=True,
         comment=comment,
         final_from=final_from,
@@ -62,14 +64,12 @@ def approve_at_level(
         )
     document.decision_comment = comment
     extra = on_final() if on_final is not None else {}
-    return run_transition(
+    return run_signed(
         document,
         "approve",
         user=user,
         document_type=document_type,
         comment=comment,
-        by=user,
-        at=timezone.now(),
         **extra,
     )
 
@@ -83,24 +83,31 @@ def reject_at_level(
     if not document.decision_comment:
         rule = type(document).has_decision_comment
         raise ApplicationError(str(rule.message), code=rule.code)
-    approval_step_record(
-        document_type=document_type,
-        document_id=document.pk,
-        document_number=document.number,
-        amount=amount,
-        waiting=document.waiting_level,
+    _step_record(
+        document,
         user=user,
+        document_type=document_type,
+        amount=amount,
         approve=False,
         comment=document.decision_comment,
     )
-    return run_transition(
+    return run_signed(
         document,
         "reject",
         user=user,
         document_type=document_type,
         comment=document.decision_comment,
-        by=user,
-        at=timezone.now(),
+    )
+
+
+def _step_record(document: models.Model, *, document_type: str, **step):
+    """The approval step of the user's decision on the document, at the level it waits at."""
+    return approval_step_record(
+        document_type=document_type,
+        document_id=document.pk,
+        document_number=document.number,
+        waiting=document.waiting_level,
+        **step,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesadmin import metrics
@@ -123,17 +124,37 @@ def available_transitions(obj: models.Model, field_name: str, user) -> list[str]
     rule that reads the database (coverage, open notes) is evaluated only for
     the transitions this user could run at all. Same answer, fewer queries.
     """
+    return [
+        transition.name
+        for meta, state, transition in _transitions_from_here(obj, field_name)
+        if transition.has_perm(obj, user) and meta.conditions_met(obj, state)
+    ]
+
+
+def _transitions_from_here(obj: models.Model, field_name: str):
+    """(meta, state, transition) of each transition from the current state."""
     field = obj._meta.get_field(field_name)
     state = field.get_state(obj)
-    names = []
     for method in field.transitions[obj.__class__].values():
         meta = method._django_fsm
-        if not meta.has_transition(state):
-            continue
-        transition = meta.get_transition(state)
-        if transition.has_perm(obj, user) and meta.conditions_met(obj, state):
-            names.append(transition.name)
-    return names
+        if meta.has_transition(state):
+            yield meta, state, meta.get_transition(state)
+
+
+def run_signed(
+    obj: models.Model, name: str, *, user, document_type: str, comment: str = "", **kwargs
+):
+    """Run a transition that records who took it and when (its ``by`` and ``at``)."""
+    return run_transition(
+        obj,
+        name,
+        user=user,
+        document_type=document_type,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        **kwargs,
+    )
 
 
 def check_state_and_role(obj: models.Model, name: str, *, user) -> None:
@@ -161,14 +182,8 @@ def available_actions(
     supplies (a comment, a reason); they cannot hold before the user acts, so
     they do not hide the action; the service checks them when it runs.
     """
-    field = obj._meta.get_field("status")
-    state = field.get_state(obj)
     names = []
-    for method in field.transitions[obj.__class__].values():
-        meta = method._django_fsm
-        if not meta.has_transition(state):
-            continue
-        found = meta.get_transition(state)
+    for _meta, _state, found in _transitions_from_here(obj, "status"):
         if found.name not in actions or not found.has_perm(obj, user):
             continue
         if all(

@@ -34,7 +34,12 @@ from outbound.services.common import (
     slip_issue,
 )
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    run_signed,
+    run_transition,
+)
 
 DOC = "non_sale_request"
 APPROVER_LEVEL = "deputy_general_manager"
@@ -101,14 +106,12 @@ def non_sale_request_check(*, request: NonSaleRequest, user, opinion: str) -> No
     request = _lock(request)
     check_state_and_role(request, "accountant_check", user=user)
     request.accountant_opinion = (opinion or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         request,
         "accountant_check",
         user=user,
         document_type=DOC,
         comment=request.accountant_opinion,
-        by=user,
-        at=timezone.now(),
     )
 
 
@@ -118,14 +121,12 @@ def non_sale_request_endorse(*, request: NonSaleRequest, user, opinion: str) -> 
     request = _lock(request)
     check_state_and_role(request, "endorse", user=user)
     request.manager_opinion = (opinion or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         request,
         "endorse",
         user=user,
         document_type=DOC,
         comment=request.manager_opinion,
-        by=user,
-        at=timezone.now(),
         level=level_by_code(APPROVER_LEVEL),
     )
 

@@ -36,7 +36,12 @@ from outbound.services.common import (
     slip_issue,
 )
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    run_signed,
+    run_transition,
+)
 
 DOC = "sample_application"
 DIRECTOR_LEVEL = "sales_director"
@@ -181,14 +186,12 @@ def sample_application_record_outcome(
         raise ApplicationError(_("Choose the outcome."), code="outcome_required")
     application.outcome = outcome
     application.outcome_remarks = (remarks or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         application,
         "record_outcome",
         user=user,
         document_type=DOC,
         comment=application.outcome_remarks,
-        by=user,
-        at=timezone.now(),
     )
 
 

@@ -47,6 +47,7 @@ from salesadmin.transitions import (
     cancel_with_reason,
     check_state_and_role,
     check_transition,
+    run_signed,
     run_transition,
 )
 
@@ -333,14 +334,8 @@ def _decide(application, user, name: str, comment: str) -> ReturnApplication:
     application = _lock(application)
     check_state_and_role(application, name, user=user)
     application.decision_comment = (comment or "").strip()[:300]
-    return run_transition(
-        application,
-        name,
-        user=user,
-        document_type=DOC,
-        comment=application.decision_comment,
-        by=user,
-        at=timezone.now(),
+    return run_signed(
+        application, name, user=user, document_type=DOC, comment=application.decision_comment
     )
 
 
@@ -399,14 +394,12 @@ def return_application_receive(*, application: ReturnApplication, user) -> Retur
         reason=_("Return %(number)s") % {"number": application.number},
         customer_reference=application.customer_document,
     )
-    return run_transition(
+    return run_signed(
         application,
         "receive",
         user=user,
         document_type=DOC,
         comment=credit_note.number,
-        by=user,
-        at=timezone.now(),
         credit_note=credit_note,
     )
 
@@ -431,14 +424,12 @@ def return_application_close(
     application.cause_detail = (cause_detail or "").strip()[:500]
     application.responsible = (responsible or "").strip()[:100]
     application.corrective_action = (corrective_action or "").strip()[:500]
-    return run_transition(
+    return run_signed(
         application,
         "close",
         user=user,
         document_type=DOC,
         comment=application.corrective_action,
-        by=user,
-        at=timezone.now(),
     )
 
 
