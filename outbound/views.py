@@ -11,13 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 
 from customers.models import Customer
 from inventory.models import Product, Warehouse
@@ -34,6 +33,7 @@ from outbound.selectors import (
 from outbound.services import requests as request_services
 from outbound.services import samples as sample_services
 from outbound.services.common import LineInput
+from returns.views.common import page_action
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
@@ -54,12 +54,6 @@ ACTION_LABELS = {
     "record_outcome": gettext_lazy("Record the outcome"),
     "cancel": gettext_lazy("Cancel"),
 }
-
-
-def _refused_status(exc: Exception) -> int:
-    if isinstance(exc, ConcurrentTransition):
-        return 409
-    return getattr(exc, "status_code", 400)
 
 
 def _posted_lines(post) -> list[LineInput]:
@@ -108,17 +102,45 @@ def _posted_warehouse(post) -> Warehouse:
     return warehouse
 
 
+def _found(select, model, pk: int):
+    try:
+        return select(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+def _document_page(
+    request, document, *, template: str, actions, document_type: str, error, status, **extra
+):
+    """A document's page: its lines, the actions this user may take, its history."""
+    return render(
+        request,
+        template,
+        {
+            "doc": document,
+            "lines": list(document.lines.all()),
+            "actions": [(name, ACTION_LABELS[name]) for name in actions],
+            **extra,
+            "error": error,
+            **document_history(document_type=document_type, document=document),
+        },
+        status=status,
+    )
+
+
 def _run_action(request, pk: int, action: str, *, runs: dict, model, page, detail: str):
     """Run the posted action on the document; refused, its page again with the reason."""
-    if action not in runs:
-        raise Http404
-    document = get_object_or_404(model, pk=pk)
-    try:
-        document = runs[action](document, request.user, request.POST)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return page(request, pk, error=str(exc), status=_refused_status(exc))
-    messages.success(request, _done_message(document))
-    return redirect(detail, pk=pk)
+    return page_action(
+        request,
+        pk,
+        action,
+        actions=runs,
+        model=model,
+        run=lambda request, document, action: runs[action](document, request.user, request.POST),
+        page=page,
+        done=lambda document, action: _done_message(document),
+        detail=detail,
+    )
 
 
 def _pdf(document, *, title: str, is_sample: bool, document_type: str, filename: str):
@@ -197,24 +219,17 @@ def _sample_rule() -> str:
 
 
 def _sample_page(request, pk: int, *, error: str = "", status: int = 200):
-    try:
-        application = sample_detail(pk=pk)
-    except SampleApplication.DoesNotExist:
-        raise Http404 from None
-    actions = sample_services.sample_actions(application, request.user)
-    return render(
+    application = _found(sample_detail, SampleApplication, pk)
+    return _document_page(
         request,
-        "outbound/sample_detail.html",
-        {
-            "doc": application,
-            "lines": list(application.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            "outcomes": SampleOutcome.choices,
-            "rule": _sample_rule(),
-            "error": error,
-            **document_history(document_type=sample_services.DOC, document=application),
-        },
+        application,
+        template="outbound/sample_detail.html",
+        actions=sample_services.sample_actions(application, request.user),
+        document_type=sample_services.DOC,
+        error=error,
         status=status,
+        outcomes=SampleOutcome.choices,
+        rule=_sample_rule(),
     )
 
 
@@ -272,10 +287,7 @@ def _done_message(document) -> str:
 
 @role_required(VIEW_SAMPLE)
 def sample_pdf(request, pk: int):
-    try:
-        application = sample_detail(pk=pk)
-    except SampleApplication.DoesNotExist:
-        raise Http404 from None
+    application = _found(sample_detail, SampleApplication, pk)
     return _pdf(
         application,
         title=f"样件申请表 {application.number}",
@@ -345,21 +357,14 @@ def request_create_page(request):
 
 
 def _request_page(request, pk: int, *, error: str = "", status: int = 200):
-    try:
-        report = request_detail(pk=pk)
-    except NonSaleRequest.DoesNotExist:
-        raise Http404 from None
-    actions = request_services.request_actions(report, request.user)
-    return render(
+    report = _found(request_detail, NonSaleRequest, pk)
+    return _document_page(
         request,
-        "outbound/request_detail.html",
-        {
-            "doc": report,
-            "lines": list(report.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            "error": error,
-            **document_history(document_type=request_services.DOC, document=report),
-        },
+        report,
+        template="outbound/request_detail.html",
+        actions=request_services.request_actions(report, request.user),
+        document_type=request_services.DOC,
+        error=error,
         status=status,
     )
 
@@ -408,10 +413,7 @@ def request_action(request, pk: int, action: str):
 @role_required(VIEW_REQUEST)
 def request_pdf(request, pk: int):
     """请示报告单 and, once issued, the outbound slip (出库单) stating the purpose."""
-    try:
-        report = request_detail(pk=pk)
-    except NonSaleRequest.DoesNotExist:
-        raise Http404 from None
+    report = _found(request_detail, NonSaleRequest, pk)
     return _pdf(
         report,
         title=f"请示报告单 {report.number}",
