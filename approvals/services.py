@@ -70,6 +70,18 @@ def may_act_at(approver: Approver | None, waiting: ApprovalLevel | None) -> bool
     return approver is not None and waiting is not None and approver.level.rank >= waiting.rank
 
 
+def _approver_at(user, waiting: ApprovalLevel) -> Approver:
+    """The user as an approver at ``waiting`` or above; else refused (403):
+    authority, like a role."""
+    approver = approver_for(user)
+    if not may_act_at(approver, waiting):
+        raise PermissionDenied(
+            _("This document waits for approval at the level %(level)s or above.")
+            % {"level": waiting.name}
+        )
+    return approver
+
+
 @dataclass(frozen=True)
 class StepResult:
     final: bool
@@ -99,12 +111,7 @@ def approval_step_record(
     specifications, a tool) needs at least that level; an approver below it
     sends the document on the same way.
     """
-    approver = approver_for(user)
-    if not may_act_at(approver, waiting):
-        raise PermissionDenied(
-            _("This document waits for approval at the level %(level)s or above.")
-            % {"level": waiting.name}
-        )
+    approver = _approver_at(user, waiting)
     next_level = None
     if not approve:
         decision = ApprovalDecision.REJECTED
@@ -165,12 +172,7 @@ def approval_check_record(
     """A check that sends a document on to a fixed level whatever the amount
     (a formal contract: the department head checks, 核对, then the sales
     director approves). Refused like an approval to anyone below ``waiting``."""
-    approver = approver_for(user)
-    if not may_act_at(approver, waiting):
-        raise PermissionDenied(
-            _("This document waits for approval at the level %(level)s or above.")
-            % {"level": waiting.name}
-        )
+    approver = _approver_at(user, waiting)
     return ApprovalStep.objects.create(
         document_type=document_type,
         document_id=document_id,

@@ -34,15 +34,14 @@ from outbound.services.samples import (
     sample_application_reject,
     sample_application_submit,
 )
+from returns.apis.common import NoInput, action_endpoint
 from salesadmin.api import (
     BulkRelatedField,
-    JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
-    validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
 from salesadmin.clock import company_today
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -87,10 +86,6 @@ def _lines(data) -> list[LineInput]:
     return [LineInput(product=ln["product"], quantity=ln["quantity"]) for ln in data["lines"]]
 
 
-class NoInput(StrictInput):
-    """The action takes no body."""
-
-
 class OutboundCommentInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
 
@@ -111,30 +106,6 @@ class SlipInput(StrictInput):
 class OutcomeInput(StrictInput):
     outcome = NamedChoiceField(enum_name="SampleOutcomeEnum", choices=SampleOutcome.choices)
     remarks = serializers.CharField(max_length=300, allow_blank=True, default="")
-
-
-def _action_api(base, name, summary, perms, input_class, output, respond, description=""):
-    def post(self, request, pk: int):
-        data = validated_input(input_class, request.data)
-        return respond(request, self.run(request.user, data))
-
-    post = extend_schema(
-        summary=summary,
-        description=description,
-        request=None if input_class is NoInput else input_class,
-        responses={200: output, **ACTION_ERRORS},
-    )(post)
-    return type(
-        name,
-        (base,),
-        {
-            "required_perms": perms,
-            "serializer_class": input_class,
-            "post": post,
-            "__module__": __name__,
-            "__doc__": summary,
-        },
-    )
 
 
 # --- Samples -----------------------------------------------------------------------------
@@ -194,43 +165,27 @@ class SampleCreateInput(StrictInput):
     lines = LineInputSerializer(many=True, max_length=MAX_LINES)
 
 
-class SampleListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List sample applications",
+    output=SampleListOutput,
+    creates="Apply for samples (draft)",
+    create_input=SampleCreateInput,
+    answer=SampleDetailOutput,
+    description="For a customer or a prospect by name; lines of product and quantity, "
+    "valued at the products' standard cost.",
+)
+class SampleListCreateApi(DocumentListCreateApi):
     """Sample applications (样件申请表), newest first; apply for samples."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = SampleListOutput
+    view_perm = VIEW_SAMPLE
+    add_perm = "outbound.submit_sampleapplication"
 
-    def get_serializer_class(self):
-        return SampleCreateInput if self.request.method == "POST" else SampleListOutput
-
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_SAMPLE, "outbound.submit_sampleapplication")
-        return (VIEW_SAMPLE,)
-
-    def get_queryset(self):
+    def visible(self, user):
         return sample_list()
 
-    @extend_schema(
-        summary="List sample applications",
-        responses={200: SampleListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Apply for samples (draft)",
-        description="For a customer or a prospect by name; lines of product and quantity, "
-        "valued at the products' standard cost.",
-        request=SampleCreateInput,
-        responses={201: SampleDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(SampleCreateInput, request.data)
-        application = sample_application_create(
-            user=request.user,
+    def create(self, user, data):
+        return sample_application_create(
+            user=user,
             customer=data.get("customer"),
             prospect_name=data["prospect_name"],
             department=data["department"],
@@ -238,7 +193,9 @@ class SampleListCreateApi(generics.ListAPIView):
             reason=data["reason"],
             lines=_lines(data),
         )
-        return _sample_response(request, application, status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return _sample_response(request, document, status.HTTP_201_CREATED)
 
 
 class SampleDetailApi(generics.GenericAPIView):
@@ -258,106 +215,82 @@ class SampleDetailApi(generics.GenericAPIView):
         return Response(SampleDetailOutput(self.get_object(), context={"request": request}).data)
 
 
-class _SampleActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class _SampleActionApi(DocumentActionApi):
+    # The service locks and reads the document in the URL (404 when missing).
+    document_model = SampleApplication
 
-    def get_queryset(self):
-        return SampleApplication.objects.all()
-
-    def target(self) -> SampleApplication:
-        return SampleApplication(pk=self.kwargs["pk"])
+    def answer(self, request, document):
+        return _sample_response(request, document)
 
 
-def _sample_action(name, summary, perm, input_class, description=""):
-    return _action_api(
-        _SampleActionApi,
-        name,
-        summary,
-        (VIEW_SAMPLE, perm),
-        input_class,
-        SampleDetailOutput,
-        _sample_response,
-        description,
-    )
+def _sample_action(summary, perm, input_class, description=""):
+    return action_endpoint(VIEW_SAMPLE, SampleDetailOutput, summary, perm, input_class, description)
 
 
-class SampleSubmitApi(
-    _sample_action(
-        "_SSubmit", "Submit a sample application", "outbound.submit_sampleapplication", NoInput
-    )
-):
+@_sample_action("Submit a sample application", "outbound.submit_sampleapplication", NoInput)
+class SampleSubmitApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_submit(application=self.target(), user=user)
 
 
-class SampleApproveApi(
-    _sample_action(
-        "_SApprove",
-        "Approve samples at your level",
-        "outbound.approve_sampleapplication",
-        OutboundCommentInput,
-        "The department head's approval is final within 5 specifications and 10 pieces "
-        "each, no tool, and their limit at cost; beyond it the application goes on to the "
-        "next level. 403 below the level it waits at.",
-    )
-):
+@_sample_action(
+    "Approve samples at your level",
+    "outbound.approve_sampleapplication",
+    OutboundCommentInput,
+    "The department head's approval is final within 5 specifications and 10 pieces "
+    "each, no tool, and their limit at cost; beyond it the application goes on to the "
+    "next level. 403 below the level it waits at.",
+)
+class SampleApproveApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_approve(
             application=self.target(), user=user, comment=data["comment"]
         )
 
 
-class SampleRejectApi(
-    _sample_action(
-        "_SReject",
-        "Reject a sample application",
-        "outbound.approve_sampleapplication",
-        OutboundCommentInput,
-    )
-):
+@_sample_action(
+    "Reject a sample application",
+    "outbound.approve_sampleapplication",
+    OutboundCommentInput,
+)
+class SampleRejectApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_reject(
             application=self.target(), user=user, comment=data["comment"]
         )
 
 
-class SampleIssueSlipApi(
-    _sample_action(
-        "_SSlip",
-        "Issue the outbound slip of approved samples",
-        "outbound.issue_sample_slip",
-        SlipInput,
-        "A sample note valid today, its stock reserved, released for the warehouse without "
-        "a finance stamp; again only after the last one expired or was cancelled.",
-    )
-):
+@_sample_action(
+    "Issue the outbound slip of approved samples",
+    "outbound.issue_sample_slip",
+    SlipInput,
+    "A sample note valid today, its stock reserved, released for the warehouse without "
+    "a finance stamp; again only after the last one expired or was cancelled.",
+)
+class SampleIssueSlipApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_issue_slip(application=self.target(), user=user, **data)
 
 
-class SampleOutcomeApi(
-    _sample_action(
-        "_SOutcome",
-        "Record what came of the samples",
-        "outbound.submit_sampleapplication",
-        OutcomeInput,
-        "Only once the samples left through the gate.",
-    )
-):
+@_sample_action(
+    "Record what came of the samples",
+    "outbound.submit_sampleapplication",
+    OutcomeInput,
+    "Only once the samples left through the gate.",
+)
+class SampleOutcomeApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_record_outcome(
             application=self.target(), user=user, outcome=data["outcome"], remarks=data["remarks"]
         )
 
 
-class SampleCancelApi(
-    _sample_action(
-        "_SCancel",
-        "Cancel a sample application",
-        "outbound.cancel_sampleapplication",
-        OutboundCancelInput,
-    )
-):
+@_sample_action(
+    "Cancel a sample application",
+    "outbound.cancel_sampleapplication",
+    OutboundCancelInput,
+)
+class SampleCancelApi(_SampleActionApi):
     def run(self, user, data):
         return sample_application_cancel(
             application=self.target(), user=user, reason=data["reason"]
@@ -421,42 +354,26 @@ class RequestCreateInput(StrictInput):
     lines = LineInputSerializer(many=True, max_length=MAX_LINES)
 
 
-class RequestListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List request reports",
+    output=RequestListOutput,
+    creates="Write a request report (draft)",
+    create_input=RequestCreateInput,
+    answer=RequestDetailOutput,
+    description="Advertising, a gift or a prize: for whom, why, which goods (at cost).",
+)
+class RequestListCreateApi(DocumentListCreateApi):
     """Request reports (请示报告单) for goods out without a sale; write one."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = RequestListOutput
+    view_perm = VIEW_REQUEST
+    add_perm = "outbound.submit_nonsalerequest"
 
-    def get_serializer_class(self):
-        return RequestCreateInput if self.request.method == "POST" else RequestListOutput
-
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_REQUEST, "outbound.submit_nonsalerequest")
-        return (VIEW_REQUEST,)
-
-    def get_queryset(self):
+    def visible(self, user):
         return request_list()
 
-    @extend_schema(
-        summary="List request reports",
-        responses={200: RequestListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Write a request report (draft)",
-        description="Advertising, a gift or a prize: for whom, why, which goods (at cost).",
-        request=RequestCreateInput,
-        responses={201: RequestDetailOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(RequestCreateInput, request.data)
-        report = non_sale_request_create(
-            user=request.user,
+    def create(self, user, data):
+        return non_sale_request_create(
+            user=user,
             purpose=data["purpose"],
             recipient=data["recipient"],
             reason=data["reason"],
@@ -464,7 +381,9 @@ class RequestListCreateApi(generics.ListAPIView):
             warehouse=data["warehouse"],
             lines=_lines(data),
         )
-        return _request_response(request, report, status.HTTP_201_CREATED)
+
+    def created(self, request, document):
+        return _request_response(request, document, status.HTTP_201_CREATED)
 
 
 class RequestDetailApi(generics.GenericAPIView):
@@ -484,108 +403,83 @@ class RequestDetailApi(generics.GenericAPIView):
         return Response(RequestDetailOutput(self.get_object(), context={"request": request}).data)
 
 
-class _RequestActionApi(generics.GenericAPIView):
-    parser_classes = [JSONInputParser]
+class _RequestActionApi(DocumentActionApi):
+    # The service locks and reads the document in the URL (404 when missing).
+    document_model = NonSaleRequest
 
-    def get_queryset(self):
-        return NonSaleRequest.objects.all()
-
-    def target(self) -> NonSaleRequest:
-        return NonSaleRequest(pk=self.kwargs["pk"])
+    def answer(self, request, document):
+        return _request_response(request, document)
 
 
-def _request_action(name, summary, perm, input_class, description=""):
-    return _action_api(
-        _RequestActionApi,
-        name,
-        summary,
-        (VIEW_REQUEST, perm),
-        input_class,
-        RequestDetailOutput,
-        _request_response,
-        description,
+def _request_action(summary, perm, input_class, description=""):
+    return action_endpoint(
+        VIEW_REQUEST, RequestDetailOutput, summary, perm, input_class, description
     )
 
 
-class RequestSubmitApi(
-    _request_action(
-        "_RSubmit", "Submit a request report", "outbound.submit_nonsalerequest", NoInput
-    )
-):
+@_request_action("Submit a request report", "outbound.submit_nonsalerequest", NoInput)
+class RequestSubmitApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_submit(request=self.target(), user=user)
 
 
-class RequestCheckApi(
-    _request_action(
-        "_RCheck",
-        "Give the accountant's opinion",
-        "outbound.check_nonsalerequest",
-        RequestOpinionInput,
-    )
-):
+@_request_action(
+    "Give the accountant's opinion",
+    "outbound.check_nonsalerequest",
+    RequestOpinionInput,
+)
+class RequestCheckApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_check(request=self.target(), user=user, opinion=data["opinion"])
 
 
-class RequestEndorseApi(
-    _request_action(
-        "_REndorse",
-        "Give the manager's opinion",
-        "outbound.endorse_nonsalerequest",
-        RequestOpinionInput,
-        "Then the request waits for the deputy general manager.",
-    )
-):
+@_request_action(
+    "Give the manager's opinion",
+    "outbound.endorse_nonsalerequest",
+    RequestOpinionInput,
+    "Then the request waits for the deputy general manager.",
+)
+class RequestEndorseApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_endorse(request=self.target(), user=user, opinion=data["opinion"])
 
 
-class RequestApproveApi(
-    _request_action(
-        "_RApprove",
-        "Approve a request report at your level",
-        "outbound.approve_nonsalerequest",
-        OutboundCommentInput,
-        "The deputy general manager's approval is final within their limit at cost; beyond "
-        "it the general manager decides. 403 below the level it waits at.",
-    )
-):
+@_request_action(
+    "Approve a request report at your level",
+    "outbound.approve_nonsalerequest",
+    OutboundCommentInput,
+    "The deputy general manager's approval is final within their limit at cost; beyond "
+    "it the general manager decides. 403 below the level it waits at.",
+)
+class RequestApproveApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_approve(request=self.target(), user=user, comment=data["comment"])
 
 
-class RequestRejectApi(
-    _request_action(
-        "_RReject",
-        "Reject a request report",
-        "outbound.approve_nonsalerequest",
-        OutboundCommentInput,
-    )
-):
+@_request_action(
+    "Reject a request report",
+    "outbound.approve_nonsalerequest",
+    OutboundCommentInput,
+)
+class RequestRejectApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_reject(request=self.target(), user=user, comment=data["comment"])
 
 
-class RequestIssueSlipApi(
-    _request_action(
-        "_RSlip",
-        "Issue the outbound slip of an approved request",
-        "outbound.issue_nonsale_slip",
-        SlipInput,
-        "A non-sale note stating the purpose, valid today, its stock reserved, released for "
-        "the warehouse without a finance stamp.",
-    )
-):
+@_request_action(
+    "Issue the outbound slip of an approved request",
+    "outbound.issue_nonsale_slip",
+    SlipInput,
+    "A non-sale note stating the purpose, valid today, its stock reserved, released for "
+    "the warehouse without a finance stamp.",
+)
+class RequestIssueSlipApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_issue_slip(request=self.target(), user=user, **data)
 
 
-class RequestCancelApi(
-    _request_action(
-        "_RCancel", "Cancel a request report", "outbound.cancel_nonsalerequest", OutboundCancelInput
-    )
-):
+@_request_action("Cancel a request report", "outbound.cancel_nonsalerequest", OutboundCancelInput)
+class RequestCancelApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_cancel(request=self.target(), user=user, reason=data["reason"])
 

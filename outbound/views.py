@@ -11,13 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 
 from customers.models import Customer
 from inventory.models import Product, Warehouse
@@ -34,6 +33,7 @@ from outbound.selectors import (
 from outbound.services import requests as request_services
 from outbound.services import samples as sample_services
 from outbound.services.common import LineInput
+from returns.views.common import page_action
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
@@ -54,12 +54,6 @@ ACTION_LABELS = {
     "record_outcome": gettext_lazy("Record the outcome"),
     "cancel": gettext_lazy("Cancel"),
 }
-
-
-def _refused_status(exc: Exception) -> int:
-    if isinstance(exc, ConcurrentTransition):
-        return 409
-    return getattr(exc, "status_code", 400)
 
 
 def _posted_lines(post) -> list[LineInput]:
@@ -86,24 +80,87 @@ def _form_context(request, **extra) -> dict:
     }
 
 
+def _list_page(request, *, select, statuses, template: str):
+    status = request.GET.get("status", "")
+    qs = select(status=status if status in statuses.values else "", search=request.GET.get("q", ""))
+    return render(
+        request,
+        template,
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": statuses.choices,
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+def _posted_warehouse(post) -> Warehouse:
+    warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
+    if warehouse is None:
+        raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+    return warehouse
+
+
+def _found(select, model, pk: int):
+    try:
+        return select(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+def _document_page(
+    request, document, *, template: str, actions, document_type: str, error, status, **extra
+):
+    """A document's page: its lines, the actions this user may take, its history."""
+    return render(
+        request,
+        template,
+        {
+            "doc": document,
+            "lines": list(document.lines.all()),
+            "actions": [(name, ACTION_LABELS[name]) for name in actions],
+            **extra,
+            "error": error,
+            **document_history(document_type=document_type, document=document),
+        },
+        status=status,
+    )
+
+
+def _run_action(request, pk: int, action: str, *, runs: dict, model, page, detail: str):
+    """Run the posted action on the document; refused, its page again with the reason."""
+    return page_action(
+        request,
+        pk,
+        action,
+        actions=runs,
+        model=model,
+        run=lambda request, document, action: runs[action](document, request.user, request.POST),
+        page=page,
+        done=lambda document, action: _done_message(document),
+        detail=detail,
+    )
+
+
+def _pdf(document, *, title: str, is_sample: bool, document_type: str, filename: str):
+    context = {
+        "title": title,
+        "doc": document,
+        "lines": list(document.lines.all()),
+        "is_sample": is_sample,
+        **_pdf_common(document, document_type),
+    }
+    return pdf_response(_chinese_pdf(context), filename)
+
+
 # --- Samples -----------------------------------------------------------------------------
 
 
 @role_required(VIEW_SAMPLE)
 def sample_list_page(request):
-    status = request.GET.get("status", "")
-    qs = sample_list(
-        status=status if status in SampleStatus.values else "", search=request.GET.get("q", "")
-    )
-    return render(
-        request,
-        "outbound/sample_list.html",
-        {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": SampleStatus.choices,
-            "q": request.GET.get("q", ""),
-        },
+    return _list_page(
+        request, select=sample_list, statuses=SampleStatus, template="outbound/sample_list.html"
     )
 
 
@@ -125,9 +182,7 @@ def sample_create_page(request):
     if request.method == "POST":
         post = request.POST
         try:
-            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
-            if warehouse is None:
-                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            warehouse = _posted_warehouse(post)
             application = sample_services.sample_application_create(
                 user=request.user,
                 customer=_customer(post.get("customer", "")),
@@ -164,24 +219,17 @@ def _sample_rule() -> str:
 
 
 def _sample_page(request, pk: int, *, error: str = "", status: int = 200):
-    try:
-        application = sample_detail(pk=pk)
-    except SampleApplication.DoesNotExist:
-        raise Http404 from None
-    actions = sample_services.sample_actions(application, request.user)
-    return render(
+    application = _found(sample_detail, SampleApplication, pk)
+    return _document_page(
         request,
-        "outbound/sample_detail.html",
-        {
-            "doc": application,
-            "lines": list(application.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            "outcomes": SampleOutcome.choices,
-            "rule": _sample_rule(),
-            "error": error,
-            **document_history(document_type=sample_services.DOC, document=application),
-        },
+        application,
+        template="outbound/sample_detail.html",
+        actions=sample_services.sample_actions(application, request.user),
+        document_type=sample_services.DOC,
+        error=error,
         status=status,
+        outcomes=SampleOutcome.choices,
+        rule=_sample_rule(),
     )
 
 
@@ -214,15 +262,15 @@ def sample_action(request, pk: int, action: str):
             application=a, user=u, reason=p.get("reason", "")
         ),
     }
-    if action not in runs:
-        raise Http404
-    application = get_object_or_404(SampleApplication, pk=pk)
-    try:
-        application = runs[action](application, request.user, request.POST)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return _sample_page(request, pk, error=str(exc), status=_refused_status(exc))
-    messages.success(request, _done_message(application))
-    return redirect("outbound:sample_detail", pk=pk)
+    return _run_action(
+        request,
+        pk,
+        action,
+        runs=runs,
+        model=SampleApplication,
+        page=_sample_page,
+        detail="outbound:sample_detail",
+    )
 
 
 def _done_message(document) -> str:
@@ -239,18 +287,14 @@ def _done_message(document) -> str:
 
 @role_required(VIEW_SAMPLE)
 def sample_pdf(request, pk: int):
-    try:
-        application = sample_detail(pk=pk)
-    except SampleApplication.DoesNotExist:
-        raise Http404 from None
-    context = {
-        "title": f"样件申请表 {application.number}",
-        "doc": application,
-        "lines": list(application.lines.all()),
-        "is_sample": True,
-        **_pdf_common(application, sample_services.DOC),
-    }
-    return pdf_response(_chinese_pdf(context), f"sample-{application.number}.pdf")
+    application = _found(sample_detail, SampleApplication, pk)
+    return _pdf(
+        application,
+        title=f"样件申请表 {application.number}",
+        is_sample=True,
+        document_type=sample_services.DOC,
+        filename=f"sample-{application.number}.pdf",
+    )
 
 
 def _chinese_pdf(context: dict) -> bytes:
@@ -274,19 +318,8 @@ def _pdf_common(document, document_type: str) -> dict:
 
 @role_required(VIEW_REQUEST)
 def request_list_page(request):
-    status = request.GET.get("status", "")
-    qs = request_list(
-        status=status if status in RequestStatus.values else "", search=request.GET.get("q", "")
-    )
-    return render(
-        request,
-        "outbound/request_list.html",
-        {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": RequestStatus.choices,
-            "q": request.GET.get("q", ""),
-        },
+    return _list_page(
+        request, select=request_list, statuses=RequestStatus, template="outbound/request_list.html"
     )
 
 
@@ -296,9 +329,7 @@ def request_create_page(request):
     if request.method == "POST":
         post = request.POST
         try:
-            warehouse = Warehouse.objects.filter(pk=post.get("warehouse") or 0).first()
-            if warehouse is None:
-                raise ApplicationError(_("Choose a warehouse."), code="warehouse_required")
+            warehouse = _posted_warehouse(post)
             report = request_services.non_sale_request_create(
                 user=request.user,
                 purpose=post.get("purpose", ""),
@@ -326,21 +357,14 @@ def request_create_page(request):
 
 
 def _request_page(request, pk: int, *, error: str = "", status: int = 200):
-    try:
-        report = request_detail(pk=pk)
-    except NonSaleRequest.DoesNotExist:
-        raise Http404 from None
-    actions = request_services.request_actions(report, request.user)
-    return render(
+    report = _found(request_detail, NonSaleRequest, pk)
+    return _document_page(
         request,
-        "outbound/request_detail.html",
-        {
-            "doc": report,
-            "lines": list(report.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            "error": error,
-            **document_history(document_type=request_services.DOC, document=report),
-        },
+        report,
+        template="outbound/request_detail.html",
+        actions=request_services.request_actions(report, request.user),
+        document_type=request_services.DOC,
+        error=error,
         status=status,
     )
 
@@ -375,32 +399,28 @@ def request_action(request, pk: int, action: str):
             request=r, user=u, reason=p.get("reason", "")
         ),
     }
-    if action not in runs:
-        raise Http404
-    report = get_object_or_404(NonSaleRequest, pk=pk)
-    try:
-        report = runs[action](report, request.user, request.POST)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return _request_page(request, pk, error=str(exc), status=_refused_status(exc))
-    messages.success(request, _done_message(report))
-    return redirect("outbound:request_detail", pk=pk)
+    return _run_action(
+        request,
+        pk,
+        action,
+        runs=runs,
+        model=NonSaleRequest,
+        page=_request_page,
+        detail="outbound:request_detail",
+    )
 
 
 @role_required(VIEW_REQUEST)
 def request_pdf(request, pk: int):
     """请示报告单 and, once issued, the outbound slip (出库单) stating the purpose."""
-    try:
-        report = request_detail(pk=pk)
-    except NonSaleRequest.DoesNotExist:
-        raise Http404 from None
-    context = {
-        "title": f"请示报告单 {report.number}",
-        "doc": report,
-        "lines": list(report.lines.all()),
-        "is_sample": False,
-        **_pdf_common(report, request_services.DOC),
-    }
-    return pdf_response(_chinese_pdf(context), f"request-{report.number}.pdf")
+    report = _found(request_detail, NonSaleRequest, pk)
+    return _pdf(
+        report,
+        title=f"请示报告单 {report.number}",
+        is_sample=False,
+        document_type=request_services.DOC,
+        filename=f"request-{report.number}.pdf",
+    )
 
 
 # --- Selling expense report ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesadmin import metrics
@@ -123,14 +124,82 @@ def available_transitions(obj: models.Model, field_name: str, user) -> list[str]
     rule that reads the database (coverage, open notes) is evaluated only for
     the transitions this user could run at all. Same answer, fewer queries.
     """
+    return [
+        transition.name
+        for meta, state, transition in _transitions_from_here(obj, field_name)
+        if transition.has_perm(obj, user) and meta.conditions_met(obj, state)
+    ]
+
+
+def _transitions_from_here(obj: models.Model, field_name: str):
+    """(meta, state, transition) of each transition from the current state."""
     field = obj._meta.get_field(field_name)
     state = field.get_state(obj)
-    names = []
     for method in field.transitions[obj.__class__].values():
         meta = method._django_fsm
-        if not meta.has_transition(state):
+        if meta.has_transition(state):
+            yield meta, state, meta.get_transition(state)
+
+
+def run_signed(
+    obj: models.Model, name: str, *, user, document_type: str, comment: str = "", **kwargs
+):
+    """Run a transition that records who took it and when (its ``by`` and ``at``)."""
+    return run_transition(
+        obj,
+        name,
+        user=user,
+        document_type=document_type,
+        comment=comment,
+        by=user,
+        at=timezone.now(),
+        **kwargs,
+    )
+
+
+def check_state_and_role(obj: models.Model, name: str, *, user) -> None:
+    """Refuse a wrong state (409) or role (403) before any work; the rules
+    (conditions) are checked when the transition runs, after the service has
+    set the values they read."""
+    try:
+        check_transition(obj, name, user=user)
+    except ConflictError:
+        raise
+    except ApplicationError:
+        pass
+
+
+def available_actions(
+    obj: models.Model, user, actions: dict[str, str], *, given_with_the_action: frozenset[str]
+) -> list[str]:
+    """The actions (pages' buttons, the API's ``available_actions``) this user
+    may take now: transitions from the current state that the user's role
+    allows and whose other rules hold.
+
+    ``actions`` maps a transition's name to the action it belongs to (several
+    transitions may make one action: approving is approve or forward).
+    ``given_with_the_action``: the names of rules on what the action's own form
+    supplies (a comment, a reason); they cannot hold before the user acts, so
+    they do not hide the action; the service checks them when it runs.
+    """
+    names = []
+    for _meta, _state, found in _transitions_from_here(obj, "status"):
+        if found.name not in actions or not found.has_perm(obj, user):
             continue
-        transition = meta.get_transition(state)
-        if transition.has_perm(obj, user) and meta.conditions_met(obj, state):
-            names.append(transition.name)
-    return names
+        if all(
+            rule(obj) for rule in found.conditions if rule.__name__ not in given_with_the_action
+        ):
+            names.append(actions[found.name])
+    # In the order the actions are listed (the pages' order), whatever the transitions'.
+    return [action for action in dict.fromkeys(actions.values()) if action in names]
+
+
+def cancel_with_reason(obj: models.Model, *, user, document_type: str, reason: str):
+    """Run the document's ``cancel`` transition with the reason the user gave
+    (its ``cancel_reason``, checked by the transition's own rule); the caller
+    has locked the row."""
+    check_state_and_role(obj, "cancel", user=user)
+    obj.cancel_reason = (reason or "").strip()[:300]
+    return run_transition(
+        obj, "cancel", user=user, document_type=document_type, comment=obj.cancel_reason
+    )

@@ -9,12 +9,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from approvals.document_flow import without_decisions_above
 from inventory.models import Product
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote
+from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
+from salesadmin.clock import company_today
+from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
-from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition
+from salesadmin.document_numbers import next_number
+from salesadmin.errors import ApplicationError
+from salesadmin.transitions import available_actions as transition_actions
+from salesadmin.transitions import check_transition, run_transition
 
 CENT = Decimal("0.01")
 # A slip in these states is gone: another may be issued (当天内有效).
@@ -72,6 +78,65 @@ def costed_lines(lines: list[LineInput]) -> list[CostedLine]:
     return rows
 
 
+def lines_save_and_number(document, *, line_model, parent_field: str, rows, document_type: str):
+    """The document's costed lines, then its gapless number (the last step)."""
+    line_model.objects.bulk_create(
+        line_model(
+            **{parent_field: document},
+            product=r.product,
+            quantity=r.quantity,
+            unit_cost=r.unit_cost,
+            amount=r.amount,
+        )
+        for r in rows
+    )
+    document.number = next_number(document_type, year=company_today().year)
+    type(document).objects.filter(pk=document.pk).update(number=document.number)
+
+
+def lock_document(model, document):
+    """The document's row, locked, knowing what its current slip says."""
+    found = locked(model.objects.select_related("waiting_level")).get(pk=document.pk)
+    read_slip(found)
+    return found
+
+
+def slip_issue(
+    document,
+    *,
+    user,
+    document_type: str,
+    kind: str,
+    released_by: str,
+    vehicle_plate: str,
+    driver: str,
+):
+    """The outbound slip: a non-sale note of ``kind``, valid today, its stock
+    reserved; the approval takes the finance stamp's place. The caller holds
+    the document's lock."""
+    check_transition(document, "issue_slip", user=user)
+    note = delivery_note_issue_non_sale(
+        kind=kind,
+        user=user,
+        warehouse=document.warehouse,
+        lines=[
+            NonSaleLine(product=line.product, quantity=line.quantity, unit_cost=line.unit_cost)
+            for line in document.lines.select_related("product").order_by("product_id")
+        ],
+        released_by=released_by,
+        vehicle_plate=vehicle_plate,
+        driver=driver,
+    )
+    return run_transition(
+        document,
+        "issue_slip",
+        user=user,
+        document_type=document_type,
+        comment=note.number,
+        note=note,
+    )
+
+
 def read_slip(document) -> None:
     """Hand the document what its current slip says, for its conditions."""
     note = (
@@ -81,17 +146,6 @@ def read_slip(document) -> None:
     )
     document.slip_replaceable = note is None or note.status in REPLACEABLE_NOTE_STATUSES
     document.goods_left_found = note is not None and note.status == NoteStatus.EXITED
-
-
-def check_state_and_role(obj, name: str, *, user) -> None:
-    """Refuse a wrong state (409) or role (403) before any work; the rules are
-    checked when the transition runs, after the service set what they read."""
-    try:
-        check_transition(obj, name, user=user)
-    except ConflictError:
-        raise
-    except ApplicationError:
-        pass
 
 
 # Rules the action's own form supplies: they do not hide the action.
@@ -109,18 +163,13 @@ GIVEN_WITH_THE_ACTION = frozenset(
 def available_actions(obj, user, actions: dict[str, str]) -> list[str]:
     """The actions (buttons, the API's ``available_actions``) this user may take now."""
     read_slip(obj)
-    field = obj._meta.get_field("status")
-    state = field.get_state(obj)
-    names = []
-    for method in field.transitions[obj.__class__].values():
-        meta = method._django_fsm
-        if not meta.has_transition(state):
-            continue
-        found = meta.get_transition(state)
-        if found.name not in actions or not found.has_perm(obj, user):
-            continue
-        if all(
-            rule(obj) for rule in found.conditions if rule.__name__ not in GIVEN_WITH_THE_ACTION
-        ):
-            names.append(actions[found.name])
-    return [action for action in dict.fromkeys(actions.values()) if action in names]
+    return transition_actions(obj, user, actions, given_with_the_action=GIVEN_WITH_THE_ACTION)
+
+
+def outbound_actions(document, user, actions: dict[str, str]) -> list[str]:
+    """The actions this user may take now: approving also needs the level,
+    issuing the slip also the right to issue delivery notes."""
+    names = without_decisions_above(available_actions(document, user, actions), document, user)
+    if "issue_slip" in names and not user.has_perm("orders.issue_deliverynote"):
+        names.remove("issue_slip")
+    return names

@@ -17,26 +17,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.services import approval_step_record, approver_for, level_by_code, may_act_at
+from approvals.document_flow import approve_at_level, reject_at_level
+from approvals.services import level_by_code
 from inventory.models import Warehouse
 from orders.enums import NoteKind
-from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
 from outbound.enums import REQUEST_PURPOSES
 from outbound.models import NonSaleLine as RequestLine
 from outbound.models import NonSaleRequest
 from outbound.services.common import (
     LineInput,
-    available_actions,
-    check_state_and_role,
     costed_lines,
+    lines_save_and_number,
+    lock_document,
+    outbound_actions,
     placeholder_number,
-    read_slip,
+    slip_issue,
 )
-from salesadmin.clock import company_today
-from salesadmin.db import locked
-from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    run_signed,
+    run_transition,
+)
 
 DOC = "non_sale_request"
 APPROVER_LEVEL = "deputy_general_manager"
@@ -80,25 +83,14 @@ def non_sale_request_create(
         line_count=len(rows),
         created_by=user,
     )
-    RequestLine.objects.bulk_create(
-        RequestLine(
-            request=request,
-            product=r.product,
-            quantity=r.quantity,
-            unit_cost=r.unit_cost,
-            amount=r.amount,
-        )
-        for r in rows
+    lines_save_and_number(
+        request, line_model=RequestLine, parent_field="request", rows=rows, document_type=DOC
     )
-    request.number = next_number(DOC, year=company_today().year)
-    NonSaleRequest.objects.filter(pk=request.pk).update(number=request.number)
     return request
 
 
 def _lock(request: NonSaleRequest) -> NonSaleRequest:
-    found = locked(NonSaleRequest.objects.select_related("waiting_level")).get(pk=request.pk)
-    read_slip(found)
-    return found
+    return lock_document(NonSaleRequest, request)
 
 
 @transaction.atomic
@@ -114,14 +106,12 @@ def non_sale_request_check(*, request: NonSaleRequest, user, opinion: str) -> No
     request = _lock(request)
     check_state_and_role(request, "accountant_check", user=user)
     request.accountant_opinion = (opinion or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         request,
         "accountant_check",
         user=user,
         document_type=DOC,
         comment=request.accountant_opinion,
-        by=user,
-        at=timezone.now(),
     )
 
 
@@ -131,14 +121,12 @@ def non_sale_request_endorse(*, request: NonSaleRequest, user, opinion: str) -> 
     request = _lock(request)
     check_state_and_role(request, "endorse", user=user)
     request.manager_opinion = (opinion or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         request,
         "endorse",
         user=user,
         document_type=DOC,
         comment=request.manager_opinion,
-        by=user,
-        at=timezone.now(),
         level=level_by_code(APPROVER_LEVEL),
     )
 
@@ -148,60 +136,16 @@ def non_sale_request_approve(*, request: NonSaleRequest, user, comment: str = ""
     """The deputy general manager's approval (or a higher level's): final
     within their limit at cost, else the next level decides. Logged."""
     request = _lock(request)
-    check_transition(request, "approve", user=user)
-    comment = (comment or "").strip()[:300]
-    step = approval_step_record(
-        document_type=DOC,
-        document_id=request.pk,
-        document_number=request.number,
-        amount=request.total_cost,
-        waiting=request.waiting_level,
-        user=user,
-        approve=True,
-        comment=comment,
-    )
-    if not step.final:
-        return run_transition(
-            request, "forward", user=user, document_type=DOC, comment=comment, level=step.next_level
-        )
-    request.decision_comment = comment
-    return run_transition(
-        request,
-        "approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
+    return approve_at_level(
+        request, user=user, document_type=DOC, amount=request.total_cost, comment=comment
     )
 
 
 @transaction.atomic
 def non_sale_request_reject(*, request: NonSaleRequest, user, comment: str) -> NonSaleRequest:
     request = _lock(request)
-    check_state_and_role(request, "reject", user=user)
-    request.decision_comment = (comment or "").strip()[:300]
-    if not request.decision_comment:
-        rule = NonSaleRequest.has_decision_comment
-        raise ApplicationError(str(rule.message), code=rule.code)
-    approval_step_record(
-        document_type=DOC,
-        document_id=request.pk,
-        document_number=request.number,
-        amount=request.total_cost,
-        waiting=request.waiting_level,
-        user=user,
-        approve=False,
-        comment=request.decision_comment,
-    )
-    return run_transition(
-        request,
-        "reject",
-        user=user,
-        document_type=DOC,
-        comment=request.decision_comment,
-        by=user,
-        at=timezone.now(),
+    return reject_at_level(
+        request, user=user, document_type=DOC, amount=request.total_cost, comment=comment
     )
 
 
@@ -212,32 +156,21 @@ def non_sale_request_issue_slip(
     """The outbound slip (出库单) stating the purpose: a non-sale note, valid
     today, its stock reserved; the approval takes the finance stamp's place."""
     request = _lock(request)
-    check_transition(request, "issue_slip", user=user)
-    note = delivery_note_issue_non_sale(
-        kind=NoteKind.NON_SALE,
+    return slip_issue(
+        request,
         user=user,
-        warehouse=request.warehouse,
-        lines=[
-            NonSaleLine(product=line.product, quantity=line.quantity, unit_cost=line.unit_cost)
-            for line in request.lines.select_related("product").order_by("product_id")
-        ],
+        document_type=DOC,
+        kind=NoteKind.NON_SALE,
         released_by=f"{request.number} {request.get_purpose_display()}",
         vehicle_plate=vehicle_plate,
         driver=driver,
-    )
-    return run_transition(
-        request, "issue_slip", user=user, document_type=DOC, comment=note.number, note=note
     )
 
 
 @transaction.atomic
 def non_sale_request_cancel(*, request: NonSaleRequest, user, reason: str) -> NonSaleRequest:
     request = _lock(request)
-    check_state_and_role(request, "cancel", user=user)
-    request.cancel_reason = (reason or "").strip()[:300]
-    return run_transition(
-        request, "cancel", user=user, document_type=DOC, comment=request.cancel_reason
-    )
+    return cancel_with_reason(request, user=user, document_type=DOC, reason=reason)
 
 
 REQUEST_ACTIONS = {
@@ -253,11 +186,4 @@ REQUEST_ACTIONS = {
 
 
 def request_actions(request: NonSaleRequest, user) -> list[str]:
-    names = available_actions(request, user, REQUEST_ACTIONS)
-    if ("approve" in names or "reject" in names) and not may_act_at(
-        approver_for(user), request.waiting_level
-    ):
-        names = [n for n in names if n not in ("approve", "reject")]
-    if "issue_slip" in names and not user.has_perm("orders.issue_deliverynote"):
-        names.remove("issue_slip")
-    return names
+    return outbound_actions(request, user, REQUEST_ACTIONS)

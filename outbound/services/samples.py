@@ -18,33 +18,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.services import (
-    approval_step_record,
-    approver_for,
-    first_level,
-    level_by_code,
-    may_act_at,
-)
+from approvals.document_flow import approve_at_level, reject_at_level
+from approvals.services import first_level, level_by_code
 from customers.models import Customer
 from inventory.models import Warehouse
 from orders.enums import NoteKind
-from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
 from outbound.enums import SampleOutcome
 from outbound.models import SampleApplication, SampleLine
 from outbound.services.common import (
     CostedLine,
     LineInput,
-    available_actions,
-    check_state_and_role,
     costed_lines,
+    lines_save_and_number,
+    lock_document,
+    outbound_actions,
     placeholder_number,
-    read_slip,
+    slip_issue,
 )
-from salesadmin.clock import company_today
-from salesadmin.db import locked
-from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    run_signed,
+    run_transition,
+)
 
 DOC = "sample_application"
 DIRECTOR_LEVEL = "sales_director"
@@ -103,25 +100,18 @@ def sample_application_create(
         needs_director=not head_may_approve(rows),
         created_by=user,
     )
-    SampleLine.objects.bulk_create(
-        SampleLine(
-            application=application,
-            product=r.product,
-            quantity=r.quantity,
-            unit_cost=r.unit_cost,
-            amount=r.amount,
-        )
-        for r in rows
+    lines_save_and_number(
+        application,
+        line_model=SampleLine,
+        parent_field="application",
+        rows=rows,
+        document_type=DOC,
     )
-    application.number = next_number(DOC, year=company_today().year)
-    SampleApplication.objects.filter(pk=application.pk).update(number=application.number)
     return application
 
 
 def _lock(application: SampleApplication) -> SampleApplication:
-    found = locked(SampleApplication.objects.select_related("waiting_level")).get(pk=application.pk)
-    read_slip(found)
-    return found
+    return lock_document(SampleApplication, application)
 
 
 @transaction.atomic
@@ -147,37 +137,13 @@ def sample_application_approve(
     and the tools for the department head; the amount at cost against their
     limit), else it goes on to the next level. Logged."""
     application = _lock(application)
-    check_transition(application, "approve", user=user)
-    comment = (comment or "").strip()[:300]
-    step = approval_step_record(
-        document_type=DOC,
-        document_id=application.pk,
-        document_number=application.number,
-        amount=application.total_cost,
-        waiting=application.waiting_level,
+    return approve_at_level(
+        application,
         user=user,
-        approve=True,
+        document_type=DOC,
+        amount=application.total_cost,
         comment=comment,
         final_from=level_by_code(DIRECTOR_LEVEL) if application.needs_director else None,
-    )
-    if not step.final:
-        return run_transition(
-            application,
-            "forward",
-            user=user,
-            document_type=DOC,
-            comment=comment,
-            level=step.next_level,
-        )
-    application.decision_comment = comment
-    return run_transition(
-        application,
-        "approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
     )
 
 
@@ -186,29 +152,8 @@ def sample_application_reject(
     *, application: SampleApplication, user, comment: str
 ) -> SampleApplication:
     application = _lock(application)
-    check_state_and_role(application, "reject", user=user)
-    application.decision_comment = (comment or "").strip()[:300]
-    if not application.decision_comment:
-        rule = SampleApplication.has_decision_comment
-        raise ApplicationError(str(rule.message), code=rule.code)
-    approval_step_record(
-        document_type=DOC,
-        document_id=application.pk,
-        document_number=application.number,
-        amount=application.total_cost,
-        waiting=application.waiting_level,
-        user=user,
-        approve=False,
-        comment=application.decision_comment,
-    )
-    return run_transition(
-        application,
-        "reject",
-        user=user,
-        document_type=DOC,
-        comment=application.decision_comment,
-        by=user,
-        at=timezone.now(),
+    return reject_at_level(
+        application, user=user, document_type=DOC, amount=application.total_cost, comment=comment
     )
 
 
@@ -219,21 +164,14 @@ def sample_application_issue_slip(
     """The outbound slip: a sample note, valid today, its stock reserved; the
     approval takes the finance stamp's place. Again after a slip expired."""
     application = _lock(application)
-    check_transition(application, "issue_slip", user=user)
-    note = delivery_note_issue_non_sale(
-        kind=NoteKind.SAMPLE,
+    return slip_issue(
+        application,
         user=user,
-        warehouse=application.warehouse,
-        lines=[
-            NonSaleLine(product=line.product, quantity=line.quantity, unit_cost=line.unit_cost)
-            for line in application.lines.select_related("product").order_by("product_id")
-        ],
+        document_type=DOC,
+        kind=NoteKind.SAMPLE,
         released_by=application.number,
         vehicle_plate=vehicle_plate,
         driver=driver,
-    )
-    return run_transition(
-        application, "issue_slip", user=user, document_type=DOC, comment=note.number, note=note
     )
 
 
@@ -248,14 +186,12 @@ def sample_application_record_outcome(
         raise ApplicationError(_("Choose the outcome."), code="outcome_required")
     application.outcome = outcome
     application.outcome_remarks = (remarks or "").strip()[:300]
-    return run_transition(
+    return run_signed(
         application,
         "record_outcome",
         user=user,
         document_type=DOC,
         comment=application.outcome_remarks,
-        by=user,
-        at=timezone.now(),
     )
 
 
@@ -264,11 +200,7 @@ def sample_application_cancel(
     *, application: SampleApplication, user, reason: str
 ) -> SampleApplication:
     application = _lock(application)
-    check_state_and_role(application, "cancel", user=user)
-    application.cancel_reason = (reason or "").strip()[:300]
-    return run_transition(
-        application, "cancel", user=user, document_type=DOC, comment=application.cancel_reason
-    )
+    return cancel_with_reason(application, user=user, document_type=DOC, reason=reason)
 
 
 SAMPLE_ACTIONS = {
@@ -284,11 +216,4 @@ SAMPLE_ACTIONS = {
 
 def sample_actions(application: SampleApplication, user) -> list[str]:
     """The actions this user may take now: approving also needs the level."""
-    names = available_actions(application, user, SAMPLE_ACTIONS)
-    if ("approve" in names or "reject" in names) and not may_act_at(
-        approver_for(user), application.waiting_level
-    ):
-        names = [n for n in names if n not in ("approve", "reject")]
-    if "issue_slip" in names and not user.has_perm("orders.issue_deliverynote"):
-        names.remove("issue_slip")
-    return names
+    return outbound_actions(application, user, SAMPLE_ACTIONS)

@@ -16,7 +16,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from approvals.services import approval_step_record, approver_for, first_level, may_act_at
+from approvals.document_flow import approve_at_level, reject_at_level, without_decisions_above
+from approvals.services import first_level
 from finance.credit_notes import CreditLine, credit_note_issue
 from finance.enums import CreditNoteSource, InvoiceStatus
 from finance.models import Invoice
@@ -26,7 +27,6 @@ from returns.enums import AllowanceReason, AllowanceStatus
 from returns.models import Allowance, AllowanceLine
 from returns.services.common import (
     available_actions,
-    check_state_and_role,
     lock_customer_of,
     money,
     placeholder_number,
@@ -36,7 +36,7 @@ from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
 
 DOC = "allowance"
 DELIVERED_STATUSES = (NoteStatus.DISPATCHED, NoteStatus.EXITED)
@@ -201,29 +201,18 @@ def allowance_approve(*, allowance: Allowance, user, comment: str = "") -> Allow
     """One approver's approval: final within their limit (the credit note is
     issued now), else the allowance goes on to the next level. Logged."""
     allowance = _lock(allowance, customer=True)
-    check_transition(allowance, "approve", user=user)
-    comment = (comment or "").strip()[:300]
-    step = approval_step_record(
-        document_type=DOC,
-        document_id=allowance.pk,
-        document_number=allowance.number,
-        amount=allowance.amount,
-        waiting=allowance.waiting_level,
+    return approve_at_level(
+        allowance,
         user=user,
-        approve=True,
+        document_type=DOC,
+        amount=allowance.amount,
         comment=comment,
+        on_final=lambda: {"credit_note": _credit_note_issue(allowance, user=user)},
     )
-    if not step.final:
-        return run_transition(
-            allowance,
-            "forward",
-            user=user,
-            document_type=DOC,
-            comment=comment,
-            level=step.next_level,
-        )
-    allowance.decision_comment = comment
-    credit_note = credit_note_issue(
+
+
+def _credit_note_issue(allowance: Allowance, *, user):
+    return credit_note_issue(
         customer=allowance.customer,
         source=CreditNoteSource.ALLOWANCE,
         source_id=allowance.pk,
@@ -245,56 +234,20 @@ def allowance_approve(*, allowance: Allowance, user, comment: str = "") -> Allow
         % {"number": allowance.number, "reason": allowance.get_reason_display()},
         customer_reference=allowance.customer_reference,
     )
-    return run_transition(
-        allowance,
-        "approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        by=user,
-        at=timezone.now(),
-        credit_note=credit_note,
-    )
 
 
 @transaction.atomic
 def allowance_reject(*, allowance: Allowance, user, comment: str) -> Allowance:
     allowance = _lock(allowance)
-    check_state_and_role(allowance, "reject", user=user)
-    allowance.decision_comment = (comment or "").strip()[:300]
-    if not allowance.decision_comment:
-        raise ApplicationError(
-            str(Allowance.has_decision_comment.message), code=Allowance.has_decision_comment.code
-        )
-    approval_step_record(
-        document_type=DOC,
-        document_id=allowance.pk,
-        document_number=allowance.number,
-        amount=allowance.amount,
-        waiting=allowance.waiting_level,
-        user=user,
-        approve=False,
-        comment=allowance.decision_comment,
-    )
-    return run_transition(
-        allowance,
-        "reject",
-        user=user,
-        document_type=DOC,
-        comment=allowance.decision_comment,
-        by=user,
-        at=timezone.now(),
+    return reject_at_level(
+        allowance, user=user, document_type=DOC, amount=allowance.amount, comment=comment
     )
 
 
 @transaction.atomic
 def allowance_cancel(*, allowance: Allowance, user, reason: str) -> Allowance:
     allowance = _lock(allowance)
-    check_state_and_role(allowance, "cancel", user=user)
-    allowance.cancel_reason = (reason or "").strip()[:300]
-    return run_transition(
-        allowance, "cancel", user=user, document_type=DOC, comment=allowance.cancel_reason
-    )
+    return cancel_with_reason(allowance, user=user, document_type=DOC, reason=reason)
 
 
 ALLOWANCE_ACTIONS = {
@@ -308,9 +261,6 @@ ALLOWANCE_ACTIONS = {
 
 def allowance_actions(allowance: Allowance, user) -> list[str]:
     """The actions this user may take now: approving also needs the level."""
-    names = available_actions(allowance, user, ALLOWANCE_ACTIONS)
-    if ("approve" in names or "reject" in names) and not may_act_at(
-        approver_for(user), allowance.waiting_level
-    ):
-        names = [n for n in names if n not in ("approve", "reject")]
-    return names
+    return without_decisions_above(
+        available_actions(allowance, user, ALLOWANCE_ACTIONS), allowance, user
+    )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from salesadmin.db import locked
-from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition
+from salesadmin.errors import ApplicationError
+from salesadmin.transitions import available_actions as transition_actions
 
 CENT = Decimal("0.01")
 
@@ -44,18 +44,6 @@ def lock_customer_of(model, pk: int) -> Customer:
     return found
 
 
-def check_state_and_role(obj, name: str, *, user) -> None:
-    """Refuse a wrong state (409) or role (403) before any work; the rules
-    (conditions) are checked when the transition runs, after the service has
-    set the values they read."""
-    try:
-        check_transition(obj, name, user=user)
-    except ConflictError:
-        raise
-    except ApplicationError:
-        pass
-
-
 # Rules on what the action's own form supplies (a comment, a reason, the
 # inspection results, the cause): they cannot hold before the user acts, so
 # they do not hide the action; the service checks them when it runs.
@@ -71,22 +59,5 @@ GIVEN_WITH_THE_ACTION = frozenset(
 
 
 def available_actions(obj, user, actions: dict[str, str]) -> list[str]:
-    """The actions (pages' buttons, the API's ``available_actions``) this user
-    may take now: transitions from the current state that the user's role
-    allows and whose other rules hold."""
-    field = obj._meta.get_field("status")
-    state = field.get_state(obj)
-    names = []
-    for method in field.transitions[obj.__class__].values():
-        meta = method._django_fsm
-        if not meta.has_transition(state):
-            continue
-        found = meta.get_transition(state)
-        if found.name not in actions or not found.has_perm(obj, user):
-            continue
-        if all(
-            rule(obj) for rule in found.conditions if rule.__name__ not in GIVEN_WITH_THE_ACTION
-        ):
-            names.append(actions[found.name])
-    # In the order the actions are listed (the pages' order), whatever the transitions'.
-    return [action for action in dict.fromkeys(actions.values()) if action in names]
+    """The actions (pages' buttons, the API's ``available_actions``) this user may take now."""
+    return transition_actions(obj, user, actions, given_with_the_action=GIVEN_WITH_THE_ACTION)

@@ -33,7 +33,6 @@ from returns.enums import (
 from returns.models import ReturnApplication, ReturnLine
 from returns.services.common import (
     available_actions,
-    check_state_and_role,
     lock_customer_of,
     money,
     placeholder_number,
@@ -44,7 +43,13 @@ from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import (
+    cancel_with_reason,
+    check_state_and_role,
+    check_transition,
+    run_signed,
+    run_transition,
+)
 
 DOC = "return_application"
 DELIVERED_STATUSES = (NoteStatus.DISPATCHED, NoteStatus.EXITED)
@@ -329,14 +334,8 @@ def _decide(application, user, name: str, comment: str) -> ReturnApplication:
     application = _lock(application)
     check_state_and_role(application, name, user=user)
     application.decision_comment = (comment or "").strip()[:300]
-    return run_transition(
-        application,
-        name,
-        user=user,
-        document_type=DOC,
-        comment=application.decision_comment,
-        by=user,
-        at=timezone.now(),
+    return run_signed(
+        application, name, user=user, document_type=DOC, comment=application.decision_comment
     )
 
 
@@ -395,14 +394,12 @@ def return_application_receive(*, application: ReturnApplication, user) -> Retur
         reason=_("Return %(number)s") % {"number": application.number},
         customer_reference=application.customer_document,
     )
-    return run_transition(
+    return run_signed(
         application,
         "receive",
         user=user,
         document_type=DOC,
         comment=credit_note.number,
-        by=user,
-        at=timezone.now(),
         credit_note=credit_note,
     )
 
@@ -427,14 +424,12 @@ def return_application_close(
     application.cause_detail = (cause_detail or "").strip()[:500]
     application.responsible = (responsible or "").strip()[:100]
     application.corrective_action = (corrective_action or "").strip()[:500]
-    return run_transition(
+    return run_signed(
         application,
         "close",
         user=user,
         document_type=DOC,
         comment=application.corrective_action,
-        by=user,
-        at=timezone.now(),
     )
 
 
@@ -444,11 +439,7 @@ def return_application_cancel(
 ) -> ReturnApplication:
     """Cancelled: its quantities are returnable again."""
     application = _lock(application)
-    check_state_and_role(application, "cancel", user=user)
-    application.cancel_reason = (reason or "").strip()[:300]
-    return run_transition(
-        application, "cancel", user=user, document_type=DOC, comment=application.cancel_reason
-    )
+    return cancel_with_reason(application, user=user, document_type=DOC, reason=reason)
 
 
 RETURN_ACTIONS = {

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 
 from finance.models import Invoice
 from orders.models import DeliveryNoteLine
@@ -35,7 +33,7 @@ from returns.services.allowances import (
     allowance_reject,
     allowance_submit,
 )
-from returns.views.common import VIEW_ALLOWANCE, note_for_return, refused_status
+from returns.views.common import VIEW_ALLOWANCE, note_for_return, page_action
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 
@@ -158,46 +156,43 @@ def allowance_detail(request, pk: int):
     return _allowance_page(request, pk)
 
 
+def _run_allowance_action(request, allowance: Allowance, action: str) -> Allowance:
+    user, post = request.user, request.POST
+    if action == "submit":
+        return allowance_submit(allowance=allowance, user=user)
+    if action == "approve":
+        return allowance_approve(allowance=allowance, user=user, comment=post.get("comment", ""))
+    if action == "reject":
+        return allowance_reject(allowance=allowance, user=user, comment=post.get("comment", ""))
+    return allowance_cancel(allowance=allowance, user=user, reason=post.get("reason", ""))
+
+
+def _allowance_done(allowance: Allowance, action: str) -> str:
+    if allowance.credit_note_id and action == "approve":
+        return _("Allowance approved; credit note %(number)s issued.") % {
+            "number": allowance.credit_note.number
+        }
+    if action == "approve":
+        return _("Approved at your level; it now waits for %(level)s.") % {
+            "level": allowance.waiting_level.name
+        }
+    return _("Allowance %(number)s: %(status)s.") % {
+        "number": allowance.number,
+        "status": allowance.get_status_display(),
+    }
+
+
 @role_required(VIEW_ALLOWANCE)
 @require_POST
 def allowance_action(request, pk: int, action: str):
-    if action not in ALLOWANCE_ACTION_LABELS:
-        raise Http404
-    allowance = get_object_or_404(Allowance, pk=pk)
-    user, post = request.user, request.POST
-    try:
-        if action == "submit":
-            allowance = allowance_submit(allowance=allowance, user=user)
-        elif action == "approve":
-            allowance = allowance_approve(
-                allowance=allowance, user=user, comment=post.get("comment", "")
-            )
-        elif action == "reject":
-            allowance = allowance_reject(
-                allowance=allowance, user=user, comment=post.get("comment", "")
-            )
-        else:
-            allowance = allowance_cancel(
-                allowance=allowance, user=user, reason=post.get("reason", "")
-            )
-    except (ApplicationError, ConcurrentTransition) as exc:
-        return _allowance_page(request, pk, error=str(exc), status=refused_status(exc))
-    if allowance.credit_note_id and action == "approve":
-        messages.success(
-            request,
-            _("Allowance approved; credit note %(number)s issued.")
-            % {"number": allowance.credit_note.number},
-        )
-    elif action == "approve":
-        messages.success(
-            request,
-            _("Approved at your level; it now waits for %(level)s.")
-            % {"level": allowance.waiting_level.name},
-        )
-    else:
-        messages.success(
-            request,
-            _("Allowance %(number)s: %(status)s.")
-            % {"number": allowance.number, "status": allowance.get_status_display()},
-        )
-    return redirect("returns:allowance_detail", pk=pk)
+    return page_action(
+        request,
+        pk,
+        action,
+        actions=ALLOWANCE_ACTION_LABELS,
+        model=Allowance,
+        run=_run_allowance_action,
+        page=_allowance_page,
+        done=_allowance_done,
+        detail="returns:allowance_detail",
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +42,7 @@ from returns.services.return_applications import (
     return_application_update,
     returnable_quantities,
 )
-from returns.views.common import VIEW_RETURN, note_for_return, refused_status
+from returns.views.common import VIEW_RETURN, note_for_return, page_action, refused_status
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 
@@ -300,27 +299,28 @@ def _run_return_action(request, application: ReturnApplication, action: str):
     )
 
 
+def _return_done(application: ReturnApplication, action: str) -> str:
+    if action == "receive":
+        return _("Goods received into stock; credit note %(number)s issued.") % {
+            "number": application.credit_note.number
+        }
+    return _("Return %(number)s: %(status)s.") % {
+        "number": application.number,
+        "status": application.get_status_display(),
+    }
+
+
 @role_required(VIEW_RETURN)
 @require_POST
 def return_action(request, pk: int, action: str):
-    if action not in RETURN_ACTION_LABELS:
-        raise Http404
-    application = get_object_or_404(ReturnApplication, pk=pk)
-    try:
-        application = _run_return_action(request, application, action)
-    except (ApplicationError, ConcurrentTransition) as exc:
-        # PermissionDenied is not caught: the wrong role gets a 403.
-        return _return_page(request, pk, error=str(exc), status=refused_status(exc))
-    if action == "receive":
-        messages.success(
-            request,
-            _("Goods received into stock; credit note %(number)s issued.")
-            % {"number": application.credit_note.number},
-        )
-    else:
-        messages.success(
-            request,
-            _("Return %(number)s: %(status)s.")
-            % {"number": application.number, "status": application.get_status_display()},
-        )
-    return redirect("returns:return_detail", pk=pk)
+    return page_action(
+        request,
+        pk,
+        action,
+        actions=RETURN_ACTION_LABELS,
+        model=ReturnApplication,
+        run=_run_return_action,
+        page=_return_page,
+        done=_return_done,
+        detail="returns:return_detail",
+    )
