@@ -99,17 +99,41 @@ def run_transition(
         del obj._condition_memo
     transaction.on_commit(functools.partial(metrics.transition_outcome, document_type, name, "ok"))
     obj.save()
-    TransitionLog.objects.create(
-        document_type=document_type,
-        document_id=obj.pk,
-        document_number=getattr(obj, "number", "") or "",
-        transition=name,
+    log_step(
+        document_type,
+        obj,
+        name,
+        user=user,
         from_state=state_before,
         to_state=meta.field.get_state(obj),
-        user=user,
         comment=comment,
     )
     return obj
+
+
+def log_step(
+    document_type: str,
+    document: models.Model,
+    name: str,
+    *,
+    user,
+    from_state: str,
+    to_state: str,
+    comment: str = "",
+) -> None:
+    """The append-only log row of a step: every transition's, and a step that
+    is not an FSM transition (a document's issue or opening, an opinion, an
+    edit, a request recorded on it)."""
+    TransitionLog.objects.create(
+        document_type=document_type,
+        document_id=document.pk,
+        document_number=getattr(document, "number", "") or "",
+        transition=name,
+        from_state=from_state,
+        to_state=to_state,
+        user=user,
+        comment=comment,
+    )
 
 
 def _state_label(obj, field, state) -> str:

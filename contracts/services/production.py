@@ -44,9 +44,8 @@ from orders.models import SalesOrder, SalesOrderLine
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.document_numbers import next_number
-from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError
-from salesadmin.transitions import run_transition
+from salesadmin.transitions import log_step, run_transition
 
 TASK_DOC = "production_task"
 SLIP_DOC = "preparation_slip"

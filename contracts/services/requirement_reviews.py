@@ -23,9 +23,8 @@ from orders.services.sales_orders import locked_order, sales_order_confirm_requi
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.document_numbers import next_number
-from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import run_transition
+from salesadmin.transitions import log_step, run_transition
 
 DOC = "requirement_review"
 

@@ -40,9 +40,8 @@ from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
-from salesadmin.document_rules import log_step, run_signed
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import check_transition, log_step, run_signed, run_transition
 
 DOC = "delivery_note"
 # Crockford's base32 without look-alikes: a guard can read it aloud and type it.

@@ -15,9 +15,9 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.selectors.delivery_notes import ASK_OVERRIDE, note_coverage
 from salesadmin.db import locked
-from salesadmin.document_rules import log_step
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
+from salesadmin.transitions import log_step
 
 DOC = "delivery_note"
 

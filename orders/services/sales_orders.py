@@ -25,9 +25,8 @@ from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import locked, remember_related
 from salesadmin.document_numbers import next_number
-from salesadmin.document_rules import run_signed
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import check_transition, run_signed, run_transition
 
 CENT = Decimal("0.01")
 DOC = "sales_order"
