@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from finance.credit_notes import (
 )
 from finance.models import CreditNote, ReceivableEntry
 from finance.views import account_page
+from salesadmin.db import search_filter
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
@@ -35,12 +35,7 @@ def _credit_notes():
 def credit_note_list(request):
     qs = _credit_notes().order_by("-issue_date", "-id")
     search = request.GET.get("q", "").strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(source_number__icontains=search)
-        )
+    qs = search_filter(qs, search, "number", "customer__name", "source_number")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "finance/credit_note_list.html", {"page": page, "q": search})
 
