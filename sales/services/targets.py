@@ -36,6 +36,10 @@ class TargetLineInput:
     product_group: ProductGroup | None = None
     quantity: Decimal | None = None
 
+    @property
+    def product_group_id(self) -> int | None:
+        return self.product_group.pk if self.product_group else None
+
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
@@ -86,17 +90,7 @@ def sales_target_revise(*, user, target: SalesTarget, reason: str) -> SalesTarge
     revision = SalesTarget.objects.create(
         year=target.year, version=version, revises=target, reason=reason[:300], created_by=user
     )
-    SalesTargetLine.objects.bulk_create(
-        SalesTargetLine(
-            target=revision,
-            month=line.month,
-            salesperson_id=line.salesperson_id,
-            product_group_id=line.product_group_id,
-            amount=line.amount,
-            quantity=line.quantity,
-        )
-        for line in target.lines.all()
-    )
+    _add_lines(revision, target.lines.all())
     return revision
 
 
@@ -183,18 +177,23 @@ def sales_target_lines_save(
     if not all_groups:
         existing = existing.filter(product_group=product_group)
     existing.delete()
+    _add_lines(target, clean)
+    return target
+
+
+def _add_lines(target: SalesTarget, lines) -> None:
+    """Store ``lines`` (a target's own lines or clean inputs) as ``target``'s."""
     SalesTargetLine.objects.bulk_create(
         SalesTargetLine(
             target=target,
-            month=ln.month,
-            salesperson_id=ln.salesperson_id,
-            product_group=ln.product_group,
-            amount=ln.amount,
-            quantity=ln.quantity,
+            month=line.month,
+            salesperson_id=line.salesperson_id,
+            product_group_id=line.product_group_id,
+            amount=line.amount,
+            quantity=line.quantity,
         )
-        for ln in clean
+        for line in lines
     )
-    return target
 
 
 def _locked(target: SalesTarget) -> SalesTarget:
