@@ -226,6 +226,13 @@ def _period(request) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _statement(request, pk: int) -> statements.StatementData:
+    """The customer's statement for the period the query string asks for."""
+    customer = get_object_or_404(Customer, pk=pk)
+    start, end = _period(request)
+    return statements.statement_for(customer=customer, period_start=start, period_end=end)
+
+
 @role_required("finance.view_statement")
 def statement_list(request):
     if request.method == "POST":
@@ -256,16 +263,12 @@ def statement_list(request):
 @require_GET
 @role_required("finance.view_statement")
 def statement_customer(request, pk: int):
-    customer = get_object_or_404(Customer, pk=pk)
-    start, end = _period(request)
-    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    data = _statement(request, pk)
     return render(request, "finance/statements/customer.html", {"data": data})
 
 
 @require_GET
 @role_required("finance.view_statement")
 def statement_pdf(request, pk: int):
-    customer = get_object_or_404(Customer, pk=pk)
-    start, end = _period(request)
-    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    data = _statement(request, pk)
     return pdf_response(statements.render_statement(data), statements.statement_filename(data))

@@ -72,13 +72,9 @@ def sales_target_revise(*, user, target: SalesTarget, reason: str) -> SalesTarge
     """A new draft version of the approved target, with its lines to change."""
     if not user.has_perm("sales.add_salestarget"):
         raise PermissionDenied
-    target = SalesTarget.objects.select_for_update().get(pk=target.pk)
-    if target.status != TargetStatus.APPROVED:
-        raise ConflictError(
-            _("Only the target in force can be revised."),
-            code="invalid_state",
-            extra={"state": target.status},
-        )
+    target = _locked_in(
+        target, TargetStatus.APPROVED, _("Only the target in force can be revised.")
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Say why the target is revised."), code="reason_required")
@@ -98,15 +94,16 @@ def _open_states() -> list[str]:
     return [TargetStatus.DRAFT, TargetStatus.SUBMITTED]
 
 
-def _locked_draft(target: SalesTarget) -> SalesTarget:
+def _locked_in(target: SalesTarget, status: str, refusal: str) -> SalesTarget:
+    """The target locked, or a conflict (``refusal``) unless it is in ``status``."""
     target = SalesTarget.objects.select_for_update().get(pk=target.pk)
-    if target.status != TargetStatus.DRAFT:
-        raise ConflictError(
-            _("Only a draft target can be changed."),
-            code="invalid_state",
-            extra={"state": target.status},
-        )
+    if target.status != status:
+        raise ConflictError(refusal, code="invalid_state", extra={"state": target.status})
     return target
+
+
+def _locked_draft(target: SalesTarget) -> SalesTarget:
+    return _locked_in(target, TargetStatus.DRAFT, _("Only a draft target can be changed."))
 
 
 def _clean_lines(lines: list[TargetLineInput]) -> list[TargetLineInput]:
