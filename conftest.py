@@ -16,32 +16,20 @@ from tests.factories import UserFactory
 
 
 def _persona(role: Role, username: str):
-    return UserFactory(username=username, roles=[role])
+    """A fixture named ``username``: a user holding ``role`` only."""
+
+    @pytest.fixture(name=username)
+    def persona(db):
+        return UserFactory(username=username, roles=[role])
+
+    return persona
 
 
-@pytest.fixture
-def clerk(db):
-    return _persona(Role.SALES_CLERK, "clerk")
-
-
-@pytest.fixture
-def finance(db):
-    return _persona(Role.FINANCE, "finance")
-
-
-@pytest.fixture
-def keeper(db):
-    return _persona(Role.WAREHOUSE_KEEPER, "keeper")
-
-
-@pytest.fixture
-def guard(db):
-    return _persona(Role.GATE_GUARD, "guard")
-
-
-@pytest.fixture
-def manager(db):
-    return _persona(Role.MANAGER, "manager")
+clerk = _persona(Role.SALES_CLERK, "clerk")
+finance = _persona(Role.FINANCE, "finance")
+keeper = _persona(Role.WAREHOUSE_KEEPER, "keeper")
+guard = _persona(Role.GATE_GUARD, "guard")
+manager = _persona(Role.MANAGER, "manager")
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from lifecycle import STEPS, lifecycle, token_for  # noqa: E402
+from lifecycle import STEPS, bench_setup, lifecycle, token_for  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -421,15 +421,7 @@ def main() -> int:
             ["collectstatic", "--noinput", "-v", "0"],
         ):
             subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True)
-        out = subprocess.run(
-            [PY, "manage.py", "bench_setup"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        setup = json.loads(out.strip().splitlines()[-1])
+        setup = bench_setup(PY, env)
         gunicorn = start_gunicorn(env, args.port, args.workers, gunicorn_log)
         wait_healthy(base)
         tokens = {role: token_for(base, role) for role in ROLES}

@@ -67,6 +67,19 @@ class Client:
         return data
 
 
+def bench_setup(python: str = sys.executable, env: dict | None = None) -> dict:
+    """Run ``manage.py bench_setup``: its last line of output is the setup as JSON."""
+    out = subprocess.run(
+        [python, str(ROOT / "manage.py"), "bench_setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def token_for(base: str, username: str) -> str:
     url = urlparse(base)
     conn = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
@@ -219,17 +232,7 @@ def main() -> int:
     Client.minimal = not args.full_responses
     steps = STEPS + (["invoice", "invoice pdf"] if args.invoiced else [])
 
-    if args.setup_json:
-        setup = json.loads(Path(args.setup_json).read_text())
-    else:
-        out = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "bench_setup"],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        ).stdout
-        setup = json.loads(out.strip().splitlines()[-1])
+    setup = json.loads(Path(args.setup_json).read_text()) if args.setup_json else bench_setup()
     tokens = {
         r: token_for(args.base, r) for r in ["clerk", "manager", "finance", "keeper", "guard"]
     }

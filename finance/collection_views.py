@@ -39,6 +39,16 @@ def _as_of(request) -> dt.date:
         return company_today()
 
 
+def _list_filters(request, *names: str) -> dict[str, str]:
+    """The list's filters as the query string gives them (the search box is ``q``),
+    for the selector and, unchanged, for the page."""
+    return {name: request.GET.get("q" if name == "search" else name, "") for name in names}
+
+
+def _page_of(request, rows):
+    return Paginator(rows, 50).get_page(request.GET.get("page"))
+
+
 # --- Aging ---------------------------------------------------------------------------
 
 
@@ -55,11 +65,10 @@ def aging_page(request):
     if search:
         needle = search.casefold()
         rows = [r for r in rows if needle in r.code.casefold() or needle in r.name.casefold()]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "finance/aging.html",
-        {"report": report, "top_overdue": top, "page": page, "search": search},
+        {"report": report, "top_overdue": top, "page": _page_of(request, rows), "search": search},
     )
 
 
@@ -127,6 +136,17 @@ def aging_customer(request, pk: int):
 # --- Reminders -------------------------------------------------------------------------
 
 
+def _send_now(request, task, sending: str) -> None:
+    """Queue the sending task now rather than at its next scheduled run."""
+    if enqueue(task):
+        messages.success(request, sending)
+    else:
+        messages.warning(
+            request,
+            _("The task queue is not reachable; the next scheduled run sends them."),
+        )
+
+
 @role_required("finance.view_reminder")
 def reminder_list(request):
     if request.method == "POST":
@@ -136,24 +156,12 @@ def reminder_list(request):
         if request.POST.get("action") == "retry_failed":
             # After the address or the mail server was fixed: try them again.
             reminders.reminders_retry_failed()
-        if enqueue(send_reminders):
-            messages.success(request, _("Sending the pending reminders."))
-        else:
-            messages.warning(
-                request,
-                _("The task queue is not reachable; the next scheduled run sends them."),
-            )
+        _send_now(request, send_reminders, _("Sending the pending reminders."))
         return redirect("finance:reminder_list")
-    status = request.GET.get("status", "")
-    level = request.GET.get("level", "")
-    search = request.GET.get("q", "")
-    qs = reminders.reminder_list(status=status, level=level, search=search)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    chosen = _list_filters(request, "status", "level", "search")
     context = {
-        "page": page,
-        "status": status,
-        "level": level,
-        "search": search,
+        "page": _page_of(request, reminders.reminder_list(**chosen)),
+        **chosen,
         "statuses": ReminderStatus.choices,
         "levels": [lv for lv, _days in reminders.reminder_levels()],
         "pending": Reminder.objects.filter(status=ReminderStatus.PENDING).count(),
@@ -218,18 +226,20 @@ def _period(request) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _statement(request, pk: int) -> statements.StatementData:
+    """The customer's statement for the period the query string asks for."""
+    customer = get_object_or_404(Customer, pk=pk)
+    start, end = _period(request)
+    return statements.statement_for(customer=customer, period_start=start, period_end=end)
+
+
 @role_required("finance.view_statement")
 def statement_list(request):
     if request.method == "POST":
         if not request.user.has_perm("finance.change_statement"):
             messages.error(request, _("That action is not available to you."))
-        elif enqueue(send_statements):
-            messages.success(request, _("Sending the pending statements."))
         else:
-            messages.warning(
-                request,
-                _("The task queue is not reachable; the next scheduled run sends them."),
-            )
+            _send_now(request, send_statements, _("Sending the pending statements."))
         return redirect("finance:statement_list")
     start, end = statements.last_month()
     form = StatementPeriodForm(
@@ -240,17 +250,11 @@ def statement_list(request):
         data = form.cleaned_data
         url = reverse("finance:statement_customer", args=[data["customer"].pk])
         return redirect(f"{url}?from={data['date_from']:%Y-%m-%d}&to={data['date_to']:%Y-%m-%d}")
-    status = request.GET.get("status", "")
-    period = request.GET.get("period", "")
-    search = request.GET.get("q", "")
-    qs = statements.statement_list(status=status, period=period, search=search)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    chosen = _list_filters(request, "status", "period", "search")
     context = {
         "form": form,
-        "page": page,
-        "status": status,
-        "period": period,
-        "search": search,
+        "page": _page_of(request, statements.statement_list(**chosen)),
+        **chosen,
         "statuses": StatementStatus.choices,
     }
     return render(request, "finance/statements/list.html", context)
@@ -259,16 +263,12 @@ def statement_list(request):
 @require_GET
 @role_required("finance.view_statement")
 def statement_customer(request, pk: int):
-    customer = get_object_or_404(Customer, pk=pk)
-    start, end = _period(request)
-    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    data = _statement(request, pk)
     return render(request, "finance/statements/customer.html", {"data": data})
 
 
 @require_GET
 @role_required("finance.view_statement")
 def statement_pdf(request, pk: int):
-    customer = get_object_or_404(Customer, pk=pk)
-    start, end = _period(request)
-    data = statements.statement_for(customer=customer, period_start=start, period_end=end)
+    data = _statement(request, pk)
     return pdf_response(statements.render_statement(data), statements.statement_filename(data))

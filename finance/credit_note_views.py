@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from finance.credit_notes import (
 )
 from finance.models import CreditNote, ReceivableEntry
 from finance.views import account_page
+from salesadmin.db import search_filter
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
@@ -35,12 +37,7 @@ def _credit_notes():
 def credit_note_list(request):
     qs = _credit_notes().order_by("-issue_date", "-id")
     search = request.GET.get("q", "").strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(source_number__icontains=search)
-        )
+    qs = search_filter(qs, search, "number", "customer__name", "source_number")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "finance/credit_note_list.html", {"page": page, "q": search})
 
@@ -78,21 +75,12 @@ def credit_note_pdf(request, pk: int):
 @require_POST
 def credit_note_refund(request, pk: int):
     credit_note = get_object_or_404(_credit_notes(), pk=pk)
-    try:
-        refund = refund_record(
-            source=credit_note.entry,
-            amount=request.POST.get("amount", ""),
-            reference=request.POST.get("reference", ""),
-            user=request.user,
-        )
-    except ApplicationError as exc:
-        return _page(request, pk, error=str(exc), status=exc.status_code)
-    messages.success(
+    return _refund_from(
         request,
-        _("Refund of %(amount)s recorded (reference %(reference)s).")
-        % {"amount": f"{refund.amount:,.2f}", "reference": refund.reference},
+        credit_note.entry,
+        error_page=partial(_page, request, pk),
+        done=redirect("finance:credit_note_detail", pk=pk),
     )
-    return redirect("finance:credit_note_detail", pk=pk)
 
 
 @role_required("finance.view_receivableentry", "finance.record_refund")
@@ -107,6 +95,17 @@ def customer_refund(request, pk: int):
     if source is None:
         error = _("Choose the payment or credit note the money is paid back from.")
         return account_page(request, pk, error=error, status=400)
+    return _refund_from(
+        request,
+        source,
+        error_page=partial(account_page, request, pk),
+        done=redirect("finance:customer_account", pk=pk),
+    )
+
+
+def _refund_from(request, source: ReceivableEntry, *, error_page, done):
+    """Record the refund the form asks for out of ``source``; on a refusal show
+    ``error_page`` with the reason, else say so and answer ``done``."""
     try:
         refund = refund_record(
             source=source,
@@ -115,10 +114,10 @@ def customer_refund(request, pk: int):
             user=request.user,
         )
     except ApplicationError as exc:
-        return account_page(request, pk, error=str(exc), status=exc.status_code)
+        return error_page(error=str(exc), status=exc.status_code)
     messages.success(
         request,
         _("Refund of %(amount)s recorded (reference %(reference)s).")
         % {"amount": f"{refund.amount:,.2f}", "reference": refund.reference},
     )
-    return redirect("finance:customer_account", pk=pk)
+    return done

@@ -40,6 +40,7 @@ from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError
+from salesadmin.money_docs import company_letterhead
 
 DOC = "credit_note"
 ZERO = Decimal("0.00")
@@ -238,8 +239,6 @@ SOURCE_LABELS_ZH = {
 
 
 def credit_note_pdf_context(credit_note: CreditNote) -> dict:
-    from django.conf import settings
-
     from salesadmin.pdf import money_text, rmb_capital
 
     customer = credit_note.customer
@@ -250,12 +249,7 @@ def credit_note_pdf_context(credit_note: CreditNote) -> dict:
     return {
         "title": f"贷项通知单 {credit_note.number}",
         "ref": credit_note.number,
-        "company_name": settings.COMPANY_NAME,
-        "company_address": settings.COMPANY_ADDRESS,
-        "company_phone": settings.COMPANY_PHONE,
-        "company_bank_name": settings.COMPANY_BANK_NAME,
-        "company_bank_account": settings.COMPANY_BANK_ACCOUNT,
-        "currency": settings.CURRENCY,
+        **company_letterhead(),
         "credit_note": credit_note,
         "customer": customer,
         "source": SOURCE_LABELS_ZH.get(credit_note.source, credit_note.source),

@@ -7,7 +7,6 @@ tax system and its number recorded on the invoice (``official_number``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Prefetch
 
 from finance.enums import InvoiceStatus
@@ -15,6 +14,7 @@ from finance.models import Invoice, InvoiceItem
 from inventory.enums import PRINTED_UNIT_LABELS
 from orders.models import DeliveryNoteLine
 from orders.services.sales_orders import money
+from salesadmin.money_docs import company_letterhead
 from salesadmin.pdf import money_text, quantity_text, render_pdf
 
 STATUS_LABELS = {
@@ -69,12 +69,7 @@ def invoice_pdf_context(invoice: Invoice) -> dict:
         # PDF metadata: the number only, never the customer or an amount.
         "title": f"发票 {invoice.number}",
         "ref": invoice.number,
-        "company_name": settings.COMPANY_NAME,
-        "company_address": settings.COMPANY_ADDRESS,
-        "company_phone": settings.COMPANY_PHONE,
-        "company_bank_name": settings.COMPANY_BANK_NAME,
-        "company_bank_account": settings.COMPANY_BANK_ACCOUNT,
-        "currency": settings.CURRENCY,
+        **company_letterhead(),
         "invoice": invoice,
         "customer": invoice.customer,
         "status": STATUS_LABELS.get(invoice.status, invoice.status),

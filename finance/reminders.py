@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -46,7 +46,9 @@ from notices import selectors as notice_selectors
 from notices.models import Notice
 from notices.services import notice_send
 from salesadmin.clock import company_today
+from salesadmin.db import search_filter
 from salesadmin.decimal_input import parse_id
+from salesadmin.money_docs import company_letterhead
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
 SUMMARY_KIND = "reminders_daily_summary"
@@ -155,11 +157,7 @@ def letter_context(reminder: Reminder, *, today: dt.date | None = None) -> dict:
     open_amount = invoice.amount - invoice.paid_amount
     return {
         "title": f"催款函 {invoice.number} L{reminder.level}",
-        "company_name": settings.COMPANY_NAME,
-        "company_address": settings.COMPANY_ADDRESS,
-        "company_phone": settings.COMPANY_PHONE,
-        "company_bank_name": settings.COMPANY_BANK_NAME,
-        "company_bank_account": settings.COMPANY_BANK_ACCOUNT,
+        **company_letterhead(),
         "customer": reminder.customer,
         "level": reminder.level,
         "final": reminder.level >= max(level for level, _days in reminder_levels()),
@@ -170,7 +168,6 @@ def letter_context(reminder: Reminder, *, today: dt.date | None = None) -> dict:
         "paid": money_text(invoice.paid_amount),
         "open": money_text(open_amount),
         "open_capital": rmb_capital(open_amount),
-        "currency": settings.CURRENCY,
     }
 
 
@@ -404,13 +401,7 @@ def reminder_list(
         qs = qs.filter(level=parse_id(level))
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(customer__name__icontains=search)
-            | Q(customer__code__icontains=search)
-            | Q(invoice__number__icontains=search)
-        )
+    qs = search_filter(qs, search, "customer__name", "customer__code", "invoice__number")
     return qs.order_by("-created_at", "-id")
 
 

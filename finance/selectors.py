@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from finance.enums import EntryKind, InvoiceStatus
 from finance.invoicing import uninvoiced_notes
 from finance.models import Invoice, InvoiceItem, PaymentAllocation, ReceivableEntry
 from salesadmin.clock import company_today
+from salesadmin.db import search_filter
 from salesadmin.models import TransitionLog
 
 ZERO = Decimal("0.00")
@@ -30,13 +31,7 @@ def payment_list(*, search: str = "") -> QuerySet[ReceivableEntry]:
         .select_related("customer", "created_by")
         .annotate(received=-F("amount"))  # the ledger stores payments as negative
     )
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(reference__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(customer__code__icontains=search)
-        )
+    qs = search_filter(qs, search, "reference", "customer__name", "customer__code")
     return qs.order_by("-entry_date", "-id")
 
 
@@ -162,14 +157,7 @@ def invoice_list(
         qs = qs.filter(customer_id=customer_id)
     if overdue:
         qs = qs.filter(status=InvoiceStatus.OPEN, due_date__lt=today or company_today())
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(number__icontains=search)
-            | Q(official_number__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(customer__code__icontains=search)
-        )
+    qs = search_filter(qs, search, "number", "official_number", "customer__name", "customer__code")
     return qs.order_by("-issue_date", "-id")
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,9 @@ from finance.models import ReceivableEntry, Statement
 from finance.outbox import Letter, message_id, send_pending
 from finance.reminders import customer_email
 from salesadmin.clock import company_today
+from salesadmin.db import search_filter
 from salesadmin.errors import ApplicationError
+from salesadmin.money_docs import company_letterhead
 from salesadmin.pdf import money_text, render_pdf, rmb_capital
 
 ZERO = Decimal("0.00")
@@ -145,12 +147,7 @@ def pdf_context(data: StatementData) -> dict:
     return {
         "title": f"对账单 {customer.code} {data.period_start:%Y-%m-%d}~{data.period_end:%Y-%m-%d}",
         "ref": f"对账单 {customer.code} {data.period_start:%Y-%m}",
-        "company_name": settings.COMPANY_NAME,
-        "company_address": settings.COMPANY_ADDRESS,
-        "company_phone": settings.COMPANY_PHONE,
-        "company_bank_name": settings.COMPANY_BANK_NAME,
-        "company_bank_account": settings.COMPANY_BANK_ACCOUNT,
-        "currency": settings.CURRENCY,
+        **company_letterhead(),
         "customer": customer,
         "period_start": data.period_start,
         "period_end": data.period_end,
@@ -312,7 +309,5 @@ def statement_list(
             qs = qs.filter(period_start=start)
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
-    search = search.strip()
-    if search:
-        qs = qs.filter(Q(customer__name__icontains=search) | Q(customer__code__icontains=search))
+    qs = search_filter(qs, search, "customer__name", "customer__code")
     return qs.order_by("-period_end", "customer__code")

@@ -81,6 +81,11 @@ DEMO_GROUPS = (
 # "10% monthly growth" read as a rising line through the year.
 DEMO_MONTHLY = {"clerk": Decimal("60000"), "clerk2": Decimal("40000")}
 DEMO_GROWTH = Decimal("1.03")
+# Each month's target split by product group: (group, share, what one unit sells for).
+DEMO_GROUP_SPLIT = (
+    ("CYL", Decimal("0.4"), Decimal("60")),
+    ("LIQ", Decimal("0.6"), Decimal("1.5")),
+)
 
 
 @transaction.atomic
@@ -125,24 +130,17 @@ def load_demo_targets() -> int:
         for month in range(1, 13):
             amount = (base * DEMO_GROWTH ** (month - 1)).quantize(Decimal("1"))
             totals.append(TargetLineInput(month=month, salesperson_id=person.pk, amount=amount))
-            by_group["CYL"].append(
-                TargetLineInput(
-                    month=month,
-                    salesperson_id=person.pk,
-                    amount=(amount * Decimal("0.4")).quantize(Decimal("1")),
-                    product_group=groups["CYL"],
-                    quantity=Decimal(int(amount * Decimal("0.4") / 60)),
+            for code, share, unit_amount in DEMO_GROUP_SPLIT:
+                part = amount * share
+                by_group[code].append(
+                    TargetLineInput(
+                        month=month,
+                        salesperson_id=person.pk,
+                        amount=part.quantize(Decimal("1")),
+                        product_group=groups[code],
+                        quantity=Decimal(int(part / unit_amount)),
+                    )
                 )
-            )
-            by_group["LIQ"].append(
-                TargetLineInput(
-                    month=month,
-                    salesperson_id=person.pk,
-                    amount=(amount * Decimal("0.6")).quantize(Decimal("1")),
-                    product_group=groups["LIQ"],
-                    quantity=Decimal(int(amount * Decimal("0.6") / Decimal("1.5"))),
-                )
-            )
         commission_rule_set(
             user=manager,
             salesperson=person,

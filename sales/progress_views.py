@@ -49,41 +49,19 @@ def _scope(user) -> int | None:
     return None if user.has_perm(ALL) else user.pk
 
 
+def _figures(f) -> list:
+    return [f.target, f.actual, f.gap, f.percent, f.run_rate, f.previous, f.change]
+
+
 def _rows(progress: Progress) -> list[list]:
     rows = []
     for person in progress.rows:
-        f = person.figure
-        rows.append(
-            [
-                person.name or _("(no salesperson)"),
-                "",
-                f.target,
-                f.actual,
-                f.gap,
-                f.percent,
-                f.run_rate,
-                f.previous,
-                f.change,
-                None,
-                None,
-            ]
-        )
+        name = person.name or _("(no salesperson)")
+        rows.append([name, "", *_figures(person.figure), None, None])
         for g in person.groups:
             f = g.figure
             rows.append(
-                [
-                    person.name,
-                    g.group.name,
-                    f.target,
-                    f.actual,
-                    f.gap,
-                    f.percent,
-                    f.run_rate,
-                    f.previous,
-                    f.change,
-                    f.target_quantity,
-                    f.actual_quantity,
-                ]
+                [person.name, g.group.name, *_figures(f), f.target_quantity, f.actual_quantity]
             )
     return rows
 

@@ -19,6 +19,7 @@ from customers.models import Customer
 from reports.selectors.definitions import person_name
 from sales.enums import TargetStatus
 from sales.models import ProductGroup, SalesTarget
+from sales.page_actions import action_buttons
 from sales.services.target_import import sales_target_import
 from sales.services.targets import (
     TargetLineInput,
@@ -32,7 +33,6 @@ from sales.services.targets import (
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
-from salesadmin.transitions import available_transitions
 
 MONTHS = range(1, 13)
 
@@ -116,11 +116,7 @@ def target_detail(request, pk: int, import_report=None):
     editable = target.status == TargetStatus.DRAFT and request.user.has_perm(
         "sales.change_salestarget"
     )
-    actions = [
-        {"name": name, "label": str(ACTION_LABELS[name])}
-        for name in available_transitions(target, "status", request.user)
-        if name in ACTION_LABELS
-    ]
+    actions = action_buttons(target, request.user, ACTION_LABELS)
     return render(
         request,
         "sales/target_detail.html",

@@ -19,6 +19,7 @@ from sales import progress_views, setup_views, target_views
 from sales.enums import QuotationStatus
 from sales.forms import QuotationForm, QuotationLineFormSet
 from sales.models import Quotation
+from sales.page_actions import action_buttons
 from sales.services.quotations import (
     QuotationLineInput,
     quotation_accept,
@@ -29,13 +30,12 @@ from sales.services.quotations import (
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
-from salesadmin.transitions import available_transitions
 
 app_name = "sales"
-ACTIONS = ("send", "accept", "decline")
 
 
 def _action_labels():
+    """The buttons a quotation's page may offer."""
     return {
         "send": _("Mark as sent"),
         "accept": _("Accepted by the customer"),
@@ -94,12 +94,7 @@ def quotation_detail(request, pk: int):
     quotation = get_object_or_404(
         Quotation.objects.select_related("customer", "created_by", "sales_order"), pk=pk
     )
-    labels = _action_labels()
-    allowed = [
-        {"name": name, "label": labels[name]}
-        for name in available_transitions(quotation, "status", request.user)
-        if name in ACTIONS
-    ]
+    allowed = action_buttons(quotation, request.user, _action_labels())
     return render(
         request,
         "sales/quotation_detail.html",

@@ -1,8 +1,12 @@
 """Database helpers the apps share: the append-only ledger trigger, the one way
-rows are locked, related objects a service already holds, the array UPDATE and
-the ``__any`` lookup."""
+rows are locked, related objects a service already holds, the array UPDATE,
+the ``__any`` lookup and the list search box."""
+
+from functools import reduce
+from operator import or_
 
 from django.db import connection, migrations, models
+from django.db.models import Q
 
 _FUNCTION = """
 CREATE OR REPLACE FUNCTION salesadmin_append_only() RETURNS trigger AS $$
@@ -103,3 +107,12 @@ class AnyOf(models.Lookup):
 # Foreign keys keep their own lookups (they do not inherit Field's).
 models.Field.register_lookup(AnyOf)
 models.ForeignObject.register_lookup(AnyOf)
+
+
+def search_filter(queryset, search: str, *fields: str):
+    """The rows where any of ``fields`` contains ``search`` (case-insensitive);
+    all rows when the search box is empty or blank."""
+    search = search.strip()
+    if not search:
+        return queryset
+    return queryset.filter(reduce(or_, (Q(**{f"{field}__icontains": search}) for field in fields)))

@@ -37,6 +37,12 @@ def credit_notes_visible(user) -> QuerySet[CreditNote]:
     return CreditNote.objects.select_related("customer", "delivery_note", "invoice", "entry")
 
 
+def _money_left_text(entry) -> str:
+    """What a payment or credit note still has (neither allocated nor paid back),
+    as the API writes money."""
+    return serializers.DecimalField(**MONEY).to_representation(money_left(entry))
+
+
 class CreditNoteFilter(filters.FilterSet):
     customer = filters.ModelChoiceFilter(queryset=Customer.objects.all())
     source = filters.ChoiceFilter(choices=CreditNoteSource.choices)
@@ -95,7 +101,7 @@ class CreditNoteDetailOutput(CreditNoteListOutput):
 
     @extend_schema_field(serializers.DecimalField(**MONEY))
     def get_left(self, credit_note) -> str:
-        return serializers.DecimalField(**MONEY).to_representation(money_left(credit_note.entry))
+        return _money_left_text(credit_note.entry)
 
 
 class CreditNoteListApi(generics.ListAPIView):
@@ -212,7 +218,7 @@ class PaymentRefundOutput(serializers.Serializer):
 
     @extend_schema_field(serializers.DecimalField(**MONEY))
     def get_left(self, refund) -> str:
-        return serializers.DecimalField(**MONEY).to_representation(money_left(refund.source))
+        return _money_left_text(refund.source)
 
 
 class PaymentRefundApi(generics.GenericAPIView):

@@ -21,6 +21,7 @@ from salesadmin.api import (
     Pagination,
     StrictInput,
     error_responses,
+    validated_input,
 )
 from salesadmin.api_filters import BooleanFilter
 from salesadmin.clock import company_today
@@ -218,12 +219,9 @@ class InvoiceOfficialNumberApi(generics.GenericAPIView):
     )
     def post(self, request, pk: int):
         invoice = get_object_or_404(Invoice, pk=pk)
-        serializer = OfficialNumberInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated_input(OfficialNumberInput, request.data)
         invoicing.invoice_set_official_number(
-            invoice=invoice,
-            user=request.user,
-            official_number=serializer.validated_data["official_number"],
+            invoice=invoice, user=request.user, official_number=data["official_number"]
         )
         return _invoice_answer(invoice)
 
@@ -248,9 +246,6 @@ class InvoiceVoidApi(generics.GenericAPIView):
     )
     def post(self, request, pk: int):
         invoice = get_object_or_404(Invoice, pk=pk)
-        serializer = InvoiceVoidInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        invoicing.invoice_void(
-            invoice=invoice, user=request.user, reason=serializer.validated_data["reason"]
-        )
+        data = validated_input(InvoiceVoidInput, request.data)
+        invoicing.invoice_void(invoice=invoice, user=request.user, reason=data["reason"])
         return _invoice_answer(invoice)

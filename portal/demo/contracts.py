@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 from contracts.models import Department, ProductionTask
 from contracts.services.follow_ups import follow_ups_schedule
@@ -55,6 +56,24 @@ def _contract(*, clerk, manager, customer, lines, remarks: str, submit: bool = T
     return order
 
 
+def _agreed_and_submitted(
+    *, order, requirements: str, departments, promised_in_days: int, clerk, manager
+) -> SalesOrder:
+    """Every department agrees to the requirement review, the clerk confirms the
+    promised date, and the contract goes in."""
+    review = requirement_review_open(order=order, requirements=requirements, user=clerk)
+    for dept in departments:
+        requirement_opinion_record(
+            review=review, department=dept, agreed=True, opinion="同意", user=manager
+        )
+    requirement_review_confirm(
+        review=review,
+        promised_date=company_today() + dt.timedelta(days=promised_in_days),
+        user=clerk,
+    )
+    return sales_order_submit(order=order, user=clerk)
+
+
 def demo_contracts(*, clerk, manager, general_manager, inspector) -> int:
     if SalesOrder.objects.filter(remarks__startswith=MARKER).exists():
         return 0
@@ -73,14 +92,12 @@ def demo_contracts(*, clerk, manager, general_manager, inspector) -> int:
     if customer is None or len(stock) < 2:
         return 0
     made = 0
+    contract = partial(_contract, clerk=clerk, manager=manager, customer=customer)
 
     # B: a standard product short of stock: what exists is held (备货单), the
     # rest goes to production; its tracker is the clerk.
     short = stock[0]
-    b = _contract(
-        clerk=clerk,
-        manager=manager,
-        customer=customer,
+    b = contract(
         lines=[LineInput(product=short, quantity=short.available_total + Decimal("20"))],
         remarks="部分现货, 部分生产",
     )
@@ -90,10 +107,7 @@ def demo_contracts(*, clerk, manager, general_manager, inspector) -> int:
 
     # B, late: a product never in stock here, its task promised for yesterday.
     nitrogen = _special_product("DEMO-N2-8L", "高纯氮气(小瓶)")
-    late = _contract(
-        clerk=clerk,
-        manager=manager,
-        customer=customer,
+    late = contract(
         lines=[LineInput(product=nitrogen, quantity=Decimal("30"), unit_price=Decimal("45.00"))],
         remarks="无库存, 生产中",
     )
@@ -110,10 +124,7 @@ def demo_contracts(*, clerk, manager, general_manager, inspector) -> int:
     special = _special_product(
         "DEMO-MIX-8L", "混合气(定制配比)", non_standard=True, never_produced=True
     )
-    reviewing = _contract(
-        clerk=clerk,
-        manager=manager,
-        customer=customer,
+    reviewing = contract(
         lines=[LineInput(product=special, quantity=Decimal("4"), unit_price=Decimal("380.00"))],
         remarks="定制配比, 评审中",
         submit=False,
@@ -131,45 +142,37 @@ def demo_contracts(*, clerk, manager, general_manager, inspector) -> int:
     # C: reviewed by every department, confirmed and submitted: the formal
     # contract waits for the department head's check (合同评审).
     special2 = _special_product("DEMO-MIX-40L", "混合气(焊接保护)", non_standard=True)
-    waiting = _contract(
-        clerk=clerk,
-        manager=manager,
-        customer=customer,
+    waiting = contract(
         lines=[LineInput(product=special2, quantity=Decimal("10"), unit_price=Decimal("260.00"))],
         remarks="定制规格, 合同评审中",
         submit=False,
     )
-    review2 = requirement_review_open(order=waiting, requirements="40L, 混合比例 82/18", user=clerk)
-    for dept in departments:
-        requirement_opinion_record(
-            review=review2, department=dept, agreed=True, opinion="同意", user=manager
-        )
-    requirement_review_confirm(
-        review=review2, promised_date=company_today() + dt.timedelta(days=21), user=clerk
+    _agreed_and_submitted(
+        order=waiting,
+        requirements="40L, 混合比例 82/18",
+        departments=departments,
+        promised_in_days=21,
+        clerk=clerk,
+        manager=manager,
     )
-    sales_order_submit(order=waiting, user=clerk)
     made += 1
 
     # C approved through the review (manager checks, the general manager
     # approves): production makes all of it.
     special3 = _special_product("DEMO-MIX-4L", "标准气(校准用)", non_standard=True)
-    approved = _contract(
-        clerk=clerk,
-        manager=manager,
-        customer=customer,
+    approved = contract(
         lines=[LineInput(product=special3, quantity=Decimal("6"), unit_price=Decimal("520.00"))],
         remarks="定制, 已评审",
         submit=False,
     )
-    review3 = requirement_review_open(order=approved, requirements="校准用标准气", user=clerk)
-    for dept in departments:
-        requirement_opinion_record(
-            review=review3, department=dept, agreed=True, opinion="同意", user=manager
-        )
-    requirement_review_confirm(
-        review=review3, promised_date=company_today() + dt.timedelta(days=14), user=clerk
+    approved = _agreed_and_submitted(
+        order=approved,
+        requirements="校准用标准气",
+        departments=departments,
+        promised_in_days=14,
+        clerk=clerk,
+        manager=manager,
     )
-    approved = sales_order_submit(order=approved, user=clerk)
     approved = contract_review_approve(order=approved, user=manager, comment="核对无误")
     contract_review_approve(order=approved, user=general_manager, comment="同意")
     made += 1

@@ -72,15 +72,20 @@ class SalesQuery:
 
 
 def _analysis_lines(q: SalesQuery) -> QuerySet[DeliveryNoteLine]:
-    lines = sold_lines(q.date_from, q.date_to)
+    return _chosen(sold_lines(q.date_from, q.date_to), q, customer="note__customer")
+
+
+def _chosen(lines: QuerySet, q: SalesQuery, *, customer: str) -> QuerySet:
+    """The lines of the query's customer, product and salesperson (``none``: the
+    customers nobody looks after), ``customer`` naming the path to the customer."""
     if q.customer_id:
-        lines = lines.filter(note__customer_id=q.customer_id)
+        lines = lines.filter(**{f"{customer}_id": q.customer_id})
     if q.product_id:
         lines = lines.filter(product_id=q.product_id)
     if q.salesperson == "none":
-        lines = lines.filter(note__customer__salesperson__isnull=True)
+        lines = lines.filter(**{f"{customer}__salesperson__isnull": True})
     elif q.salesperson:
-        lines = lines.filter(note__customer__salesperson_id=q.salesperson)
+        lines = lines.filter(**{f"{customer}__salesperson_id": q.salesperson})
     return lines
 
 
@@ -122,16 +127,9 @@ def _analysis_credits(q: SalesQuery) -> QuerySet[CreditNoteLine]:
     """The credit note lines (returns, allowances) taking effect in the
     period, filtered like the sales: by the credit note's customer and its
     salesperson, by the line's product."""
-    lines = credit_lines_between(q.date_from, q.date_to)
-    if q.customer_id:
-        lines = lines.filter(credit_note__customer_id=q.customer_id)
-    if q.product_id:
-        lines = lines.filter(product_id=q.product_id)
-    if q.salesperson == "none":
-        lines = lines.filter(credit_note__customer__salesperson__isnull=True)
-    elif q.salesperson:
-        lines = lines.filter(credit_note__customer__salesperson_id=q.salesperson)
-    return lines
+    return _chosen(
+        credit_lines_between(q.date_from, q.date_to), q, customer="credit_note__customer"
+    )
 
 
 def _day(value) -> dt.date:

@@ -36,6 +36,10 @@ class TargetLineInput:
     product_group: ProductGroup | None = None
     quantity: Decimal | None = None
 
+    @property
+    def product_group_id(self) -> int | None:
+        return self.product_group.pk if self.product_group else None
+
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
@@ -68,13 +72,9 @@ def sales_target_revise(*, user, target: SalesTarget, reason: str) -> SalesTarge
     """A new draft version of the approved target, with its lines to change."""
     if not user.has_perm("sales.add_salestarget"):
         raise PermissionDenied
-    target = SalesTarget.objects.select_for_update().get(pk=target.pk)
-    if target.status != TargetStatus.APPROVED:
-        raise ConflictError(
-            _("Only the target in force can be revised."),
-            code="invalid_state",
-            extra={"state": target.status},
-        )
+    target = _locked_in(
+        target, TargetStatus.APPROVED, _("Only the target in force can be revised.")
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Say why the target is revised."), code="reason_required")
@@ -86,17 +86,7 @@ def sales_target_revise(*, user, target: SalesTarget, reason: str) -> SalesTarge
     revision = SalesTarget.objects.create(
         year=target.year, version=version, revises=target, reason=reason[:300], created_by=user
     )
-    SalesTargetLine.objects.bulk_create(
-        SalesTargetLine(
-            target=revision,
-            month=line.month,
-            salesperson_id=line.salesperson_id,
-            product_group_id=line.product_group_id,
-            amount=line.amount,
-            quantity=line.quantity,
-        )
-        for line in target.lines.all()
-    )
+    _add_lines(revision, target.lines.all())
     return revision
 
 
@@ -104,15 +94,16 @@ def _open_states() -> list[str]:
     return [TargetStatus.DRAFT, TargetStatus.SUBMITTED]
 
 
-def _locked_draft(target: SalesTarget) -> SalesTarget:
+def _locked_in(target: SalesTarget, status: str, refusal: str) -> SalesTarget:
+    """The target locked, or a conflict (``refusal``) unless it is in ``status``."""
     target = SalesTarget.objects.select_for_update().get(pk=target.pk)
-    if target.status != TargetStatus.DRAFT:
-        raise ConflictError(
-            _("Only a draft target can be changed."),
-            code="invalid_state",
-            extra={"state": target.status},
-        )
+    if target.status != status:
+        raise ConflictError(refusal, code="invalid_state", extra={"state": target.status})
     return target
+
+
+def _locked_draft(target: SalesTarget) -> SalesTarget:
+    return _locked_in(target, TargetStatus.DRAFT, _("Only a draft target can be changed."))
 
 
 def _clean_lines(lines: list[TargetLineInput]) -> list[TargetLineInput]:
@@ -183,18 +174,23 @@ def sales_target_lines_save(
     if not all_groups:
         existing = existing.filter(product_group=product_group)
     existing.delete()
+    _add_lines(target, clean)
+    return target
+
+
+def _add_lines(target: SalesTarget, lines) -> None:
+    """Store ``lines`` (a target's own lines or clean inputs) as ``target``'s."""
     SalesTargetLine.objects.bulk_create(
         SalesTargetLine(
             target=target,
-            month=ln.month,
-            salesperson_id=ln.salesperson_id,
-            product_group=ln.product_group,
-            amount=ln.amount,
-            quantity=ln.quantity,
+            month=line.month,
+            salesperson_id=line.salesperson_id,
+            product_group_id=line.product_group_id,
+            amount=line.amount,
+            quantity=line.quantity,
         )
-        for ln in clean
+        for line in lines
     )
-    return target
 
 
 def _locked(target: SalesTarget) -> SalesTarget:

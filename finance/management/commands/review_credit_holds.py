@@ -1,20 +1,12 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand
-
 from finance.credit import credit_holds_review
+from salesadmin.commands import DayCommand
 
 
-class Command(BaseCommand):
+class Command(DayCommand):
     help = (
         "Put on credit hold every customer with an invoice more than one month overdue; "
         "lift the holds this job set where nothing is overdue that long any more."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--today", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: today)"
-        )
 
     def handle(self, *args, **options):
         held, lifted = credit_holds_review(today=options.get("today"))

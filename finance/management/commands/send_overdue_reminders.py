@@ -1,20 +1,17 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand
-
 from finance import reminders
+from salesadmin.commands import DayCommand
 
 
-class Command(BaseCommand):
+class Command(DayCommand):
     help = (
         "The daily overdue-reminder job: create the reminders due today, send "
         "every pending one, tell the managers. Safe to run any number of times."
     )
+    day_option = "--date"
+    day_help = "Company date (default today)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--date", type=dt.date.fromisoformat, help="Company date (default today)."
-        )
+        super().add_arguments(parser)
         parser.add_argument("--send-only", action="store_true", help="Only send pending rows.")
 
     def handle(self, *args, date=None, send_only=False, **options):
