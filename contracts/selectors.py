@@ -38,7 +38,7 @@ from finance.models import InvoiceItem
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, SalesOrder
 from salesadmin.clock import company_today
-from salesadmin.document_rules import search_in
+from salesadmin.db import search_filter
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -95,7 +95,7 @@ def contract_register(
         qs = qs.filter(status=status)
     if waiting_production:
         qs = qs.filter(open_tasks__gt=0)
-    qs = search_in(qs, search, "number", "customer__name", "customer__code")
+    qs = search_filter(qs, search, "number", "customer__name", "customer__code")
     return qs.order_by("-created_at", "-id")
 
 
@@ -132,7 +132,7 @@ def production_tasks(*, status: str = TaskStatus.OPEN, late_only: bool = False, 
         qs = qs.filter(status=status)
     if late_only:
         qs = qs.filter(status=TaskStatus.OPEN, requested_date__lt=company_today())
-    qs = search_in(qs, search, "number", "order__number", "product__sku", "product__name")
+    qs = search_filter(qs, search, "number", "order__number", "product__sku", "product__name")
     return qs.order_by("requested_date", "id")
 
 

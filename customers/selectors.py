@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from customers.models import Contact, CreditChange, Customer, CustomerPrice
-from salesadmin.document_rules import any_contains
+from salesadmin.db import any_contains
 from salesadmin.pinyin import looks_like_initials
 
 

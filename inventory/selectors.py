@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from inventory.enums import Unit
 from inventory.models import Batch, BatchLevel, Product, StockMove
-from salesadmin.document_rules import any_contains, search_in
+from salesadmin.db import any_contains, search_filter
 from salesadmin.pinyin import looks_like_initials
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=3))
@@ -39,7 +39,7 @@ def stock_overview(
     qs = qs.annotate(
         below_safety=Q(available_total__lt=F("safety_stock")),
     )
-    qs = search_in(qs, search, "sku", "name", "specification")
+    qs = search_filter(qs, search, "sku", "name", "specification")
     if below_safety:
         qs = qs.filter(available_total__lt=F("safety_stock"))
     return qs.order_by("sku")
@@ -97,7 +97,7 @@ def batch_picker(*, search: str, product_id: int | None = None, limit: int = PIC
     qs = Batch.objects.all()
     if product_id is not None:
         qs = qs.filter(product_id=product_id)
-    qs = search_in(qs, search, "number", "product__sku")
+    qs = search_filter(qs, search, "number", "product__sku")
     rows = qs.order_by("-produced_on", "number").values(
         "pk", "number", "produced_on", "product__sku"
     )[:limit]

@@ -109,10 +109,15 @@ models.Field.register_lookup(AnyOf)
 models.ForeignObject.register_lookup(AnyOf)
 
 
-def search_filter(queryset, search: str, *fields: str):
+def any_contains(text: str, *fields: str) -> Q:
+    """A list's search box: the text within any of the fields (case-insensitive)."""
+    return reduce(or_, (Q(**{f"{field}__icontains": text}) for field in fields))
+
+
+def search_filter(queryset, search: str | None, *fields: str):
     """The rows where any of ``fields`` contains ``search`` (case-insensitive);
     all rows when the search box is empty or blank."""
-    search = search.strip()
+    search = (search or "").strip()
     if not search:
         return queryset
-    return queryset.filter(reduce(or_, (Q(**{f"{field}__icontains": search}) for field in fields)))
+    return queryset.filter(any_contains(search, *fields))

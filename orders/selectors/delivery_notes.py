@@ -15,7 +15,7 @@ from inventory.models import BatchLevel
 from orders import hooks
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation, SalesOrder
-from salesadmin.document_rules import any_contains
+from salesadmin.db import any_contains
 from salesadmin.models import TransitionLog
 from salesadmin.roles import Role
 from salesadmin.transitions import available_transitions

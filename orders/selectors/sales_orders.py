@@ -10,7 +10,7 @@ from inventory.models import StockLevel
 from orders.enums import ApprovalReason, OrderStatus
 from orders.models import DeliveryNote, SalesOrder, SalesOrderLine
 from orders.services.delivery_notes import lines_with_issued, open_quantities
-from salesadmin.document_rules import search_in
+from salesadmin.db import search_filter
 from salesadmin.models import TransitionLog
 
 DOC = "sales_order"
@@ -40,7 +40,7 @@ def sales_order_list(*, user, status: str = "", search: str = "") -> QuerySet[Sa
     qs = SalesOrder.objects.select_related("customer", "created_by")
     if status:
         qs = qs.filter(status=status)
-    qs = search_in(qs, search, "number", "customer__code", "customer__name")
+    qs = search_filter(qs, search, "number", "customer__code", "customer__name")
     return qs.order_by("-created_at", "-id")
 
 
