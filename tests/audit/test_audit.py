@@ -158,6 +158,7 @@ def _logged_names() -> tuple[set[str], set[str], set[str]]:
         text = path.read_text(encoding="utf-8")
         transitions |= set(re.findall(r'transition="([a-z_]+)"', text))
         transitions |= set(re.findall(r'_log(?:_task)?\([^,]+, "([a-z_]+)"', text))
+        transitions |= set(re.findall(r'log_step\([^,]+, [^,]+, "([a-z_]+)"', text))
         doc_types |= set(re.findall(r'^(?:TASK_)?DOC = "([a-z_]+)"', text, re.MULTILINE))
     return transitions, states, doc_types
 
