@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
+from salesadmin.pages import chosen, page_of
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_CONTRACT = "orders.view_salesorder"
@@ -80,7 +80,7 @@ def register(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return _register_export(fmt, qs)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "contracts/register.html",
@@ -168,7 +168,7 @@ def task_list(request):
     qs = selectors.production_tasks(
         status="" if status == "all" else status, late_only=late, search=request.GET.get("q", "")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "contracts/task_list.html",
@@ -281,11 +281,8 @@ def task_pdf(request, pk: int):
 
 @role_required(VIEW_REVIEW)
 def review_list(request):
-    status = request.GET.get("status", "")
-    status = status if status in ReviewStatus.values else ""
-    page = Paginator(selectors.requirement_reviews(status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    status = chosen(request, "status", ReviewStatus)
+    page = page_of(request, selectors.requirement_reviews(status=status))
     return render(
         request,
         "contracts/review_list.html",
@@ -394,9 +391,8 @@ def review_confirm(request, pk: int):
 
 @role_required(VIEW_FOLLOW_UP)
 def follow_up_list(request):
-    status = request.GET.get("status", FollowUpStatus.DUE)
-    status = status if status in FollowUpStatus.values else FollowUpStatus.DUE
-    page = Paginator(selectors.follow_up_queue(status=status), 50).get_page(request.GET.get("page"))
+    status = chosen(request, "status", FollowUpStatus, FollowUpStatus.DUE)
+    page = page_of(request, selectors.follow_up_queue(status=status))
     return render(
         request,
         "contracts/follow_up_list.html",

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, Cus
 from customers.models import Customer
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 
 
 @role_required("customers.view_customer")
@@ -19,7 +19,7 @@ def customer_list(request):
     terms = request.GET.get("terms", "")
     hold = request.GET.get("hold", "")
     customers = selectors.customer_list(search=search, terms=terms, hold=hold)
-    page = Paginator(customers, 25).get_page(request.GET.get("page"))
+    page = page_of(request, customers, 25)
     context = {
         "page": page,
         "search": search,

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from salesadmin.clock import company_today
 from salesadmin.exports import export_response
 from salesadmin.forms import PickerSelect
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 from salesadmin.pdf import pdf_response
 
 VIEW_AGING = "finance.view_invoice"
@@ -43,10 +43,6 @@ def _list_filters(request, *names: str) -> dict[str, str]:
     """The list's filters as the query string gives them (the search box is ``q``),
     for the selector and, unchanged, for the page."""
     return {name: request.GET.get("q" if name == "search" else name, "") for name in names}
-
-
-def _page_of(request, rows):
-    return Paginator(rows, 50).get_page(request.GET.get("page"))
 
 
 # --- Aging ---------------------------------------------------------------------------
@@ -68,7 +64,7 @@ def aging_page(request):
     return render(
         request,
         "finance/aging.html",
-        {"report": report, "top_overdue": top, "page": _page_of(request, rows), "search": search},
+        {"report": report, "top_overdue": top, "page": page_of(request, rows), "search": search},
     )
 
 
@@ -160,7 +156,7 @@ def reminder_list(request):
         return redirect("finance:reminder_list")
     chosen = _list_filters(request, "status", "level", "search")
     context = {
-        "page": _page_of(request, reminders.reminder_list(**chosen)),
+        "page": page_of(request, reminders.reminder_list(**chosen)),
         **chosen,
         "statuses": ReminderStatus.choices,
         "levels": [lv for lv, _days in reminders.reminder_levels()],
@@ -253,7 +249,7 @@ def statement_list(request):
     chosen = _list_filters(request, "status", "period", "search")
     context = {
         "form": form,
-        "page": _page_of(request, statements.statement_list(**chosen)),
+        "page": page_of(request, statements.statement_list(**chosen)),
         **chosen,
         "statuses": StatementStatus.choices,
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from salesadmin.db import search_filter
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 from salesadmin.pdf import pdf_response
 
 VIEW = "finance.view_creditnote"
@@ -38,7 +38,7 @@ def credit_note_list(request):
     qs = _credit_notes().order_by("-issue_date", "-id")
     search = request.GET.get("q", "").strip()
     qs = search_filter(qs, search, "number", "customer__name", "source_number")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(request, "finance/credit_note_list.html", {"page": page, "q": search})
 
 

@@ -16,7 +16,6 @@ New invoices take the customer's prepayment at once (oldest first).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +32,7 @@ from finance.enums import InvoiceStatus
 from finance.models import Invoice, InvoiceItem
 from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.db import locked
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 
@@ -96,7 +95,7 @@ def _invoice_create(
     """Inside the caller's transaction, the customer locked. The number is taken last."""
     invoice = Invoice.objects.create(
         # Unique placeholder until the gapless number is taken at the end.
-        number=f"~{uuid.uuid4().hex[:24]}",
+        number=placeholder_number(),
         customer=customer,
         period_start=period_start,
         period_end=period_end,

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +16,7 @@ from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id, parse_money
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 from salesadmin.pdf import pdf_response
 
 LEDGER_PAGE = 50
@@ -35,7 +35,7 @@ def _safe_next(request) -> str:
 @role_required("finance.record_payment")
 def payment_list(request):
     search = request.GET.get("q", "")
-    page = Paginator(selectors.payment_list(search=search), 50).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.payment_list(search=search))
     return render(request, "finance/payment_list.html", {"page": page, "search": search})
 
 
@@ -123,9 +123,7 @@ def payment_open_invoices(request):
 def account_page(request, pk: int, *, error: str = "", status: int = 200):
     """A customer's account; a refused refund shows it again with the rule."""
     customer = get_object_or_404(Customer.objects.select_related("salesperson"), pk=pk)
-    page = Paginator(selectors.ledger_entries(customer=customer), LEDGER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.ledger_entries(customer=customer), LEDGER_PAGE)
     invoices = list(selectors.open_invoices(customer=customer)[: OPEN_INVOICES_SHOWN + 1])
     context = {
         "customer": customer,
@@ -162,7 +160,7 @@ def invoice_list(request):
         overdue=overdue,
         search=search,
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     context = {
         "page": page,
         "status": status,

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -38,6 +37,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -87,7 +87,7 @@ def _list_page(request, *, select, statuses, template: str):
         request,
         template,
         {
-            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "page": page_of(request, qs),
             "status": status,
             "statuses": statuses.choices,
             "q": request.GET.get("q", ""),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 from portal.audit import ACTIONS, DOCUMENT_TYPES, AuditFilter, audit_entries, audit_rows
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -75,7 +75,7 @@ def audit(request):
             for r in audit_rows(list(entries[:EXPORT_LIMIT]))
         )
         return export_response(fmt, "audit", _("Audit trail"), header, rows, frozen_columns=3)
-    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, entries, PER_PAGE)
     context = {
         "rows": audit_rows(list(page.object_list)),
         "page": page,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -17,6 +16,7 @@ from reports.selectors import dashboard_report, definitions, reconciliation_repo
 from salesadmin.clock import company_today
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 
 PERM = "reports.view_dashboard"
 SALES_PAGE_ROWS = 100
@@ -110,7 +110,7 @@ def sales(request):
             cells = (_sales_cells(query.group_by, sales_analysis.sales_row(query, r)) for r in rows)
             name = f"sales-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}-{query.group_by}"
             return export_response(export, name, _("Sales"), header, cells)
-        page = Paginator(rows, SALES_PAGE_ROWS).get_page(request.GET.get("page"))
+        page = page_of(request, rows, SALES_PAGE_ROWS)
         page.object_list = [sales_analysis.sales_row(query, r) for r in page.object_list]
         context.update(
             query=query,

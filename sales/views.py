@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from sales.services.quotations import (
 )
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
 
 app_name = "sales"
@@ -49,7 +49,7 @@ def quotation_list(request):
     quotations = Quotation.objects.select_related("customer", "created_by")
     if status in QuotationStatus.values:
         quotations = quotations.filter(status=status)
-    page = Paginator(quotations, 25).get_page(request.GET.get("page"))
+    page = page_of(request, quotations, 25)
     return render(
         request,
         "sales/quotation_list.html",

@@ -9,6 +9,8 @@ then held only for the commit (DESIGN.md, Numbers).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -28,3 +30,9 @@ def next_number(doc_type: str, *, year: int) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{prefix}{year}-{number:0{width}d}"
+
+
+def placeholder_number() -> str:
+    """A document's number until the gapless one is taken, the last step of its
+    transaction: unique, and marked ``~`` so it never reads as a real number."""
+    return f"~{uuid.uuid4().hex[:24]}"

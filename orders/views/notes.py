@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -34,6 +33,7 @@ from orders.services.reissue import delivery_note_reissue
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import chosen, page_of
 from salesadmin.transitions import available_transitions
 
 # The transitions a person starts from the note's page, in the order shown.
@@ -131,9 +131,7 @@ def _day_filter(raw: str | None, today):
 @role_required("orders.view_deliverynote")
 def note_list(request):
     today = company_today()
-    status = request.GET.get("status", "")
-    if status not in NoteStatus.values:
-        status = ""
+    status = chosen(request, "status", NoteStatus)
     day = _day_filter(request.GET.get("date"), today)
     search = request.GET.get("q", "")
     notes = note_selectors.note_list(
@@ -142,7 +140,7 @@ def note_list(request):
         search=search,
         by_customer=request.user.has_perm("customers.view_customer"),
     )
-    page = Paginator(notes, 50).get_page(request.GET.get("page"))
+    page = page_of(request, notes)
     context = {
         "page": page,
         "status": status,

@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, register_converter, reverse
@@ -56,6 +55,7 @@ from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import chosen, page_of
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
@@ -164,12 +164,10 @@ def _attach_quotes(form, formset) -> None:
 
 @role_required("orders.view_salesorder")
 def order_list(request):
-    status = request.GET.get("status", "")
-    if status not in OrderStatus.values:
-        status = ""
+    status = chosen(request, "status", OrderStatus)
     search = request.GET.get("q", "")
     orders = selectors.sales_order_list(user=request.user, status=status, search=search)
-    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    page = page_of(request, orders, 25)
     context = {
         "page": page,
         "status": status,
@@ -424,9 +422,7 @@ def order_action(request, pk: int, action: str):
 
 @role_required("orders.view_salesorder", "orders.approve_salesorder")
 def approval_list(request):
-    page = Paginator(selectors.approval_queue(user=request.user), 25).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.approval_queue(user=request.user), 25)
     for order in page.object_list:
         order.reasons = selectors.reasons_in_words(order)
         order.needs_comment = needs_approval_comment(order)

@@ -3,7 +3,6 @@ outbound slip (a non-sale delivery note), and the actions a user may take."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -40,11 +39,6 @@ class CostedLine:
     quantity: Decimal
     unit_cost: Decimal
     amount: Decimal
-
-
-def placeholder_number() -> str:
-    """Unique until the gapless number is taken, the last step of the transaction."""
-    return f"~{uuid.uuid4().hex[:24]}"
 
 
 def costed_lines(lines: list[LineInput]) -> list[CostedLine]:

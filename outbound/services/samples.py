@@ -32,9 +32,9 @@ from outbound.services.common import (
     lines_save_and_number,
     lock_document,
     outbound_actions,
-    placeholder_number,
     slip_issue,
 )
+from salesadmin.document_numbers import placeholder_number
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import (
     cancel_with_reason,

@@ -29,12 +29,11 @@ from returns.services.common import (
     available_actions,
     lock_customer_of,
     money,
-    placeholder_number,
 )
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
 

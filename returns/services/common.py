@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Subquery
@@ -18,11 +17,6 @@ CENT = Decimal("0.01")
 
 def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def placeholder_number() -> str:
-    """Unique until the gapless number is taken, the last step of the transaction."""
-    return f"~{uuid.uuid4().hex[:24]}"
 
 
 def lock_customer_of(model, pk: int) -> Customer:

@@ -35,12 +35,11 @@ from returns.services.common import (
     available_actions,
     lock_customer_of,
     money,
-    placeholder_number,
 )
 from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.models import TransitionLog
 from salesadmin.transitions import (

@@ -4,7 +4,6 @@ requesting one, the detail with the approval steps."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +35,7 @@ from returns.services.allowances import (
 from returns.views.common import VIEW_ALLOWANCE, note_for_return, page_action
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 
 # --- allowances --------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def allowance_list(request):
     qs = allowances_visible(request.user).order_by("-created_at", "-id")
     if status in AllowanceStatus.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "returns/allowance_list.html",

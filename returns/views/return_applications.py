@@ -4,7 +4,6 @@ a draft, the detail with the actions the user may take."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from returns.services.return_applications import (
 from returns.views.common import VIEW_RETURN, note_for_return, page_action, refused_status
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_of
 
 RETURN_ACTION_LABELS = {
     "submit": gettext_lazy("Submit for inspection"),
@@ -73,7 +73,7 @@ def return_list(request):
             | Q(customer__name__icontains=search)
             | Q(delivery_note__number__icontains=search)
         )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs)
     return render(
         request,
         "returns/return_list.html",

@@ -1,0 +1,19 @@
+"""What every list page does with its query string, written once."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import TextChoices
+
+
+def page_of(request, rows, per_page: int = 50) -> Page:
+    """The page of ``rows`` the query string asks for (``?page=``); a page
+    number out of range or not a number gives the last or the first page."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+def chosen(request, name: str, choices: type[TextChoices], default: str = "") -> str:
+    """A filter's value from the query string when it is one of ``choices``;
+    otherwise ``default``, so a hand-edited URL lists rather than fails."""
+    value = request.GET.get(name, default)
+    return value if value in choices.values else default
