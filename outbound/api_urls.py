@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outbound import apis
+from outbound import apis, expense_apis
 
 urlpatterns = [
     path("samples/", apis.SampleListCreateApi.as_view(), name="api-sample-list"),
@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "reports/outbound-expenses/",
-        apis.OutboundExpenseApi.as_view(),
+        expense_apis.OutboundExpenseApi.as_view(),
         name="api-outbound-expenses",
     ),
 ]

@@ -3,7 +3,7 @@ create, detail, one endpoint per action, and the selling expense report."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -11,7 +11,7 @@ from customers.models import Customer
 from inventory.models import Product, Warehouse
 from outbound.enums import REQUEST_PURPOSES, Purpose, RequestStatus, SampleOutcome, SampleStatus
 from outbound.models import NonSaleRequest, SampleApplication
-from outbound.selectors import outbound_expenses, request_list, sample_list
+from outbound.selectors import request_list, sample_list
 from outbound.services.common import MAX_LINES, LineInput
 from outbound.services.requests import (
     non_sale_request_approve,
@@ -42,7 +42,6 @@ from salesadmin.api import (
     error_responses,
 )
 from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
-from salesadmin.clock import company_today
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
 VIEW_REQUEST = "outbound.view_nonsalerequest"
@@ -482,46 +481,3 @@ class RequestIssueSlipApi(_RequestActionApi):
 class RequestCancelApi(_RequestActionApi):
     def run(self, user, data):
         return non_sale_request_cancel(request=self.target(), user=user, reason=data["reason"])
-
-
-# --- Selling expense report ---------------------------------------------------------------
-
-
-class ExpenseQuery(StrictInput):
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-
-class ExpenseRowOutput(serializers.Serializer):
-    department = serializers.CharField()
-    purpose = NamedChoiceField(enum_name="OutboundPurposeEnum", choices=Purpose.choices)
-    documents = serializers.IntegerField()
-    quantity = serializers.DecimalField(**QTY)
-    cost = serializers.DecimalField(**MONEY)
-
-
-class OutboundExpenseApi(generics.GenericAPIView):
-    """Samples and non-sale outbound that left stock, at cost, by department and purpose."""
-
-    required_perms = ("outbound.view_outbound_expenses",)
-    queryset = SampleApplication.objects.none()
-    serializer_class = ExpenseRowOutput
-    pagination_class = None
-
-    @extend_schema(
-        summary="Selling expense of samples and non-sale outbound",
-        parameters=[
-            OpenApiParameter("date_from", str, required=False, description="YYYY-MM-DD"),
-            OpenApiParameter("date_to", str, required=False, description="YYYY-MM-DD"),
-        ],
-        responses={200: ExpenseRowOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request):
-        query = ExpenseQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        today = company_today()
-        rows = outbound_expenses(
-            date_from=query.validated_data.get("date_from") or today.replace(day=1),
-            date_to=query.validated_data.get("date_to") or today,
-        )
-        return Response(ExpenseRowOutput(rows, many=True).data)

@@ -67,3 +67,9 @@ def parse_quantity(value, *, code: str = "invalid_quantity") -> Decimal:
 
 def parse_money(value, *, code: str = "invalid_amount") -> Decimal:
     return _parse(value, places=MONEY_PLACES, largest=MONEY_MAX, code=code, what="amount")
+
+
+def plain_number(number: Decimal) -> str:
+    """12.500 → "12.5", 10.000 → "10": what a clerk would type."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -9,14 +9,8 @@ from inventory.enums import MoveKind
 from inventory.services import stock_move_record
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, PriceList, PriceListItem
-from orders.services.delivery_notes import (
-    Allocation,
-    DispatchLine,
-    IssueLine,
-    delivery_note_dispatch,
-    delivery_note_issue,
-    delivery_note_stamp,
-)
+from orders.services.delivery_notes import IssueLine, delivery_note_issue, delivery_note_stamp
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.sales_orders import LineInput, sales_order_create, sales_order_submit
 from tests.factories import BatchFactory, CustomerFactory, ProductFactory, WarehouseFactory
 

@@ -33,12 +33,12 @@ from contracts.models import (
 )
 from inventory.enums import MoveKind
 from inventory.models import Product, StockMove, Warehouse
-from inventory.services import (
-    production_receipt_record,
+from inventory.reservations import (
     stock_release_many,
     stock_reservation_transfer,
     stock_reserve_up_to,
 )
+from inventory.services import production_receipt_record
 from orders.enums import ContractType
 from orders.models import SalesOrder, SalesOrderLine
 from salesadmin.clock import company_today

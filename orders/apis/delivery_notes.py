@@ -30,15 +30,13 @@ from orders.enums import Coverage, NoteKind, NoteStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder, SalesOrderLine
 from orders.selectors.delivery_notes import note_detail_queryset, note_transitions, notes_visible
 from orders.services.delivery_notes import (
-    Allocation,
-    DispatchLine,
     IssueLine,
     delivery_note_cancel,
-    delivery_note_dispatch,
     delivery_note_issue,
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.selectors.delivery_notes import LineToLoad
-from orders.services.delivery_notes import Allocation, DispatchLine
+from orders.services.dispatch import Allocation, DispatchLine
+from salesadmin.decimal_input import plain_number
 from salesadmin.forms import StyledFormMixin
 
 
@@ -16,11 +15,6 @@ class NoteReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-def _plain(value: Decimal) -> str:
-    """10.000 → "10", 12.500 → "12.5": what a person would type."""
-    return format(value.normalize(), "f")
 
 
 class DispatchForm(forms.Form):
@@ -42,7 +36,7 @@ class DispatchForm(forms.Form):
                     min_value=0,
                     max_digits=14,
                     decimal_places=3,
-                    initial=_plain(pick.suggested) if pick.suggested else "",
+                    initial=plain_number(pick.suggested) if pick.suggested else "",
                     widget=forms.TextInput(
                         attrs={
                             "class": "form-control form-control-lg num",

@@ -23,11 +23,11 @@ from orders.selectors import delivery_notes as note_selectors
 from orders.selectors.delivery_notes import ASK_OVERRIDE
 from orders.services.delivery_notes import (
     delivery_note_cancel,
-    delivery_note_dispatch,
     delivery_note_expire_if_stale,
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.dispatch import delivery_note_dispatch
 from orders.services.override_requests import delivery_note_ask_override
 from orders.services.reissue import delivery_note_reissue
 from salesadmin.clock import company_today

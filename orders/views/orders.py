@@ -8,14 +8,12 @@ an ApplicationError comes back to the user as a message or a form error.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, register_converter, reverse
+from django.urls import path, register_converter, reverse
 from django.utils.formats import number_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,8 +23,6 @@ from inventory.models import Product
 from orders.enums import OrderStatus, PriceSource
 from orders.forms.sales_orders import (
     LINE_PREFIX,
-    IssueQuantityForm,
-    NoteIssueForm,
     SalesOrderForm,
     line_form,
     line_formset,
@@ -38,7 +34,7 @@ from orders.services.contract_review import (
     contract_review_reject,
     may_review,
 )
-from orders.services.delivery_notes import IssueLine, delivery_note_issue, open_quantities
+from orders.services.delivery_notes import open_quantities
 from orders.services.pricing import price_quote, price_quotes
 from orders.services.sales_orders import (
     LineInput,
@@ -51,6 +47,8 @@ from orders.services.sales_orders import (
     sales_order_submit,
     sales_order_update,
 )
+from orders.views.note_issue import ISSUABLE, note_issue
+from orders.views.page_helpers import next_url, url_or_none
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
@@ -69,7 +67,6 @@ ORDER_ACTIONS = (
     "review_approve",
     "review_reject",
 )
-ISSUABLE = (OrderStatus.APPROVED, OrderStatus.PARTIALLY_DELIVERED)
 MAX_LINES = 200
 PREFIX_RE = re.compile(rf"^{LINE_PREFIX}-\d{{1,3}}$")
 
@@ -111,14 +108,6 @@ register_converter(OrderActionConverter, "order_action")
 # Helpers ---------------------------------------------------------------------
 
 
-def _url_or_none(name: str, *args) -> str | None:
-    """A page another module builds may not exist yet; link to it only when it does."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 def _get_order_for_user(request, pk: int) -> SalesOrder:
     try:
         return selectors.sales_order_detail(pk=pk, user=request.user)
@@ -126,29 +115,10 @@ def _get_order_for_user(request, pk: int) -> SalesOrder:
         raise Http404 from exc
 
 
-def _int_or_none(value) -> int | None:
-    return parse_id(value)
-
-
-def _plain(number: Decimal) -> str:
-    """12.500 → "12.5", 10.000 → "10": what a clerk would type."""
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _next_url(request) -> str | None:
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
-
-
 def _attach_quotes(form, formset) -> None:
     """Give each line row its resolved price, so a re-shown form keeps them."""
-    customer_id = _int_or_none(form["customer"].value())
-    chosen = [(line, _int_or_none(line["product"].value())) for line in formset]
+    customer_id = parse_id(form["customer"].value())
+    chosen = [(line, parse_id(line["product"].value())) for line in formset]
     wanted = sorted({pid for _line, pid in chosen if pid})
     quotes = {}
     if customer_id and wanted:
@@ -269,7 +239,7 @@ def order_edit(request, pk: int):
 @role_required("orders.add_salesorder")
 def order_line_row(request):
     """htmx: one more line row; its index is the formset's current TOTAL_FORMS."""
-    index = _int_or_none(request.GET.get(f"{LINE_PREFIX}-TOTAL_FORMS")) or 0
+    index = parse_id(request.GET.get(f"{LINE_PREFIX}-TOTAL_FORMS")) or 0
     if index >= MAX_LINES:
         return render(request, "orders/_order_line_limit.html", {"max_lines": MAX_LINES})
     line = line_form(index)
@@ -289,8 +259,8 @@ def price_quote_view(request):
     prefix = request.GET.get("prefix", "")
     if not PREFIX_RE.match(prefix):
         prefix = ""
-    customer_id = _int_or_none(request.GET.get("customer"))
-    product_id = _int_or_none(
+    customer_id = parse_id(request.GET.get("customer"))
+    product_id = parse_id(
         request.GET.get(f"{prefix}-product") if prefix else request.GET.get("product")
     )
     quote = None
@@ -321,7 +291,7 @@ def order_detail(request, pk: int):
         entry.to_label = statuses.get(entry.to_state, entry.to_state)
     notes = list(order.delivery_notes.all())
     for note in notes:
-        note.url = _url_or_none("orders:note_detail", note.pk)
+        note.url = url_or_none("orders:note_detail", note.pk)
     user = request.user
     context = {
         "order": order,
@@ -341,12 +311,12 @@ def order_detail(request, pk: int):
         "can_issue": order.status in ISSUABLE
         and user.has_perm("orders.issue_deliverynote")
         and any(qty > 0 for qty in open_quantities(order).values()),
-        "pdf_url": _url_or_none("orders:order_pdf", order.pk),
+        "pdf_url": url_or_none("orders:order_pdf", order.pk),
         "can_review": order.status == OrderStatus.SUBMITTED and may_review(order, user),
         "review_steps": approval_steps(document_type="sales_order", document_id=order.pk)
         if order.formal
         else [],
-        "contract_url": _url_or_none("contracts:contract_detail", order.pk),
+        "contract_url": url_or_none("contracts:contract_detail", order.pk),
     }
     return render(request, "orders/order_detail.html", context)
 
@@ -414,7 +384,7 @@ def order_action(request, pk: int, action: str):
     """POST only. The service checks the role for the transition (403) and its rules."""
     order = get_object_or_404(SalesOrder, pk=pk)
     _run_action(request, order, action, request.POST.get("comment", "").strip())
-    return redirect(_next_url(request) or reverse("orders:order_detail", args=[order.pk]))
+    return redirect(next_url(request) or reverse("orders:order_detail", args=[order.pk]))
 
 
 # The manager's queue ------------------------------------------------------------------
@@ -427,77 +397,6 @@ def approval_list(request):
         order.reasons = selectors.reasons_in_words(order)
         order.needs_comment = needs_approval_comment(order)
     return render(request, "orders/order_approvals.html", {"page": page})
-
-
-# Issuing a delivery note ------------------------------------------------------------------
-
-
-@role_required("orders.view_salesorder", "orders.issue_deliverynote")
-def note_issue(request, pk: int):
-    order = get_object_or_404(SalesOrder.objects.select_related("customer"), pk=pk)
-    if order.status not in ISSUABLE:
-        messages.error(request, _("Notes can be issued only from an approved order."))
-        return redirect("orders:order_detail", pk=order.pk)
-    data = request.POST if request.method == "POST" else None
-    rows = selectors.issue_rows(order=order)
-    for row in rows:
-        row["form"] = IssueQuantityForm(
-            data, prefix=f"line-{row['line'].pk}", initial={"quantity": _plain(row["open"])}
-        )
-    warehouses = list(NoteIssueForm.base_fields["warehouse"].queryset.all())
-    stock = selectors.available_stock(
-        product_ids=[row["line"].product_id for row in rows],
-        warehouse_ids=[w.pk for w in warehouses],
-    )
-    # The form opens on the warehouse that has the goods, and shows every warehouse's.
-    availability = selectors.warehouse_availability(rows=rows, warehouses=warehouses, stock=stock)
-    proposed = availability[0]["warehouse"].pk if availability else None
-    form = NoteIssueForm(data, initial={"warehouse": proposed})
-    if data is not None and form.is_valid() and all(row["form"].is_valid() for row in rows):
-        lines = [
-            IssueLine(order_line=row["line"], quantity=row["form"].cleaned_data["quantity"])
-            for row in rows
-            if row["form"].cleaned_data["quantity"]
-        ]
-        try:
-            note = delivery_note_issue(
-                order=order,
-                user=request.user,
-                warehouse=form.cleaned_data["warehouse"],
-                lines=lines,
-                vehicle_plate=form.cleaned_data["vehicle_plate"],
-                driver=form.cleaned_data["driver"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request, _("Delivery note %(number)s issued.") % {"number": note.number}
-            )
-            return redirect(
-                _url_or_none("orders:note_detail", note.pk)
-                or reverse("orders:order_detail", args=[order.pk])
-            )
-    selected = _int_or_none(form["warehouse"].value()) or proposed
-    for row in rows:
-        row["available"] = stock.get(selected, {}).get(row["line"].product_id, Decimal("0"))
-    stock_json = {
-        str(wid): {str(pid): str(qty) for pid, qty in levels.items()}
-        for wid, levels in stock.items()
-    }
-    return render(
-        request,
-        "orders/order_issue.html",
-        {
-            "order": order,
-            "form": form,
-            "rows": rows,
-            "stock": stock_json,
-            "availability": availability,
-            "proposed": proposed,
-            "nothing_open": all(row["open"] <= 0 for row in rows),
-        },
-    )
 
 
 urlpatterns = [

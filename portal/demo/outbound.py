@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from inventory.models import BatchLevel, Product, Warehouse
 from orders.models import PriceListItem
-from orders.services.delivery_notes import Allocation, DispatchLine, delivery_note_dispatch
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_use
 from outbound.models import SampleApplication
 from outbound.services.common import LineInput

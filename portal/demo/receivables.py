@@ -19,14 +19,8 @@ from finance.services import payment_record
 from inventory.models import Batch
 from inventory.services import production_receipt_record
 from orders.enums import OrderStatus
-from orders.services.delivery_notes import (
-    Allocation,
-    DispatchLine,
-    IssueLine,
-    delivery_note_dispatch,
-    delivery_note_issue,
-    delivery_note_stamp,
-)
+from orders.services.delivery_notes import IssueLine, delivery_note_issue, delivery_note_stamp
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_use
 from orders.services.sales_orders import (
     LineInput,

@@ -186,7 +186,7 @@ POST_ENDPOINTS = [
 
 @pytest.fixture
 def documents(chain):
-    from orders.services.delivery_notes import delivery_note_dispatch
+    from orders.services.dispatch import delivery_note_dispatch
     from orders.services.sales_orders import sales_order_reject
 
     order = chain.order(("100", "1000", "50"))

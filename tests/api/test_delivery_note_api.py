@@ -69,7 +69,7 @@ def prepaid_awaiting_topup(chain):
     note = chain.note(liquid_oxygen_order(chain, customer))
     payment_record(customer=customer, amount="150.00", user=chain.finance, reference="PRE-1")
     note = chain.stamped(note)
-    from orders.services.delivery_notes import delivery_note_dispatch
+    from orders.services.dispatch import delivery_note_dispatch
 
     note = delivery_note_dispatch(
         note=note, user=chain.keeper, lines=chain.dispatch_lines(note, factor=Decimal("1.04"))

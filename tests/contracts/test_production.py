@@ -16,7 +16,7 @@ from contracts.services.production import production_task_update
 from inventory.models import Batch, BatchLevel, ReservationMove, StockLevel
 from inventory.services import InsufficientStock, production_receipt_record
 from orders.enums import ContractType, NoteStatus, OrderStatus
-from orders.services.delivery_notes import Allocation, DispatchLine, delivery_note_dispatch
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_token, exit_pass_use
 from orders.services.sales_orders import (
     LineInput,

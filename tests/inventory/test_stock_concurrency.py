@@ -15,12 +15,12 @@ from django.db.models import Sum
 
 from inventory.enums import MoveKind
 from inventory.models import Batch, BatchLevel, ReservationMove, StockLevel, StockMove
+from inventory.reservations import stock_reserve
 from inventory.services import (
     production_receipt_record,
     stock_adjust,
     stock_dispatch,
     stock_move_record,
-    stock_reserve,
 )
 from tests import racing
 from tests.inventory.levels import batch_on_hand, level_of

@@ -11,14 +11,8 @@ from django.db.models import Sum
 
 from inventory.enums import MoveKind
 from inventory.models import BatchLevel, ReservationMove, StockLevel, StockMove
-from inventory.services import (
-    InsufficientStock,
-    stock_adjust,
-    stock_dispatch,
-    stock_move_record,
-    stock_release,
-    stock_reserve,
-)
+from inventory.reservations import stock_release, stock_reserve
+from inventory.services import InsufficientStock, stock_adjust, stock_dispatch, stock_move_record
 from tests.factories import BatchFactory, ProductFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db

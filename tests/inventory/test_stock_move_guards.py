@@ -8,7 +8,8 @@ import pytest
 
 from inventory.enums import MoveKind
 from inventory.models import StockLevel, StockMove
-from inventory.services import stock_dispatch, stock_move_record, stock_reserve
+from inventory.reservations import stock_reserve
+from inventory.services import stock_dispatch, stock_move_record
 from salesadmin.errors import ApplicationError
 
 

@@ -9,15 +9,13 @@ from django.core.exceptions import PermissionDenied
 
 from inventory.enums import MoveKind
 from inventory.models import ReservationMove, StockMove
+from inventory.reservations import stock_release, stock_reserve, stock_reserve_many
 from inventory.services import (
     InsufficientStock,
     stock_adjust,
     stock_dispatch,
     stock_dispatch_many,
     stock_move_record,
-    stock_release,
-    stock_reserve,
-    stock_reserve_many,
 )
 from salesadmin.errors import ApplicationError
 from tests.factories import BatchFactory, ProductFactory

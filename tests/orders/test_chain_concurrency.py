@@ -23,12 +23,8 @@ from inventory.enums import MoveKind
 from inventory.models import ReservationMove, StockLevel, StockMove
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, DispatchAllocation, GateCheck, GateExit
-from orders.services.delivery_notes import (
-    IssueLine,
-    delivery_note_dispatch,
-    delivery_note_issue,
-    delivery_note_stamp,
-)
+from orders.services.delivery_notes import IssueLine, delivery_note_issue, delivery_note_stamp
+from orders.services.dispatch import delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_token, exit_pass_use
 from salesadmin.clock import company_today
 from salesadmin.models import TransitionLog

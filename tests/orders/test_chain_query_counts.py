@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orders.models import DeliveryNote
-from orders.services.delivery_notes import delivery_note_dispatch, delivery_note_stamp
+from orders.services.delivery_notes import delivery_note_stamp
+from orders.services.dispatch import delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_use
 from orders.services.sales_orders import sales_order_submit
 

@@ -16,16 +16,15 @@ from inventory.services import InsufficientStock, stock_adjust
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DeliveryNoteLine, GateExit
 from orders.services.delivery_notes import (
-    Allocation,
     IssueLine,
     delivery_note_cancel,
-    delivery_note_dispatch,
     delivery_note_issue,
     delivery_note_restamp,
     delivery_note_stamp,
     delivery_notes_expire_stale,
     open_quantities,
 )
+from orders.services.dispatch import Allocation, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_use
 from orders.services.sales_orders import sales_order_cancel, sales_order_reject
 from salesadmin.clock import company_today

@@ -15,7 +15,8 @@ from django.db import IntegrityError, connection, transaction
 
 from orders.enums import NoteStatus
 from orders.models import GateCheck, GateExit
-from orders.services.delivery_notes import delivery_note_cancel, delivery_note_dispatch
+from orders.services.delivery_notes import delivery_note_cancel
+from orders.services.dispatch import delivery_note_dispatch
 from orders.services.exit_pass import (
     SALT,
     exit_pass_check,

@@ -20,13 +20,11 @@ from inventory.models import BatchLevel, StockLevel, StockMove
 from orders.enums import Coverage, NoteStatus, OrderStatus
 from orders.models import DeliveryNote, DispatchAllocation
 from orders.services.delivery_notes import (
-    Allocation,
-    DispatchLine,
     delivery_note_cancel,
-    delivery_note_dispatch,
     delivery_note_restamp,
     delivery_note_stamp,
 )
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_check
 from orders.services.sales_orders import LineInput, sales_order_create, sales_order_submit
 from salesadmin.clock import company_today

@@ -14,7 +14,7 @@ from django.utils import timezone
 from customers.enums import CreditTerms
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote, DeliveryNoteLine
-from orders.services.delivery_notes import Allocation, DispatchLine, delivery_note_dispatch
+from orders.services.dispatch import Allocation, DispatchLine, delivery_note_dispatch
 from orders.services.exit_pass import exit_pass_use
 from salesadmin.clock import company_today
 from tests.factories import CustomerFactory

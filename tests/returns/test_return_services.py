@@ -12,7 +12,7 @@ from finance.enums import EntryKind
 from finance.models import CreditNote, ReceivableEntry
 from inventory.enums import MoveKind
 from inventory.models import BatchLevel, StockLevel, StockMove
-from inventory.services import stock_reserve
+from inventory.reservations import stock_reserve
 from orders.enums import NoteStatus
 from returns.enums import InspectionResult, ReturnCause, ReturnReason, ReturnStatus
 from returns.services.return_applications import (
