@@ -59,12 +59,22 @@ def allowance_detail_queryset(user) -> QuerySet[Allowance]:
     )
 
 
+STATE_CHOICES = {"allowance": AllowanceStatus, "return_application": ReturnStatus}
+
+
 def history(document_type: str, document_id: int) -> list[TransitionLog]:
-    return list(
+    """The document's state changes, oldest first, each state in words
+    (``from_label``, ``to_label``) as the status badge shows it."""
+    states = dict(STATE_CHOICES[document_type].choices)
+    log = list(
         TransitionLog.objects.filter(document_type=document_type, document_id=document_id)
         .select_related("user")
         .order_by("at", "id")
     )
+    for entry in log:
+        entry.from_label = states.get(entry.from_state, entry.from_state)
+        entry.to_label = states.get(entry.to_state, entry.to_state)
+    return log
 
 
 def allowance_steps(allowance: Allowance):

@@ -138,6 +138,10 @@ def test_an_allowance_through_the_pages(world, client_for):
     assert approver.post(url + "approve/", {"comment": "同意"}).status_code == 302
     allowance.refresh_from_db()
     assert allowance.status == AllowanceStatus.APPROVED and allowance.credit_note is not None
+    # The history names each state in words, as the status badge does.
+    history = clerk.get(url).content.decode().split(">History<", 1)[1]
+    assert "Waiting for approval → Approved" in history
+    assert "submitted →" not in history and "→ approved" not in history
 
 
 ROLE_PAGES = {
