@@ -22,7 +22,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.signals import production_received
-from salesadmin.db import locked, update_rows
+from salesadmin.db import RowRead, locked, update_rows
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.errors import ApplicationError
 
@@ -61,6 +61,15 @@ def _locked_batch_level(product: Product, warehouse: Warehouse, batch: Batch) ->
     return _locked(BatchLevel, product=product, warehouse=warehouse, batch=batch)
 
 
+# The levels of some products in some warehouses, locked in the one lock order.
+_LEVELS = RowRead(
+    StockLevel,
+    by=("product__any", "warehouse__any"),
+    order_by=("product", "warehouse"),
+    lock=True,
+)
+
+
 def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
     """Lock the levels of (product id, warehouse id) pairs in one query, in
     product id order (the one lock order: levels by product, then batches),
@@ -69,11 +78,7 @@ def _locked_levels(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockLe
     warehouses = {w for _p, w in pairs}
 
     def read():
-        rows = (
-            locked(StockLevel.objects)
-            .filter(product_id__any=sorted(products), warehouse_id__any=sorted(warehouses))
-            .order_by("product_id", "warehouse_id")
-        )
+        rows = _LEVELS.all(sorted(products), sorted(warehouses))
         return {(r.product_id, r.warehouse_id): r for r in rows}
 
     levels = read()

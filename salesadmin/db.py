@@ -121,3 +121,131 @@ def search_filter(queryset, search: str | None, *fields: str):
     if not search:
         return queryset
     return queryset.filter(any_contains(search, *fields))
+
+
+class RowRead:
+    """Rows with their to-one relations, read (and, with ``lock``, locked) by a
+    statement written out once per process.
+
+    The ORM builds and compiles a statement anew on every call: for the note a
+    service locks with its warehouse, order and customer that cost 1.2-1.5 ms
+    of CPU, more than PostgreSQL spends answering it. The chain's hot reads go
+    through here instead. The text comes from the models' ``_meta`` (an added
+    field or a renamed column follows by itself), and a row becomes model
+    instances through ``Model.from_db``, each field's ``from_db_value`` applied,
+    as the ORM makes them.
+
+    - ``related``: forward foreign keys (one level) read in the same statement
+      with a LEFT JOIN; an empty one reads as None.
+    - ``by``: the fields ``get``/``first``/``all`` take values for, in order;
+      ``name__any`` takes a list (``= ANY``).
+    - ``through=(Model, "fk")``: the row is the one ``Model``'s ``fk`` points at,
+      for the ``Model`` row whose pk is given (a note's customer, by the note).
+    - ``order_by``: field names (default the pk).
+    - ``lock``: FOR NO KEY UPDATE of these rows only, as ``locked`` does.
+    """
+
+    def __init__(
+        self, model, *, related=(), by=("pk",), through=None, order_by=("pk",), lock=False
+    ):
+        self.model = model
+        self.related = tuple(related)
+        self.by = tuple(by)
+        self.through = through
+        self.order_by = tuple(order_by)
+        self.lock = lock
+        self._sql = {}
+
+    def _tables(self):
+        meta = self.model._meta
+        yield None, "t0", meta.concrete_fields
+        for n, name in enumerate(self.related, start=1):
+            field = meta.get_field(name)
+            yield field, f"t{n}", field.related_model._meta.concrete_fields
+
+    def _column(self, name: str):
+        meta = self.model._meta
+        field = meta.pk if name == "pk" else meta.get_field(name)
+        return f"t0.{connection.ops.quote_name(field.column)}", field
+
+    def _where(self) -> str:
+        q = connection.ops.quote_name
+        if self.through is not None:
+            other, fk = self.through
+            pk = self.model._meta.pk.column
+            return (
+                f"t0.{q(pk)} = (SELECT {q(other._meta.get_field(fk).column)} "
+                f"FROM {q(other._meta.db_table)} WHERE {q(other._meta.pk.column)} = %s)"
+            )
+        parts = []
+        for name in self.by:
+            if name.endswith("__any"):
+                column, field = self._column(name.removesuffix("__any"))
+                parts.append(f"{column} = ANY(%s::{field.db_type(connection)}[])")
+            else:
+                parts.append(f"{self._column(name)[0]} = %s")
+        return " AND ".join(parts)
+
+    def _statement(self, limit: str) -> str:
+        if limit not in self._sql:
+            q = connection.ops.quote_name
+            columns, joins = [], []
+            for field, alias, fields in self._tables():
+                columns += [f"{alias}.{q(f.column)}" for f in fields]
+                if field is not None:
+                    target = field.related_model._meta
+                    joins.append(
+                        f"LEFT JOIN {q(target.db_table)} {alias} "
+                        f"ON {alias}.{q(target.pk.column)} = t0.{q(field.column)}"
+                    )
+            order = ", ".join(self._column(name)[0] for name in self.order_by)
+            self._sql[limit] = (
+                f"SELECT {', '.join(columns)} FROM {q(self.model._meta.db_table)} t0 "
+                f"{' '.join(joins)} WHERE {self._where()} ORDER BY {order}{limit}"
+                + (" FOR NO KEY UPDATE OF t0" if self.lock else "")
+            )
+        return self._sql[limit]
+
+    def _rows(self, values, limit=""):
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(limit), list(values))
+            return cursor.fetchall()
+
+    def _make(self, row):
+        start, made = 0, None
+        for field, _alias, fields in self._tables():
+            values = [
+                f.from_db_value(value, None, connection) if hasattr(f, "from_db_value") else value
+                for f, value in zip(fields, row[start : start + len(fields)], strict=True)
+            ]
+            start += len(fields)
+            if field is None:
+                made = self.model.from_db(connection.alias, [f.attname for f in fields], values)
+                continue
+            target = field.related_model
+            pk_index = fields.index(target._meta.pk)
+            other = (
+                None
+                if values[pk_index] is None
+                else target.from_db(connection.alias, [f.attname for f in fields], values)
+            )
+            setattr(made, field.name, other)
+        return made
+
+    def all(self, *values) -> list:
+        """The rows for these values of ``by``, in ``order_by`` order."""
+        return [self._make(row) for row in self._rows(values)]
+
+    def first(self, *values):
+        """The first row for these values of ``by``, or None."""
+        rows = self._rows(values, " LIMIT 1")
+        return self._make(rows[0]) if rows else None
+
+    def get(self, *values):
+        """The row for these values of ``by``; DoesNotExist when there is none."""
+        rows = self._rows(values, " LIMIT 2")
+        if not rows:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching {values}")
+        if len(rows) > 1:
+            raise self.model.MultipleObjectsReturned(self.model._meta.object_name)
+        return self._make(rows[0])

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -34,7 +34,7 @@ from orders.services.sales_orders import (
     money,
 )
 from salesadmin.clock import company_today
-from salesadmin.db import locked, remember_related
+from salesadmin.db import RowRead, remember_related
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
@@ -60,7 +60,13 @@ def lines_with_issued() -> QuerySet[SalesOrderLine]:
     return SalesOrderLine.objects.annotate(issued=carried_quantity(LIVE_NOTE_STATUSES))
 
 
-_NOTES = DeliveryNote.objects.select_related("warehouse", "order")
+# The locks every note action takes, in statements written out once (salesadmin.db.RowRead).
+_NOTE = RowRead(DeliveryNote, related=("warehouse", "order"), lock=True)
+_NOTE_WITH_CUSTOMER = RowRead(DeliveryNote, related=("warehouse", "order", "customer"), lock=True)
+_NOTES_CUSTOMER = RowRead(Customer, through=(DeliveryNote, "customer"), lock=True)
+_NOTES_ORDER = RowRead(SalesOrder, through=(DeliveryNote, "order"), lock=True)
+# A note's lines with their products, in line order (dispatch, the gate's goods).
+NOTE_LINES = RowRead(DeliveryNoteLine, related=("product",), by=("note",))
 
 
 def open_quantities(order: SalesOrder) -> dict[int, Decimal]:
@@ -305,23 +311,13 @@ def _lock(note: DeliveryNote, *, customer: bool = False, order: bool = False) ->
     note that does not exist raises DoesNotExist (404 in the API).
     """
     if not customer:
-        return locked(_NOTES.select_related("customer")).get(pk=note.pk)
+        return _NOTE_WITH_CUSTOMER.get(note.pk)
     # A non-sale note has no customer: nothing to lock before it.
-    owner = (
-        locked(Customer.objects)
-        .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("customer_id")))
-        .first()
-    )
+    owner = _NOTES_CUSTOMER.first(note.pk)
     # The order next (a non-sale note has none: its nullable join cannot be
     # locked in the note's statement), then the note.
-    own_order = (
-        locked(SalesOrder.objects)
-        .filter(pk=Subquery(DeliveryNote.objects.filter(pk=note.pk).values("order_id")))
-        .first()
-        if order
-        else None
-    )
-    found = locked(_NOTES).get(pk=note.pk)
+    own_order = _NOTES_ORDER.first(note.pk) if order else None
+    found = _NOTE.get(note.pk)
     found.customer = owner
     if own_order is not None:
         found.order = own_order

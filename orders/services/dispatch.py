@@ -17,7 +17,7 @@ from inventory.services import stock_dispatch_many
 from orders import hooks
 from orders.enums import NoteKind
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation
-from orders.services.delivery_notes import DOC, _expire_and_refuse, _lock
+from orders.services.delivery_notes import DOC, NOTE_LINES, _expire_and_refuse, _lock
 from orders.services.sales_orders import money, sales_order_refresh_delivery
 from salesadmin.db import update_rows
 from salesadmin.decimal_input import parse_quantity
@@ -74,12 +74,7 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
     order = note.order
     # State, role and validity first; nothing moves for a refused dispatch.
     check_transition(note, "dispatch", user=user)
-    note_lines = {
-        nl.pk: nl
-        for nl in DeliveryNoteLine.objects.select_related("product")
-        .filter(note_id=note.pk)
-        .order_by("id")
-    }
+    note_lines = {nl.pk: nl for nl in NOTE_LINES.all(note.pk)}
     given = {dl.note_line.pk: dl for dl in lines}
     if len(given) != len(lines):
         raise ApplicationError(_("A line of the note is given twice."), code="duplicate_line")

@@ -22,8 +22,8 @@ from orders.models import (
     GateCheck,
     GateExit,
 )
-from orders.services.delivery_notes import DOC, PASS_ALPHABET
-from salesadmin.db import locked, remember_related
+from orders.services.delivery_notes import DOC, NOTE_LINES, PASS_ALPHABET
+from salesadmin.db import RowRead, remember_related
 from salesadmin.transitions import run_transition
 
 SALT = "salesadmin.exit-pass"
@@ -86,10 +86,18 @@ def goods_prefetch() -> Prefetch:
     )
 
 
-def _notes(lock: bool):
-    return (locked(DeliveryNote.objects) if lock else DeliveryNote.objects).select_related(
-        "warehouse"
-    )
+# The batches loaded for a note's lines, in the order they were recorded.
+_ALLOCATIONS = RowRead(DispatchAllocation, related=("batch",), by=("note_line__any",))
+# A pass's note with its warehouse, by token (pk and code) or by typed code; the
+# gate reads one per scan, so the statements are written out once (RowRead).
+_BY_TOKEN = {
+    lock: RowRead(DeliveryNote, related=("warehouse",), by=("pk", "pass_code"), lock=lock)
+    for lock in (False, True)
+}
+_BY_CODE = {
+    lock: RowRead(DeliveryNote, related=("warehouse",), by=("pass_code",), lock=lock)
+    for lock in (False, True)
+}
 
 
 def _with_goods(note: DeliveryNote | None) -> DeliveryNote | None:
@@ -97,10 +105,10 @@ def _with_goods(note: DeliveryNote | None) -> DeliveryNote | None:
     judgement and the answer: two queries."""
     if note is None:
         return None
+    lines = NOTE_LINES.all(note.pk)
     batches = defaultdict(list)
-    for allocation in _goods_batches().filter(note_line__note_id=note.pk):
+    for allocation in _ALLOCATIONS.all([line.pk for line in lines]):
         batches[allocation.note_line_id].append(allocation)
-    lines = list(_goods_lines().filter(note_id=note.pk))
     for line in lines:
         remember_related(line, "allocations", batches[line.pk])
     remember_related(note, "lines", lines)
@@ -117,14 +125,14 @@ def _find_note(raw: str, *, lock: bool = False) -> tuple[DeliveryNote | None, st
         except signing.BadSignature:
             return None, "forged"
         pk, code = (data.get("n"), data.get("c")) if isinstance(data, dict) else (None, None)
-        valid = isinstance(pk, int) and isinstance(code, str)
-        found = _notes(lock).filter(pk=pk, pass_code=code).first() if valid else None
+        valid = isinstance(pk, int) and 0 < pk < 2**63 and isinstance(code, str)
+        found = _BY_TOKEN[lock].first(pk, code) if valid else None
         # A genuine signature for a code that is no longer the note's: refuse as forged.
         return (_with_goods(found), "") if found else (None, "forged")
     code = _normalize_code(raw)
     if len(code) != 8 or any(ch not in PASS_ALPHABET for ch in code):
         return None, "unknown"
-    found = _notes(lock).filter(pass_code=code).order_by("pk").first()
+    found = _BY_CODE[lock].first(code)
     return (_with_goods(found), "") if found else (None, "unknown")
 
 

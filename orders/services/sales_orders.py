@@ -23,7 +23,7 @@ from orders.models import SalesOrder, SalesOrderLine
 from orders.services.contract_type import is_formal_contract, propose_contract_type
 from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
-from salesadmin.db import locked, remember_related
+from salesadmin.db import RowRead, remember_related
 from salesadmin.document_numbers import next_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_signed, run_transition
@@ -139,9 +139,12 @@ def sales_order_create(
     return order
 
 
+_ORDER = RowRead(SalesOrder, related=("customer",), lock=True)
+
+
 def locked_order(pk: int) -> SalesOrder:
     """The order under its row lock, with its customer."""
-    return locked(SalesOrder.objects).select_related("customer").get(pk=pk)
+    return _ORDER.get(pk)
 
 
 def _locked_order(order: SalesOrder) -> SalesOrder:
