@@ -69,7 +69,7 @@ COLUMNS = (
     Column("contact_email", gettext_lazy("contact email"), False, ""),
 )
 
-_MAX = {f.name: f.max_length for f in Customer._meta.fields if getattr(f, "max_length", None)}
+_MAX = sheet.max_lengths(Customer)
 
 # Other imports name a customer by its code (opening receivables, agreed prices).
 CUSTOMER_BY_CODE = sheet.Lookup(

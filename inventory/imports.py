@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from inventory import master_data
 from inventory.enums import MoveKind, Unit
-from inventory.models import Batch, Product, StockMove, Warehouse
-from inventory.opening_stock import stock_opening_record
+from inventory.models import Product, StockMove, Warehouse
+from inventory.opening_stock import known_batches, stock_opening_record, wrong_date
 from salesadmin import imports as sheet
 from salesadmin.imports import Column, Counts, ImportKind, RowError, RowProblem
 
@@ -59,7 +59,7 @@ PRODUCT_COLUMNS = (
     Column("standard_cost", gettext_lazy("standard unit cost"), False, "120.00"),
 )
 
-_MAX = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
+_MAX = sheet.max_lengths(Product)
 
 # Opening stock and price imports name a product by its SKU.
 PRODUCT_BY_SKU = sheet.Lookup(
@@ -106,17 +106,13 @@ def check_products(rows, errors: list[RowError], user) -> list[ProductRow]:
 
 def apply_products(items: list[ProductRow], user) -> Counts:
     sheet.require_perms(user, "inventory.add_product", "inventory.change_product")
-    existing = Product.objects.in_bulk([i.sku for i in items], field_name="sku")
-    new, changed = [], []
-    for item in items:
-        product = existing.get(item.sku)
-        if product is None:
-            new.append(Product(sku=item.sku, **item.fields))
-            continue
-        if any(getattr(product, k) != v for k, v in item.fields.items()):
-            for key, value in item.fields.items():
-                setattr(product, key, value)
-            changed.append(product)
+    new_rows, changed = sheet.new_and_changed(
+        items,
+        Product.objects.in_bulk([i.sku for i in items], field_name="sku"),
+        key=lambda i: i.sku,
+        values=lambda i: i.fields,
+    )
+    new = [Product(sku=i.sku, **i.fields) for i in new_rows]
     for product in (*new, *changed):
         product.set_initials()  # bulk writes skip save()
     Product.objects.bulk_create(new, batch_size=1000)
@@ -153,6 +149,7 @@ class StockRow:
     quantity: Decimal
     product: Product | None = None
     warehouse: Warehouse | None = None
+    known: bool = False  # its opening stock is already in
 
 
 STOCK_COLUMNS = (
@@ -205,68 +202,46 @@ def check_stock(rows, errors: list[RowError], user) -> list[StockRow]:
             )
         else:
             open_items.append(item)
-    items = PRODUCT_BY_SKU(open_items, errors)
-    batch_dates: dict[tuple[str, str], tuple[dt.date, int]] = {}
-    kept = []
-    for item in items:
-        first = batch_dates.setdefault((item.sku, item.batch_number), (item.produced_on, item.row))
-        if first[0] != item.produced_on:
-            errors.append(
-                RowError(
-                    item.row,
-                    "produced_on",
-                    _("Row %(row)s gives this batch another production date.") % {"row": first[1]},
-                )
-            )
-        else:
-            kept.append(item)
-    return _without_opened(kept, errors)
+    items = sheet.agree(
+        PRODUCT_BY_SKU(open_items, errors),
+        errors,
+        key=lambda i: (i.sku, i.batch_number),
+        value=lambda i: i.produced_on,
+        column="produced_on",
+        message=_("Row %(row)s gives this batch another production date."),
+    )
+    return _without_opened(items, errors)
 
 
 def _without_opened(items: list[StockRow], errors: list[RowError]) -> list[StockRow]:
-    """Leave out batches whose opening stock is already in; refuse a changed quantity."""
+    """Batches whose opening stock is already in pass as known; a changed quantity,
+    or a known batch given another date, is refused."""
+    batches = known_batches({(i.product.pk, i.batch_number) for i in items})
+    kept = []
+    for item in items:
+        problem = wrong_date(batches.get((item.product.pk, item.batch_number)), item.produced_on)
+        if problem:
+            errors.append(RowError(item.row, "produced_on", problem))
+        else:
+            kept.append(item)
     opened = {
         (m["product_id"], m["warehouse_id"], m["batch__number"]): m["quantity"]
         for m in StockMove.objects.filter(
             kind=MoveKind.OPENING, product_id__in={i.product.pk for i in items}
         ).values("product_id", "warehouse_id", "batch__number", "quantity")
     }
-    known_dates = {
-        (b.product_id, b.number): b.produced_on
-        for b in Batch.objects.filter(
-            product_id__in={i.product.pk for i in items},
-            number__in={i.batch_number for i in items},
-        )
-    }
-    kept = []
-    for item in items:
-        known = known_dates.get((item.product.pk, item.batch_number))
-        if known is not None and known != item.produced_on:
-            errors.append(
-                RowError(
-                    item.row,
-                    "produced_on",
-                    _("Batch %(batch)s was produced on %(date)s, not on the date entered.")
-                    % {"batch": item.batch_number, "date": known},
-                )
-            )
-            continue
-        done = opened.get((item.product.pk, item.warehouse.pk, item.batch_number))
-        if done is None:
-            kept.append(item)
-        elif done != item.quantity:
-            errors.append(
-                RowError(
-                    item.row,
-                    "quantity",
-                    _("The opening stock of this batch was already imported as %(qty)s.")
-                    % {"qty": f"{done.normalize():f}"},
-                )
-            )
-        else:
-            item.product = None  # already in: counted as unchanged
-            kept.append(item)
-    return kept
+    return sheet.match_known(
+        kept,
+        errors,
+        opened,
+        key=lambda i: (i.product.pk, i.warehouse.pk, i.batch_number),
+        same=lambda done, i: done == i.quantity,
+        column="quantity",
+        message=lambda done: (
+            _("The opening stock of this batch was already imported as %(qty)s.")
+            % {"qty": f"{done.normalize():f}"}
+        ),
+    )
 
 
 def apply_stock(items: list[StockRow], user) -> Counts:
@@ -279,7 +254,7 @@ def apply_stock(items: list[StockRow], user) -> Counts:
             "quantity": i.quantity,
         }
         for i in items
-        if i.product is not None
+        if not i.known
     ]
     if lines:
         stock_opening_record(lines=lines, user=user)

@@ -3,6 +3,7 @@ salesadmin, brought in once as ledger moves of kind opening (inventory/imports.p
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,29 @@ from inventory.models import Batch, BatchLevel, StockLevel, StockMove
 from inventory.services import _add_to, _locked_levels, _quantity
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
+
+
+def known_batches(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Batch]:
+    """The batches already known among (product id, batch number) pairs, in one query."""
+    if not keys:
+        return {}
+    return {
+        (b.product_id, b.number): b
+        for b in Batch.objects.filter(
+            product_id__any=sorted({p for p, _n in keys}),
+            number__any=sorted({n for _p, n in keys}),
+        )
+    }
+
+
+def wrong_date(batch: Batch | None, produced_on: dt.date) -> str:
+    """Why a line giving a known batch another production date is refused ("" if it is not)."""
+    if batch is None or batch.produced_on == produced_on:
+        return ""
+    return _("Batch %(batch)s was produced on %(date)s, not on the date entered.") % {
+        "batch": batch.number,
+        "date": batch.produced_on,
+    }
 
 
 @transaction.atomic
@@ -38,21 +62,11 @@ def stock_opening_record(*, lines: list[dict], user) -> list[StockMove]:
         (p.pk, number): line["produced_on"]
         for (p, _w, number, _q), line in zip(plans, lines, strict=True)
     }
-    batches = {
-        (b.product_id, b.number): b
-        for b in Batch.objects.filter(
-            product_id__any=sorted({p for p, _n in wanted}),
-            number__any=sorted({n for _p, n in wanted}),
-        )
-    }
+    batches = known_batches(set(wanted))
     for key, produced_on in wanted.items():
-        batch = batches.get(key)
-        if batch is not None and batch.produced_on != produced_on:
-            raise ApplicationError(
-                _("Batch %(batch)s was produced on %(date)s, not on the date entered.")
-                % {"batch": batch.number, "date": batch.produced_on},
-                code="batch_date_mismatch",
-            )
+        problem = wrong_date(batches.get(key), produced_on)
+        if problem:
+            raise ApplicationError(problem, code="batch_date_mismatch")
     new = [
         Batch(product_id=p, number=n, produced_on=day)
         for (p, n), day in wanted.items()

@@ -84,26 +84,15 @@ def _read_price_list(number: int, values: dict) -> PriceListRow:
 def check_price_lists(rows, errors: list[RowError], user) -> list[PriceListRow]:
     items = sheet.check_rows(rows, errors, _read_price_list)
     items = sheet.duplicates(items, lambda i: (i.code, i.sku), errors, _("price list and SKU"))
-    heads: dict[str, PriceListRow] = {}
-    kept = []
-    for item in items:
-        head = heads.setdefault(item.code, item)
-        if (head.name, head.valid_from, head.valid_to) != (
-            item.name,
-            item.valid_from,
-            item.valid_to,
-        ):
-            errors.append(
-                RowError(
-                    item.row,
-                    "",
-                    _("Row %(row)s gives this price list another name or other dates.")
-                    % {"row": head.row},
-                )
-            )
-        else:
-            kept.append(item)
-    return PRODUCT_BY_SKU(kept, errors)
+    items = sheet.agree(
+        items,
+        errors,
+        key=lambda i: i.code,
+        value=lambda i: (i.name, i.valid_from, i.valid_to),
+        column="",
+        message=_("Row %(row)s gives this price list another name or other dates."),
+    )
+    return PRODUCT_BY_SKU(items, errors)
 
 
 def apply_price_lists(items: list[PriceListRow], user) -> Counts:
@@ -123,22 +112,17 @@ def apply_price_lists(items: list[PriceListRow], user) -> Counts:
         (i.price_list_id, i.product_id): i
         for i in PriceListItem.objects.filter(price_list__in=list(lists.values()))
     }
-    new, changed = [], []
-    for item in items:
-        list_id = lists[item.code].pk
-        row = known.get((list_id, item.product.pk))
-        if row is None:
-            new.append(
-                PriceListItem(
-                    price_list_id=list_id,
-                    product=item.product,
-                    standard_price=item.standard_price,
-                    minimum_price=item.minimum_price,
-                )
-            )
-        elif (row.standard_price, row.minimum_price) != (item.standard_price, item.minimum_price):
-            row.standard_price, row.minimum_price = item.standard_price, item.minimum_price
-            changed.append(row)
+
+    def prices(item: PriceListRow) -> dict:
+        return {"standard_price": item.standard_price, "minimum_price": item.minimum_price}
+
+    new_rows, changed = sheet.new_and_changed(
+        items, known, key=lambda i: (lists[i.code].pk, i.product.pk), values=prices
+    )
+    new = [
+        PriceListItem(price_list_id=lists[i.code].pk, product=i.product, **prices(i))
+        for i in new_rows
+    ]
     PriceListItem.objects.bulk_create(new, batch_size=1000)
     PriceListItem.objects.bulk_update(changed, ["standard_price", "minimum_price"], batch_size=1000)
     return Counts.of(items, new, changed)
@@ -224,31 +208,28 @@ def apply_customer_prices(items: list[CustomerPriceRow], user) -> Counts:
             product_id__in={i.product.pk for i in items},
         )
     }
-    new, changed = [], []
-    for item in items:
-        row = known.get((item.customer.pk, item.product.pk, item.valid_from))
-        if row is None:
-            new.append(
-                CustomerPrice(
-                    customer=item.customer,
-                    product=item.product,
-                    price=item.price,
-                    valid_from=item.valid_from,
-                    valid_to=item.valid_to,
-                    approval=PriceApproval.APPROVED,
-                    requested_by=user,
-                    decided_by=user,
-                    decided_at=now,
-                )
-            )
-        elif (row.price, row.valid_to, row.approval) != (
-            item.price,
-            item.valid_to,
-            PriceApproval.APPROVED,
-        ):
-            row.price, row.valid_to = item.price, item.valid_to
-            row.approval, row.decided_by, row.decided_at = PriceApproval.APPROVED, user, now
-            changed.append(row)
+
+    def terms(item: CustomerPriceRow) -> dict:
+        # An imported price is approved by the importing manager.
+        return {"price": item.price, "valid_to": item.valid_to, "approval": PriceApproval.APPROVED}
+
+    new_rows, changed = sheet.new_and_changed(
+        items, known, key=lambda i: (i.customer.pk, i.product.pk, i.valid_from), values=terms
+    )
+    new = [
+        CustomerPrice(
+            customer=i.customer,
+            product=i.product,
+            valid_from=i.valid_from,
+            **terms(i),
+            requested_by=user,
+            decided_by=user,
+            decided_at=now,
+        )
+        for i in new_rows
+    ]
+    for row in changed:
+        row.decided_by, row.decided_at = user, now
     CustomerPrice.objects.bulk_create(new, batch_size=1000)
     CustomerPrice.objects.bulk_update(
         changed, ["price", "valid_to", "approval", "decided_by", "decided_at"], batch_size=1000

@@ -306,24 +306,67 @@ def check_rows(
     return items
 
 
-def duplicates(items: list, key: Callable[[object], object], errors: list[RowError], what) -> list:
-    """Refuse rows that repeat an earlier row's key within the file."""
-    seen: dict = {}
+def _against_first(
+    items: list,
+    errors: list[RowError],
+    *,
+    key: Callable[[object], object],
+    refused: Callable[[object, object], bool],
+    column: str,
+    message: Callable[[object], str],
+) -> list:
+    # Each row is measured against the first row of its key; ``message(first)``
+    # says why a refused row is refused.
+    first: dict = {}
     kept = []
     for item in items:
-        k = key(item)
-        if k in seen:
-            errors.append(
-                RowError(
-                    item.row,
-                    "",
-                    _("The same %(what)s as row %(row)s.") % {"what": what, "row": seen[k]},
-                )
-            )
-            continue
-        seen[k] = item.row
-        kept.append(item)
+        head = first.setdefault(key(item), item)
+        if head is not item and refused(head, item):
+            errors.append(RowError(item.row, column, message(head)))
+        else:
+            kept.append(item)
     return kept
+
+
+def duplicates(items: list, key: Callable[[object], object], errors: list[RowError], what) -> list:
+    """Refuse rows that repeat an earlier row's key within the file."""
+    return _against_first(
+        items,
+        errors,
+        key=key,
+        refused=lambda head, item: True,
+        column="",
+        message=lambda head: (
+            _("The same %(what)s as row %(row)s.") % {"what": what, "row": head.row}
+        ),
+    )
+
+
+def agree(
+    items: list,
+    errors: list[RowError],
+    *,
+    key: Callable[[object], object],
+    value: Callable[[object], object],
+    column: str,
+    message: str,
+) -> list:
+    """Rows of one key (a price list, a batch) must give the ``value`` its first row
+    gives (the list's name and dates, the batch's date); ``message`` names that
+    first row as ``%(row)s``."""
+    return _against_first(
+        items,
+        errors,
+        key=key,
+        refused=lambda head, item: value(head) != value(item),
+        column=column,
+        message=lambda head: message % {"row": head.row},
+    )
+
+
+def max_lengths(model: type) -> dict[str, int]:
+    """The model's text fields' lengths, the most a cell may hold for each."""
+    return {f.name: f.max_length for f in model._meta.fields if getattr(f, "max_length", None)}
 
 
 @dataclass(frozen=True)
@@ -360,10 +403,11 @@ def match_known(
     key: Callable[[object], object],
     same: Callable[[object, object], bool],
     column: str,
-    message: str,
+    message: str | Callable[[object], str],
 ) -> list:
     """Rows already booked under their key: the same figures pass as ``known`` (a re-run
-    books nothing twice), other figures are refused with ``message``."""
+    books nothing twice), other figures are refused with ``message`` (or
+    ``message(booked)``, to name what was booked)."""
     kept = []
     for item in items:
         booked = known.get(key(item))
@@ -373,8 +417,34 @@ def match_known(
             item.known = True
             kept.append(item)
         else:
-            errors.append(RowError(item.row, column, message))
+            reason = message(booked) if callable(message) else message
+            errors.append(RowError(item.row, column, reason))
     return kept
+
+
+def new_and_changed(
+    items: list,
+    stored: dict,
+    *,
+    key: Callable[[object], object],
+    values: Callable[[object], dict],
+) -> tuple[list, list]:
+    """Rows against the objects stored under their key: the rows whose key is new,
+    and the stored objects to which a row gives other ``values`` (set on them, for
+    a bulk update). A row giving the values already stored is unchanged, so the
+    same file imported twice writes nothing."""
+    new, changed = [], []
+    for item in items:
+        obj = stored.get(key(item))
+        if obj is None:
+            new.append(item)
+            continue
+        wanted = values(item)
+        if any(getattr(obj, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(obj, name, value)
+            changed.append(obj)
+    return new, changed
 
 
 def require_perms(user, *perms: str) -> None:
