@@ -94,24 +94,12 @@ def approval_run(
     ``check_to``: the step is a check (核对) that sends the document on to that
     level whatever the amount (a formal contract's review)."""
     comment = (comment or "").strip()[:300]
+    decision = _decision(document, document_type, amount, waiting, user, comment)
     if check_to is not None:
-        approval_check_record(
-            **_reviewed(document, document_type, amount),
-            waiting=waiting,
-            next_level=check_to,
-            user=user,
-            comment=comment,
-        )
+        approval_check_record(**decision, next_level=check_to)
         next_level = check_to
     else:
-        step = approval_step_record(
-            **_reviewed(document, document_type, amount),
-            waiting=waiting,
-            user=user,
-            approve=True,
-            comment=comment,
-            final_from=final_from,
-        )
+        step = approval_step_record(**decision, approve=True, final_from=final_from)
         if step.final:
             document.decision_comment = comment
             extra = on_final() if on_final is not None else {}
@@ -167,11 +155,7 @@ def rejection_run(
     """reject_at_level's step once the caller has checked the reject
     transition and the comment; ``extra``: the reject transition's own arguments."""
     approval_step_record(
-        **_reviewed(document, document_type, amount),
-        waiting=waiting,
-        user=user,
-        approve=False,
-        comment=comment,
+        **_decision(document, document_type, amount, waiting, user, comment), approve=False
     )
     return run_signed(
         document,
@@ -183,13 +167,24 @@ def rejection_run(
     )
 
 
-def _reviewed(document: models.Model, document_type: str, amount: Decimal) -> dict:
-    """What an approval step records of the document under review."""
+def _decision(
+    document: models.Model,
+    document_type: str,
+    amount: Decimal,
+    waiting: ApprovalLevel,
+    user,
+    comment: str,
+) -> dict:
+    """What an approval step records: the document under review, the level it
+    waits at, who decides and their comment."""
     return {
         "document_type": document_type,
         "document_id": document.pk,
         "document_number": document.number,
         "amount": amount,
+        "waiting": waiting,
+        "user": user,
+        "comment": comment,
     }
 
 
