@@ -4,18 +4,27 @@ run as the document's own transition.
 
 The documents (allowances, samples, non-sale requests) declare their own
 ``approve``, ``forward`` and ``reject`` transitions, a ``waiting_level`` and a
-``decision_comment``; the caller holds the document's row lock.
+``decision_comment``; the caller holds the document's row lock. A formal
+contract's review (orders/services/contract_review.py) runs the same steps
+through ``approval_run`` and ``rejection_run`` with its own transitions, its
+own waiting level and a check (核对) before the approval.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
 
 from approvals.models import ApprovalLevel
-from approvals.services import approval_step_record, approver_for, may_act_at
+from approvals.services import (
+    approval_check_record,
+    approval_step_record,
+    approver_for,
+    may_act_at,
+)
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import (
     check_state_and_role,
@@ -25,6 +34,18 @@ from salesadmin.transitions import (
 )
 
 DECISIONS = ("approve", "reject")
+
+
+@dataclass(frozen=True)
+class LevelTransitions:
+    """The document's own transitions for the decisions at a level."""
+
+    approve: str = "approve"
+    forward: str = "forward"
+    reject: str = "reject"
+
+
+DOCUMENT_TRANSITIONS = LevelTransitions()
 
 
 def approve_at_level(
@@ -43,34 +64,61 @@ def approve_at_level(
     the final approval's work (a credit note) and returns the approve
     transition's extra arguments."""
     check_transition(document, "approve", user=user)
-    comment = (comment or "").strip()[:300]
-    step = _step_record(
+    return approval_run(
         document,
         user=user,
         document_type=document_type,
         amount=amount,
-        approve=True,
+        waiting=document.waiting_level,
         comment=comment,
         final_from=final_from,
+        on_final=on_final,
     )
-    if not step.final:
-        return run_transition(
-            document,
-            "forward",
-            user=user,
-            document_type=document_type,
-            comment=comment,
-            level=step.next_level,
-        )
-    document.decision_comment = comment
-    extra = on_final() if on_final is not None else {}
-    return run_signed(
+
+
+def approval_run(
+    document: models.Model,
+    *,
+    user,
+    document_type: str,
+    amount: Decimal,
+    waiting: ApprovalLevel,
+    comment: str = "",
+    final_from: ApprovalLevel | None = None,
+    check_to: ApprovalLevel | None = None,
+    on_final: Callable[[], dict] | None = None,
+    transitions: LevelTransitions = DOCUMENT_TRANSITIONS,
+):
+    """approve_at_level's step once the caller has checked the approve
+    transition (and its own rules), the document waiting at ``waiting``.
+    ``check_to``: the step is a check (核对) that sends the document on to that
+    level whatever the amount (a formal contract's review)."""
+    comment = (comment or "").strip()[:300]
+    decision = _decision(document, document_type, amount, waiting, user, comment)
+    if check_to is not None:
+        approval_check_record(**decision, next_level=check_to)
+        next_level = check_to
+    else:
+        step = approval_step_record(**decision, approve=True, final_from=final_from)
+        if step.final:
+            document.decision_comment = comment
+            extra = on_final() if on_final is not None else {}
+            return run_signed(
+                document,
+                transitions.approve,
+                user=user,
+                document_type=document_type,
+                comment=comment,
+                **extra,
+            )
+        next_level = step.next_level
+    return run_transition(
         document,
-        "approve",
+        transitions.forward,
         user=user,
         document_type=document_type,
         comment=comment,
-        **extra,
+        level=next_level,
     )
 
 
@@ -83,32 +131,61 @@ def reject_at_level(
     if not document.decision_comment:
         rule = type(document).has_decision_comment
         raise ApplicationError(str(rule.message), code=rule.code)
-    _step_record(
+    return rejection_run(
         document,
         user=user,
         document_type=document_type,
         amount=amount,
-        approve=False,
+        waiting=document.waiting_level,
         comment=document.decision_comment,
+    )
+
+
+def rejection_run(
+    document: models.Model,
+    *,
+    user,
+    document_type: str,
+    amount: Decimal,
+    waiting: ApprovalLevel,
+    comment: str,
+    transitions: LevelTransitions = DOCUMENT_TRANSITIONS,
+    **extra,
+):
+    """reject_at_level's step once the caller has checked the reject
+    transition and the comment; ``extra``: the reject transition's own arguments."""
+    approval_step_record(
+        **_decision(document, document_type, amount, waiting, user, comment), approve=False
     )
     return run_signed(
         document,
-        "reject",
+        transitions.reject,
         user=user,
         document_type=document_type,
-        comment=document.decision_comment,
+        comment=comment,
+        **extra,
     )
 
 
-def _step_record(document: models.Model, *, document_type: str, **step):
-    """The approval step of the user's decision on the document, at the level it waits at."""
-    return approval_step_record(
-        document_type=document_type,
-        document_id=document.pk,
-        document_number=document.number,
-        waiting=document.waiting_level,
-        **step,
-    )
+def _decision(
+    document: models.Model,
+    document_type: str,
+    amount: Decimal,
+    waiting: ApprovalLevel,
+    user,
+    comment: str,
+) -> dict:
+    """What an approval step records: the document under review, the level it
+    waits at, who decides and their comment."""
+    return {
+        "document_type": document_type,
+        "document_id": document.pk,
+        "document_number": document.number,
+        "amount": amount,
+        "waiting": waiting,
+        "user": user,
+        "comment": comment,
+    }
 
 
 def without_decisions_above(names: list[str], document: models.Model, user) -> list[str]:

@@ -29,8 +29,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+# The chain's steps and logins, written once in scripts/chain_over_http.py
+# (the standard library only: CI runs it alone).
+sys.path.insert(0, str(ROOT / "scripts"))
+from chain_over_http import PASSWORD, ROLES, walk  # noqa: E402
+
 STEPS = ["create", "submit", "approve", "issue", "stamp", "dispatch", "exit"]
-PASSWORD = "demo1234"
 
 
 class Client:
@@ -99,87 +103,22 @@ def token_for(base: str, username: str) -> str:
 def lifecycle(
     clients: dict[str, Client], setup: dict, timings: dict[str, list[float]], customer=None
 ) -> None:
-    products = setup["products"]
-
     def timed(step, fn):
         start = time.perf_counter()
         result = fn()
         timings[step].append((time.perf_counter() - start) * 1000)
         return result
 
-    order = timed(
-        "create",
-        lambda: clients["clerk"].call(
-            "POST",
-            "/api/v1/orders/",
-            {
-                "customer": customer or setup["customer"],
-                "pickup_mode": "self_pickup",
-                "lines": [
-                    # Below list price: the order waits for the manager.
-                    {"product": products[0]["id"], "quantity": "10", "unit_price": "1.00"},
-                    {"product": products[1]["id"], "quantity": "250.5"},
-                    {"product": products[2]["id"], "quantity": "4"},
-                ],
-            },
-            need=True,
-        ),
-    )
-    oid = order["id"]
-    timed("submit", lambda: clients["clerk"].call("POST", f"/api/v1/orders/{oid}/submit/", {}))
-    timed(
-        "approve",
-        lambda: clients["manager"].call(
-            "POST", f"/api/v1/orders/{oid}/approve/", {"comment": "bench"}
-        ),
-    )
-    note = timed(
-        "issue",
-        lambda: clients["clerk"].call(
-            "POST",
-            f"/api/v1/orders/{oid}/delivery-notes/",
-            {
-                "warehouse": products[0]["warehouse"],
-                "vehicle_plate": "浙E88888",
-                "lines": [
-                    {"order_line": line["id"], "quantity": line["quantity"]}
-                    for line in order["lines"]
-                ],
-            },
-            need=True,
-        ),
-    )
-    nid = note["id"]
-    timed(
-        "stamp", lambda: clients["finance"].call("POST", f"/api/v1/delivery-notes/{nid}/stamp/", {})
-    )
-    batch_of = {p["id"]: p["batch"] for p in products}
-    timed(
-        "dispatch",
-        lambda: clients["keeper"].call(
-            "POST",
-            f"/api/v1/delivery-notes/{nid}/dispatch/",
-            {
-                "lines": [
-                    {
-                        "note_line": line["id"],
-                        "allocations": [
-                            {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
-                        ],
-                    }
-                    for line in note["lines"]
-                ]
-            },
-        ),
-    )
-    result = timed(
-        "exit",
-        lambda: clients["guard"].call(
-            "POST",
-            "/api/v1/exit-passes/exit/",
-            {"code": note["exit_pass_code"], "vehicle_plate": "浙E88888"},
-            need=True,
-        ),
+    def act(step, role, method, path, body, *, created=False, read=False):
+        return timed(step, lambda: clients[role].call(method, path, body, need=read))
+
+    note, result = walk(
+        act,
+        setup,
+        customer=customer or setup["customer"],
+        quantities=("10", "250.5", "4"),
+        vehicle_plate="浙E88888",
+        comment="bench",
     )
     if not result.get("passed"):
         raise RuntimeError(f"gate said STOP: {result}")
@@ -187,11 +126,11 @@ def lifecycle(
         found = timed(
             "invoice",
             lambda: clients["finance"].call(
-                "GET", f"/api/v1/invoices/?delivery_note={nid}", need=True
+                "GET", f"/api/v1/invoices/?delivery_note={note['id']}", need=True
             ),
         )
         if found.get("count") != 1:
-            raise RuntimeError(f"note {nid} is on {found.get('count')} invoices")
+            raise RuntimeError(f"note {note['id']} is on {found.get('count')} invoices")
         iid = found["results"][0]["id"]
         pdf = timed("invoice pdf", lambda: clients["finance"].fetch(f"/api/v1/invoices/{iid}/pdf/"))
         if not pdf.startswith(b"%PDF"):
@@ -233,9 +172,7 @@ def main() -> int:
     steps = STEPS + (["invoice", "invoice pdf"] if args.invoiced else [])
 
     setup = json.loads(Path(args.setup_json).read_text()) if args.setup_json else bench_setup()
-    tokens = {
-        r: token_for(args.base, r) for r in ["clerk", "manager", "finance", "keeper", "guard"]
-    }
+    tokens = {r: token_for(args.base, r) for r in ROLES}
 
     def clients():
         return {role: Client(args.base, token) for role, token in tokens.items()}

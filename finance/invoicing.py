@@ -34,7 +34,7 @@ from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.db import locked
 from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import TransitionLog
+from salesadmin.transitions import log_step
 
 DOC = "invoice"
 ZERO = Decimal("0.00")
@@ -251,14 +251,13 @@ def invoice_set_official_number(*, invoice: Invoice, user, official_number: str)
             % {"number": official_number},
             code="duplicate_official_number",
         ) from exc
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=invoice.pk,
-        document_number=invoice.number,
-        transition="official_number",
+    log_step(
+        DOC,
+        invoice,
+        "official_number",
+        user=user,
         from_state=invoice.status,
         to_state=invoice.status,
-        user=user,
         comment=f"{old or '-'} -> {official_number}",
     )
     return invoice
@@ -285,14 +284,13 @@ def invoice_void(*, invoice: Invoice, user, reason: str) -> Invoice:
     invoice.voided_at = timezone.now()
     invoice.save(update_fields=["status", "void_reason", "voided_by", "voided_at"])
     InvoiceItem.objects.filter(invoice=invoice, active=True).update(active=False)
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=invoice.pk,
-        document_number=invoice.number,
-        transition="void",
+    log_step(
+        DOC,
+        invoice,
+        "void",
+        user=user,
         from_state=before,
         to_state=InvoiceStatus.VOID,
-        user=user,
         comment=reason,
     )
     allocate_oldest_first(customer_id=invoice.customer_id, user=user)

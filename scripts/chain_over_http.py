@@ -34,6 +34,92 @@ PASSWORD = "demo1234"
 ROLES = ["clerk", "manager", "finance", "keeper", "guard"]
 
 
+def walk(
+    act,
+    setup: dict,
+    *,
+    customer,
+    quantities: tuple[str, str, str],
+    vehicle_plate: str,
+    comment: str,
+    at_the_gate=None,
+) -> tuple[dict, dict]:
+    """The chain, written once (bench/lifecycle.py walks it too): each step is
+    one request, sent by ``act(step, role, method, path, body, created=False,
+    read=False)`` and answered (``created``: 201 expected; ``read``: the walk
+    reads the answer). The order is for the three products of ``manage.py
+    bench_setup`` in ``quantities``; ``at_the_gate`` runs before the exit.
+    Returns the note and the gate's answer."""
+    first, second, third = setup["products"][:3]
+    order = act(
+        "create",
+        "clerk",
+        "POST",
+        "/api/v1/orders/",
+        {
+            "customer": customer,
+            "pickup_mode": "self_pickup",
+            "lines": [
+                # Below list price: the order waits for the manager.
+                {"product": first["id"], "quantity": quantities[0], "unit_price": "1.00"},
+                {"product": second["id"], "quantity": quantities[1]},
+                {"product": third["id"], "quantity": quantities[2]},
+            ],
+        },
+        created=True,
+        read=True,
+    )
+    oid = order["id"]
+    act("submit", "clerk", "POST", f"/api/v1/orders/{oid}/submit/", {})
+    act("approve", "manager", "POST", f"/api/v1/orders/{oid}/approve/", {"comment": comment})
+    note = act(
+        "issue",
+        "clerk",
+        "POST",
+        f"/api/v1/orders/{oid}/delivery-notes/",
+        {
+            "warehouse": first["warehouse"],
+            "vehicle_plate": vehicle_plate,
+            "lines": [
+                {"order_line": line["id"], "quantity": line["quantity"]} for line in order["lines"]
+            ],
+        },
+        created=True,
+        read=True,
+    )
+    nid = note["id"]
+    act("stamp", "finance", "POST", f"/api/v1/delivery-notes/{nid}/stamp/", {})
+    batch_of = {p["id"]: p["batch"] for p in setup["products"]}
+    act(
+        "dispatch",
+        "keeper",
+        "POST",
+        f"/api/v1/delivery-notes/{nid}/dispatch/",
+        {
+            "lines": [
+                {
+                    "note_line": line["id"],
+                    "allocations": [
+                        {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
+                    ],
+                }
+                for line in note["lines"]
+            ]
+        },
+    )
+    if at_the_gate is not None:
+        at_the_gate()
+    result = act(
+        "exit",
+        "guard",
+        "POST",
+        "/api/v1/exit-passes/exit/",
+        {"code": note["exit_pass_code"], "vehicle_plate": vehicle_plate},
+        read=True,
+    )
+    return note, result
+
+
 class Browser:
     def __init__(self, base: str, context: ssl.SSLContext | None):
         self.base = base.rstrip("/")
@@ -105,85 +191,24 @@ def run(base: str, setup: dict, context) -> dict[str, float]:
     for role, browser in people.items():
         step(f"login {role}", lambda b=browser, r=role: b.login(r))
 
-    products = setup["products"]
-    order = step(
-        "order",
-        lambda: people["clerk"].json(
-            "POST",
-            "/api/v1/orders/",
-            {
-                "customer": setup["customer"],
-                "pickup_mode": "self_pickup",
-                "lines": [
-                    # Below list price: the order waits for the manager.
-                    {"product": products[0]["id"], "quantity": "2", "unit_price": "1.00"},
-                    {"product": products[1]["id"], "quantity": "10.5"},
-                    {"product": products[2]["id"], "quantity": "1"},
-                ],
-            },
-            expect=201,
-        ),
-    )
-    oid = order["id"]
-    step("submit", lambda: people["clerk"].json("POST", f"/api/v1/orders/{oid}/submit/", {}))
-    step(
-        "approve",
-        lambda: people["manager"].json(
-            "POST", f"/api/v1/orders/{oid}/approve/", {"comment": "chain_over_http"}
-        ),
-    )
-    note = step(
-        "issue",
-        lambda: people["clerk"].json(
-            "POST",
-            f"/api/v1/orders/{oid}/delivery-notes/",
-            {
-                "warehouse": products[0]["warehouse"],
-                "vehicle_plate": "浙E00001",
-                "lines": [
-                    {"order_line": line["id"], "quantity": line["quantity"]}
-                    for line in order["lines"]
-                ],
-            },
-            expect=201,
-        ),
-    )
-    nid = note["id"]
-    step(
-        "stamp",
-        lambda: people["finance"].json("POST", f"/api/v1/delivery-notes/{nid}/stamp/", {}),
-    )
-    batch_of = {p["id"]: p["batch"] for p in products}
-    step(
-        "dispatch",
-        lambda: people["keeper"].json(
-            "POST",
-            f"/api/v1/delivery-notes/{nid}/dispatch/",
-            {
-                "lines": [
-                    {
-                        "note_line": line["id"],
-                        "allocations": [
-                            {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
-                        ],
-                    }
-                    for line in note["lines"]
-                ]
-            },
-        ),
-    )
-    step("gate page", lambda: people["guard"].request("GET", "/orders/gate/"))
-    result = step(
-        "exit",
-        lambda: people["guard"].json(
-            "POST",
-            "/api/v1/exit-passes/exit/",
-            {"code": note["exit_pass_code"], "vehicle_plate": "浙E00001"},
+    def act(name, role, method, path, body, *, created=False, read=False):
+        expect = 201 if created else 200
+        return step(name, lambda: people[role].json(method, path, body, expect=expect))
+
+    note, result = walk(
+        act,
+        setup,
+        customer=setup["customer"],
+        quantities=("2", "10.5", "1"),
+        vehicle_plate="浙E00001",
+        comment="chain_over_http",
+        at_the_gate=lambda: step(
+            "gate page", lambda: people["guard"].request("GET", "/orders/gate/")
         ),
     )
     if not result.get("passed"):
         raise SystemExit(f"FAIL the gate said STOP: {result}")
-    final = people["clerk"].json("GET", f"/api/v1/delivery-notes/{nid}/")
+    final = people["clerk"].json("GET", f"/api/v1/delivery-notes/{note['id']}/")
     if final["status"] != "exited":
         raise SystemExit(f"FAIL note {note['number']} ended {final['status']}")
     return timings

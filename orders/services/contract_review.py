@@ -15,17 +15,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from approvals.services import (
-    approval_check_record,
-    approval_step_record,
-    approver_for,
-    may_act_at,
-)
+from approvals.document_flow import LevelTransitions, approval_run, rejection_run
+from approvals.services import approver_for, may_act_at
 from orders import hooks
+from orders.enums import OrderStatus
 from orders.models import SalesOrder
-from orders.services.sales_orders import DOC, contract_review_level, locked_order, run_decision
+from orders.services.sales_orders import DOC, contract_review_level, locked_order
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import check_transition
+
+# The order's transitions of the review: its decisions take a remark.
+REVIEW_TRANSITIONS = LevelTransitions(
+    approve="review_approve", forward="review_forward", reject="review_reject"
+)
 
 
 def _expect_level(order: SalesOrder, expected_level_id: int | None) -> None:
@@ -35,16 +37,6 @@ def _expect_level(order: SalesOrder, expected_level_id: int | None) -> None:
         raise ConflictError(
             _("Someone else has reviewed this contract meanwhile."), code="stale_review"
         )
-
-
-def _reviewed_document(order: SalesOrder) -> dict:
-    """What an approval step records of the contract under review."""
-    return {
-        "document_type": DOC,
-        "document_id": order.pk,
-        "document_number": order.number or "",
-        "amount": order.total,
-    }
 
 
 @transaction.atomic
@@ -58,40 +50,22 @@ def contract_review_approve(
     check_transition(order, "review_approve", user=user)
     _expect_level(order, expected_level_id)
     comment = (comment or "").strip()[:300]
-    waiting = order.review_level
     check = contract_review_level("check_level")
     approve = contract_review_level("approve_level")
-    if waiting is None:  # submitted before the review existed: it starts now
-        waiting = check
-    if waiting.pk == check.pk and approve.rank > check.rank:
-        approval_check_record(
-            **_reviewed_document(order),
-            waiting=waiting,
-            next_level=approve,
-            user=user,
-            comment=comment,
-        )
-        return run_transition(
-            order, "review_forward", user=user, document_type=DOC, comment=comment, level=approve
-        )
-    step = approval_step_record(
-        **_reviewed_document(order),
-        waiting=waiting,
+    waiting = order.review_level or check  # submitted before the review existed: it starts now
+    approval_run(
+        order,
         user=user,
-        approve=True,
+        document_type=DOC,
+        amount=order.total,
+        waiting=waiting,
         comment=comment,
+        check_to=approve if waiting.pk == check.pk and approve.rank > check.rank else None,
+        on_final=lambda: {"remark": comment},
+        transitions=REVIEW_TRANSITIONS,
     )
-    if not step.final:
-        return run_transition(
-            order,
-            "review_forward",
-            user=user,
-            document_type=DOC,
-            comment=comment,
-            level=step.next_level,
-        )
-    run_decision(order, "review_approve", user=user, comment=comment)
-    hooks.order_approved(order=order, user=user)
+    if order.status == OrderStatus.APPROVED:  # the final approval: the contract takes effect
+        hooks.order_approved(order=order, user=user)
     return order
 
 
@@ -105,15 +79,16 @@ def contract_review_reject(
     order = locked_order(order.pk)
     check_transition(order, "review_reject", user=user)
     _expect_level(order, expected_level_id)
-    waiting = order.review_level or contract_review_level("check_level")
-    approval_step_record(
-        **_reviewed_document(order),
-        waiting=waiting,
+    return rejection_run(
+        order,
         user=user,
-        approve=False,
+        document_type=DOC,
+        amount=order.total,
+        waiting=order.review_level or contract_review_level("check_level"),
         comment=comment,
+        transitions=REVIEW_TRANSITIONS,
+        remark=comment,
     )
-    return run_decision(order, "review_reject", user=user, comment=comment)
 
 
 def may_review(order: SalesOrder, user) -> bool:

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from approvals.document_flow import without_decisions_above
-from inventory.models import Product
+from inventory.models import Product, Warehouse
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
@@ -41,8 +41,11 @@ class CostedLine:
     amount: Decimal
 
 
-def costed_lines(lines: list[LineInput]) -> list[CostedLine]:
-    """The lines at the products' standard cost; each product once, quantities positive."""
+def costed_lines(lines: list[LineInput], *, warehouse: Warehouse) -> list[CostedLine]:
+    """The lines at the products' standard cost, to leave ``warehouse`` (open);
+    each product once, quantities positive."""
+    if not warehouse.active:
+        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
     lines = [ln for ln in lines if ln.product is not None and ln.quantity not in (None, "")]
     if not lines:
         raise ApplicationError(_("Add at least one line with a quantity."), code="no_lines")

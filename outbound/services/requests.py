@@ -69,9 +69,7 @@ def non_sale_request_create(
         raise ApplicationError(
             _("Say which department the goods are for."), code="department_required"
         )
-    if not warehouse.active:
-        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
-    rows = costed_lines(lines)
+    rows = costed_lines(lines, warehouse=warehouse)
     request = NonSaleRequest.objects.create(
         number=placeholder_number(),
         purpose=purpose,

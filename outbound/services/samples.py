@@ -85,9 +85,7 @@ def sample_application_create(
         raise ApplicationError(
             _("Say which department the samples are for."), code="department_required"
         )
-    if not warehouse.active:
-        raise ApplicationError(_("This warehouse is closed."), code="warehouse_inactive")
-    rows = costed_lines(lines)
+    rows = costed_lines(lines, warehouse=warehouse)
     application = SampleApplication.objects.create(
         number=placeholder_number(),
         customer=customer,

@@ -28,10 +28,10 @@ from returns.models import Allowance, AllowanceLine
 from returns.services.common import (
     available_actions,
     lock_customer_of,
+    lock_document,
     money,
 )
 from salesadmin.clock import company_today
-from salesadmin.db import locked
 from salesadmin.decimal_input import parse_money
 from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError
@@ -178,11 +178,9 @@ def allowance_create(
 
 
 def _lock(allowance: Allowance, *, customer: bool = False) -> Allowance:
-    owner = lock_customer_of(Allowance, allowance.pk) if customer else None
-    found = locked(Allowance.objects.select_related("waiting_level")).get(pk=allowance.pk)
-    if owner is not None:
-        found.customer = owner
-    return found
+    return lock_document(
+        Allowance.objects.select_related("waiting_level"), allowance.pk, customer=customer
+    )
 
 
 @transaction.atomic

@@ -38,6 +38,16 @@ def lock_customer_of(model, pk: int) -> Customer:
     return found
 
 
+def lock_document(queryset, pk: int, *, customer: bool = False):
+    """The document's row, locked; with ``customer``, its customer's row
+    first (the one lock order), set on the document."""
+    owner = lock_customer_of(queryset.model, pk) if customer else None
+    found = locked(queryset).get(pk=pk)
+    if owner is not None:
+        found.customer = owner
+    return found
+
+
 # Rules on what the action's own form supplies (a comment, a reason, the
 # inspection results, the cause): they cannot hold before the user acts, so
 # they do not hide the action; the service checks them when it runs.

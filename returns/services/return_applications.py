@@ -34,6 +34,7 @@ from returns.models import ReturnApplication, ReturnLine
 from returns.services.common import (
     available_actions,
     lock_customer_of,
+    lock_document,
     money,
 )
 from salesadmin.clock import company_today
@@ -41,11 +42,11 @@ from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
 from salesadmin.document_numbers import next_number, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.models import TransitionLog
 from salesadmin.transitions import (
     cancel_with_reason,
     check_state_and_role,
     check_transition,
+    log_step,
     run_signed,
     run_transition,
 )
@@ -95,13 +96,11 @@ def returnable_quantities(note: DeliveryNote, *, exclude_application_id=None) ->
 
 
 def _lock(application: ReturnApplication, *, customer: bool = False) -> ReturnApplication:
-    owner = lock_customer_of(ReturnApplication, application.pk) if customer else None
-    found = locked(ReturnApplication.objects.select_related("warehouse", "delivery_note")).get(
-        pk=application.pk
+    return lock_document(
+        ReturnApplication.objects.select_related("warehouse", "delivery_note"),
+        application.pk,
+        customer=customer,
     )
-    if owner is not None:
-        found.customer = owner
-    return found
 
 
 def _batches_dispatched(note_line_ids: list[int]) -> dict[int, list[Batch]]:
@@ -252,8 +251,7 @@ def return_application_update(
     return's are, against what other returns claim."""
     if not user.has_perm("returns.submit_returnapplication"):
         raise PermissionDenied
-    lock_customer_of(ReturnApplication, application.pk)
-    application = _lock(application)
+    application = _lock(application, customer=True)
     if application.status != ReturnStatus.DRAFT:
         raise ConflictError(
             _("Only a draft return can be changed; this one is %(state)s.")
@@ -272,14 +270,13 @@ def return_application_update(
     application.total = sum((r.amount for r in rows), Decimal("0.00"))
     application.uninspected_lines = len(rows)
     application.save(update_fields=["customer_document", "remarks", "total", "uninspected_lines"])
-    TransitionLog.objects.create(
-        document_type=DOC,
-        document_id=application.pk,
-        document_number=application.number,
-        transition="edit",
+    log_step(
+        DOC,
+        application,
+        "edit",
+        user=user,
         from_state=application.status,
         to_state=application.status,
-        user=user,
         comment=_("Changed: %(lines)s lines, %(total)s")
         % {"lines": len(rows), "total": application.total},
     )

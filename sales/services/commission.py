@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sales.enums import CommissionBasis
@@ -27,7 +26,7 @@ from sales.models import (
 from sales.selectors.commission import first_of, live_statements
 from salesadmin.decimal_input import parse_money
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import check_transition, run_signed
 
 DOC = "commission_month"
 
@@ -119,4 +118,4 @@ def commission_month_close(*, user, month: dt.date) -> CommissionMonth:
                 _("A document is already counted in another closed month."),
                 code="line_counted_twice",
             ) from exc
-    return run_transition(row, "close", user=user, document_type=DOC, at=timezone.now(), by=user)
+    return run_signed(row, "close", user=user, document_type=DOC)

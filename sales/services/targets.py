@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from sales.enums import TargetStatus
 from sales.models import ProductGroup, SalesTarget, SalesTargetLine
 from salesadmin.errors import ApplicationError, ConflictError
-from salesadmin.transitions import check_transition, run_transition
+from salesadmin.transitions import check_transition, run_signed, run_transition
 
 DOC = "sales_target"
 CENT = Decimal("0.01")
@@ -235,13 +235,6 @@ def sales_target_approve(*, user, target: SalesTarget, comment: str = "") -> Sal
                 check_perm=False,
             )
     comment = (comment or "").strip()[:300]
-    return run_transition(
-        target,
-        "approve",
-        user=user,
-        document_type=DOC,
-        comment=comment,
-        at=timezone.now(),
-        by=user,
-        remark=comment,
+    return run_signed(
+        target, "approve", user=user, document_type=DOC, comment=comment, remark=comment
     )
