@@ -32,7 +32,7 @@ from finance.enums import InvoiceStatus
 from finance.models import Invoice, InvoiceItem
 from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.db import locked
-from salesadmin.document_numbers import next_number, placeholder_number
+from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import log_step
 
@@ -119,8 +119,7 @@ def _invoice_create(
     if paid:
         invoice.paid_amount = paid
         invoice.status = InvoiceStatus.PAID if paid == invoice.amount else InvoiceStatus.OPEN
-    invoice.number = next_number(DOC, year=issue_date.year)
-    Invoice.objects.filter(pk=invoice.pk).update(number=invoice.number)
+    number_last(invoice, DOC, year=issue_date.year)
     return invoice
 
 

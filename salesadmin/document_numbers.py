@@ -14,6 +14,8 @@ import uuid
 from django.conf import settings
 from django.db import connection, transaction
 
+from salesadmin.clock import company_today
+
 
 def next_number(doc_type: str, *, year: int) -> str:
     if not transaction.get_connection().in_atomic_block:
@@ -30,6 +32,15 @@ def next_number(doc_type: str, *, year: int) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{prefix}{year}-{number:0{width}d}"
+
+
+def number_last(document, doc_type: str, *, year: int | None = None) -> str:
+    """Give a saved document its gapless number, as the last step of its
+    transaction (the counter stays locked until the commit): the number of
+    ``year``, by default the company's current year."""
+    document.number = next_number(doc_type, year=year or company_today().year)
+    type(document).objects.filter(pk=document.pk).update(number=document.number)
+    return document.number
 
 
 def placeholder_number() -> str:

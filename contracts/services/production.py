@@ -41,9 +41,8 @@ from inventory.reservations import (
 from inventory.services import production_receipt_record
 from orders.enums import ContractType
 from orders.models import SalesOrder, SalesOrderLine
-from salesadmin.clock import company_today
 from salesadmin.db import locked
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import log_step, run_transition
 
@@ -74,8 +73,7 @@ def _slip_for(order: SalesOrder, user) -> PreparationSlip:
 
 def _number_slip(slip: PreparationSlip) -> None:
     if slip.number is None:
-        slip.number = next_number(SLIP_DOC, year=company_today().year)
-        PreparationSlip.objects.filter(pk=slip.pk).update(number=slip.number)
+        number_last(slip, SLIP_DOC)
 
 
 def _hold(slip: PreparationSlip, warehouse: Warehouse, taken: dict[int, Decimal]) -> None:
@@ -138,8 +136,7 @@ def contract_start_production(*, order: SalesOrder, user) -> list[ProductionTask
     if slip is not None:
         _number_slip(slip)
     for task in tasks:
-        task.number = next_number(TASK_DOC, year=company_today().year)
-        ProductionTask.objects.filter(pk=task.pk).update(number=task.number)
+        number_last(task, TASK_DOC)
         _log_task(task, "create", "", TaskStatus.OPEN, user)
     return tasks
 

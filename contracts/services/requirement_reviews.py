@@ -22,7 +22,7 @@ from orders.models import SalesOrder
 from orders.services.sales_orders import locked_order, sales_order_confirm_requirements
 from salesadmin.clock import company_today
 from salesadmin.db import locked
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import log_step, run_transition
 
@@ -68,8 +68,7 @@ def requirement_review_open(*, order: SalesOrder, requirements: str, user) -> Re
     review = RequirementReview.objects.create(
         order=order, requirements=requirements, created_by=user
     )
-    review.number = next_number(DOC, year=company_today().year)
-    RequirementReview.objects.filter(pk=review.pk).update(number=review.number)
+    number_last(review, DOC)
     log_step(DOC, review, "open", user=user, from_state="", to_state=review.status)
     return review
 

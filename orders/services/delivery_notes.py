@@ -36,7 +36,7 @@ from orders.services.sales_orders import (
 from salesadmin.clock import company_today
 from salesadmin.db import RowRead, remember_related
 from salesadmin.decimal_input import parse_quantity
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, log_step, run_signed, run_transition
 
@@ -121,8 +121,7 @@ def _save_with_lines(note: DeliveryNote, note_lines: list[DeliveryNoteLine]) -> 
 
 def _number_and_log_issue(note: DeliveryNote, user, comment: str = "") -> None:
     # The number is the last step: the counter's row lock is held only for the commit.
-    note.number = next_number(DOC, year=note.issue_date.year)
-    note.save(update_fields=["number"])
+    number_last(note, DOC, year=note.issue_date.year)
     log_step(DOC, note, "issue", user=user, from_state="", to_state=note.status, comment=comment)
 
 

@@ -24,7 +24,7 @@ from orders.services.contract_type import is_formal_contract, propose_contract_t
 from orders.services.pricing import price_lines, price_quotes
 from salesadmin.clock import company_today
 from salesadmin.db import RowRead, remember_related
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_signed, run_transition
 
@@ -133,8 +133,7 @@ def sales_order_create(
     order.save()
     SalesOrderLine.objects.bulk_create(built)
     # The contract number is the last step: its counter lock is held only for the commit.
-    order.number = next_number(DOC, year=order.order_date.year)
-    order.save(update_fields=["number"])
+    number_last(order, DOC, year=order.order_date.year)
     remember_related(order, "lines", built)
     return order
 

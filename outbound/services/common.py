@@ -13,10 +13,9 @@ from inventory.models import Product, Warehouse
 from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
-from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_actions as transition_actions
 from salesadmin.transitions import check_transition, run_transition
@@ -87,8 +86,7 @@ def lines_save_and_number(document, *, line_model, parent_field: str, rows, docu
         )
         for r in rows
     )
-    document.number = next_number(document_type, year=company_today().year)
-    type(document).objects.filter(pk=document.pk).update(number=document.number)
+    number_last(document, document_type)
 
 
 def lock_document(model, document):

@@ -31,9 +31,8 @@ from returns.services.common import (
     lock_document,
     money,
 )
-from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_money
-from salesadmin.document_numbers import next_number, placeholder_number
+from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
 
@@ -172,8 +171,7 @@ def allowance_create(
     for row in rows:
         row.allowance = allowance
     AllowanceLine.objects.bulk_create(rows)
-    allowance.number = next_number(DOC, year=company_today().year)
-    Allowance.objects.filter(pk=allowance.pk).update(number=allowance.number)
+    number_last(allowance, DOC)
     return allowance
 
 

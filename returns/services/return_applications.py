@@ -37,10 +37,9 @@ from returns.services.common import (
     lock_document,
     money,
 )
-from salesadmin.clock import company_today
 from salesadmin.db import locked
 from salesadmin.decimal_input import parse_quantity
-from salesadmin.document_numbers import next_number, placeholder_number
+from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import (
     cancel_with_reason,
@@ -231,8 +230,7 @@ def return_application_create(
     for row in rows:
         row.application = application
     ReturnLine.objects.bulk_create(rows)
-    application.number = next_number(DOC, year=company_today().year)
-    ReturnApplication.objects.filter(pk=application.pk).update(number=application.number)
+    number_last(application, DOC)
     return application
 
 

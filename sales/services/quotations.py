@@ -24,7 +24,7 @@ from orders.services.sales_orders import LineInput, sales_order_create, sales_or
 from sales.enums import QuotationStatus
 from sales.models import Quotation, QuotationLine
 from salesadmin.clock import company_today
-from salesadmin.document_numbers import next_number
+from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import check_transition, run_transition
 
@@ -91,8 +91,7 @@ def quotation_create(
     quotation.save()
     QuotationLine.objects.bulk_create(built)
     # The number last: its counter lock is held only for the commit.
-    quotation.number = next_number(DOC, year=quotation.quote_date.year)
-    quotation.save(update_fields=["number"])
+    number_last(quotation, DOC, year=quotation.quote_date.year)
     return quotation
 
 
