@@ -10,7 +10,7 @@ from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, Cus
 from customers.models import Customer
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import page_of, page_or_partial
 
 
 @role_required("customers.view_customer")
@@ -27,8 +27,7 @@ def customer_list(request):
         "hold": hold,
         "terms_choices": CreditTerms.choices,
     }
-    template = "customers/_list_rows.html" if request.htmx else "customers/list.html"
-    return render(request, template, context)
+    return page_or_partial(request, "customers/list.html", "customers/_list_rows.html", context)
 
 
 @role_required("customers.view_customer")

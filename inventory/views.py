@@ -9,6 +9,7 @@ from inventory.models import Warehouse
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_or_partial
 
 
 @role_required("inventory.view_product", "inventory.view_stocklevel")
@@ -34,8 +35,7 @@ def stock_overview(request):
         "below": below,
         "below_count": sum(1 for p in products if p.below_safety),
     }
-    template = "inventory/_stock_rows.html" if request.htmx else "inventory/stock.html"
-    return render(request, template, context)
+    return page_or_partial(request, "inventory/stock.html", "inventory/_stock_rows.html", context)
 
 
 @role_required("inventory.record_production_receipt")

@@ -1,9 +1,10 @@
-"""What every list page does with its query string, written once."""
+"""What every list page does with its query string and its htmx refresh, written once."""
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import TextChoices
+from django.shortcuts import render
 
 
 def page_of(request, rows, per_page: int = 50) -> Page:
@@ -17,3 +18,9 @@ def chosen(request, name: str, choices: type[TextChoices], default: str = "") ->
     otherwise ``default``, so a hand-edited URL lists rather than fails."""
     value = request.GET.get(name, default)
     return value if value in choices.values else default
+
+
+def page_or_partial(request, page: str, partial: str, context: dict):
+    """The whole ``page`` template; an htmx request (a filter changed, the next
+    page, a poll) gets only the ``partial`` it swaps in."""
+    return render(request, partial if request.htmx else page, context)

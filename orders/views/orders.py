@@ -53,7 +53,7 @@ from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, page_of
+from salesadmin.pages import chosen, page_of, page_or_partial
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
@@ -144,8 +144,7 @@ def order_list(request):
         "search": search,
         "status_choices": OrderStatus.choices,
     }
-    template = "orders/_order_rows.html" if request.htmx else "orders/order_list.html"
-    return render(request, template, context)
+    return page_or_partial(request, "orders/order_list.html", "orders/_order_rows.html", context)
 
 
 # Entry -------------------------------------------------------------------------
