@@ -8,9 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -37,7 +36,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import page_of, written_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -181,25 +180,23 @@ def sample_create_page(request):
     error, status = "", 200
     if request.method == "POST":
         post = request.POST
-        try:
-            warehouse = _posted_warehouse(post)
-            application = sample_services.sample_application_create(
+        done, error, status = written_or_refused(
+            request,
+            lambda: sample_services.sample_application_create(
+                # The warehouse is checked first: its refusal is the one shown.
+                warehouse=_posted_warehouse(post),
                 user=request.user,
                 customer=_customer(post.get("customer", "")),
                 prospect_name=post.get("prospect_name", ""),
                 department=post.get("department", ""),
-                warehouse=warehouse,
                 reason=post.get("reason", ""),
                 lines=_posted_lines(post),
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request,
-                _("Sample application %(number)s written.") % {"number": application.number},
-            )
-            return redirect("outbound:sample_detail", pk=application.pk)
+            ),
+            message=lambda a: _("Sample application %(number)s written.") % {"number": a.number},
+            detail="outbound:sample_detail",
+        )
+        if done:
+            return done
     return render(
         request,
         "outbound/sample_form.html",
@@ -328,24 +325,22 @@ def request_create_page(request):
     error, status = "", 200
     if request.method == "POST":
         post = request.POST
-        try:
-            warehouse = _posted_warehouse(post)
-            report = request_services.non_sale_request_create(
+        done, error, status = written_or_refused(
+            request,
+            lambda: request_services.non_sale_request_create(
+                warehouse=_posted_warehouse(post),
                 user=request.user,
                 purpose=post.get("purpose", ""),
                 recipient=post.get("recipient", ""),
                 reason=post.get("reason", ""),
                 department=post.get("department", ""),
-                warehouse=warehouse,
                 lines=_posted_lines(post),
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request, _("Request report %(number)s written.") % {"number": report.number}
-            )
-            return redirect("outbound:request_detail", pk=report.pk)
+            ),
+            message=lambda r: _("Request report %(number)s written.") % {"number": r.number},
+            detail="outbound:request_detail",
+        )
+        if done:
+            return done
     return render(
         request,
         "outbound/request_form.html",

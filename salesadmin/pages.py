@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import TextChoices
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django_fsm import ConcurrentTransition
+
+from salesadmin.errors import ApplicationError
 
 
 def page_of(request, rows, per_page: int = 50) -> Page:
@@ -24,3 +28,22 @@ def page_or_partial(request, page: str, partial: str, context: dict):
     """The whole ``page`` template; an htmx request (a filter changed, the next
     page, a poll) gets only the ``partial`` it swaps in."""
     return render(request, partial if request.htmx else page, context)
+
+
+def refused_status(exc: Exception) -> int:
+    """The status a page answers a refusal with: 409 for a stale copy, else the error's."""
+    if isinstance(exc, ConcurrentTransition):
+        return 409
+    return getattr(exc, "status_code", 400)
+
+
+def written_or_refused(request, write, *, message, detail: str):
+    """A document form's POST: ``write()`` calls the service; done, the
+    ``message(document)`` and a redirect to its ``detail`` page, with no error;
+    refused, no response, the reason and the status to show the form again with."""
+    try:
+        document = write()
+    except (ApplicationError, ConcurrentTransition) as exc:
+        return None, str(exc), refused_status(exc)
+    messages.success(request, message(document))
+    return redirect(detail, pk=document.pk), "", 200

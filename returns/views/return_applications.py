@@ -3,13 +3,11 @@ a draft, the detail with the actions the user may take."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 
 from returns.enums import (
     InspectionResult,
@@ -41,10 +39,9 @@ from returns.services.return_applications import (
     return_application_update,
     returnable_quantities,
 )
-from returns.views.common import VIEW_RETURN, note_for_return, page_action, refused_status
-from salesadmin.errors import ApplicationError
+from returns.views.common import VIEW_RETURN, note_for_return, page_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import page_of, written_or_refused
 
 RETURN_ACTION_LABELS = {
     "submit": gettext_lazy("Submit for inspection"),
@@ -151,23 +148,23 @@ def return_create(request):
     rows = _form_rows(note, request.POST) if note is not None and not error else []
     if request.method == "POST" and note is not None and not error:
         lines = _posted_lines(rows, request.POST)
-        try:
-            application = return_application_create(
+        done, error, status = written_or_refused(
+            request,
+            lambda: return_application_create(
                 delivery_note=note,
                 user=request.user,
                 customer_document=request.POST.get("customer_document", ""),
                 remarks=request.POST.get("remarks", ""),
                 lines=lines,
+            ),
+            message=lambda a: _(
+                "Return %(number)s filed. Submit it when the goods are at the gate."
             )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request,
-                _("Return %(number)s filed. Submit it when the goods are at the gate.")
-                % {"number": application.number},
-            )
-            return redirect("returns:return_detail", pk=application.pk)
+            % {"number": a.number},
+            detail="returns:return_detail",
+        )
+        if done:
+            return done
     return render(
         request,
         "returns/return_form.html",
@@ -201,21 +198,20 @@ def return_edit(request, pk: int):
     rows = _form_rows(note, post, application=application)
     error, status = "", 200
     if post is not None:
-        try:
-            return_application_update(
+        done, error, status = written_or_refused(
+            request,
+            lambda: return_application_update(
                 application=application,
                 user=request.user,
                 customer_document=post.get("customer_document", ""),
                 remarks=post.get("remarks", ""),
                 lines=_posted_lines(rows, post),
-            )
-        except (ApplicationError, ConcurrentTransition) as exc:
-            error, status = str(exc), refused_status(exc)
-        else:
-            messages.success(
-                request, _("Return %(number)s changed.") % {"number": application.number}
-            )
-            return redirect("returns:return_detail", pk=pk)
+            ),
+            message=lambda a: _("Return %(number)s changed.") % {"number": a.number},
+            detail="returns:return_detail",
+        )
+        if done:
+            return done
     return render(
         request,
         "returns/return_form.html",
