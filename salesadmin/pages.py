@@ -30,6 +30,18 @@ def page_or_partial(request, page: str, partial: str, context: dict):
     return render(request, partial if request.htmx else page, context)
 
 
+def done_or_refused(request, act, *, done: str, back: str):
+    """A posted step that returns to its page: ``act()`` calls the service; the
+    ``done`` message, or the refusal as an error message; either way to ``back``."""
+    try:
+        act()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
 def refused_status(exc: Exception) -> int:
     """The status a page answers a refusal with: 409 for a stale copy, else the error's."""
     if isinstance(exc, ConcurrentTransition):
