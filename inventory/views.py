@@ -7,7 +7,7 @@ from inventory.enums import MoveKind
 from inventory.forms import ProductionReceiptForm
 from inventory.models import Warehouse
 from salesadmin.decimal_input import parse_id
-from salesadmin.errors import ApplicationError
+from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
 from salesadmin.pages import page_or_partial
 
@@ -41,21 +41,11 @@ def stock_overview(request):
 @role_required("inventory.record_production_receipt")
 def production_receipt(request):
     form = ProductionReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            move = services.production_receipt_record(
-                product=data["product"],
-                warehouse=data["warehouse"],
-                batch_number=data["batch_number"],
-                produced_on=data["produced_on"],
-                quantity=data["quantity"],
-                note=data["note"],
-                user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+    if request.method == "POST":
+        move = saved_or_form_error(
+            form, lambda **data: services.production_receipt_record(user=request.user, **data)
+        )
+        if move is not None:
             messages.success(
                 request,
                 _("Received %(qty)s %(unit)s of %(product)s, batch %(batch)s, into %(warehouse)s.")

@@ -52,6 +52,7 @@ from orders.views.page_helpers import next_url, url_or_none
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
 from salesadmin.pages import chosen, page_of, page_or_partial
 from salesadmin.transitions import available_transitions
@@ -161,7 +162,7 @@ def _save_order(request, order: SalesOrder | None):
     if request.method == "POST":
         form = SalesOrderForm(request.POST, initial=initial, customer_locked=order is not None)
         formset = line_formset(request.POST)
-        if form.is_valid() and formset.is_valid():
+        if formset.is_valid():
             lines = [
                 LineInput(
                     product=data["product"],
@@ -171,27 +172,17 @@ def _save_order(request, order: SalesOrder | None):
                 for data in formset.cleaned_data
                 if data
             ]
-            data = form.cleaned_data
-            try:
+
+            def save(customer, **data):
                 if order is None:
-                    order = sales_order_create(
-                        user=request.user,
-                        customer=data["customer"],
-                        lines=lines,
-                        pickup_mode=data["pickup_mode"],
-                        remarks=data["remarks"],
+                    return sales_order_create(
+                        user=request.user, customer=customer, lines=lines, **data
                     )
-                else:
-                    order = sales_order_update(
-                        order=order,
-                        user=request.user,
-                        lines=lines,
-                        pickup_mode=data["pickup_mode"],
-                        remarks=data["remarks"],
-                    )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
+                return sales_order_update(order=order, user=request.user, lines=lines, **data)
+
+            saved = saved_or_form_error(form, save)
+            if saved is not None:
+                order = saved
                 messages.success(request, _("Order %(number)s saved.") % {"number": order})
                 if "submit_now" in request.POST:
                     _run_action(request, order, "submit", "")
