@@ -1,7 +1,10 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers import selectors, services
@@ -9,6 +12,7 @@ from customers.enums import CreditTerms
 from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
 from customers.models import Customer
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import FormAction, form_action
 from salesadmin.page_access import role_required
 from salesadmin.pages import page_of, page_or_partial
 
@@ -88,48 +92,48 @@ def customer_credit(request, pk: int):
             "limit": customer.credit_limit,
         }
     )
-    hold_form = CreditHoldForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "terms" and request.user.has_perm("customers.change_credit_terms"):
-                terms_form = CreditTermsForm(request.POST)
-                if terms_form.is_valid():
-                    data = terms_form.cleaned_data
-                    services.customer_set_credit_terms(
-                        customer=customer,
-                        user=request.user,
-                        terms=data["terms"],
-                        limit=data["limit"],
-                        follow_tenure=data["follow_tenure"],
-                        reason=data["reason"],
-                    )
-                    messages.success(request, _("Credit terms saved."))
-                    return redirect("customers:detail", pk=customer.pk)
-            elif action in ("hold", "release") and request.user.has_perm(
-                "customers.set_credit_hold"
-            ):
-                hold_form = CreditHoldForm(request.POST)
-                if hold_form.is_valid():
-                    services.customer_set_credit_hold(
-                        customer=customer,
-                        user=request.user,
-                        on_hold=action == "hold",
-                        reason=hold_form.cleaned_data["reason"],
-                    )
-                    messages.success(
-                        request,
-                        _("Customer put on credit hold.")
-                        if action == "hold"
-                        else _("Credit hold released."),
-                    )
-                    return redirect("customers:detail", pk=customer.pk)
-            else:
-                messages.error(request, _("That action is not available to you."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-    return render(
+    forms = {"terms_form": terms_form, "hold_form": CreditHoldForm()}
+
+    def hold(on_hold: bool) -> Callable:
+        return lambda data: services.customer_set_credit_hold(
+            customer=customer, user=request.user, on_hold=on_hold, reason=data["reason"]
+        )
+
+    done = form_action(
         request,
-        "customers/credit.html",
-        {"customer": customer, "terms_form": terms_form, "hold_form": hold_form},
+        forms,
+        {
+            "terms": FormAction(
+                "terms_form",
+                CreditTermsForm,
+                "customers.change_credit_terms",
+                lambda data: services.customer_set_credit_terms(
+                    customer=customer,
+                    user=request.user,
+                    terms=data["terms"],
+                    limit=data["limit"],
+                    follow_tenure=data["follow_tenure"],
+                    reason=data["reason"],
+                ),
+                _("Credit terms saved."),
+            ),
+            "hold": FormAction(
+                "hold_form",
+                CreditHoldForm,
+                "customers.set_credit_hold",
+                hold(True),
+                _("Customer put on credit hold."),
+            ),
+            "release": FormAction(
+                "hold_form",
+                CreditHoldForm,
+                "customers.set_credit_hold",
+                hold(False),
+                _("Credit hold released."),
+            ),
+        },
+        back=reverse("customers:detail", args=[customer.pk]),
     )
+    if done:
+        return done
+    return render(request, "customers/credit.html", {"customer": customer, **forms})

@@ -65,6 +65,39 @@ def form_status(*forms) -> int:
 
 
 @dataclass(frozen=True)
+class FormAction:
+    """One of a page's small forms, posted with ``action=<its name>``."""
+
+    form_name: str  # the name the page shows the form under
+    form: type
+    perm: str
+    run: Callable  # calls the service with the form's cleaned data
+    done: str  # the message once it ran
+
+
+def form_action(request, forms: dict, actions: dict[str, FormAction], *, back: str):
+    """The POST of a page with several small forms: the posted action's form is
+    bound (into ``forms``, so the page shows its errors) and, valid, run; done,
+    its message and a redirect to ``back``. An action the user may not take or a
+    refusal is an error message; None when the page is to be shown."""
+    if request.method != "POST":
+        return None
+    action = actions.get(request.POST.get("action"))
+    if action is None or not request.user.has_perm(action.perm):
+        messages.error(request, gettext("That action is not available to you."))
+        return None
+    form = forms[action.form_name] = action.form(request.POST)
+    try:
+        if form.is_valid():
+            action.run(form.cleaned_data)
+            messages.success(request, action.done)
+            return redirect(back)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return None
+
+
+@dataclass(frozen=True)
 class FormPages:
     """What a master record's new and edit pages (templates/master_form.html) share."""
 
