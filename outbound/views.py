@@ -79,6 +79,24 @@ def _form_context(request, **extra) -> dict:
     }
 
 
+def _form_page(request, create, *, written: str, detail: str, template: str, **extra):
+    """A document's form: shown, or posted as ``create(post, warehouse)`` (the
+    warehouse is checked first, so its refusal is the one shown) and, done, the
+    ``written`` message and the document's ``detail`` page."""
+    error, status = "", 200
+    if request.method == "POST":
+        done, error, status = written_or_refused(
+            request,
+            lambda: create(request.POST, _posted_warehouse(request.POST)),
+            message=lambda document: written % {"number": document.number},
+            detail=detail,
+        )
+        if done:
+            return done
+    context = _form_context(request, error=error, **extra)
+    return render(request, template, context, status=status)
+
+
 def _list_page(request, *, select, statuses, template: str):
     status = request.GET.get("status", "")
     qs = select(status=status if status in statuses.values else "", search=request.GET.get("q", ""))
@@ -177,31 +195,21 @@ def _customer(raw: str) -> Customer | None:
 
 @role_required(VIEW_SAMPLE, "outbound.submit_sampleapplication")
 def sample_create_page(request):
-    error, status = "", 200
-    if request.method == "POST":
-        post = request.POST
-        done, error, status = written_or_refused(
-            request,
-            lambda: sample_services.sample_application_create(
-                # The warehouse is checked first: its refusal is the one shown.
-                warehouse=_posted_warehouse(post),
-                user=request.user,
-                customer=_customer(post.get("customer", "")),
-                prospect_name=post.get("prospect_name", ""),
-                department=post.get("department", ""),
-                reason=post.get("reason", ""),
-                lines=_posted_lines(post),
-            ),
-            message=lambda a: _("Sample application %(number)s written.") % {"number": a.number},
-            detail="outbound:sample_detail",
-        )
-        if done:
-            return done
-    return render(
+    return _form_page(
         request,
-        "outbound/sample_form.html",
-        _form_context(request, error=error, rule=_sample_rule()),
-        status=status,
+        lambda post, warehouse: sample_services.sample_application_create(
+            user=request.user,
+            customer=_customer(post.get("customer", "")),
+            prospect_name=post.get("prospect_name", ""),
+            department=post.get("department", ""),
+            warehouse=warehouse,
+            reason=post.get("reason", ""),
+            lines=_posted_lines(post),
+        ),
+        written=_("Sample application %(number)s written."),
+        detail="outbound:sample_detail",
+        template="outbound/sample_form.html",
+        rule=_sample_rule(),
     )
 
 
@@ -322,32 +330,21 @@ def request_list_page(request):
 
 @role_required(VIEW_REQUEST, "outbound.submit_nonsalerequest")
 def request_create_page(request):
-    error, status = "", 200
-    if request.method == "POST":
-        post = request.POST
-        done, error, status = written_or_refused(
-            request,
-            lambda: request_services.non_sale_request_create(
-                warehouse=_posted_warehouse(post),
-                user=request.user,
-                purpose=post.get("purpose", ""),
-                recipient=post.get("recipient", ""),
-                reason=post.get("reason", ""),
-                department=post.get("department", ""),
-                lines=_posted_lines(post),
-            ),
-            message=lambda r: _("Request report %(number)s written.") % {"number": r.number},
-            detail="outbound:request_detail",
-        )
-        if done:
-            return done
-    return render(
+    return _form_page(
         request,
-        "outbound/request_form.html",
-        _form_context(
-            request, error=error, purposes=[(p.value, p.label) for p in REQUEST_PURPOSES]
+        lambda post, warehouse: request_services.non_sale_request_create(
+            user=request.user,
+            purpose=post.get("purpose", ""),
+            recipient=post.get("recipient", ""),
+            reason=post.get("reason", ""),
+            department=post.get("department", ""),
+            warehouse=warehouse,
+            lines=_posted_lines(post),
         ),
-        status=status,
+        written=_("Request report %(number)s written."),
+        detail="outbound:request_detail",
+        template="outbound/request_form.html",
+        purposes=[(p.value, p.label) for p in REQUEST_PURPOSES],
     )
 
 
