@@ -5,7 +5,10 @@ and the selling expense report with CSV/XLSX."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.http import Http404
@@ -119,44 +122,71 @@ def _posted_warehouse(post) -> Warehouse:
     return warehouse
 
 
-def _found(select, model, pk: int):
+@dataclass(frozen=True)
+class _Kind:
+    """What the sample's and the request report's pages differ in."""
+
+    model: type
+    select: Callable  # the document with its lines, by pk
+    doc: str  # the history's document type
+    actions: Callable  # (document, user): the actions this user may take
+    template: str
+    detail: str  # the detail page's URL name
+    title: str  # the printed document's name
+    filename: str
+    extra: Callable = dict  # more for the detail page
+
+
+def _found(kind: _Kind, pk: int):
     try:
-        return select(pk=pk)
-    except model.DoesNotExist:
+        return kind.select(pk=pk)
+    except kind.model.DoesNotExist:
         raise Http404 from None
 
 
-def _document_page(
-    request, document, *, template: str, actions, document_type: str, error, status, **extra
-):
+def _document_page(kind: _Kind, request, pk: int, *, error: str = "", status: int = 200):
     """A document's page: its lines, the actions this user may take, its history."""
+    document = _found(kind, pk)
     return render(
         request,
-        template,
+        kind.template,
         {
             "doc": document,
             "lines": list(document.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            **extra,
+            "actions": [
+                (name, ACTION_LABELS[name]) for name in kind.actions(document, request.user)
+            ],
+            **kind.extra(),
             "error": error,
-            **document_history(document_type=document_type, document=document),
+            **document_history(document_type=kind.doc, document=document),
         },
         status=status,
     )
 
 
-def _run_action(request, pk: int, action: str, *, runs: dict, model, page, detail: str):
+def _run_action(request, kind: _Kind, pk: int, action: str, runs: dict):
     """Run the posted action on the document; refused, its page again with the reason."""
     return page_action(
         request,
         pk,
         action,
         actions=runs,
-        model=model,
+        model=kind.model,
         run=lambda request, document, action: runs[action](document, request.user, request.POST),
-        page=page,
+        page=partial(_document_page, kind),
         done=lambda document, action: _done_message(document),
-        detail=detail,
+        detail=kind.detail,
+    )
+
+
+def _print(kind: _Kind, pk: int):
+    document = _found(kind, pk)
+    return _pdf(
+        document,
+        title=f"{kind.title} {document.number}",
+        is_sample=kind.model is SampleApplication,
+        document_type=kind.doc,
+        filename=f"{kind.filename}-{document.number}.pdf",
     )
 
 
@@ -223,24 +253,22 @@ def _sample_rule() -> str:
     }
 
 
-def _sample_page(request, pk: int, *, error: str = "", status: int = 200):
-    application = _found(sample_detail, SampleApplication, pk)
-    return _document_page(
-        request,
-        application,
-        template="outbound/sample_detail.html",
-        actions=sample_services.sample_actions(application, request.user),
-        document_type=sample_services.DOC,
-        error=error,
-        status=status,
-        outcomes=SampleOutcome.choices,
-        rule=_sample_rule(),
-    )
+SAMPLE = _Kind(
+    model=SampleApplication,
+    select=sample_detail,
+    doc=sample_services.DOC,
+    actions=sample_services.sample_actions,
+    template="outbound/sample_detail.html",
+    detail="outbound:sample_detail",
+    title="样件申请表",
+    filename="sample",
+    extra=lambda: {"outcomes": SampleOutcome.choices, "rule": _sample_rule()},
+)
 
 
 @role_required(VIEW_SAMPLE)
 def sample_detail_page(request, pk: int):
-    return _sample_page(request, pk)
+    return _document_page(SAMPLE, request, pk)
 
 
 @role_required(VIEW_SAMPLE)
@@ -267,15 +295,7 @@ def sample_action(request, pk: int, action: str):
             application=a, user=u, reason=p.get("reason", "")
         ),
     }
-    return _run_action(
-        request,
-        pk,
-        action,
-        runs=runs,
-        model=SampleApplication,
-        page=_sample_page,
-        detail="outbound:sample_detail",
-    )
+    return _run_action(request, SAMPLE, pk, action, runs)
 
 
 def _done_message(document) -> str:
@@ -292,14 +312,7 @@ def _done_message(document) -> str:
 
 @role_required(VIEW_SAMPLE)
 def sample_pdf(request, pk: int):
-    application = _found(sample_detail, SampleApplication, pk)
-    return _pdf(
-        application,
-        title=f"样件申请表 {application.number}",
-        is_sample=True,
-        document_type=sample_services.DOC,
-        filename=f"sample-{application.number}.pdf",
-    )
+    return _print(SAMPLE, pk)
 
 
 def _chinese_pdf(context: dict) -> bytes:
@@ -348,22 +361,21 @@ def request_create_page(request):
     )
 
 
-def _request_page(request, pk: int, *, error: str = "", status: int = 200):
-    report = _found(request_detail, NonSaleRequest, pk)
-    return _document_page(
-        request,
-        report,
-        template="outbound/request_detail.html",
-        actions=request_services.request_actions(report, request.user),
-        document_type=request_services.DOC,
-        error=error,
-        status=status,
-    )
+REQUEST = _Kind(
+    model=NonSaleRequest,
+    select=request_detail,
+    doc=request_services.DOC,
+    actions=request_services.request_actions,
+    template="outbound/request_detail.html",
+    detail="outbound:request_detail",
+    title="请示报告单",
+    filename="request",
+)
 
 
 @role_required(VIEW_REQUEST)
 def request_detail_page(request, pk: int):
-    return _request_page(request, pk)
+    return _document_page(REQUEST, request, pk)
 
 
 @role_required(VIEW_REQUEST)
@@ -391,28 +403,13 @@ def request_action(request, pk: int, action: str):
             request=r, user=u, reason=p.get("reason", "")
         ),
     }
-    return _run_action(
-        request,
-        pk,
-        action,
-        runs=runs,
-        model=NonSaleRequest,
-        page=_request_page,
-        detail="outbound:request_detail",
-    )
+    return _run_action(request, REQUEST, pk, action, runs)
 
 
 @role_required(VIEW_REQUEST)
 def request_pdf(request, pk: int):
     """请示报告单 and, once issued, the outbound slip (出库单) stating the purpose."""
-    report = _found(request_detail, NonSaleRequest, pk)
-    return _pdf(
-        report,
-        title=f"请示报告单 {report.number}",
-        is_sample=False,
-        document_type=request_services.DOC,
-        filename=f"request-{report.number}.pdf",
-    )
+    return _print(REQUEST, pk)
 
 
 # --- Selling expense report ---------------------------------------------------------------
