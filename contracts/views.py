@@ -36,7 +36,7 @@ from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, done_or_refused, page_of
+from salesadmin.pages import chosen, done_or_refused, found_or_404, page_of
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_CONTRACT = "orders.view_salesorder"
@@ -128,10 +128,7 @@ def _register_export(fmt: str, qs):
 
 @role_required(VIEW_CONTRACT)
 def contract_detail(request, pk: int):
-    try:
-        order = selectors.contract_detail(pk)
-    except SalesOrder.DoesNotExist as exc:
-        raise Http404 from exc
+    order = found_or_404(SalesOrder, selectors.contract_detail, pk)
     review = getattr(order, "requirement_review", None)
     return render(
         request,
@@ -177,10 +174,7 @@ def task_list(request):
 
 
 def _task(pk: int) -> ProductionTask:
-    try:
-        return selectors.task_detail(pk)
-    except ProductionTask.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(ProductionTask, selectors.task_detail, pk)
 
 
 @role_required(VIEW_TASK)
@@ -311,10 +305,7 @@ def review_create(request):
 
 @role_required(VIEW_REVIEW)
 def review_detail(request, pk: int):
-    try:
-        review = selectors.review_detail(pk)
-    except RequirementReview.DoesNotExist as exc:
-        raise Http404 from exc
+    review = found_or_404(RequirementReview, selectors.review_detail, pk)
     given = {o.department_id: o for o in review.opinions.all()}
     rows = [
         {

@@ -2,7 +2,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from customers.models import Customer
 from salesadmin.errors import ApplicationError
 from salesadmin.forms import FormAction, form_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of, page_or_partial
+from salesadmin.pages import found_or_404, page_of, page_or_partial
 
 
 @role_required("customers.view_customer")
@@ -36,10 +35,7 @@ def customer_list(request):
 
 @role_required("customers.view_customer")
 def customer_detail(request, pk: int):
-    try:
-        customer = selectors.customer_detail(pk=pk)
-    except Customer.DoesNotExist as exc:
-        raise Http404 from exc
+    customer = found_or_404(Customer, selectors.customer_detail, pk=pk)
     # The overdue reminders sent are finance's section of the page
     # (finance/templatetags/finance_sections.py).
     return render(request, "customers/detail.html", {"customer": customer})

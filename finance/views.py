@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +17,7 @@ from salesadmin.decimal_input import parse_id, parse_money
 from salesadmin.errors import ApplicationError
 from salesadmin.forms import FormAction, form_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import found_or_404, page_of
 from salesadmin.pdf import pdf_response
 
 LEDGER_PAGE = 50
@@ -236,8 +235,5 @@ def invoice_detail(request, pk: int):
 
 @role_required("finance.view_invoice")
 def invoice_pdf(request, pk: int):
-    try:
-        invoice = invoice_for_print(pk)
-    except Invoice.DoesNotExist:
-        raise Http404 from None
+    invoice = found_or_404(Invoice, invoice_for_print, pk)
     return pdf_response(render_invoice(invoice), invoice_filename(invoice))

@@ -11,7 +11,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.dateparse import parse_date
@@ -39,7 +38,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of, written_or_refused
+from salesadmin.pages import found_or_404, page_of, written_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -138,10 +137,7 @@ class _Kind:
 
 
 def _found(kind: _Kind, pk: int):
-    try:
-        return kind.select(pk=pk)
-    except kind.model.DoesNotExist:
-        raise Http404 from None
+    return found_or_404(kind.model, kind.select, pk=pk)
 
 
 def _document_page(kind: _Kind, request, pk: int, *, error: str = "", status: int = 200):

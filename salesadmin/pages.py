@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import TextChoices
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django_fsm import ConcurrentTransition
 
@@ -22,6 +23,14 @@ def chosen(request, name: str, choices: type[TextChoices], default: str = "") ->
     otherwise ``default``, so a hand-edited URL lists rather than fails."""
     value = request.GET.get(name, default)
     return value if value in choices.values else default
+
+
+def found_or_404(model, select, *args, **kwargs):
+    """The ``model`` record the selector finds; none found is the 404 page."""
+    try:
+        return select(*args, **kwargs)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def page_or_partial(request, page: str, partial: str, context: dict):

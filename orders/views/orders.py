@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils.formats import number_format
@@ -54,7 +53,7 @@ from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, page_of, page_or_partial
+from salesadmin.pages import chosen, found_or_404, page_of, page_or_partial
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
@@ -110,10 +109,7 @@ register_converter(OrderActionConverter, "order_action")
 
 
 def _get_order_for_user(request, pk: int) -> SalesOrder:
-    try:
-        return selectors.sales_order_detail(pk=pk, user=request.user)
-    except SalesOrder.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(SalesOrder, selectors.sales_order_detail, pk=pk, user=request.user)
 
 
 def _attach_quotes(form, formset) -> None:

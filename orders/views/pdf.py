@@ -14,7 +14,7 @@ from decimal import Decimal
 import segno
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path
@@ -27,7 +27,7 @@ from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from orders.selectors.sales_orders import sales_order_detail
 from orders.services.exit_pass import exit_pass_token
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_or_partial
+from salesadmin.pages import found_or_404, page_or_partial
 from salesadmin.pdf import (
     html_digest,
     money_text,
@@ -126,10 +126,7 @@ def _order_context(order: SalesOrder) -> dict:
 @require_GET
 @role_required("orders.view_salesorder")
 def order_pdf(request, pk: int):
-    try:
-        order = sales_order_detail(pk=pk, user=request.user)
-    except SalesOrder.DoesNotExist as missing:
-        raise Http404 from missing
+    order = found_or_404(SalesOrder, sales_order_detail, pk=pk, user=request.user)
     pdf = render_pdf("pdf/sales_order.html", _order_context(order), request=request)
     return pdf_response(pdf, f"{order.number or f'order-{order.pk}'}.pdf")
 
