@@ -10,7 +10,6 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, page_of
+from salesadmin.pages import chosen, done_or_refused, found_or_404, page_of
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_CONTRACT = "orders.view_salesorder"
@@ -51,12 +50,6 @@ def _date(value: str):
         return dt.date.fromisoformat((value or "").strip())
     except ValueError:
         return None
-
-
-def _refused(request, exc: Exception) -> None:
-    if isinstance(exc, PermissionDenied):
-        raise exc
-    messages.error(request, exc.message)
 
 
 # --- The register ------------------------------------------------------------------------
@@ -135,10 +128,7 @@ def _register_export(fmt: str, qs):
 
 @role_required(VIEW_CONTRACT)
 def contract_detail(request, pk: int):
-    try:
-        order = selectors.contract_detail(pk)
-    except SalesOrder.DoesNotExist as exc:
-        raise Http404 from exc
+    order = found_or_404(SalesOrder, selectors.contract_detail, pk)
     review = getattr(order, "requirement_review", None)
     return render(
         request,
@@ -184,10 +174,7 @@ def task_list(request):
 
 
 def _task(pk: int) -> ProductionTask:
-    try:
-        return selectors.task_detail(pk)
-    except ProductionTask.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(ProductionTask, selectors.task_detail, pk)
 
 
 @role_required(VIEW_TASK)
@@ -223,17 +210,17 @@ def task_update(request, pk: int):
     task = get_object_or_404(ProductionTask, pk=pk)
     tracker_id = parse_id(request.POST.get("tracker", ""))
     tracker = get_user_model().objects.filter(pk=tracker_id).first() if tracker_id else None
-    try:
-        production_task_update(
+    return done_or_refused(
+        request,
+        lambda: production_task_update(
             task=task,
             user=request.user,
             tracker=tracker,
             requested_date=_date(request.POST.get("requested_date", "")),
-        )
-        messages.success(request, _("Production task %(number)s updated.") % {"number": task})
-    except ApplicationError as exc:
-        _refused(request, exc)
-    return redirect("contracts:task_detail", pk=task.pk)
+        ),
+        done=_("Production task %(number)s updated.") % {"number": task},
+        back=reverse("contracts:task_detail", args=[task.pk]),
+    )
 
 
 @role_required(VIEW_TASK, "inventory.record_production_receipt")
@@ -241,7 +228,8 @@ def task_update(request, pk: int):
 def task_receive(request, pk: int):
     task = get_object_or_404(ProductionTask, pk=pk)
     warehouse = Warehouse.objects.filter(pk=parse_id(request.POST.get("warehouse", ""))).first()
-    try:
+
+    def receive():
         if warehouse is None:
             raise ApplicationError(_("Choose the warehouse."), code="warehouse_required")
         production_task_receive(
@@ -252,12 +240,13 @@ def task_receive(request, pk: int):
             produced_on=_date(request.POST.get("produced_on", "")) or company_today(),
             quantity=request.POST.get("quantity", ""),
         )
-        messages.success(
-            request, _("Production receipt recorded against %(number)s.") % {"number": task}
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    return redirect("contracts:task_detail", pk=task.pk)
+
+    return done_or_refused(
+        request,
+        receive,
+        done=_("Production receipt recorded against %(number)s.") % {"number": task},
+        back=reverse("contracts:task_detail", args=[task.pk]),
+    )
 
 
 @role_required(VIEW_TASK)
@@ -306,7 +295,7 @@ def review_create(request):
             )
             return redirect("contracts:review_detail", pk=review.pk)
         except ApplicationError as exc:
-            _refused(request, exc)
+            messages.error(request, exc.message)
     return render(
         request,
         "contracts/review_form.html",
@@ -316,10 +305,7 @@ def review_create(request):
 
 @role_required(VIEW_REVIEW)
 def review_detail(request, pk: int):
-    try:
-        review = selectors.review_detail(pk)
-    except RequirementReview.DoesNotExist as exc:
-        raise Http404 from exc
+    review = found_or_404(RequirementReview, selectors.review_detail, pk)
     given = {o.department_id: o for o in review.opinions.all()}
     rows = [
         {
@@ -349,20 +335,18 @@ def review_detail(request, pk: int):
 def review_opinion(request, pk: int):
     review = get_object_or_404(RequirementReview, pk=pk)
     department = get_object_or_404(Department, pk=parse_id(request.POST.get("department", "")))
-    try:
-        requirement_opinion_record(
+    return done_or_refused(
+        request,
+        lambda: requirement_opinion_record(
             review=review,
             department=department,
             agreed=request.POST.get("agreed") == "yes",
             opinion=request.POST.get("opinion", ""),
             user=request.user,
-        )
-        messages.success(
-            request, _("Opinion of %(department)s recorded.") % {"department": department.name}
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    return redirect("contracts:review_detail", pk=review.pk)
+        ),
+        done=_("Opinion of %(department)s recorded.") % {"department": department.name},
+        back=reverse("contracts:review_detail", args=[review.pk]),
+    )
 
 
 @role_required(VIEW_REVIEW, "contracts.confirm_requirementreview")
@@ -382,7 +366,7 @@ def review_confirm(request, pk: int):
         )
         return redirect(reverse("orders:order_detail", args=[review.order_id]))
     except ApplicationError as exc:
-        _refused(request, exc)
+        messages.error(request, exc.message)
     return redirect("contracts:review_detail", pk=review.pk)
 
 
@@ -410,14 +394,14 @@ def follow_up_list(request):
 def follow_up_record_page(request, pk: int):
     call = get_object_or_404(FollowUp, pk=pk)
     result = request.POST.get("received_ok", "")
-    try:
-        follow_up_record(
+    return done_or_refused(
+        request,
+        lambda: follow_up_record(
             follow_up=call,
             received_ok={"yes": True, "no": False}.get(result),
             remarks=request.POST.get("remarks", ""),
             user=request.user,
-        )
-        messages.success(request, _("Follow-up call recorded."))
-    except ApplicationError as exc:
-        _refused(request, exc)
-    return redirect("contracts:follow_up_list")
+        ),
+        done=_("Follow-up call recorded."),
+        back=reverse("contracts:follow_up_list"),
+    )

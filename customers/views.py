@@ -1,7 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers import selectors, services
@@ -9,8 +11,9 @@ from customers.enums import CreditTerms
 from customers.forms import ContactFormSet, CreditHoldForm, CreditTermsForm, CustomerForm
 from customers.models import Customer
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import FormAction, form_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import found_or_404, page_of, page_or_partial
 
 
 @role_required("customers.view_customer")
@@ -27,16 +30,12 @@ def customer_list(request):
         "hold": hold,
         "terms_choices": CreditTerms.choices,
     }
-    template = "customers/_list_rows.html" if request.htmx else "customers/list.html"
-    return render(request, template, context)
+    return page_or_partial(request, "customers/list.html", "customers/_list_rows.html", context)
 
 
 @role_required("customers.view_customer")
 def customer_detail(request, pk: int):
-    try:
-        customer = selectors.customer_detail(pk=pk)
-    except Customer.DoesNotExist as exc:
-        raise Http404 from exc
+    customer = found_or_404(Customer, selectors.customer_detail, pk=pk)
     # The overdue reminders sent are finance's section of the page
     # (finance/templatetags/finance_sections.py).
     return render(request, "customers/detail.html", {"customer": customer})
@@ -89,48 +88,48 @@ def customer_credit(request, pk: int):
             "limit": customer.credit_limit,
         }
     )
-    hold_form = CreditHoldForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "terms" and request.user.has_perm("customers.change_credit_terms"):
-                terms_form = CreditTermsForm(request.POST)
-                if terms_form.is_valid():
-                    data = terms_form.cleaned_data
-                    services.customer_set_credit_terms(
-                        customer=customer,
-                        user=request.user,
-                        terms=data["terms"],
-                        limit=data["limit"],
-                        follow_tenure=data["follow_tenure"],
-                        reason=data["reason"],
-                    )
-                    messages.success(request, _("Credit terms saved."))
-                    return redirect("customers:detail", pk=customer.pk)
-            elif action in ("hold", "release") and request.user.has_perm(
-                "customers.set_credit_hold"
-            ):
-                hold_form = CreditHoldForm(request.POST)
-                if hold_form.is_valid():
-                    services.customer_set_credit_hold(
-                        customer=customer,
-                        user=request.user,
-                        on_hold=action == "hold",
-                        reason=hold_form.cleaned_data["reason"],
-                    )
-                    messages.success(
-                        request,
-                        _("Customer put on credit hold.")
-                        if action == "hold"
-                        else _("Credit hold released."),
-                    )
-                    return redirect("customers:detail", pk=customer.pk)
-            else:
-                messages.error(request, _("That action is not available to you."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-    return render(
+    forms = {"terms_form": terms_form, "hold_form": CreditHoldForm()}
+
+    def hold(on_hold: bool) -> Callable:
+        return lambda data: services.customer_set_credit_hold(
+            customer=customer, user=request.user, on_hold=on_hold, reason=data["reason"]
+        )
+
+    done = form_action(
         request,
-        "customers/credit.html",
-        {"customer": customer, "terms_form": terms_form, "hold_form": hold_form},
+        forms,
+        {
+            "terms": FormAction(
+                "terms_form",
+                CreditTermsForm,
+                "customers.change_credit_terms",
+                lambda data: services.customer_set_credit_terms(
+                    customer=customer,
+                    user=request.user,
+                    terms=data["terms"],
+                    limit=data["limit"],
+                    follow_tenure=data["follow_tenure"],
+                    reason=data["reason"],
+                ),
+                _("Credit terms saved."),
+            ),
+            "hold": FormAction(
+                "hold_form",
+                CreditHoldForm,
+                "customers.set_credit_hold",
+                hold(True),
+                _("Customer put on credit hold."),
+            ),
+            "release": FormAction(
+                "hold_form",
+                CreditHoldForm,
+                "customers.set_credit_hold",
+                hold(False),
+                _("Credit hold released."),
+            ),
+        },
+        back=reverse("customers:detail", args=[customer.pk]),
     )
+    if done:
+        return done
+    return render(request, "customers/credit.html", {"customer": customer, **forms})

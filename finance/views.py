@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +15,9 @@ from finance.models import Invoice
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id, parse_money
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import FormAction, form_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import found_or_404, page_of
 from salesadmin.pdf import pdf_response
 
 LEDGER_PAGE = 50
@@ -189,40 +190,43 @@ def invoice_run(request):
 @role_required("finance.view_invoice")
 def invoice_detail(request, pk: int):
     invoice = selectors.invoice_detail(pk=pk)
-    number_form = OfficialNumberForm(initial={"official_number": invoice.official_number})
-    void_form = VoidInvoiceForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "official_number" and request.user.has_perm("finance.issue_invoice"):
-                number_form = OfficialNumberForm(request.POST)
-                if number_form.is_valid():
-                    invoicing.invoice_set_official_number(
-                        invoice=invoice,
-                        user=request.user,
-                        official_number=number_form.cleaned_data["official_number"],
-                    )
-                    messages.success(request, _("Official invoice number recorded."))
-                    return redirect("finance:invoice_detail", pk=invoice.pk)
-            elif action == "void" and request.user.has_perm("finance.void_invoice"):
-                void_form = VoidInvoiceForm(request.POST)
-                if void_form.is_valid():
-                    invoicing.invoice_void(
-                        invoice=invoice, user=request.user, reason=void_form.cleaned_data["reason"]
-                    )
-                    messages.success(request, _("Invoice voided."))
-                    return redirect("finance:invoice_detail", pk=invoice.pk)
-            else:
-                messages.error(request, _("That action is not available to you."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+    forms = {
+        "number_form": OfficialNumberForm(initial={"official_number": invoice.official_number}),
+        "void_form": VoidInvoiceForm(),
+    }
+    done = form_action(
+        request,
+        forms,
+        {
+            "official_number": FormAction(
+                "number_form",
+                OfficialNumberForm,
+                "finance.issue_invoice",
+                lambda data: invoicing.invoice_set_official_number(
+                    invoice=invoice, user=request.user, official_number=data["official_number"]
+                ),
+                _("Official invoice number recorded."),
+            ),
+            "void": FormAction(
+                "void_form",
+                VoidInvoiceForm,
+                "finance.void_invoice",
+                lambda data: invoicing.invoice_void(
+                    invoice=invoice, user=request.user, reason=data["reason"]
+                ),
+                _("Invoice voided."),
+            ),
+        },
+        back=reverse("finance:invoice_detail", args=[invoice.pk]),
+    )
+    if done:
+        return done
     context = {
         "invoice": invoice,
         "items": list(invoice.items.all()),
         "allocations": list(invoice.allocations.all()),
         "history": selectors.invoice_history(invoice=invoice),
-        "number_form": number_form,
-        "void_form": void_form,
+        **forms,
         "today": company_today(),
         "is_void": invoice.status == InvoiceStatus.VOID,
     }
@@ -231,8 +235,5 @@ def invoice_detail(request, pk: int):
 
 @role_required("finance.view_invoice")
 def invoice_pdf(request, pk: int):
-    try:
-        invoice = invoice_for_print(pk)
-    except Invoice.DoesNotExist:
-        raise Http404 from None
+    invoice = found_or_404(Invoice, invoice_for_print, pk)
     return pdf_response(render_invoice(invoice), invoice_filename(invoice))

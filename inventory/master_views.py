@@ -3,10 +3,6 @@ and the manager's forms with each record's history."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,8 +14,7 @@ from inventory.enums import Unit
 from inventory.forms import LocationForm, ProductForm, WarehouseForm
 from inventory.models import Location, Product, Warehouse
 from salesadmin.exports import FORMATS, export_response
-from salesadmin.forms import save_through_service
-from salesadmin.history import history_rows
+from salesadmin.forms import FormPages
 from salesadmin.page_access import role_required
 
 LIST_LIMIT = 500
@@ -92,21 +87,7 @@ def product_list(request):
     return render(request, "inventory/products.html", context)
 
 
-@dataclass(frozen=True)
-class _FormPages:
-    """What a master record's new and edit pages share."""
-
-    form: type
-    record_type: str  # the master-data history's name for the record
-    change_perm: str
-    saved: object  # a lazy translation with %(record)s
-    back: str  # the list the pages lead back to
-    back_label: object
-    create: Callable  # the master-data services that save
-    update: Callable  # takes the record as the keyword named record_type
-
-
-PRODUCT_PAGES = _FormPages(
+PRODUCT_PAGES = FormPages(
     form=ProductForm,
     record_type="product",
     create=master_data.product_create,
@@ -116,7 +97,7 @@ PRODUCT_PAGES = _FormPages(
     back="inventory:products",
     back_label=gettext_lazy("Products"),
 )
-WAREHOUSE_PAGES = _FormPages(
+WAREHOUSE_PAGES = FormPages(
     form=WarehouseForm,
     record_type="warehouse",
     create=master_data.warehouse_create,
@@ -126,7 +107,7 @@ WAREHOUSE_PAGES = _FormPages(
     back="inventory:warehouses",
     back_label=gettext_lazy("Warehouses"),
 )
-LOCATION_PAGES = _FormPages(
+LOCATION_PAGES = FormPages(
     form=LocationForm,
     record_type="location",
     create=master_data.location_create,
@@ -138,65 +119,14 @@ LOCATION_PAGES = _FormPages(
 )
 
 
-def _form_page(request, pages: _FormPages, form, *, save, target: str, page):
-    """A POST saves through ``save`` and redirects to ``target``; otherwise (or
-    refused) the form shows again with ``page()``'s parts."""
-    if request.method == "POST":
-        done = save_through_service(request, form, save, str(pages.saved), target)
-        if done:
-            return done
-    context = {
-        "form": form,
-        "back": pages.back,
-        "back_label": str(pages.back_label),
-        **page(),
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
-
-
-def _new_page(request, pages: _FormPages, *, title: str, target: str = "", **parents):
-    form = pages.form(request.POST or None)
-    return _form_page(
-        request,
-        pages,
-        form,
-        save=lambda **data: pages.create(user=request.user, **parents, **data),
-        target=target or pages.back,
-        page=lambda: {"title": title},
-    )
-
-
-def _edit_page(request, pages: _FormPages, record, *, target: str = "", **more):
-    """Anyone who may view a record opens its page, with its history; only who may
-    change it saves. ``more`` adds parts to the page, each computed when shown."""
-    if request.method == "POST" and not request.user.has_perm(pages.change_perm):
-        raise PermissionDenied
-    form = pages.form(request.POST or None, instance=type(record).objects.get(pk=record.pk))
-    return _form_page(
-        request,
-        pages,
-        form,
-        save=lambda **data: pages.update(**{pages.record_type: record}, user=request.user, **data),
-        target=target or pages.back,
-        page=lambda: {
-            "title": str(record),
-            "history": history_rows(
-                model=type(record), record_type=pages.record_type, record_id=record.pk
-            ),
-            "read_only": not request.user.has_perm(pages.change_perm),
-            **{name: value() for name, value in more.items()},
-        },
-    )
-
-
 @role_required("inventory.add_product")
 def product_new(request):
-    return _new_page(request, PRODUCT_PAGES, title=_("New product"))
+    return PRODUCT_PAGES.new_page(request, title=_("New product"))
 
 
 @role_required("inventory.view_product")
 def product_edit(request, pk: int):
-    return _edit_page(request, PRODUCT_PAGES, get_object_or_404(Product, pk=pk))
+    return PRODUCT_PAGES.edit_page(request, get_object_or_404(Product, pk=pk))
 
 
 @role_required("inventory.view_warehouse")
@@ -235,16 +165,15 @@ def warehouse_list(request):
 
 @role_required("inventory.add_warehouse")
 def warehouse_new(request):
-    return _new_page(request, WAREHOUSE_PAGES, title=_("New warehouse"))
+    return WAREHOUSE_PAGES.new_page(request, title=_("New warehouse"))
 
 
 @role_required("inventory.view_warehouse")
 def warehouse_edit(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
     user = request.user
-    return _edit_page(
+    return WAREHOUSE_PAGES.edit_page(
         request,
-        WAREHOUSE_PAGES,
         warehouse,
         warehouse=lambda: warehouse,
         locations=lambda: list(warehouse.locations.order_by("code"))
@@ -257,9 +186,8 @@ def warehouse_edit(request, pk: int):
 @role_required("inventory.add_location")
 def location_new(request, pk: int):
     warehouse = get_object_or_404(Warehouse, pk=pk)
-    return _new_page(
+    return LOCATION_PAGES.new_page(
         request,
-        LOCATION_PAGES,
         warehouse=warehouse,
         title=_("New storage location in %(warehouse)s") % {"warehouse": warehouse.name},
         target=reverse("inventory:warehouse_edit", args=[warehouse.pk]),
@@ -269,9 +197,8 @@ def location_new(request, pk: int):
 @role_required("inventory.view_location")
 def location_edit(request, pk: int):
     location = get_object_or_404(Location.objects.select_related("warehouse"), pk=pk)
-    return _edit_page(
+    return LOCATION_PAGES.edit_page(
         request,
-        LOCATION_PAGES,
         location,
         target=reverse("inventory:warehouse_edit", args=[location.warehouse_id]),
     )

@@ -7,8 +7,9 @@ from inventory.enums import MoveKind
 from inventory.forms import ProductionReceiptForm
 from inventory.models import Warehouse
 from salesadmin.decimal_input import parse_id
-from salesadmin.errors import ApplicationError
+from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
+from salesadmin.pages import page_or_partial
 
 
 @role_required("inventory.view_product", "inventory.view_stocklevel")
@@ -34,28 +35,17 @@ def stock_overview(request):
         "below": below,
         "below_count": sum(1 for p in products if p.below_safety),
     }
-    template = "inventory/_stock_rows.html" if request.htmx else "inventory/stock.html"
-    return render(request, template, context)
+    return page_or_partial(request, "inventory/stock.html", "inventory/_stock_rows.html", context)
 
 
 @role_required("inventory.record_production_receipt")
 def production_receipt(request):
     form = ProductionReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            move = services.production_receipt_record(
-                product=data["product"],
-                warehouse=data["warehouse"],
-                batch_number=data["batch_number"],
-                produced_on=data["produced_on"],
-                quantity=data["quantity"],
-                note=data["note"],
-                user=request.user,
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+    if request.method == "POST":
+        move = saved_or_form_error(
+            form, lambda **data: services.production_receipt_record(user=request.user, **data)
+        )
+        if move is not None:
             messages.success(
                 request,
                 _("Received %(qty)s %(unit)s of %(product)s, batch %(batch)s, into %(warehouse)s.")

@@ -5,12 +5,13 @@ and the selling expense report with CSV/XLSX."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
-from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import found_or_404, page_of, written_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -80,6 +81,24 @@ def _form_context(request, **extra) -> dict:
     }
 
 
+def _form_page(request, create, *, written: str, detail: str, template: str, **extra):
+    """A document's form: shown, or posted as ``create(post, warehouse)`` (the
+    warehouse is checked first, so its refusal is the one shown) and, done, the
+    ``written`` message and the document's ``detail`` page."""
+    error, status = "", 200
+    if request.method == "POST":
+        done, error, status = written_or_refused(
+            request,
+            lambda: create(request.POST, _posted_warehouse(request.POST)),
+            message=lambda document: written % {"number": document.number},
+            detail=detail,
+        )
+        if done:
+            return done
+    context = _form_context(request, error=error, **extra)
+    return render(request, template, context, status=status)
+
+
 def _list_page(request, *, select, statuses, template: str):
     status = request.GET.get("status", "")
     qs = select(status=status if status in statuses.values else "", search=request.GET.get("q", ""))
@@ -102,44 +121,68 @@ def _posted_warehouse(post) -> Warehouse:
     return warehouse
 
 
-def _found(select, model, pk: int):
-    try:
-        return select(pk=pk)
-    except model.DoesNotExist:
-        raise Http404 from None
+@dataclass(frozen=True)
+class _Kind:
+    """What the sample's and the request report's pages differ in."""
+
+    model: type
+    select: Callable  # the document with its lines, by pk
+    doc: str  # the history's document type
+    actions: Callable  # (document, user): the actions this user may take
+    template: str
+    detail: str  # the detail page's URL name
+    title: str  # the printed document's name
+    filename: str
+    extra: Callable = dict  # more for the detail page
 
 
-def _document_page(
-    request, document, *, template: str, actions, document_type: str, error, status, **extra
-):
+def _found(kind: _Kind, pk: int):
+    return found_or_404(kind.model, kind.select, pk=pk)
+
+
+def _document_page(kind: _Kind, request, pk: int, *, error: str = "", status: int = 200):
     """A document's page: its lines, the actions this user may take, its history."""
+    document = _found(kind, pk)
     return render(
         request,
-        template,
+        kind.template,
         {
             "doc": document,
             "lines": list(document.lines.all()),
-            "actions": [(name, ACTION_LABELS[name]) for name in actions],
-            **extra,
+            "actions": [
+                (name, ACTION_LABELS[name]) for name in kind.actions(document, request.user)
+            ],
+            **kind.extra(),
             "error": error,
-            **document_history(document_type=document_type, document=document),
+            **document_history(document_type=kind.doc, document=document),
         },
         status=status,
     )
 
 
-def _run_action(request, pk: int, action: str, *, runs: dict, model, page, detail: str):
+def _run_action(request, kind: _Kind, pk: int, action: str, runs: dict):
     """Run the posted action on the document; refused, its page again with the reason."""
     return page_action(
         request,
         pk,
         action,
         actions=runs,
-        model=model,
+        model=kind.model,
         run=lambda request, document, action: runs[action](document, request.user, request.POST),
-        page=page,
+        page=partial(_document_page, kind),
         done=lambda document, action: _done_message(document),
-        detail=detail,
+        detail=kind.detail,
+    )
+
+
+def _print(kind: _Kind, pk: int):
+    document = _found(kind, pk)
+    return _pdf(
+        document,
+        title=f"{kind.title} {document.number}",
+        is_sample=kind.model is SampleApplication,
+        document_type=kind.doc,
+        filename=f"{kind.filename}-{document.number}.pdf",
     )
 
 
@@ -178,33 +221,21 @@ def _customer(raw: str) -> Customer | None:
 
 @role_required(VIEW_SAMPLE, "outbound.submit_sampleapplication")
 def sample_create_page(request):
-    error, status = "", 200
-    if request.method == "POST":
-        post = request.POST
-        try:
-            warehouse = _posted_warehouse(post)
-            application = sample_services.sample_application_create(
-                user=request.user,
-                customer=_customer(post.get("customer", "")),
-                prospect_name=post.get("prospect_name", ""),
-                department=post.get("department", ""),
-                warehouse=warehouse,
-                reason=post.get("reason", ""),
-                lines=_posted_lines(post),
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request,
-                _("Sample application %(number)s written.") % {"number": application.number},
-            )
-            return redirect("outbound:sample_detail", pk=application.pk)
-    return render(
+    return _form_page(
         request,
-        "outbound/sample_form.html",
-        _form_context(request, error=error, rule=_sample_rule()),
-        status=status,
+        lambda post, warehouse: sample_services.sample_application_create(
+            user=request.user,
+            customer=_customer(post.get("customer", "")),
+            prospect_name=post.get("prospect_name", ""),
+            department=post.get("department", ""),
+            warehouse=warehouse,
+            reason=post.get("reason", ""),
+            lines=_posted_lines(post),
+        ),
+        written=_("Sample application %(number)s written."),
+        detail="outbound:sample_detail",
+        template="outbound/sample_form.html",
+        rule=_sample_rule(),
     )
 
 
@@ -218,24 +249,22 @@ def _sample_rule() -> str:
     }
 
 
-def _sample_page(request, pk: int, *, error: str = "", status: int = 200):
-    application = _found(sample_detail, SampleApplication, pk)
-    return _document_page(
-        request,
-        application,
-        template="outbound/sample_detail.html",
-        actions=sample_services.sample_actions(application, request.user),
-        document_type=sample_services.DOC,
-        error=error,
-        status=status,
-        outcomes=SampleOutcome.choices,
-        rule=_sample_rule(),
-    )
+SAMPLE = _Kind(
+    model=SampleApplication,
+    select=sample_detail,
+    doc=sample_services.DOC,
+    actions=sample_services.sample_actions,
+    template="outbound/sample_detail.html",
+    detail="outbound:sample_detail",
+    title="样件申请表",
+    filename="sample",
+    extra=lambda: {"outcomes": SampleOutcome.choices, "rule": _sample_rule()},
+)
 
 
 @role_required(VIEW_SAMPLE)
 def sample_detail_page(request, pk: int):
-    return _sample_page(request, pk)
+    return _document_page(SAMPLE, request, pk)
 
 
 @role_required(VIEW_SAMPLE)
@@ -262,15 +291,7 @@ def sample_action(request, pk: int, action: str):
             application=a, user=u, reason=p.get("reason", "")
         ),
     }
-    return _run_action(
-        request,
-        pk,
-        action,
-        runs=runs,
-        model=SampleApplication,
-        page=_sample_page,
-        detail="outbound:sample_detail",
-    )
+    return _run_action(request, SAMPLE, pk, action, runs)
 
 
 def _done_message(document) -> str:
@@ -287,14 +308,7 @@ def _done_message(document) -> str:
 
 @role_required(VIEW_SAMPLE)
 def sample_pdf(request, pk: int):
-    application = _found(sample_detail, SampleApplication, pk)
-    return _pdf(
-        application,
-        title=f"样件申请表 {application.number}",
-        is_sample=True,
-        document_type=sample_services.DOC,
-        filename=f"sample-{application.number}.pdf",
-    )
+    return _print(SAMPLE, pk)
 
 
 def _chinese_pdf(context: dict) -> bytes:
@@ -325,53 +339,39 @@ def request_list_page(request):
 
 @role_required(VIEW_REQUEST, "outbound.submit_nonsalerequest")
 def request_create_page(request):
-    error, status = "", 200
-    if request.method == "POST":
-        post = request.POST
-        try:
-            warehouse = _posted_warehouse(post)
-            report = request_services.non_sale_request_create(
-                user=request.user,
-                purpose=post.get("purpose", ""),
-                recipient=post.get("recipient", ""),
-                reason=post.get("reason", ""),
-                department=post.get("department", ""),
-                warehouse=warehouse,
-                lines=_posted_lines(post),
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request, _("Request report %(number)s written.") % {"number": report.number}
-            )
-            return redirect("outbound:request_detail", pk=report.pk)
-    return render(
+    return _form_page(
         request,
-        "outbound/request_form.html",
-        _form_context(
-            request, error=error, purposes=[(p.value, p.label) for p in REQUEST_PURPOSES]
+        lambda post, warehouse: request_services.non_sale_request_create(
+            user=request.user,
+            purpose=post.get("purpose", ""),
+            recipient=post.get("recipient", ""),
+            reason=post.get("reason", ""),
+            department=post.get("department", ""),
+            warehouse=warehouse,
+            lines=_posted_lines(post),
         ),
-        status=status,
+        written=_("Request report %(number)s written."),
+        detail="outbound:request_detail",
+        template="outbound/request_form.html",
+        purposes=[(p.value, p.label) for p in REQUEST_PURPOSES],
     )
 
 
-def _request_page(request, pk: int, *, error: str = "", status: int = 200):
-    report = _found(request_detail, NonSaleRequest, pk)
-    return _document_page(
-        request,
-        report,
-        template="outbound/request_detail.html",
-        actions=request_services.request_actions(report, request.user),
-        document_type=request_services.DOC,
-        error=error,
-        status=status,
-    )
+REQUEST = _Kind(
+    model=NonSaleRequest,
+    select=request_detail,
+    doc=request_services.DOC,
+    actions=request_services.request_actions,
+    template="outbound/request_detail.html",
+    detail="outbound:request_detail",
+    title="请示报告单",
+    filename="request",
+)
 
 
 @role_required(VIEW_REQUEST)
 def request_detail_page(request, pk: int):
-    return _request_page(request, pk)
+    return _document_page(REQUEST, request, pk)
 
 
 @role_required(VIEW_REQUEST)
@@ -399,28 +399,13 @@ def request_action(request, pk: int, action: str):
             request=r, user=u, reason=p.get("reason", "")
         ),
     }
-    return _run_action(
-        request,
-        pk,
-        action,
-        runs=runs,
-        model=NonSaleRequest,
-        page=_request_page,
-        detail="outbound:request_detail",
-    )
+    return _run_action(request, REQUEST, pk, action, runs)
 
 
 @role_required(VIEW_REQUEST)
 def request_pdf(request, pk: int):
     """请示报告单 and, once issued, the outbound slip (出库单) stating the purpose."""
-    report = _found(request_detail, NonSaleRequest, pk)
-    return _pdf(
-        report,
-        title=f"请示报告单 {report.number}",
-        is_sample=False,
-        document_type=request_services.DOC,
-        filename=f"request-{report.number}.pdf",
-    )
+    return _print(REQUEST, pk)
 
 
 # --- Selling expense report ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,9 +22,9 @@ from sales.selectors.progress import Progress, target_progress
 from sales.selectors.quotation_report import conversion_by_salesperson
 from sales.services.commission import commission_month_close
 from salesadmin.clock import add_months, company_today, month_end
-from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
+from salesadmin.pages import done_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 ALL = "sales.view_target_progress"
@@ -220,13 +220,12 @@ def commission_close(request):
     if not request.user.has_perm("sales.close_commissionmonth"):
         raise PermissionDenied
     month = _month(request.POST.get("month"))
-    try:
-        commission_month_close(user=request.user, month=month)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(month)s closed.") % {"month": f"{month:%Y-%m}"})
-    return redirect(reverse("sales:commission") + f"?month={month:%Y-%m}")
+    return done_or_refused(
+        request,
+        lambda: commission_month_close(user=request.user, month=month),
+        done=_("%(month)s closed.") % {"month": f"{month:%Y-%m}"},
+        back=reverse("sales:commission") + f"?month={month:%Y-%m}",
+    )
 
 
 urlpatterns = [

@@ -4,9 +4,6 @@ that is its own history: a change is a new rule from a later month)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -23,75 +20,8 @@ from sales.services.setup import (
     sales_team_create,
     sales_team_update,
 )
-from salesadmin.forms import save_through_service
-from salesadmin.history import history_rows
+from salesadmin.forms import FormPages, form_status, save_through_service
 from salesadmin.page_access import role_required
-
-
-@dataclass(frozen=True)
-class _FormPages:
-    """What a record's list, new and edit pages share."""
-
-    form: type
-    record_type: str  # the master-data history's name for the record
-    change_perm: str
-    saved: object  # a lazy translation with %(record)s
-    back: str  # the list the pages lead back to
-    back_label: object
-    create: Callable
-    update: Callable
-    record_arg: str  # the keyword ``update`` takes the record as
-    initial: Callable  # the edit form's initial data from the record
-
-
-def _form_page(
-    request,
-    pages: _FormPages,
-    *,
-    save,
-    title: str,
-    initial: dict | None = None,
-    history=None,
-    may_change: bool = True,
-):
-    """A record's form: shown, or saved through its service (a refusal is a
-    form error, 400); read only without the permission to change it."""
-    if request.method == "POST" and not may_change:
-        raise PermissionDenied
-    form = pages.form(request.POST or None, initial=initial)
-    if request.method == "POST":
-        done = save_through_service(request, form, save, str(pages.saved), pages.back)
-        if done:
-            return done
-    context = {
-        "form": form,
-        "title": title,
-        "back": pages.back,
-        "back_label": str(pages.back_label),
-        "history": history,
-        "read_only": not may_change,
-    }
-    return render(request, "master_form.html", context, status=400 if form.errors else 200)
-
-
-def _new_page(request, pages: _FormPages, title: str):
-    return _form_page(
-        request, pages, save=lambda **data: pages.create(user=request.user, **data), title=title
-    )
-
-
-def _edit_page(request, pages: _FormPages, record):
-    return _form_page(
-        request,
-        pages,
-        save=lambda **data: pages.update(user=request.user, **{pages.record_arg: record}, **data),
-        title=str(record),
-        initial=pages.initial(record),
-        history=history_rows(
-            model=type(record), record_type=pages.record_type, record_id=record.pk
-        ),
-        may_change=request.user.has_perm(pages.change_perm),
-    )
 
 
 def _list_page(request, template: str, name: str, records, add_perm: str):
@@ -100,7 +30,7 @@ def _list_page(request, template: str, name: str, records, add_perm: str):
 
 
 # --- Product groups ---------------------------------------------------------------
-GROUP_PAGES = _FormPages(
+GROUP_PAGES = FormPages(
     form=ProductGroupForm,
     record_type="product_group",
     change_perm="sales.change_productgroup",
@@ -127,16 +57,16 @@ def group_list(request):
 
 @role_required("sales.view_productgroup", "sales.add_productgroup")
 def group_new(request):
-    return _new_page(request, GROUP_PAGES, _("New product group"))
+    return GROUP_PAGES.new_page(request, title=_("New product group"))
 
 
 @role_required("sales.view_productgroup")
 def group_edit(request, pk: int):
-    return _edit_page(request, GROUP_PAGES, get_object_or_404(ProductGroup, pk=pk))
+    return GROUP_PAGES.edit_page(request, get_object_or_404(ProductGroup, pk=pk))
 
 
 # --- Sales teams ------------------------------------------------------------------
-TEAM_PAGES = _FormPages(
+TEAM_PAGES = FormPages(
     form=SalesTeamForm,
     record_type="sales_team",
     change_perm="sales.change_salesteam",
@@ -161,12 +91,12 @@ def team_list(request):
 
 @role_required("sales.view_salesteam", "sales.add_salesteam")
 def team_new(request):
-    return _new_page(request, TEAM_PAGES, _("New sales team"))
+    return TEAM_PAGES.new_page(request, title=_("New sales team"))
 
 
 @role_required("sales.view_salesteam")
 def team_edit(request, pk: int):
-    return _edit_page(request, TEAM_PAGES, get_object_or_404(SalesTeam, pk=pk))
+    return TEAM_PAGES.edit_page(request, get_object_or_404(SalesTeam, pk=pk))
 
 
 # --- Commission rules -------------------------------------------------------------
@@ -190,9 +120,7 @@ def rule_list(request):
             return done
     rules = CommissionRule.objects.select_related("salesperson", "team", "created_by")
     context = {"rules": rules[:500], "form": form}
-    return render(
-        request, "sales/rule_list.html", context, status=400 if form and form.errors else 200
-    )
+    return render(request, "sales/rule_list.html", context, status=form_status(form))
 
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from sales.services.quotations import (
     quotation_send,
 )
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
 from salesadmin.pages import page_of
 from salesadmin.pdf import money_text, pdf_response, quantity_text, render_pdf, rmb_capital
@@ -61,8 +62,7 @@ def quotation_list(request):
 def quotation_create_view(request):
     form = QuotationForm(request.POST or None)
     lines = QuotationLineFormSet(request.POST or None, prefix="line")
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST" and lines.is_valid():
         inputs = [
             QuotationLineInput(
                 product=ln["product"], quantity=ln["quantity"], unit_price=ln.get("unit_price")
@@ -70,20 +70,10 @@ def quotation_create_view(request):
             for ln in lines.cleaned_data
             if ln.get("product") and ln.get("quantity") is not None
         ]
-        try:
-            quotation = quotation_create(
-                user=request.user,
-                lines=inputs,
-                customer=data["customer"],
-                prospect_name=data["prospect_name"],
-                prospect_contact=data["prospect_contact"],
-                valid_until=data["valid_until"],
-                delivery_date=data["delivery_date"],
-                terms=data["terms"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
+        quotation = saved_or_form_error(
+            form, lambda **data: quotation_create(user=request.user, lines=inputs, **data)
+        )
+        if quotation is not None:
             messages.success(request, _("Quotation %(number)s saved.") % {"number": quotation})
             return redirect("sales:quotation_detail", pk=quotation.pk)
     return render(request, "sales/quotation_form.html", {"form": form, "lines": lines})

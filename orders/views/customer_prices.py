@@ -19,9 +19,9 @@ from orders.forms.customer_prices import (
     PriceDecisionForm,
 )
 from orders.services import customer_prices as services
-from orders.views.form_saves import saved_or_form_error
 from salesadmin.decimal_input import parse_id
 from salesadmin.exports import FORMATS, export_response
+from salesadmin.forms import form_status, saved_or_form_error
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
 
@@ -118,7 +118,7 @@ def customer_price_new(request):
         request,
         "orders/customer_price_new.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -167,7 +167,7 @@ def customer_price_detail(request, pk: int):
         "decided_by": _person(cp.decided_by),
         "history": history_rows(model=CustomerPrice, record_type="customer_price", record_id=pk),
     }
-    status = 400 if change_form.errors or decision_form.errors else 200
+    status = form_status(change_form, decision_form)
     return render(request, "orders/customer_price_detail.html", context, status=status)
 
 

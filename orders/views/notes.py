@@ -33,7 +33,7 @@ from orders.services.reissue import delivery_note_reissue
 from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, page_of
+from salesadmin.pages import chosen, page_of, page_or_partial
 from salesadmin.transitions import available_transitions
 
 # The transitions a person starts from the note's page, in the order shown.
@@ -149,8 +149,7 @@ def note_list(request):
         "search": search,
         "status_choices": NoteStatus.choices,
     }
-    template = "orders/_note_rows.html" if request.htmx else "orders/note_list.html"
-    return render(request, template, context)
+    return page_or_partial(request, "orders/note_list.html", "orders/_note_rows.html", context)
 
 
 @role_required("orders.view_deliverynote")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils.formats import number_format
@@ -52,8 +51,9 @@ from orders.views.page_helpers import next_url, url_or_none
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
+from salesadmin.forms import saved_or_form_error
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, page_of
+from salesadmin.pages import chosen, found_or_404, page_of, page_or_partial
 from salesadmin.transitions import available_transitions
 
 # What a person may do to an order from its page. approve_automatically,
@@ -109,10 +109,7 @@ register_converter(OrderActionConverter, "order_action")
 
 
 def _get_order_for_user(request, pk: int) -> SalesOrder:
-    try:
-        return selectors.sales_order_detail(pk=pk, user=request.user)
-    except SalesOrder.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(SalesOrder, selectors.sales_order_detail, pk=pk, user=request.user)
 
 
 def _attach_quotes(form, formset) -> None:
@@ -144,8 +141,7 @@ def order_list(request):
         "search": search,
         "status_choices": OrderStatus.choices,
     }
-    template = "orders/_order_rows.html" if request.htmx else "orders/order_list.html"
-    return render(request, template, context)
+    return page_or_partial(request, "orders/order_list.html", "orders/_order_rows.html", context)
 
 
 # Entry -------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def _save_order(request, order: SalesOrder | None):
     if request.method == "POST":
         form = SalesOrderForm(request.POST, initial=initial, customer_locked=order is not None)
         formset = line_formset(request.POST)
-        if form.is_valid() and formset.is_valid():
+        if formset.is_valid():
             lines = [
                 LineInput(
                     product=data["product"],
@@ -172,27 +168,17 @@ def _save_order(request, order: SalesOrder | None):
                 for data in formset.cleaned_data
                 if data
             ]
-            data = form.cleaned_data
-            try:
+
+            def save(customer, **data):
                 if order is None:
-                    order = sales_order_create(
-                        user=request.user,
-                        customer=data["customer"],
-                        lines=lines,
-                        pickup_mode=data["pickup_mode"],
-                        remarks=data["remarks"],
+                    return sales_order_create(
+                        user=request.user, customer=customer, lines=lines, **data
                     )
-                else:
-                    order = sales_order_update(
-                        order=order,
-                        user=request.user,
-                        lines=lines,
-                        pickup_mode=data["pickup_mode"],
-                        remarks=data["remarks"],
-                    )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
+                return sales_order_update(order=order, user=request.user, lines=lines, **data)
+
+            saved = saved_or_form_error(form, save)
+            if saved is not None:
+                order = saved
                 messages.success(request, _("Order %(number)s saved.") % {"number": order})
                 if "submit_now" in request.POST:
                     _run_action(request, order, "submit", "")

@@ -14,8 +14,8 @@ from decimal import Decimal
 import segno
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
@@ -27,6 +27,7 @@ from orders.models import DeliveryNote, DeliveryNoteLine, SalesOrder
 from orders.selectors.sales_orders import sales_order_detail
 from orders.services.exit_pass import exit_pass_token
 from salesadmin.page_access import role_required
+from salesadmin.pages import found_or_404, page_or_partial
 from salesadmin.pdf import (
     html_digest,
     money_text,
@@ -125,10 +126,7 @@ def _order_context(order: SalesOrder) -> dict:
 @require_GET
 @role_required("orders.view_salesorder")
 def order_pdf(request, pk: int):
-    try:
-        order = sales_order_detail(pk=pk, user=request.user)
-    except SalesOrder.DoesNotExist as missing:
-        raise Http404 from missing
+    order = found_or_404(SalesOrder, sales_order_detail, pk=pk, user=request.user)
     pdf = render_pdf("pdf/sales_order.html", _order_context(order), request=request)
     return pdf_response(pdf, f"{order.number or f'order-{order.pk}'}.pdf")
 
@@ -390,8 +388,9 @@ def note_pdf(request, pk: int):
             return response
         return pdf_response(pdf, filename)
     context = {"note": note, "attempt": attempt + 1}
-    template = "orders/_note_pdf_wait.html" if request.htmx else "orders/note_pdf_wait.html"
-    return render(request, template, context)
+    return page_or_partial(
+        request, "orders/note_pdf_wait.html", "orders/_note_pdf_wait.html", context
+    )
 
 
 urlpatterns = [

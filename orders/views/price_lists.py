@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from orders.forms.price_lists import PriceListForm, PriceListItemForm, PriceListVersionForm
 from orders.models import PriceList, PriceListItem
 from orders.services import price_lists as services
-from orders.views.form_saves import saved_or_form_error
 from salesadmin.clock import company_today
 from salesadmin.decimal_input import parse_id
 from salesadmin.exports import FORMATS, export_response
+from salesadmin.forms import form_status, saved_or_form_error
 from salesadmin.history import history_rows
 from salesadmin.page_access import role_required
 
@@ -92,7 +92,7 @@ def price_list_new(request):
         request,
         "orders/price_list_new.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -135,8 +135,9 @@ def price_list_detail(request, pk: int):
         "can_change": can_change,
         "can_add": request.user.has_perm("orders.add_pricelist"),
     }
-    status = 400 if head.errors or item_form.errors else 200
-    return render(request, "orders/price_list_detail.html", context, status=status)
+    return render(
+        request, "orders/price_list_detail.html", context, status=form_status(head, item_form)
+    )
 
 
 urlpatterns = [

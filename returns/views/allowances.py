@@ -3,8 +3,7 @@ requesting one, the detail with the approval steps."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,9 +32,8 @@ from returns.services.allowances import (
     allowance_submit,
 )
 from returns.views.common import VIEW_ALLOWANCE, note_for_return, page_action
-from salesadmin.errors import ApplicationError
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import page_of, written_or_refused
 
 # --- allowances --------------------------------------------------------------------------
 
@@ -99,8 +97,9 @@ def allowance_create_page(request):
             for line in lines
             if request.POST.get(f"reduction_{line.pk}", "").strip()
         ]
-        try:
-            allowance = allowance_create(
+        done, error, status = written_or_refused(
+            request,
+            lambda: allowance_create(
                 user=request.user,
                 delivery_note=None if invoice else note,
                 invoice=invoice,
@@ -109,14 +108,12 @@ def allowance_create_page(request):
                 customer_reference=request.POST.get("customer_reference", ""),
                 amount=request.POST.get("amount", "").strip() or None,
                 lines=reductions,
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request, _("Allowance %(number)s requested.") % {"number": allowance.number}
-            )
-            return redirect("returns:allowance_detail", pk=allowance.pk)
+            ),
+            message=lambda a: _("Allowance %(number)s requested.") % {"number": a.number},
+            detail="returns:allowance_detail",
+        )
+        if done:
+            return done
     return render(
         request,
         "returns/allowance_form.html",

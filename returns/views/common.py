@@ -10,15 +10,10 @@ from django_fsm import ConcurrentTransition
 
 from orders.models import DeliveryNote
 from salesadmin.errors import ApplicationError
+from salesadmin.pages import refused_status
 
 VIEW_RETURN = "returns.view_returnapplication"
 VIEW_ALLOWANCE = "returns.view_allowance"
-
-
-def refused_status(exc: Exception) -> int:
-    if isinstance(exc, ConcurrentTransition):
-        return 409
-    return getattr(exc, "status_code", 400)
 
 
 def note_for_return(raw: str) -> DeliveryNote | None:

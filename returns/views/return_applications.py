@@ -3,13 +3,11 @@ a draft, the detail with the actions the user may take."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 
 from returns.enums import (
     InspectionResult,
@@ -41,10 +39,9 @@ from returns.services.return_applications import (
     return_application_update,
     returnable_quantities,
 )
-from returns.views.common import VIEW_RETURN, note_for_return, page_action, refused_status
-from salesadmin.errors import ApplicationError
+from returns.views.common import VIEW_RETURN, note_for_return, page_action
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import page_of, written_or_refused
 
 RETURN_ACTION_LABELS = {
     "submit": gettext_lazy("Submit for inspection"),
@@ -138,6 +135,28 @@ def _posted_lines(rows: list[dict], post) -> list[ReturnLineInput]:
     return lines
 
 
+def _form_page(request, save, *, rows, written: str, error: str = "", status: int = 200, **context):
+    """The return form: shown, or posted through ``save`` with the customer's
+    document, the remarks and the lines; done, the ``written`` message and the
+    return's page. An ``error`` found before (no such note) is shown, nothing saved."""
+    post = request.POST
+    if request.method == "POST" and save is not None and not error:
+        done, error, status = written_or_refused(
+            request,
+            lambda: save(
+                customer_document=post.get("customer_document", ""),
+                remarks=post.get("remarks", ""),
+                lines=_posted_lines(rows, post),
+            ),
+            message=lambda application: written % {"number": application.number},
+            detail="returns:return_detail",
+        )
+        if done:
+            return done
+    context = {"rows": rows, "reasons": ReturnReason.choices, "error": error, **context}
+    return render(request, "returns/return_form.html", context, status=status)
+
+
 @role_required(VIEW_RETURN, "returns.submit_returnapplication")
 def return_create(request):
     raw = request.POST.get("note") or request.GET.get("note", "")
@@ -149,37 +168,20 @@ def return_create(request):
         error = _("Goods can be returned only from a note that was dispatched.")
         status = 400
     rows = _form_rows(note, request.POST) if note is not None and not error else []
-    if request.method == "POST" and note is not None and not error:
-        lines = _posted_lines(rows, request.POST)
-        try:
-            application = return_application_create(
-                delivery_note=note,
-                user=request.user,
-                customer_document=request.POST.get("customer_document", ""),
-                remarks=request.POST.get("remarks", ""),
-                lines=lines,
-            )
-        except ApplicationError as exc:
-            error, status = str(exc), exc.status_code
-        else:
-            messages.success(
-                request,
-                _("Return %(number)s filed. Submit it when the goods are at the gate.")
-                % {"number": application.number},
-            )
-            return redirect("returns:return_detail", pk=application.pk)
-    return render(
+    return _form_page(
         request,
-        "returns/return_form.html",
-        {
-            "note": note,
-            "note_query": raw,
-            "rows": rows,
-            "reasons": ReturnReason.choices,
-            "error": error,
-            "posted": request.POST,
-        },
+        None
+        if note is None
+        else lambda **fields: return_application_create(
+            delivery_note=note, user=request.user, **fields
+        ),
+        rows=rows,
+        written=_("Return %(number)s filed. Submit it when the goods are at the gate."),
+        error=error,
         status=status,
+        note=note,
+        note_query=raw,
+        posted=request.POST,
     )
 
 
@@ -199,39 +201,17 @@ def return_edit(request, pk: int):
     note = application.delivery_note
     post = request.POST if request.method == "POST" else None
     rows = _form_rows(note, post, application=application)
-    error, status = "", 200
-    if post is not None:
-        try:
-            return_application_update(
-                application=application,
-                user=request.user,
-                customer_document=post.get("customer_document", ""),
-                remarks=post.get("remarks", ""),
-                lines=_posted_lines(rows, post),
-            )
-        except (ApplicationError, ConcurrentTransition) as exc:
-            error, status = str(exc), refused_status(exc)
-        else:
-            messages.success(
-                request, _("Return %(number)s changed.") % {"number": application.number}
-            )
-            return redirect("returns:return_detail", pk=pk)
-    return render(
+    return _form_page(
         request,
-        "returns/return_form.html",
-        {
-            "application": application,
-            "note": note,
-            "rows": rows,
-            "reasons": ReturnReason.choices,
-            "error": error,
-            "posted": post
-            or {
-                "customer_document": application.customer_document,
-                "remarks": application.remarks,
-            },
-        },
-        status=status,
+        lambda **fields: return_application_update(
+            application=application, user=request.user, **fields
+        ),
+        rows=rows,
+        written=_("Return %(number)s changed."),
+        application=application,
+        note=note,
+        posted=post
+        or {"customer_document": application.customer_document, "remarks": application.remarks},
     )
 
 
