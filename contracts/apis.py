@@ -35,6 +35,7 @@ from salesadmin.api import (
 )
 from salesadmin.api_filters import BooleanFilter
 from salesadmin.api_views import (
+    ACTION_ERRORS,
     DocumentListCreateApi,
     ReadDocumentActionApi,
     list_create_endpoint,
@@ -46,7 +47,6 @@ VIEW_CONTRACT = "orders.view_salesorder"
 VIEW_TASK = "contracts.view_productiontask"
 VIEW_REVIEW = "contracts.view_requirementreview"
 VIEW_FOLLOW_UP = "contracts.view_followup"
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 def task_status_field():

@@ -34,20 +34,24 @@ from outbound.services.samples import (
     sample_application_reject,
     sample_application_submit,
 )
-from returns.apis.common import NoInput, action_endpoint
 from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
     error_responses,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    DocumentActionApi,
+    DocumentListCreateApi,
+    NoInput,
+    action_endpoint,
+    list_create_endpoint,
+)
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
 VIEW_REQUEST = "outbound.view_nonsalerequest"
 QTY = {"max_digits": 14, "decimal_places": 3}
 MONEY = {"max_digits": 14, "decimal_places": 2}
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- Shared shapes -----------------------------------------------------------------------

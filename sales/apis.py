@@ -25,7 +25,13 @@ from sales.services.quotations import (
     quotation_send,
 )
 from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput, error_responses
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentActionApi,
+    DocumentListCreateApi,
+    NoInput,
+    list_create_endpoint,
+)
 from salesadmin.transitions import available_transitions
 
 MAX_LINES = 200
@@ -183,10 +189,6 @@ class QuotationDetailApi(generics.GenericAPIView):
         return _answer(request, self.get_object())
 
 
-class NoInput(StrictInput):
-    """The action takes no body."""
-
-
 class AcceptInput(StrictInput):
     customer = BulkRelatedField(
         queryset=Customer.objects.all(),
@@ -198,9 +200,6 @@ class AcceptInput(StrictInput):
 
 class DeclineInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
-
-
-_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 class _ActionApi(DocumentActionApi):
@@ -215,7 +214,7 @@ class _ActionApi(DocumentActionApi):
     post=extend_schema(
         summary="Send a draft quotation to the customer",
         request=None,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationSendApi(_ActionApi):
@@ -230,7 +229,7 @@ class QuotationSendApi(_ActionApi):
     post=extend_schema(
         summary="The customer accepted: create and submit the sales order",
         request=AcceptInput,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationAcceptApi(_ActionApi):
@@ -247,7 +246,7 @@ class QuotationAcceptApi(_ActionApi):
     post=extend_schema(
         summary="The customer declined",
         request=DeclineInput,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationDeclineApi(_ActionApi):

@@ -19,7 +19,16 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from salesadmin.api import JSONInputParser, Pagination, error_responses, validated_input
+from salesadmin.api import (
+    JSONInputParser,
+    Pagination,
+    StrictInput,
+    error_responses,
+    validated_input,
+)
+
+# What an action on one document may answer besides its 200.
+ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # GET: the documents the user may see, paged (and filtered where the subclass
@@ -128,5 +137,39 @@ def list_create_endpoint(
                 responses={201: answer, **error_responses(*create_errors)},
             ),
         )(cls)
+
+    return decorate
+
+
+# --- The inputs the actions share -------------------------------------------------
+
+
+class NoInput(StrictInput):
+    """The action takes no body."""
+
+
+class CommentInput(StrictInput):
+    comment = serializers.CharField(max_length=300, allow_blank=True, default="")
+
+
+class CancelReasonInput(StrictInput):
+    reason = serializers.CharField(max_length=300, allow_blank=True)
+
+
+def action_endpoint(view_perm: str, answer_output, summary, perm, input_class, description=""):
+    """An action endpoint's permissions, input and schema (a DocumentActionApi
+    subclass whose ``run`` calls the service)."""
+
+    def decorate(cls):
+        cls.required_perms = (view_perm, perm)
+        cls.serializer_class = input_class
+        cls.__doc__ = summary
+        schema = extend_schema(
+            summary=summary,
+            description=description,
+            request=None if input_class is NoInput else input_class,
+            responses={200: answer_output, **ACTION_ERRORS},
+        )
+        return extend_schema_view(post=schema)(cls)
 
     return decorate

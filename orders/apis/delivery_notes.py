@@ -14,7 +14,6 @@ from orders.apis.common import (
     MAX_LINES,
     MONEY,
     NOTE_ACTIONS,
-    ORDER_ACTION_ERRORS,
     PREFER_MINIMAL,
     QTY,
     VIEW_NOTE,
@@ -45,7 +44,7 @@ from salesadmin.api import (
     StrictInput,
     error_responses,
 )
-from salesadmin.api_views import DocumentActionApi
+from salesadmin.api_views import ACTION_ERRORS, DocumentActionApi
 
 # --- Delivery notes --------------------------------------------------------------------
 
@@ -252,7 +251,7 @@ class NoteIssueInput(StrictInput):
         "refuses to go beyond what is available (`insufficient_stock`, with `available`).",
         parameters=[PREFER_MINIMAL],
         request=NoteIssueInput,
-        responses={201: NoteDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={201: NoteDetailOutput, **ACTION_ERRORS},
     )
 )
 class NoteIssueApi(OrderActionApi):
@@ -286,9 +285,6 @@ class _NoteActionApi(DocumentActionApi):
         return _note_response(request, document)
 
 
-_NOTE_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
-
-
 def _note_action_schema(summary: str, description: str, request):
     return extend_schema_view(
         post=extend_schema(
@@ -296,7 +292,7 @@ def _note_action_schema(summary: str, description: str, request):
             description=description,
             parameters=[PREFER_MINIMAL],
             request=request,
-            responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+            responses={200: NoteDetailOutput, **ACTION_ERRORS},
         )
     )
 

@@ -13,13 +13,11 @@ from inventory.models import Product
 from orders.apis.common import (
     MAX_LINES,
     MONEY,
-    ORDER_ACTION_ERRORS,
     ORDER_ACTIONS,
     PREFER_MINIMAL,
     QTY,
     VIEW_ORDER,
     CustomerRefOutput,
-    NoInput,
     OrderActionApi,
     ProductRefOutput,
     action_names,
@@ -50,7 +48,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import ACTION_ERRORS, DocumentListCreateApi, NoInput, list_create_endpoint
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
 
@@ -322,7 +320,7 @@ def _order_action_schema(summary: str, request, description: str = ""):
             description=description or None,
             parameters=[PREFER_MINIMAL],
             request=request,
-            responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+            responses={200: OrderDetailOutput, **ACTION_ERRORS},
         )
     )
 
@@ -403,7 +401,7 @@ class ContractReviewApproveApi(OrderActionApi):
         "the contract waits for.",
         parameters=[PREFER_MINIMAL],
         request=OrderCommentInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={200: OrderDetailOutput, **ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         data = validated_input(OrderCommentInput, request.data)
@@ -421,7 +419,7 @@ class ContractReviewRejectApi(OrderActionApi):
         summary="Reject a formal contract in its review (comment required)",
         parameters=[PREFER_MINIMAL],
         request=OrderRejectInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={200: OrderDetailOutput, **ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         data = validated_input(OrderRejectInput, request.data)

@@ -15,13 +15,9 @@ from returns.apis.common import (
     MONEY,
     QTY,
     VIEW_ALLOWANCE,
-    CancelReasonInput,
-    CommentInput,
     CreditNoteRef,
     DocumentRefOutput,
-    NoInput,
     ReturnCustomerRef,
-    action_endpoint,
 )
 from returns.enums import (
     AllowanceReason,
@@ -47,7 +43,15 @@ from salesadmin.api import (
     StrictInput,
     error_responses,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    CancelReasonInput,
+    CommentInput,
+    DocumentActionApi,
+    DocumentListCreateApi,
+    NoInput,
+    action_endpoint,
+    list_create_endpoint,
+)
 
 # --- Allowances --------------------------------------------------------------------------
 

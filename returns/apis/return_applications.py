@@ -11,19 +11,14 @@ from customers.models import Customer
 from inventory.models import Batch
 from orders.models import DeliveryNote, DeliveryNoteLine
 from returns.apis.common import (
-    ACTION_ERRORS,
     MAX_LINES,
     MONEY,
     QTY,
     VIEW_RETURN,
-    CancelReasonInput,
-    CommentInput,
     CreditNoteRef,
     DocumentRefOutput,
-    NoInput,
     ReturnCustomerRef,
     ReturnProductRef,
-    action_endpoint,
 )
 from returns.enums import (
     InspectionResult,
@@ -58,7 +53,16 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    CancelReasonInput,
+    CommentInput,
+    DocumentActionApi,
+    DocumentListCreateApi,
+    NoInput,
+    action_endpoint,
+    list_create_endpoint,
+)
 
 # --- Return applications ----------------------------------------------------------------
 
