@@ -28,7 +28,6 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
@@ -39,6 +38,7 @@ from salesadmin.api_views import (
     DocumentListCreateApi,
     ReadDocumentActionApi,
     list_create_endpoint,
+    list_endpoint,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -126,13 +126,12 @@ class ContractDetailOutput(ContractRowOutput):
     production_tasks = TaskRowOutput(many=True)
 
 
+@list_endpoint(lists="Contract register", output=ContractRowOutput)
 class ContractRegisterApi(generics.ListAPIView):
     """The contract register (合同登记): every contract with its type, status,
     review, production tasks, deliveries, invoices, payments and balance."""
 
     required_perms = (VIEW_CONTRACT,)
-    pagination_class = Pagination
-    serializer_class = ContractRowOutput
     filterset_class = ContractFilter
 
     def get_queryset(self):
@@ -141,13 +140,6 @@ class ContractRegisterApi(generics.ListAPIView):
             search=params.get("search", ""),
             waiting_production=params.get("waiting_production", "").lower() in ("true", "1"),
         )
-
-    @extend_schema(
-        summary="Contract register",
-        responses={200: ContractRowOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ContractDetailApi(generics.GenericAPIView):
@@ -184,23 +176,15 @@ class TaskFilter(filters.FilterSet):
         return queryset
 
 
+@list_endpoint(lists="List production tasks", output=TaskRowOutput)
 class TaskListApi(generics.ListAPIView):
     """Production task notices (生产任务通知单), requested date first."""
 
     required_perms = (VIEW_TASK,)
-    pagination_class = Pagination
-    serializer_class = TaskRowOutput
     filterset_class = TaskFilter
 
     def get_queryset(self):
         return selectors.production_tasks(status="")
-
-    @extend_schema(
-        summary="List production tasks",
-        responses={200: TaskRowOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class TaskUpdateInput(StrictInput):
@@ -437,23 +421,15 @@ class FollowUpFilter(filters.FilterSet):
         fields = ["status"]
 
 
+@list_endpoint(lists="List follow-up calls", output=FollowUpOutput)
 class FollowUpListApi(generics.ListAPIView):
     """Follow-up calls (回访), the earliest due first."""
 
     required_perms = (VIEW_FOLLOW_UP,)
-    pagination_class = Pagination
-    serializer_class = FollowUpOutput
     filterset_class = FollowUpFilter
 
     def get_queryset(self):
         return selectors.follow_up_queue(status="")
-
-    @extend_schema(
-        summary="List follow-up calls",
-        responses={200: FollowUpOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class FollowUpInput(StrictInput):

@@ -107,6 +107,28 @@ class ReadDocumentActionApi(DocumentActionApi):
         return super().post(request, *args, **kwargs)
 
 
+def list_endpoint(
+    *,
+    lists: str,
+    output,
+    parameters: list | None = None,
+    errors: tuple[int, ...] = (400, 401, 403),
+):
+    """A list's serializer and the schema of its GET (the summary, the rows and
+    the documented errors); paging is the project's default (salesadmin.api.Pagination)."""
+
+    def decorate(cls):
+        cls.serializer_class = output
+        schema = extend_schema(
+            summary=lists,
+            parameters=parameters,
+            responses={200: output(many=True), **error_responses(*errors)},
+        )
+        return extend_schema_view(get=schema)(cls)
+
+    return decorate
+
+
 def list_create_endpoint(
     *,
     lists: str,

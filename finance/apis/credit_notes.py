@@ -22,11 +22,11 @@ from finance.models import CreditNote, ReceivableEntry
 from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import list_endpoint
 from salesadmin.pdf import pdf_response
 
 VIEW = "finance.view_creditnote"
@@ -104,23 +104,15 @@ class CreditNoteDetailOutput(CreditNoteListOutput):
         return _money_left_text(credit_note.entry)
 
 
+@list_endpoint(lists="List credit notes", output=CreditNoteListOutput)
 class CreditNoteListApi(generics.ListAPIView):
     """Credit notes (贷项通知单), newest first."""
 
     required_perms = (VIEW,)
-    pagination_class = Pagination
-    serializer_class = CreditNoteListOutput
     filterset_class = CreditNoteFilter
 
     def get_queryset(self):
         return credit_notes_visible(self.request.user)
-
-    @extend_schema(
-        summary="List credit notes",
-        responses={200: CreditNoteListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 def _detail(request, pk: int, status_code=status.HTTP_200_OK) -> Response:

@@ -13,10 +13,10 @@ from finance.models import Invoice, PaymentAllocation, ReceivableEntry
 from finance.services import payment_record
 from salesadmin.api import (
     JSONInputParser,
-    Pagination,
     StrictInput,
     error_responses,
 )
+from salesadmin.api_views import list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW_LEDGER = "finance.view_receivableentry"
@@ -117,12 +117,11 @@ def _hand_allocations(given) -> list[HandAllocation] | None:
     return [HandAllocation(invoice=a["invoice"], amount=a["amount"]) for a in given]
 
 
+@list_endpoint(lists="List payments received", output=PaymentOutput)
 class PaymentListCreateApi(generics.ListAPIView):
     """Payments received, newest first; record one (unallocated money is prepayment)."""
 
-    pagination_class = Pagination
     parser_classes = [JSONInputParser]
-    serializer_class = PaymentOutput
     filterset_class = PaymentFilter
 
     def get_serializer_class(self):
@@ -137,13 +136,6 @@ class PaymentListCreateApi(generics.ListAPIView):
 
     def get_queryset(self):
         return payments_visible(self.request.user)
-
-    @extend_schema(
-        summary="List payments received",
-        responses={200: PaymentOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Record a payment (到款)",

@@ -22,6 +22,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW = "customers.view_customerprice"
@@ -71,10 +72,10 @@ def _queryset():
     )
 
 
+@list_endpoint(lists="Agreed prices", output=CustomerPriceOutput, parameters=[CustomerPriceQuery])
 class CustomerPriceListApi(generics.ListCreateAPIView):
     """Agreed prices (``?customer=<id>``, ``?approval=pending``, ``?q=``)."""
 
-    serializer_class = CustomerPriceOutput
     parser_classes = [JSONInputParser]
 
     @property
@@ -99,14 +100,6 @@ class CustomerPriceListApi(generics.ListCreateAPIView):
                 | Q(product__name__icontains=q)
             )
         return prices
-
-    @extend_schema(
-        summary="Agreed prices",
-        parameters=[CustomerPriceQuery],
-        responses={200: CustomerPriceOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Set a customer's agreed price (below the list it waits for a manager)",

@@ -40,11 +40,10 @@ from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
 )
-from salesadmin.api_views import ACTION_ERRORS, DocumentActionApi
+from salesadmin.api_views import ACTION_ERRORS, DocumentActionApi, list_endpoint
 
 # --- Delivery notes --------------------------------------------------------------------
 
@@ -195,23 +194,15 @@ def _note_response(
     return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
 
 
+@list_endpoint(lists="List delivery notes", output=NoteListOutput)
 class NoteListApi(generics.ListAPIView):
     """Delivery notes (发货单), newest first."""
 
-    pagination_class = Pagination
     required_perms = (VIEW_NOTE,)
-    serializer_class = NoteListOutput
     filterset_class = NoteFilter
 
     def get_queryset(self):
         return notes_visible(self.request.user)
-
-    @extend_schema(
-        summary="List delivery notes",
-        responses={200: NoteListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class NoteDetailApi(generics.GenericAPIView):

@@ -17,6 +17,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -70,11 +71,11 @@ def _detail(pk: int) -> PriceList:
     return PriceList.objects.prefetch_related("items__product").get(pk=pk)
 
 
+@list_endpoint(lists="Price lists", output=PriceListOutput)
 class PriceListListApi(generics.ListAPIView):
     """Price list versions, newest first."""
 
     queryset = PriceList.objects.order_by("-valid_from", "code")
-    serializer_class = PriceListOutput
     parser_classes = [JSONInputParser]
 
     @property
@@ -82,13 +83,6 @@ class PriceListListApi(generics.ListAPIView):
         if self.request.method == "POST":
             return ("orders.view_pricelist", "orders.add_pricelist")
         return ("orders.view_pricelist",)
-
-    @extend_schema(
-        summary="Price lists",
-        responses={200: PriceListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Add a price list or a new version of one (manager)",
