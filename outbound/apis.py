@@ -3,8 +3,8 @@ create, detail, one endpoint per action, and the selling expense report."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -38,13 +38,14 @@ from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
-    error_responses,
 )
 from salesadmin.api_views import (
     DocumentActionApi,
+    DocumentDetailApi,
     DocumentListCreateApi,
     NoInput,
     action_endpoint,
+    detail_endpoint,
     list_create_endpoint,
 )
 
@@ -201,21 +202,14 @@ class SampleListCreateApi(DocumentListCreateApi):
         return _sample_response(request, document, status.HTTP_201_CREATED)
 
 
-class SampleDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="A sample application", output=SampleDetailOutput)
+class SampleDetailApi(DocumentDetailApi):
     """One sample application with its lines, where it waits, and its slip."""
 
     required_perms = (VIEW_SAMPLE,)
-    serializer_class = SampleDetailOutput
 
     def get_queryset(self):
         return _samples()
-
-    @extend_schema(
-        summary="A sample application",
-        responses={200: SampleDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(SampleDetailOutput(self.get_object(), context={"request": request}).data)
 
 
 class _SampleActionApi(DocumentActionApi):
@@ -389,21 +383,14 @@ class RequestListCreateApi(DocumentListCreateApi):
         return _request_response(request, document, status.HTTP_201_CREATED)
 
 
-class RequestDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="A request report", output=RequestDetailOutput)
+class RequestDetailApi(DocumentDetailApi):
     """One request report with its opinions, where it waits, and its slip."""
 
     required_perms = (VIEW_REQUEST,)
-    serializer_class = RequestDetailOutput
 
     def get_queryset(self):
         return _requests()
-
-    @extend_schema(
-        summary="A request report",
-        responses={200: RequestDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(RequestDetailOutput(self.get_object(), context={"request": request}).data)
 
 
 class _RequestActionApi(DocumentActionApi):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -24,12 +24,14 @@ from sales.services.quotations import (
     quotation_decline,
     quotation_send,
 )
-from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput, error_responses
+from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput
 from salesadmin.api_views import (
     ACTION_ERRORS,
     DocumentActionApi,
+    DocumentDetailApi,
     DocumentListCreateApi,
     NoInput,
+    detail_endpoint,
     list_create_endpoint,
 )
 from salesadmin.transitions import available_transitions
@@ -172,21 +174,17 @@ class QuotationListCreateApi(DocumentListCreateApi):
         return _answer(request, document, status.HTTP_201_CREATED)
 
 
-class QuotationDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a quotation", output=QuotationDetailOutput)
+class QuotationDetailApi(DocumentDetailApi):
     """One quotation with its lines and what the user may do next."""
 
     required_perms = (VIEW,)
-    serializer_class = QuotationDetailOutput
 
     def get_queryset(self):
         return quotations_visible(self.request.user)
 
-    @extend_schema(
-        summary="Show a quotation",
-        responses={200: QuotationDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _answer(request, self.get_object())
+    def answer(self, request, document):
+        return _answer(request, document)
 
 
 class AcceptInput(StrictInput):

@@ -54,7 +54,9 @@ from salesadmin.api import (
 from salesadmin.api_views import (
     ACTION_ERRORS,
     DocumentActionApi,
+    DocumentDetailApi,
     DocumentListCreateApi,
+    detail_endpoint,
     list_create_endpoint,
 )
 from salesadmin.clock import company_today, month_end
@@ -156,19 +158,15 @@ class TargetListCreateApi(DocumentListCreateApi):
         return _answer(request, document, status.HTTP_201_CREATED)
 
 
-class TargetDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a sales target with its lines", output=TargetDetailOutput)
+class TargetDetailApi(DocumentDetailApi):
     required_perms = (VIEW,)
-    serializer_class = TargetDetailOutput
 
     def get_queryset(self):
         return _targets()
 
-    @extend_schema(
-        summary="Show a sales target with its lines",
-        responses={200: TargetDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _answer(request, self.get_object())
+    def answer(self, request, document):
+        return _answer(request, document)
 
 
 class _TargetActionApi(DocumentActionApi):

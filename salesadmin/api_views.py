@@ -69,6 +69,16 @@ class DocumentListCreateApi(generics.ListAPIView):
         raise NotImplementedError
 
 
+# GET one document the user may see (``get_queryset``; 404 otherwise), answered
+# by ``answer``: its ``serializer_class`` unless the subclass answers otherwise.
+class DocumentDetailApi(generics.GenericAPIView):
+    def get(self, request, pk: int):
+        return self.answer(request, self.get_object())
+
+    def answer(self, request, document) -> Response:
+        return Response(self.get_serializer(document).data)
+
+
 # POST one action on the document in the URL: the body validated against
 # ``serializer_class``, the service called by ``run``, the document answered.
 # ``target()`` is the document as a bare key, for a service that locks and reads
@@ -105,6 +115,19 @@ class ReadDocumentActionApi(DocumentActionApi):
     def post(self, request, *args, **kwargs):
         self.document = self.get_object()
         return super().post(request, *args, **kwargs)
+
+
+def detail_endpoint(*, shows: str, output):
+    """A DocumentDetailApi's serializer and the schema of its GET."""
+
+    def decorate(cls):
+        cls.serializer_class = output
+        schema = extend_schema(
+            summary=shows, responses={200: output, **error_responses(401, 403, 404)}
+        )
+        return extend_schema_view(get=schema)(cls)
+
+    return decorate
 
 
 def list_endpoint(
@@ -145,20 +168,16 @@ def list_create_endpoint(
     schema (the summaries, the answer and the documented errors)."""
 
     def decorate(cls):
-        cls.serializer_class = output
         cls.create_input = create_input
-        return extend_schema_view(
-            get=extend_schema(
-                summary=lists, responses={200: output(many=True), **error_responses(*list_errors)}
-            ),
-            post=extend_schema(
-                summary=creates,
-                description=description,
-                parameters=parameters,
-                request=create_input,
-                responses={201: answer, **error_responses(*create_errors)},
-            ),
-        )(cls)
+        schema = extend_schema(
+            summary=creates,
+            description=description,
+            parameters=parameters,
+            request=create_input,
+            responses={201: answer, **error_responses(*create_errors)},
+        )
+        listed = list_endpoint(lists=lists, output=output, errors=list_errors)(cls)
+        return extend_schema_view(post=schema)(listed)
 
     return decorate
 

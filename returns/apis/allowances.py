@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -41,15 +41,16 @@ from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
-    error_responses,
 )
 from salesadmin.api_views import (
     CancelReasonInput,
     CommentInput,
     DocumentActionApi,
+    DocumentDetailApi,
     DocumentListCreateApi,
     NoInput,
     action_endpoint,
+    detail_endpoint,
     list_create_endpoint,
 )
 
@@ -172,22 +173,14 @@ class AllowanceListCreateApi(DocumentListCreateApi):
         return _allowance_response(request, document, status.HTTP_201_CREATED)
 
 
-class AllowanceDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="An allowance", output=AllowanceDetailOutput)
+class AllowanceDetailApi(DocumentDetailApi):
     """One allowance with its lines, where it waits, and its credit note."""
 
     required_perms = (VIEW_ALLOWANCE,)
-    serializer_class = AllowanceDetailOutput
 
     def get_queryset(self):
         return allowance_detail_queryset(self.request.user)
-
-    @extend_schema(
-        summary="An allowance",
-        responses={200: AllowanceDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        data = AllowanceDetailOutput(self.get_object(), context={"request": request}).data
-        return Response(data)
 
 
 class _AllowanceActionApi(DocumentActionApi):
