@@ -36,6 +36,7 @@ from salesadmin.api_filters import BooleanFilter
 from salesadmin.api_views import (
     ACTION_ERRORS,
     DocumentListCreateApi,
+    PermsByMethod,
     ReadDocumentActionApi,
     list_create_endpoint,
     list_endpoint,
@@ -196,14 +197,11 @@ class TaskUpdateInput(StrictInput):
     requested_date = serializers.DateField(required=False)
 
 
-class TaskDetailApi(generics.GenericAPIView):
+class TaskDetailApi(PermsByMethod, generics.GenericAPIView):
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return (VIEW_TASK, "contracts.track_productiontask")
-        return (VIEW_TASK,)
+    view_perm, write_perm = VIEW_TASK, "contracts.track_productiontask"
+    write_methods = ("PATCH",)
 
     def get_queryset(self):
         return selectors.production_tasks(status="")

@@ -31,20 +31,33 @@ from salesadmin.api import (
 ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
-# GET: the documents the user may see, paged (and filtered where the subclass
-# sets ``filterset_class``); POST: create one from ``create_input``.
-class DocumentListCreateApi(generics.ListAPIView):
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
+# ``required_perms`` by method: ``view_perm`` to read; ``view_perm`` and
+# ``write_perm`` for the methods in ``write_methods`` (those that change data).
+class PermsByMethod:
     view_perm: str = ""
-    add_perm: str = ""
-    create_input: type[serializers.Serializer] | None = None
+    write_perm: str = ""
+    write_methods: tuple[str, ...] = ()
 
     @property
     def required_perms(self) -> tuple[str, ...]:
-        if self.request.method == "POST":
-            return (self.view_perm, self.add_perm)
+        if self.request.method in self.write_methods:
+            return (self.view_perm, self.write_perm)
         return (self.view_perm,)
+
+
+# GET: the documents the user may see, paged (and filtered where the subclass
+# sets ``filterset_class``); POST: create one from ``create_input``, which
+# needs ``add_perm`` too.
+class DocumentListCreateApi(PermsByMethod, generics.ListAPIView):
+    pagination_class = Pagination
+    parser_classes = [JSONInputParser]
+    add_perm: str = ""
+    write_methods = ("POST",)
+    create_input: type[serializers.Serializer] | None = None
+
+    @property
+    def write_perm(self) -> str:
+        return self.add_perm
 
     def get_serializer_class(self):
         # The browsable API's form and OPTIONS describe what POST takes.

@@ -22,7 +22,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import list_endpoint
+from salesadmin.api_views import PermsByMethod, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW = "customers.view_customerprice"
@@ -73,16 +73,13 @@ def _queryset():
 
 
 @list_endpoint(lists="Agreed prices", output=CustomerPriceOutput, parameters=[CustomerPriceQuery])
-class CustomerPriceListApi(generics.ListCreateAPIView):
+class CustomerPriceListApi(PermsByMethod, generics.ListCreateAPIView):
     """Agreed prices (``?customer=<id>``, ``?approval=pending``, ``?q=``)."""
 
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW, "customers.add_customerprice")
-        return (VIEW,)
+    view_perm, write_perm = VIEW, "customers.add_customerprice"
+    write_methods = ("POST",)
 
     def get_queryset(self):
         query = validated_input(CustomerPriceQuery, self.request.query_params)
@@ -112,15 +109,12 @@ class CustomerPriceListApi(generics.ListCreateAPIView):
         return Response(CustomerPriceOutput(cp).data, status=status.HTTP_201_CREATED)
 
 
-class CustomerPriceDetailApi(generics.GenericAPIView):
+class CustomerPriceDetailApi(PermsByMethod, generics.GenericAPIView):
     serializer_class = CustomerPriceOutput
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return (VIEW, "customers.change_customerprice")
-        return (VIEW,)
+    view_perm, write_perm = VIEW, "customers.change_customerprice"
+    write_methods = ("PATCH",)
 
     def get_queryset(self):
         return _queryset()

@@ -17,7 +17,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import list_endpoint
+from salesadmin.api_views import PermsByMethod, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -72,17 +72,14 @@ def _detail(pk: int) -> PriceList:
 
 
 @list_endpoint(lists="Price lists", output=PriceListOutput)
-class PriceListListApi(generics.ListAPIView):
+class PriceListListApi(PermsByMethod, generics.ListAPIView):
     """Price list versions, newest first."""
 
     queryset = PriceList.objects.order_by("-valid_from", "code")
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return ("orders.view_pricelist", "orders.add_pricelist")
-        return ("orders.view_pricelist",)
+    view_perm, write_perm = "orders.view_pricelist", "orders.add_pricelist"
+    write_methods = ("POST",)
 
     @extend_schema(
         summary="Add a price list or a new version of one (manager)",
@@ -97,16 +94,13 @@ class PriceListListApi(generics.ListAPIView):
         )
 
 
-class PriceListDetailApi(generics.GenericAPIView):
+class PriceListDetailApi(PermsByMethod, generics.GenericAPIView):
     queryset = PriceList.objects.all()
     serializer_class = PriceListDetailOutput
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return ("orders.view_pricelist", "orders.change_pricelist")
-        return ("orders.view_pricelist",)
+    view_perm, write_perm = "orders.view_pricelist", "orders.change_pricelist"
+    write_methods = ("PATCH",)
 
     @extend_schema(
         summary="One price list with its items",

@@ -48,7 +48,13 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import ACTION_ERRORS, DocumentListCreateApi, NoInput, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentListCreateApi,
+    NoInput,
+    PermsByMethod,
+    list_create_endpoint,
+)
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
 
@@ -245,17 +251,14 @@ class OrderListCreateApi(DocumentListCreateApi):
         return _order_response(request, document, status_code=status.HTTP_201_CREATED, created=True)
 
 
-class OrderDetailApi(generics.GenericAPIView):
+class OrderDetailApi(PermsByMethod, generics.GenericAPIView):
     """One sales order with its lines, why it waits for a manager, and what the
     user may do next; PUT/PATCH change a draft's lines."""
 
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method in ("PUT", "PATCH"):
-            return (VIEW_ORDER, "orders.change_salesorder")
-        return (VIEW_ORDER,)
+    view_perm, write_perm = VIEW_ORDER, "orders.change_salesorder"
+    write_methods = ("PUT", "PATCH")
 
     def get_queryset(self):
         return orders_visible(self.request.user)

@@ -60,6 +60,7 @@ from salesadmin.api_views import (
     DocumentActionApi,
     DocumentListCreateApi,
     NoInput,
+    PermsByMethod,
     action_endpoint,
     list_create_endpoint,
 )
@@ -208,18 +209,15 @@ def _line_inputs(lines: list[dict]) -> list[ReturnLineInput]:
     ]
 
 
-class ReturnDetailApi(generics.GenericAPIView):
+class ReturnDetailApi(PermsByMethod, generics.GenericAPIView):
     """One return application with its lines, inspection, decision and credit
     note; a draft's lines and document number are changed with PUT."""
 
     parser_classes = [JSONInputParser]
     serializer_class = ReturnDetailOutput
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PUT":
-            return (VIEW_RETURN, "returns.submit_returnapplication")
-        return (VIEW_RETURN,)
+    view_perm, write_perm = VIEW_RETURN, "returns.submit_returnapplication"
+    write_methods = ("PUT",)
 
     def get_queryset(self):
         return return_detail_queryset(self.request.user)
