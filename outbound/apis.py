@@ -3,6 +3,8 @@ create, detail, one endpoint per action, and the selling expense report."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -46,6 +48,7 @@ from salesadmin.api_views import (
     NoInput,
     action_endpoint,
     detail_endpoint,
+    document_answer,
     list_create_endpoint,
 )
 
@@ -154,10 +157,7 @@ def _samples():
 
 
 def _sample_response(request, application, status_code=status.HTTP_200_OK) -> Response:
-    application = _samples().get(pk=application.pk)
-    return Response(
-        SampleDetailOutput(application, context={"request": request}).data, status=status_code
-    )
+    return document_answer(request, _samples(), SampleDetailOutput, application, status_code)
 
 
 class SampleCreateInput(StrictInput):
@@ -220,8 +220,8 @@ class _SampleActionApi(DocumentActionApi):
         return _sample_response(request, document)
 
 
-def _sample_action(summary, perm, input_class, description=""):
-    return action_endpoint(VIEW_SAMPLE, SampleDetailOutput, summary, perm, input_class, description)
+# This document's actions: its view permission and its answer, then each one's own.
+_sample_action = partial(action_endpoint, VIEW_SAMPLE, SampleDetailOutput)
 
 
 @_sample_action("Submit a sample application", "outbound.submit_sampleapplication", NoInput)
@@ -334,10 +334,7 @@ def _requests():
 
 
 def _request_response(request, report, status_code=status.HTTP_200_OK) -> Response:
-    report = _requests().get(pk=report.pk)
-    return Response(
-        RequestDetailOutput(report, context={"request": request}).data, status=status_code
-    )
+    return document_answer(request, _requests(), RequestDetailOutput, report, status_code)
 
 
 class RequestCreateInput(StrictInput):
@@ -401,10 +398,8 @@ class _RequestActionApi(DocumentActionApi):
         return _request_response(request, document)
 
 
-def _request_action(summary, perm, input_class, description=""):
-    return action_endpoint(
-        VIEW_REQUEST, RequestDetailOutput, summary, perm, input_class, description
-    )
+# This document's actions: its view permission and its answer, then each one's own.
+_request_action = partial(action_endpoint, VIEW_REQUEST, RequestDetailOutput)
 
 
 @_request_action("Submit a request report", "outbound.submit_nonsalerequest", NoInput)

@@ -32,6 +32,7 @@ from salesadmin.api_views import (
     DocumentListCreateApi,
     NoInput,
     detail_endpoint,
+    document_answer,
     list_create_endpoint,
 )
 from salesadmin.transitions import available_transitions
@@ -132,9 +133,8 @@ class QuotationCreateInput(StrictInput):
 
 
 def _answer(request, quotation: Quotation, status_code=status.HTTP_200_OK) -> Response:
-    quotation = quotations_visible(request.user).get(pk=quotation.pk)
-    data = QuotationDetailOutput(quotation, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = quotations_visible(request.user)
+    return document_answer(request, rows, QuotationDetailOutput, quotation, status_code)
 
 
 @list_create_endpoint(

@@ -57,6 +57,7 @@ from salesadmin.api_views import (
     DocumentDetailApi,
     DocumentListCreateApi,
     detail_endpoint,
+    document_answer,
     list_create_endpoint,
 )
 from salesadmin.clock import company_today, month_end
@@ -130,8 +131,8 @@ def _targets():
 
 
 def _answer(request, target, code=status.HTTP_200_OK) -> Response:
-    target = _targets().prefetch_related("lines").get(pk=target.pk)
-    return Response(TargetDetailOutput(target, context={"request": request}).data, status=code)
+    rows = _targets().prefetch_related("lines")
+    return document_answer(request, rows, TargetDetailOutput, target, code)
 
 
 @list_create_endpoint(

@@ -31,6 +31,13 @@ from salesadmin.api import (
 ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
+def document_answer(request, rows, output, document, status_code: int = 200) -> Response:
+    """The document read again through ``rows`` (the user's view of it, with what
+    ``output`` needs prefetched) and answered in ``output``'s shape."""
+    document = rows.get(pk=document.pk)
+    return Response(output(document, context={"request": request}).data, status=status_code)
+
+
 # ``required_perms`` by method: ``view_perm`` to read; ``view_perm`` and
 # ``write_perm`` for the methods in ``write_methods`` (those that change data).
 class PermsByMethod:

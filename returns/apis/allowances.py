@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
@@ -51,6 +53,7 @@ from salesadmin.api_views import (
     NoInput,
     action_endpoint,
     detail_endpoint,
+    document_answer,
     list_create_endpoint,
 )
 
@@ -110,9 +113,8 @@ class AllowanceDetailOutput(AllowanceListOutput):
 
 
 def _allowance_response(request, allowance, status_code=status.HTTP_200_OK) -> Response:
-    allowance = allowance_detail_queryset(request.user).get(pk=allowance.pk)
-    data = AllowanceDetailOutput(allowance, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = allowance_detail_queryset(request.user)
+    return document_answer(request, rows, AllowanceDetailOutput, allowance, status_code)
 
 
 class AllowanceLineInputSerializer(StrictInput):
@@ -191,10 +193,8 @@ class _AllowanceActionApi(DocumentActionApi):
         return _allowance_response(request, document)
 
 
-def _allowance_action(summary, perm, input_class, description=""):
-    return action_endpoint(
-        VIEW_ALLOWANCE, AllowanceDetailOutput, summary, perm, input_class, description
-    )
+# This document's actions: its view permission and its answer, then each one's own.
+_allowance_action = partial(action_endpoint, VIEW_ALLOWANCE, AllowanceDetailOutput)
 
 
 @_allowance_action("Submit an allowance", "returns.submit_allowance", NoInput)

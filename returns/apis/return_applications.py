@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -62,6 +64,7 @@ from salesadmin.api_views import (
     NoInput,
     PermsByMethod,
     action_endpoint,
+    document_answer,
     list_create_endpoint,
 )
 
@@ -132,9 +135,8 @@ class ReturnDetailOutput(ReturnListOutput):
 
 
 def _return_response(request, application, status_code=status.HTTP_200_OK) -> Response:
-    application = return_detail_queryset(request.user).get(pk=application.pk)
-    data = ReturnDetailOutput(application, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = return_detail_queryset(request.user)
+    return document_answer(request, rows, ReturnDetailOutput, application, status_code)
 
 
 class ReturnLineInputSerializer(StrictInput):
@@ -274,8 +276,8 @@ class _ReturnActionApi(DocumentActionApi):
         return _return_response(request, document)
 
 
-def _return_action(summary, perm, input_class, description=""):
-    return action_endpoint(VIEW_RETURN, ReturnDetailOutput, summary, perm, input_class, description)
+# This document's actions: its view permission and its answer, then each one's own.
+_return_action = partial(action_endpoint, VIEW_RETURN, ReturnDetailOutput)
 
 
 @_return_action("Submit a return", "returns.submit_returnapplication", NoInput)
