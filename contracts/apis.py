@@ -35,9 +35,11 @@ from salesadmin.api import (
 from salesadmin.api_filters import BooleanFilter
 from salesadmin.api_views import (
     ACTION_ERRORS,
+    DocumentDetailApi,
     DocumentListCreateApi,
     PermsByMethod,
     ReadDocumentActionApi,
+    detail_endpoint,
     list_create_endpoint,
     list_endpoint,
 )
@@ -197,7 +199,8 @@ class TaskUpdateInput(StrictInput):
     requested_date = serializers.DateField(required=False)
 
 
-class TaskDetailApi(PermsByMethod, generics.GenericAPIView):
+@detail_endpoint(shows="Show a production task", output=TaskRowOutput)
+class TaskDetailApi(PermsByMethod, DocumentDetailApi):
     parser_classes = [JSONInputParser]
 
     view_perm, write_perm = VIEW_TASK, "contracts.track_productiontask"
@@ -208,13 +211,6 @@ class TaskDetailApi(PermsByMethod, generics.GenericAPIView):
 
     def get_serializer_class(self):
         return TaskUpdateInput if self.request.method == "PATCH" else TaskRowOutput
-
-    @extend_schema(
-        summary="Show a production task",
-        responses={200: TaskRowOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(TaskRowOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Set a production task's tracker or requested date",

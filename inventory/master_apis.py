@@ -12,7 +12,7 @@ from inventory import master_data
 from inventory.enums import Unit
 from inventory.models import Location, Product, Warehouse
 from salesadmin.api import JSONInputParser, StrictInput, error_responses, validated_input
-from salesadmin.api_views import list_endpoint
+from salesadmin.api_views import DocumentDetailApi, detail_endpoint, list_endpoint
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 
@@ -114,7 +114,7 @@ class _MasterListApi(generics.ListAPIView):
         return rows
 
 
-class _MasterDetailApi(generics.GenericAPIView):
+class _MasterDetailApi(DocumentDetailApi):
     parser_classes = [JSONInputParser]
     model_name = ""
 
@@ -142,16 +142,10 @@ class ProductListApi(_MasterListApi):
         return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One product", output=ProductOutput)
 class ProductDetailApi(_MasterDetailApi):
     queryset = Product.objects.all()
-    serializer_class = ProductOutput
     model_name = "product"
-
-    @extend_schema(
-        summary="One product", responses={200: ProductOutput, **error_responses(401, 403, 404)}
-    )
-    def get(self, request, pk: int):
-        return Response(ProductOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a product (manager)",
@@ -184,17 +178,10 @@ class WarehouseListApi(_MasterListApi):
         return Response(WarehouseOutput(warehouse).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One warehouse", output=WarehouseOutput)
 class WarehouseDetailApi(_MasterDetailApi):
     queryset = Warehouse.objects.all()
-    serializer_class = WarehouseOutput
     model_name = "warehouse"
-
-    @extend_schema(
-        summary="One warehouse",
-        responses={200: WarehouseOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(WarehouseOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a warehouse (manager)",
@@ -227,17 +214,10 @@ class LocationListApi(_MasterListApi):
         return Response(LocationOutput(location).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One storage location", output=LocationOutput)
 class LocationDetailApi(_MasterDetailApi):
     queryset = Location.objects.all()
-    serializer_class = LocationOutput
     model_name = "location"
-
-    @extend_schema(
-        summary="One storage location",
-        responses={200: LocationOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(LocationOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a storage location (manager)",

@@ -22,7 +22,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import PermsByMethod, list_endpoint
+from salesadmin.api_views import DocumentDetailApi, PermsByMethod, detail_endpoint, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW = "customers.view_customerprice"
@@ -109,8 +109,8 @@ class CustomerPriceListApi(PermsByMethod, generics.ListCreateAPIView):
         return Response(CustomerPriceOutput(cp).data, status=status.HTTP_201_CREATED)
 
 
-class CustomerPriceDetailApi(PermsByMethod, generics.GenericAPIView):
-    serializer_class = CustomerPriceOutput
+@detail_endpoint(shows="One agreed price", output=CustomerPriceOutput)
+class CustomerPriceDetailApi(PermsByMethod, DocumentDetailApi):
     parser_classes = [JSONInputParser]
 
     view_perm, write_perm = VIEW, "customers.change_customerprice"
@@ -118,13 +118,6 @@ class CustomerPriceDetailApi(PermsByMethod, generics.GenericAPIView):
 
     def get_queryset(self):
         return _queryset()
-
-    @extend_schema(
-        summary="One agreed price",
-        responses={200: CustomerPriceOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(CustomerPriceOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change an agreed price or its dates (decided again against the list)",
