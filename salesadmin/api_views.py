@@ -137,13 +137,15 @@ class ReadDocumentActionApi(DocumentActionApi):
         return super().post(request, *args, **kwargs)
 
 
-def detail_endpoint(*, shows: str, output):
+def detail_endpoint(*, shows: str, output, description: str | None = None):
     """A DocumentDetailApi's serializer and the schema of its GET."""
 
     def decorate(cls):
         cls.serializer_class = output
         schema = extend_schema(
-            summary=shows, responses={200: output, **error_responses(401, 403, 404)}
+            summary=shows,
+            description=description,
+            responses={200: output, **error_responses(401, 403, 404)},
         )
         return extend_schema_view(get=schema)(cls)
 

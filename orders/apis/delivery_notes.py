@@ -41,9 +41,14 @@ from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
-    error_responses,
 )
-from salesadmin.api_views import ACTION_ERRORS, DocumentActionApi, list_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentActionApi,
+    DocumentDetailApi,
+    detail_endpoint,
+    list_endpoint,
+)
 
 # --- Delivery notes --------------------------------------------------------------------
 
@@ -205,20 +210,20 @@ class NoteListApi(generics.ListAPIView):
         return notes_visible(self.request.user)
 
 
-class NoteDetailApi(generics.GenericAPIView):
+@detail_endpoint(
+    shows="Show a delivery note",
+    output=NoteDetailOutput,
+    description="Lines with their batches, the finance stamp, the dispatch, the gate "
+    "exit and the actions the requesting user may take now.",
+)
+class NoteDetailApi(DocumentDetailApi):
     required_perms = (VIEW_NOTE,)
 
     def get_queryset(self):
         return notes_visible(self.request.user)
 
-    @extend_schema(
-        summary="Show a delivery note",
-        description="Lines with their batches, the finance stamp, the dispatch, the gate "
-        "exit and the actions the requesting user may take now.",
-        responses={200: NoteDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _note_response(request, self.get_object(), minimal=False)
+    def answer(self, request, note):
+        return _note_response(request, note, minimal=False)
 
 
 class NoteIssueLineInput(StrictInput):

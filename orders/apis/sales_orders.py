@@ -50,9 +50,11 @@ from salesadmin.api import (
 )
 from salesadmin.api_views import (
     ACTION_ERRORS,
+    DocumentDetailApi,
     DocumentListCreateApi,
     NoInput,
     PermsByMethod,
+    detail_endpoint,
     list_create_endpoint,
 )
 from salesadmin.clock import company_today
@@ -251,7 +253,8 @@ class OrderListCreateApi(DocumentListCreateApi):
         return _order_response(request, document, status_code=status.HTTP_201_CREATED, created=True)
 
 
-class OrderDetailApi(PermsByMethod, generics.GenericAPIView):
+@detail_endpoint(shows="Show a sales order", output=OrderDetailOutput)
+class OrderDetailApi(PermsByMethod, DocumentDetailApi):
     """One sales order with its lines, why it waits for a manager, and what the
     user may do next; PUT/PATCH change a draft's lines."""
 
@@ -266,12 +269,8 @@ class OrderDetailApi(PermsByMethod, generics.GenericAPIView):
     def get_serializer_class(self):
         return OrderUpdateInput if self.request.method in ("PUT", "PATCH") else OrderDetailOutput
 
-    @extend_schema(
-        summary="Show a sales order",
-        responses={200: OrderDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _order_response(request, self.get_object(), minimal=False)
+    def answer(self, request, order):
+        return _order_response(request, order, minimal=False)
 
     @extend_schema(
         summary="Replace a draft's lines",

@@ -6,7 +6,7 @@ from functools import partial
 
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -52,7 +52,6 @@ from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
     StrictInput,
-    error_responses,
     validated_input,
 )
 from salesadmin.api_views import (
@@ -60,10 +59,12 @@ from salesadmin.api_views import (
     CancelReasonInput,
     CommentInput,
     DocumentActionApi,
+    DocumentDetailApi,
     DocumentListCreateApi,
     NoInput,
     PermsByMethod,
     action_endpoint,
+    detail_endpoint,
     document_answer,
     list_create_endpoint,
 )
@@ -211,25 +212,18 @@ def _line_inputs(lines: list[dict]) -> list[ReturnLineInput]:
     ]
 
 
-class ReturnDetailApi(PermsByMethod, generics.GenericAPIView):
+@detail_endpoint(shows="A return application", output=ReturnDetailOutput)
+class ReturnDetailApi(PermsByMethod, DocumentDetailApi):
     """One return application with its lines, inspection, decision and credit
     note; a draft's lines and document number are changed with PUT."""
 
     parser_classes = [JSONInputParser]
-    serializer_class = ReturnDetailOutput
 
     view_perm, write_perm = VIEW_RETURN, "returns.submit_returnapplication"
     write_methods = ("PUT",)
 
     def get_queryset(self):
         return return_detail_queryset(self.request.user)
-
-    @extend_schema(
-        summary="A return application",
-        responses={200: ReturnDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(ReturnDetailOutput(self.get_object(), context={"request": request}).data)
 
     @extend_schema(
         summary="Change a draft return",
