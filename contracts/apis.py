@@ -330,19 +330,17 @@ class ReviewListCreateApi(DocumentListCreateApi):
         )
 
 
-class ReviewDetailApi(generics.GenericAPIView):
+@detail_endpoint(
+    shows="Show a requirement review with the departments' opinions", output=ReviewOutput
+)
+class ReviewDetailApi(DocumentDetailApi):
     required_perms = (VIEW_REVIEW,)
-    serializer_class = ReviewOutput
 
     def get_queryset(self):
         return RequirementReview.objects.all()
 
-    @extend_schema(
-        summary="Show a requirement review with the departments' opinions",
-        responses={200: ReviewOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(ReviewOutput(selectors.review_detail(self.get_object().pk)).data)
+    def answer(self, request, review):
+        return Response(ReviewOutput(selectors.review_detail(review.pk)).data)
 
 
 class OpinionInput(StrictInput):

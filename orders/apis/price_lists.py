@@ -17,7 +17,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import PermsByMethod, list_endpoint
+from salesadmin.api_views import DocumentDetailApi, PermsByMethod, detail_endpoint, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -94,20 +94,16 @@ class PriceListListApi(PermsByMethod, generics.ListAPIView):
         )
 
 
-class PriceListDetailApi(PermsByMethod, generics.GenericAPIView):
+@detail_endpoint(shows="One price list with its items", output=PriceListDetailOutput)
+class PriceListDetailApi(PermsByMethod, DocumentDetailApi):
     queryset = PriceList.objects.all()
-    serializer_class = PriceListDetailOutput
     parser_classes = [JSONInputParser]
 
     view_perm, write_perm = "orders.view_pricelist", "orders.change_pricelist"
     write_methods = ("PATCH",)
 
-    @extend_schema(
-        summary="One price list with its items",
-        responses={200: PriceListDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(PriceListDetailOutput(_detail(self.get_object().pk)).data)
+    def answer(self, request, price_list):
+        return Response(PriceListDetailOutput(_detail(price_list.pk)).data)
 
     @extend_schema(
         summary="Change a price list's code, name or dates (manager)",
