@@ -28,16 +28,20 @@ from salesadmin.api import (
     BulkRelatedField,
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
 from salesadmin.api_filters import BooleanFilter
 from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentDetailApi,
     DocumentListCreateApi,
+    PermsByMethod,
     ReadDocumentActionApi,
+    detail_endpoint,
     list_create_endpoint,
+    list_endpoint,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -46,7 +50,6 @@ VIEW_CONTRACT = "orders.view_salesorder"
 VIEW_TASK = "contracts.view_productiontask"
 VIEW_REVIEW = "contracts.view_requirementreview"
 VIEW_FOLLOW_UP = "contracts.view_followup"
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 def task_status_field():
@@ -126,13 +129,12 @@ class ContractDetailOutput(ContractRowOutput):
     production_tasks = TaskRowOutput(many=True)
 
 
+@list_endpoint(lists="Contract register", output=ContractRowOutput)
 class ContractRegisterApi(generics.ListAPIView):
     """The contract register (合同登记): every contract with its type, status,
     review, production tasks, deliveries, invoices, payments and balance."""
 
     required_perms = (VIEW_CONTRACT,)
-    pagination_class = Pagination
-    serializer_class = ContractRowOutput
     filterset_class = ContractFilter
 
     def get_queryset(self):
@@ -141,13 +143,6 @@ class ContractRegisterApi(generics.ListAPIView):
             search=params.get("search", ""),
             waiting_production=params.get("waiting_production", "").lower() in ("true", "1"),
         )
-
-    @extend_schema(
-        summary="Contract register",
-        responses={200: ContractRowOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class ContractDetailApi(generics.GenericAPIView):
@@ -184,23 +179,15 @@ class TaskFilter(filters.FilterSet):
         return queryset
 
 
+@list_endpoint(lists="List production tasks", output=TaskRowOutput)
 class TaskListApi(generics.ListAPIView):
     """Production task notices (生产任务通知单), requested date first."""
 
     required_perms = (VIEW_TASK,)
-    pagination_class = Pagination
-    serializer_class = TaskRowOutput
     filterset_class = TaskFilter
 
     def get_queryset(self):
         return selectors.production_tasks(status="")
-
-    @extend_schema(
-        summary="List production tasks",
-        responses={200: TaskRowOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class TaskUpdateInput(StrictInput):
@@ -212,27 +199,18 @@ class TaskUpdateInput(StrictInput):
     requested_date = serializers.DateField(required=False)
 
 
-class TaskDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a production task", output=TaskRowOutput)
+class TaskDetailApi(PermsByMethod, DocumentDetailApi):
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return (VIEW_TASK, "contracts.track_productiontask")
-        return (VIEW_TASK,)
+    view_perm, write_perm = VIEW_TASK, "contracts.track_productiontask"
+    write_methods = ("PATCH",)
 
     def get_queryset(self):
         return selectors.production_tasks(status="")
 
     def get_serializer_class(self):
         return TaskUpdateInput if self.request.method == "PATCH" else TaskRowOutput
-
-    @extend_schema(
-        summary="Show a production task",
-        responses={200: TaskRowOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(TaskRowOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Set a production task's tracker or requested date",
@@ -352,19 +330,17 @@ class ReviewListCreateApi(DocumentListCreateApi):
         )
 
 
-class ReviewDetailApi(generics.GenericAPIView):
+@detail_endpoint(
+    shows="Show a requirement review with the departments' opinions", output=ReviewOutput
+)
+class ReviewDetailApi(DocumentDetailApi):
     required_perms = (VIEW_REVIEW,)
-    serializer_class = ReviewOutput
 
     def get_queryset(self):
         return RequirementReview.objects.all()
 
-    @extend_schema(
-        summary="Show a requirement review with the departments' opinions",
-        responses={200: ReviewOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(ReviewOutput(selectors.review_detail(self.get_object().pk)).data)
+    def answer(self, request, review):
+        return Response(ReviewOutput(selectors.review_detail(review.pk)).data)
 
 
 class OpinionInput(StrictInput):
@@ -437,23 +413,15 @@ class FollowUpFilter(filters.FilterSet):
         fields = ["status"]
 
 
+@list_endpoint(lists="List follow-up calls", output=FollowUpOutput)
 class FollowUpListApi(generics.ListAPIView):
     """Follow-up calls (回访), the earliest due first."""
 
     required_perms = (VIEW_FOLLOW_UP,)
-    pagination_class = Pagination
-    serializer_class = FollowUpOutput
     filterset_class = FollowUpFilter
 
     def get_queryset(self):
         return selectors.follow_up_queue(status="")
-
-    @extend_schema(
-        summary="List follow-up calls",
-        responses={200: FollowUpOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class FollowUpInput(StrictInput):

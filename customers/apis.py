@@ -1,10 +1,10 @@
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from customers import selectors
 from customers.enums import CreditTerms
 from customers.models import Contact, Customer
-from salesadmin.api import error_responses, validated_input
+from salesadmin.api import validated_input
+from salesadmin.api_views import list_endpoint
 
 
 class ContactOutput(serializers.ModelSerializer):
@@ -58,25 +58,17 @@ class CustomerQuery(serializers.Serializer):
     )
 
 
+@list_endpoint(lists="List customers", output=CustomerOutput, parameters=[CustomerQuery])
 class CustomerListApi(generics.ListAPIView):
     """Customers, searchable by code, name, tax ID or contact (``?q=``)."""
 
     required_perms = ("customers.view_customer",)
-    serializer_class = CustomerOutput
 
     def get_queryset(self):
         query = validated_input(CustomerQuery, self.request.query_params)
         return selectors.customer_list(
             search=query.get("q", ""), terms=query.get("terms", ""), hold=query.get("hold", "")
         )
-
-    @extend_schema(
-        summary="List customers",
-        parameters=[CustomerQuery],
-        responses={200: CustomerOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class CustomerDetailApi(generics.RetrieveAPIView):

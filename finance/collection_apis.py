@@ -19,8 +19,9 @@ from finance import aging, statements
 from finance.enums import EntryKind, ReminderStatus, StatementStatus
 from finance.models import Reminder, Statement
 from orders.apis.common import CustomerRefOutput
-from salesadmin.api import Pagination, error_responses
+from salesadmin.api import error_responses
 from salesadmin.api_filters import WholeNumberFilter
+from salesadmin.api_views import list_endpoint
 from salesadmin.pdf import pdf_response
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -194,20 +195,15 @@ class ReminderFilter(filters.FilterSet):
         fields = ["customer", "status", "level"]
 
 
+@list_endpoint(lists="Overdue reminders", output=ReminderOutput, errors=())
 class ReminderListApi(generics.ListAPIView):
     """Overdue reminders, newest first."""
 
     required_perms = ("finance.view_reminder",)
-    serializer_class = ReminderOutput
-    pagination_class = Pagination
     filterset_class = ReminderFilter
 
     def get_queryset(self):
         return Reminder.objects.select_related("customer", "invoice").order_by("-created_at", "-id")
-
-    @extend_schema(summary="Overdue reminders", responses={200: ReminderOutput(many=True)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 # --- Statements ------------------------------------------------------------------------
@@ -235,20 +231,15 @@ class StatementFilter(filters.FilterSet):
         fields = ["customer", "status", "period_start"]
 
 
+@list_endpoint(lists="Month-end statements", output=StatementOutput, errors=())
 class StatementListApi(generics.ListAPIView):
     """Month-end statements (对账单) owed and sent, newest period first."""
 
     required_perms = ("finance.view_statement",)
-    serializer_class = StatementOutput
-    pagination_class = Pagination
     filterset_class = StatementFilter
 
     def get_queryset(self):
         return Statement.objects.select_related("customer").order_by("-period_end", "customer_id")
-
-    @extend_schema(summary="Month-end statements", responses={200: StatementOutput(many=True)})
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class MovementOutput(serializers.Serializer):

@@ -1,8 +1,8 @@
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from inventory import selectors
-from salesadmin.api import error_responses, validated_input
+from salesadmin.api import validated_input
+from salesadmin.api_views import list_endpoint
 
 
 class StockOutput(serializers.Serializer):
@@ -36,11 +36,11 @@ class StockQuery(serializers.Serializer):
     )
 
 
+@list_endpoint(lists="Stock per product", output=StockOutput, parameters=[StockQuery])
 class StockListApi(generics.ListAPIView):
     """Stock per product (``?warehouse=<id>``, ``?q=``, ``?below=1``)."""
 
     required_perms = ("inventory.view_product", "inventory.view_stocklevel")
-    serializer_class = StockOutput
 
     def get_queryset(self):
         query = validated_input(StockQuery, self.request.query_params)
@@ -49,11 +49,3 @@ class StockListApi(generics.ListAPIView):
             search=query.get("q", ""),
             below_safety=query.get("below", False),
         )
-
-    @extend_schema(
-        summary="Stock per product",
-        parameters=[StockQuery],
-        responses={200: StockOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

@@ -12,6 +12,7 @@ from inventory import master_data
 from inventory.enums import Unit
 from inventory.models import Location, Product, Warehouse
 from salesadmin.api import JSONInputParser, StrictInput, error_responses, validated_input
+from salesadmin.api_views import DocumentDetailApi, detail_endpoint, list_endpoint
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 
@@ -113,7 +114,7 @@ class _MasterListApi(generics.ListAPIView):
         return rows
 
 
-class _MasterDetailApi(generics.GenericAPIView):
+class _MasterDetailApi(DocumentDetailApi):
     parser_classes = [JSONInputParser]
     model_name = ""
 
@@ -122,21 +123,13 @@ class _MasterDetailApi(generics.GenericAPIView):
         return _perms(self, self.model_name)
 
 
+@list_endpoint(lists="Products", output=ProductOutput, parameters=[SearchQuery])
 class ProductListApi(_MasterListApi):
     """Products (``?q=`` SKU, name or specification)."""
 
     queryset = Product.objects.order_by("sku")
-    serializer_class = ProductOutput
     model_name = "product"
     search_fields = ("sku", "name", "specification")
-
-    @extend_schema(
-        summary="Products",
-        parameters=[SearchQuery],
-        responses={200: ProductOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Add a product (manager)",
@@ -149,16 +142,10 @@ class ProductListApi(_MasterListApi):
         return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One product", output=ProductOutput)
 class ProductDetailApi(_MasterDetailApi):
     queryset = Product.objects.all()
-    serializer_class = ProductOutput
     model_name = "product"
-
-    @extend_schema(
-        summary="One product", responses={200: ProductOutput, **error_responses(401, 403, 404)}
-    )
-    def get(self, request, pk: int):
-        return Response(ProductOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a product (manager)",
@@ -172,21 +159,13 @@ class ProductDetailApi(_MasterDetailApi):
         return Response(ProductOutput(product).data)
 
 
+@list_endpoint(lists="Warehouses", output=WarehouseOutput, parameters=[SearchQuery])
 class WarehouseListApi(_MasterListApi):
     """Warehouses (``?q=`` code, name or address)."""
 
     queryset = Warehouse.objects.order_by("code")
-    serializer_class = WarehouseOutput
     model_name = "warehouse"
     search_fields = ("code", "name", "address")
-
-    @extend_schema(
-        summary="Warehouses",
-        parameters=[SearchQuery],
-        responses={200: WarehouseOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Add a warehouse (manager)",
@@ -199,17 +178,10 @@ class WarehouseListApi(_MasterListApi):
         return Response(WarehouseOutput(warehouse).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One warehouse", output=WarehouseOutput)
 class WarehouseDetailApi(_MasterDetailApi):
     queryset = Warehouse.objects.all()
-    serializer_class = WarehouseOutput
     model_name = "warehouse"
-
-    @extend_schema(
-        summary="One warehouse",
-        responses={200: WarehouseOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(WarehouseOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a warehouse (manager)",
@@ -223,21 +195,13 @@ class WarehouseDetailApi(_MasterDetailApi):
         return Response(WarehouseOutput(warehouse).data)
 
 
+@list_endpoint(lists="Storage locations", output=LocationOutput, parameters=[SearchQuery])
 class LocationListApi(_MasterListApi):
     """Storage locations (``?q=`` code or name)."""
 
     queryset = Location.objects.order_by("warehouse_id", "code")
-    serializer_class = LocationOutput
     model_name = "location"
     search_fields = ("code", "name")
-
-    @extend_schema(
-        summary="Storage locations",
-        parameters=[SearchQuery],
-        responses={200: LocationOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Add a storage location (manager)",
@@ -250,17 +214,10 @@ class LocationListApi(_MasterListApi):
         return Response(LocationOutput(location).data, status=status.HTTP_201_CREATED)
 
 
+@detail_endpoint(shows="One storage location", output=LocationOutput)
 class LocationDetailApi(_MasterDetailApi):
     queryset = Location.objects.all()
-    serializer_class = LocationOutput
     model_name = "location"
-
-    @extend_schema(
-        summary="One storage location",
-        responses={200: LocationOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(LocationOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change a storage location (manager)",

@@ -3,8 +3,10 @@ create, detail, one endpoint per action, and the selling expense report."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from functools import partial
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -34,20 +36,26 @@ from outbound.services.samples import (
     sample_application_reject,
     sample_application_submit,
 )
-from returns.apis.common import NoInput, action_endpoint
 from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
-    error_responses,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    DocumentActionApi,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    NoInput,
+    action_endpoint,
+    detail_endpoint,
+    document_answer,
+    list_create_endpoint,
+)
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
 VIEW_REQUEST = "outbound.view_nonsalerequest"
 QTY = {"max_digits": 14, "decimal_places": 3}
 MONEY = {"max_digits": 14, "decimal_places": 2}
-ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- Shared shapes -----------------------------------------------------------------------
@@ -149,10 +157,7 @@ def _samples():
 
 
 def _sample_response(request, application, status_code=status.HTTP_200_OK) -> Response:
-    application = _samples().get(pk=application.pk)
-    return Response(
-        SampleDetailOutput(application, context={"request": request}).data, status=status_code
-    )
+    return document_answer(request, _samples(), SampleDetailOutput, application, status_code)
 
 
 class SampleCreateInput(StrictInput):
@@ -197,21 +202,14 @@ class SampleListCreateApi(DocumentListCreateApi):
         return _sample_response(request, document, status.HTTP_201_CREATED)
 
 
-class SampleDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="A sample application", output=SampleDetailOutput)
+class SampleDetailApi(DocumentDetailApi):
     """One sample application with its lines, where it waits, and its slip."""
 
     required_perms = (VIEW_SAMPLE,)
-    serializer_class = SampleDetailOutput
 
     def get_queryset(self):
         return _samples()
-
-    @extend_schema(
-        summary="A sample application",
-        responses={200: SampleDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(SampleDetailOutput(self.get_object(), context={"request": request}).data)
 
 
 class _SampleActionApi(DocumentActionApi):
@@ -222,8 +220,8 @@ class _SampleActionApi(DocumentActionApi):
         return _sample_response(request, document)
 
 
-def _sample_action(summary, perm, input_class, description=""):
-    return action_endpoint(VIEW_SAMPLE, SampleDetailOutput, summary, perm, input_class, description)
+# This document's actions: its view permission and its answer, then each one's own.
+_sample_action = partial(action_endpoint, VIEW_SAMPLE, SampleDetailOutput)
 
 
 @_sample_action("Submit a sample application", "outbound.submit_sampleapplication", NoInput)
@@ -336,10 +334,7 @@ def _requests():
 
 
 def _request_response(request, report, status_code=status.HTTP_200_OK) -> Response:
-    report = _requests().get(pk=report.pk)
-    return Response(
-        RequestDetailOutput(report, context={"request": request}).data, status=status_code
-    )
+    return document_answer(request, _requests(), RequestDetailOutput, report, status_code)
 
 
 class RequestCreateInput(StrictInput):
@@ -385,21 +380,14 @@ class RequestListCreateApi(DocumentListCreateApi):
         return _request_response(request, document, status.HTTP_201_CREATED)
 
 
-class RequestDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="A request report", output=RequestDetailOutput)
+class RequestDetailApi(DocumentDetailApi):
     """One request report with its opinions, where it waits, and its slip."""
 
     required_perms = (VIEW_REQUEST,)
-    serializer_class = RequestDetailOutput
 
     def get_queryset(self):
         return _requests()
-
-    @extend_schema(
-        summary="A request report",
-        responses={200: RequestDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(RequestDetailOutput(self.get_object(), context={"request": request}).data)
 
 
 class _RequestActionApi(DocumentActionApi):
@@ -410,10 +398,8 @@ class _RequestActionApi(DocumentActionApi):
         return _request_response(request, document)
 
 
-def _request_action(summary, perm, input_class, description=""):
-    return action_endpoint(
-        VIEW_REQUEST, RequestDetailOutput, summary, perm, input_class, description
-    )
+# This document's actions: its view permission and its answer, then each one's own.
+_request_action = partial(action_endpoint, VIEW_REQUEST, RequestDetailOutput)
 
 
 @_request_action("Submit a request report", "outbound.submit_nonsalerequest", NoInput)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -24,8 +24,17 @@ from sales.services.quotations import (
     quotation_decline,
     quotation_send,
 )
-from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput, error_responses
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api import BulkRelatedField, NamedChoiceField, StrictInput
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentActionApi,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    NoInput,
+    detail_endpoint,
+    document_answer,
+    list_create_endpoint,
+)
 from salesadmin.transitions import available_transitions
 
 MAX_LINES = 200
@@ -124,9 +133,8 @@ class QuotationCreateInput(StrictInput):
 
 
 def _answer(request, quotation: Quotation, status_code=status.HTTP_200_OK) -> Response:
-    quotation = quotations_visible(request.user).get(pk=quotation.pk)
-    data = QuotationDetailOutput(quotation, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = quotations_visible(request.user)
+    return document_answer(request, rows, QuotationDetailOutput, quotation, status_code)
 
 
 @list_create_endpoint(
@@ -166,25 +174,17 @@ class QuotationListCreateApi(DocumentListCreateApi):
         return _answer(request, document, status.HTTP_201_CREATED)
 
 
-class QuotationDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a quotation", output=QuotationDetailOutput)
+class QuotationDetailApi(DocumentDetailApi):
     """One quotation with its lines and what the user may do next."""
 
     required_perms = (VIEW,)
-    serializer_class = QuotationDetailOutput
 
     def get_queryset(self):
         return quotations_visible(self.request.user)
 
-    @extend_schema(
-        summary="Show a quotation",
-        responses={200: QuotationDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _answer(request, self.get_object())
-
-
-class NoInput(StrictInput):
-    """The action takes no body."""
+    def answer(self, request, document):
+        return _answer(request, document)
 
 
 class AcceptInput(StrictInput):
@@ -200,9 +200,6 @@ class DeclineInput(StrictInput):
     comment = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
-_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
-
-
 class _ActionApi(DocumentActionApi):
     def get_queryset(self):
         return quotations_visible(self.request.user)
@@ -215,7 +212,7 @@ class _ActionApi(DocumentActionApi):
     post=extend_schema(
         summary="Send a draft quotation to the customer",
         request=None,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationSendApi(_ActionApi):
@@ -230,7 +227,7 @@ class QuotationSendApi(_ActionApi):
     post=extend_schema(
         summary="The customer accepted: create and submit the sales order",
         request=AcceptInput,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationAcceptApi(_ActionApi):
@@ -247,7 +244,7 @@ class QuotationAcceptApi(_ActionApi):
     post=extend_schema(
         summary="The customer declined",
         request=DeclineInput,
-        responses={200: QuotationDetailOutput, **_ACTION_ERRORS},
+        responses={200: QuotationDetailOutput, **ACTION_ERRORS},
     )
 )
 class QuotationDeclineApi(_ActionApi):

@@ -51,7 +51,15 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentActionApi,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    detail_endpoint,
+    document_answer,
+    list_create_endpoint,
+)
 from salesadmin.clock import company_today, month_end
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_transitions
@@ -60,7 +68,6 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 QTY = {"max_digits": 14, "decimal_places": 3}
 VIEW = "sales.view_salestarget"
 ACTIONS = ("submit", "approve", "reject")
-_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- Targets ----------------------------------------------------------------------
@@ -124,8 +131,8 @@ def _targets():
 
 
 def _answer(request, target, code=status.HTTP_200_OK) -> Response:
-    target = _targets().prefetch_related("lines").get(pk=target.pk)
-    return Response(TargetDetailOutput(target, context={"request": request}).data, status=code)
+    rows = _targets().prefetch_related("lines")
+    return document_answer(request, rows, TargetDetailOutput, target, code)
 
 
 @list_create_endpoint(
@@ -152,19 +159,15 @@ class TargetListCreateApi(DocumentListCreateApi):
         return _answer(request, document, status.HTTP_201_CREATED)
 
 
-class TargetDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a sales target with its lines", output=TargetDetailOutput)
+class TargetDetailApi(DocumentDetailApi):
     required_perms = (VIEW,)
-    serializer_class = TargetDetailOutput
 
     def get_queryset(self):
         return _targets()
 
-    @extend_schema(
-        summary="Show a sales target with its lines",
-        responses={200: TargetDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _answer(request, self.get_object())
+    def answer(self, request, document):
+        return _answer(request, document)
 
 
 class _TargetActionApi(DocumentActionApi):
@@ -179,7 +182,7 @@ class _TargetActionApi(DocumentActionApi):
     put=extend_schema(
         summary="Replace a draft target's lines (all product groups)",
         request=TargetLinesInput,
-        responses={200: TargetDetailOutput, **_ACTION_ERRORS},
+        responses={200: TargetDetailOutput, **ACTION_ERRORS},
     )
 )
 class TargetLinesApi(_TargetActionApi):
@@ -210,7 +213,7 @@ class TargetLinesApi(_TargetActionApi):
     post=extend_schema(
         summary="Submit a draft target for approval",
         request=None,
-        responses={200: TargetDetailOutput, **_ACTION_ERRORS},
+        responses={200: TargetDetailOutput, **ACTION_ERRORS},
     )
 )
 class TargetSubmitApi(_TargetActionApi):
@@ -225,7 +228,7 @@ class TargetSubmitApi(_TargetActionApi):
     post=extend_schema(
         summary="Approve a target; the version it revises goes out of force",
         request=TargetCommentInput,
-        responses={200: TargetDetailOutput, **_ACTION_ERRORS},
+        responses={200: TargetDetailOutput, **ACTION_ERRORS},
     )
 )
 class TargetApproveApi(_TargetActionApi):
@@ -240,7 +243,7 @@ class TargetApproveApi(_TargetActionApi):
     post=extend_schema(
         summary="Send a submitted target back to the sales department, with the reason",
         request=TargetCommentInput,
-        responses={200: TargetDetailOutput, **_ACTION_ERRORS},
+        responses={200: TargetDetailOutput, **ACTION_ERRORS},
     )
 )
 class TargetRejectApi(_TargetActionApi):
@@ -255,7 +258,7 @@ class TargetRejectApi(_TargetActionApi):
     post=extend_schema(
         summary="Draft a revision of the target in force (a new version)",
         request=TargetCommentInput,
-        responses={201: TargetDetailOutput, **_ACTION_ERRORS},
+        responses={201: TargetDetailOutput, **ACTION_ERRORS},
     )
 )
 class TargetReviseApi(_TargetActionApi):

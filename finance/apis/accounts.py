@@ -16,10 +16,10 @@ from finance.models import ReceivableEntry
 from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
 )
+from salesadmin.api_views import list_endpoint
 
 # The account shows the latest entries; a statement for a period is its own report.
 ACCOUNT_ENTRIES = 100
@@ -131,11 +131,12 @@ class CustomerAccountApi(generics.GenericAPIView):
         return Response(AccountOutput(data, context=today_context()).data)
 
 
+@list_endpoint(
+    lists="A customer's ledger (paginated)", output=LedgerEntryOutput, errors=(401, 403, 404)
+)
 class CustomerLedgerApi(generics.ListAPIView):
     """Every movement of a customer's ledger, newest first, with the balance after each."""
 
-    pagination_class = Pagination
-    serializer_class = LedgerEntryOutput
     required_perms = ("customers.view_customer", VIEW_LEDGER)
 
     queryset = ReceivableEntry.objects.none()  # for the schema; the real one is per customer
@@ -143,13 +144,6 @@ class CustomerLedgerApi(generics.ListAPIView):
     def get_queryset(self):
         customer = get_object_or_404(Customer, pk=self.kwargs["pk"])
         return selectors.ledger_entries(customer=customer)
-
-    @extend_schema(
-        summary="A customer's ledger (paginated)",
-        responses={200: LedgerEntryOutput(many=True), **error_responses(401, 403, 404)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class CreditHoldInput(StrictInput):

@@ -6,7 +6,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -22,11 +27,10 @@ from finance.models import CreditNote, ReceivableEntry
 from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
-    validated_input,
 )
+from salesadmin.api_views import DocumentActionApi, list_endpoint
 from salesadmin.pdf import pdf_response
 
 VIEW = "finance.view_creditnote"
@@ -104,23 +108,15 @@ class CreditNoteDetailOutput(CreditNoteListOutput):
         return _money_left_text(credit_note.entry)
 
 
+@list_endpoint(lists="List credit notes", output=CreditNoteListOutput)
 class CreditNoteListApi(generics.ListAPIView):
     """Credit notes (贷项通知单), newest first."""
 
     required_perms = (VIEW,)
-    pagination_class = Pagination
-    serializer_class = CreditNoteListOutput
     filterset_class = CreditNoteFilter
 
     def get_queryset(self):
         return credit_notes_visible(self.request.user)
-
-    @extend_schema(
-        summary="List credit notes",
-        responses={200: CreditNoteListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 def _detail(request, pk: int, status_code=status.HTTP_200_OK) -> Response:
@@ -175,34 +171,45 @@ class RefundInput(StrictInput):
     refund_date = serializers.DateField(required=False)
 
 
-class CreditNoteRefundApi(generics.GenericAPIView):
-    """Pay money back out of what the credit note left as prepayment."""
-
-    required_perms = (VIEW, "finance.record_refund")
+class _RefundApi(DocumentActionApi):
+    # Money paid back out of what ``source()`` (a ledger entry) has left, after
+    # the body is judged; the refund is then answered by ``answer``.
     parser_classes = [JSONInputParser]
     serializer_class = RefundInput
 
-    def get_queryset(self):
-        return CreditNote.objects.select_related("entry")
+    def run(self, user, data):
+        return refund_record(
+            source=self.source(),
+            amount=data["amount"],
+            reference=data["reference"],
+            refund_date=data.get("refund_date"),
+            user=user,
+        )
 
-    @extend_schema(
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Refund (退款) from a credit note",
         description="At most what is left (400 `over_refund`); the bank reference is required "
         "and unique.",
         request=RefundInput,
         responses={201: CreditNoteDetailOutput, **error_responses(400, 401, 403, 404)},
     )
-    def post(self, request, pk: int):
-        data = validated_input(RefundInput, request.data)
-        credit_note = self.get_object()
-        refund_record(
-            source=credit_note.entry,
-            amount=data["amount"],
-            reference=data["reference"],
-            refund_date=data.get("refund_date"),
-            user=request.user,
-        )
-        return _detail(request, credit_note.pk, status.HTTP_201_CREATED)
+)
+class CreditNoteRefundApi(_RefundApi):
+    """Pay money back out of what the credit note left as prepayment."""
+
+    required_perms = (VIEW, "finance.record_refund")
+
+    def get_queryset(self):
+        return CreditNote.objects.select_related("entry")
+
+    def source(self):
+        self.credit_note = self.get_object()
+        return self.credit_note.entry
+
+    def answer(self, request, refund):
+        return _detail(request, self.credit_note.pk, status.HTTP_201_CREATED)
 
 
 class PaymentRefundOutput(serializers.Serializer):
@@ -221,30 +228,25 @@ class PaymentRefundOutput(serializers.Serializer):
         return _money_left_text(refund.source)
 
 
-class PaymentRefundApi(generics.GenericAPIView):
-    """Pay money back out of a payment's prepayment (what no invoice took)."""
-
-    required_perms = ("finance.view_receivableentry", "finance.record_refund")
-    parser_classes = [JSONInputParser]
-    serializer_class = RefundInput
-
-    def get_queryset(self):
-        return ReceivableEntry.objects.filter(kind=EntryKind.PAYMENT)
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Refund (退款) from a payment",
         description="At most what the payment has left (400 `over_refund`); the bank "
         "reference is required and unique.",
         request=RefundInput,
         responses={201: PaymentRefundOutput, **error_responses(400, 401, 403, 404)},
     )
-    def post(self, request, pk: int):
-        data = validated_input(RefundInput, request.data)
-        refund = refund_record(
-            source=self.get_object(),
-            amount=data["amount"],
-            reference=data["reference"],
-            refund_date=data.get("refund_date"),
-            user=request.user,
-        )
+)
+class PaymentRefundApi(_RefundApi):
+    """Pay money back out of a payment's prepayment (what no invoice took)."""
+
+    required_perms = ("finance.view_receivableentry", "finance.record_refund")
+
+    def get_queryset(self):
+        return ReceivableEntry.objects.filter(kind=EntryKind.PAYMENT)
+
+    def source(self):
+        return self.get_object()
+
+    def answer(self, request, refund):
         return Response(PaymentRefundOutput(refund).data, status=status.HTTP_201_CREATED)

@@ -18,12 +18,12 @@ from finance.models import Invoice
 from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
-    Pagination,
     StrictInput,
     error_responses,
     validated_input,
 )
 from salesadmin.api_filters import BooleanFilter
+from salesadmin.api_views import list_endpoint
 from salesadmin.clock import company_today
 from salesadmin.pdf import pdf_response
 
@@ -117,11 +117,10 @@ class InvoiceFilter(filters.FilterSet):
 VIEW_INVOICES = "finance.view_invoice"
 
 
+@list_endpoint(lists="List invoices", output=InvoiceOutput)
 class InvoiceListApi(generics.ListAPIView):
     """Invoices, newest first."""
 
-    pagination_class = Pagination
-    serializer_class = InvoiceOutput
     filterset_class = InvoiceFilter
     required_perms = (VIEW_INVOICES,)
 
@@ -130,13 +129,6 @@ class InvoiceListApi(generics.ListAPIView):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **today_context()}
-
-    @extend_schema(
-        summary="List invoices",
-        responses={200: InvoiceOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class InvoiceDetailApi(generics.GenericAPIView):

@@ -2,8 +2,7 @@
 
 from django.db.models import F, Prefetch, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -12,11 +11,9 @@ from finance.enums import EntryKind, PaymentMethod
 from finance.models import Invoice, PaymentAllocation, ReceivableEntry
 from finance.services import payment_record
 from salesadmin.api import (
-    JSONInputParser,
-    Pagination,
     StrictInput,
-    error_responses,
 )
+from salesadmin.api_views import DocumentListCreateApi, list_create_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW_LEDGER = "finance.view_receivableentry"
@@ -117,52 +114,32 @@ def _hand_allocations(given) -> list[HandAllocation] | None:
     return [HandAllocation(invoice=a["invoice"], amount=a["amount"]) for a in given]
 
 
-class PaymentListCreateApi(generics.ListAPIView):
+@list_create_endpoint(
+    lists="List payments received",
+    output=PaymentOutput,
+    creates="Record a payment (到款)",
+    description=(
+        "A reference already booked is refused with 400 `duplicate_reference`; "
+        "allocating more than an invoice's open amount or than the payment with "
+        "400 `over_allocation`; a paid or void invoice with 409 `invoice_not_open`."
+    ),
+    create_input=PaymentInput,
+    answer=PaymentOutput,
+)
+class PaymentListCreateApi(DocumentListCreateApi):
     """Payments received, newest first; record one (unallocated money is prepayment)."""
 
-    pagination_class = Pagination
-    parser_classes = [JSONInputParser]
-    serializer_class = PaymentOutput
+    view_perm, add_perm = VIEW_LEDGER, "finance.record_payment"
     filterset_class = PaymentFilter
 
-    def get_serializer_class(self):
-        # The browsable API's form and OPTIONS describe what POST takes.
-        return PaymentInput if self.request.method == "POST" else PaymentOutput
+    def visible(self, user):
+        return payments_visible(user)
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW_LEDGER, "finance.record_payment")
-        return (VIEW_LEDGER,)
-
-    def get_queryset(self):
-        return payments_visible(self.request.user)
-
-    @extend_schema(
-        summary="List payments received",
-        responses={200: PaymentOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Record a payment (到款)",
-        description=(
-            "A reference already booked is refused with 400 `duplicate_reference`; "
-            "allocating more than an invoice's open amount or than the payment with "
-            "400 `over_allocation`; a paid or void invoice with 409 `invoice_not_open`."
-        ),
-        request=PaymentInput,
-        responses={201: PaymentOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        serializer = PaymentInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        entry = payment_record(
+    def create(self, user, data):
+        return payment_record(
             customer=data["customer"],
             amount=data["amount"],
-            user=request.user,
+            user=user,
             method=data["method"],
             reference=data["reference"],
             entry_date=data.get("date"),
@@ -170,5 +147,7 @@ class PaymentListCreateApi(generics.ListAPIView):
             payer=data["payer"],
             allocations=_hand_allocations(data.get("allocations")),
         )
+
+    def created(self, request, entry):
         payment = payments_visible(request.user).get(pk=entry.pk)
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from orders.enums import NoteStatus, OrderStatus
 from orders.models import SalesOrder
 from orders.selectors.sales_orders import orders_visible
-from salesadmin.api import NamedChoiceField, StrictInput, error_responses
+from salesadmin.api import NamedChoiceField
 from salesadmin.api_views import DocumentActionApi
 
 VIEW_ORDER = "orders.view_salesorder"
@@ -101,10 +101,6 @@ def minimal_answer(request, document, status_code) -> Response | None:
     return response
 
 
-class NoInput(StrictInput):
-    """The action takes no body."""
-
-
 class OrderActionApi(DocumentActionApi):
     # Every role that may act on orders sees all of them (see orders_visible);
     # the services lock and read the order themselves (``target()``).
@@ -112,6 +108,3 @@ class OrderActionApi(DocumentActionApi):
 
     def get_queryset(self):
         return orders_visible(self.request.user)
-
-
-ORDER_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)

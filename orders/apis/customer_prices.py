@@ -22,6 +22,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentDetailApi, PermsByMethod, detail_endpoint, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 VIEW = "customers.view_customerprice"
@@ -71,17 +72,14 @@ def _queryset():
     )
 
 
-class CustomerPriceListApi(generics.ListCreateAPIView):
+@list_endpoint(lists="Agreed prices", output=CustomerPriceOutput, parameters=[CustomerPriceQuery])
+class CustomerPriceListApi(PermsByMethod, generics.ListCreateAPIView):
     """Agreed prices (``?customer=<id>``, ``?approval=pending``, ``?q=``)."""
 
-    serializer_class = CustomerPriceOutput
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return (VIEW, "customers.add_customerprice")
-        return (VIEW,)
+    view_perm, write_perm = VIEW, "customers.add_customerprice"
+    write_methods = ("POST",)
 
     def get_queryset(self):
         query = validated_input(CustomerPriceQuery, self.request.query_params)
@@ -101,14 +99,6 @@ class CustomerPriceListApi(generics.ListCreateAPIView):
         return prices
 
     @extend_schema(
-        summary="Agreed prices",
-        parameters=[CustomerPriceQuery],
-        responses={200: CustomerPriceOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
         summary="Set a customer's agreed price (below the list it waits for a manager)",
         request=CustomerPriceInput,
         responses={201: CustomerPriceOutput, **error_responses(400, 401, 403)},
@@ -119,25 +109,15 @@ class CustomerPriceListApi(generics.ListCreateAPIView):
         return Response(CustomerPriceOutput(cp).data, status=status.HTTP_201_CREATED)
 
 
-class CustomerPriceDetailApi(generics.GenericAPIView):
-    serializer_class = CustomerPriceOutput
+@detail_endpoint(shows="One agreed price", output=CustomerPriceOutput)
+class CustomerPriceDetailApi(PermsByMethod, DocumentDetailApi):
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return (VIEW, "customers.change_customerprice")
-        return (VIEW,)
+    view_perm, write_perm = VIEW, "customers.change_customerprice"
+    write_methods = ("PATCH",)
 
     def get_queryset(self):
         return _queryset()
-
-    @extend_schema(
-        summary="One agreed price",
-        responses={200: CustomerPriceOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(CustomerPriceOutput(self.get_object()).data)
 
     @extend_schema(
         summary="Change an agreed price or its dates (decided again against the list)",

@@ -14,7 +14,6 @@ from orders.apis.common import (
     MAX_LINES,
     MONEY,
     NOTE_ACTIONS,
-    ORDER_ACTION_ERRORS,
     PREFER_MINIMAL,
     QTY,
     VIEW_NOTE,
@@ -41,11 +40,15 @@ from orders.services.override_requests import delivery_note_ask_override
 from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
-    Pagination,
     StrictInput,
-    error_responses,
 )
-from salesadmin.api_views import DocumentActionApi
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentActionApi,
+    DocumentDetailApi,
+    detail_endpoint,
+    list_endpoint,
+)
 
 # --- Delivery notes --------------------------------------------------------------------
 
@@ -196,39 +199,31 @@ def _note_response(
     return Response(NoteDetailOutput(note, context={"request": request}).data, status=status_code)
 
 
+@list_endpoint(lists="List delivery notes", output=NoteListOutput)
 class NoteListApi(generics.ListAPIView):
     """Delivery notes (发货单), newest first."""
 
-    pagination_class = Pagination
     required_perms = (VIEW_NOTE,)
-    serializer_class = NoteListOutput
     filterset_class = NoteFilter
 
     def get_queryset(self):
         return notes_visible(self.request.user)
 
-    @extend_schema(
-        summary="List delivery notes",
-        responses={200: NoteListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
-
-class NoteDetailApi(generics.GenericAPIView):
+@detail_endpoint(
+    shows="Show a delivery note",
+    output=NoteDetailOutput,
+    description="Lines with their batches, the finance stamp, the dispatch, the gate "
+    "exit and the actions the requesting user may take now.",
+)
+class NoteDetailApi(DocumentDetailApi):
     required_perms = (VIEW_NOTE,)
 
     def get_queryset(self):
         return notes_visible(self.request.user)
 
-    @extend_schema(
-        summary="Show a delivery note",
-        description="Lines with their batches, the finance stamp, the dispatch, the gate "
-        "exit and the actions the requesting user may take now.",
-        responses={200: NoteDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _note_response(request, self.get_object(), minimal=False)
+    def answer(self, request, note):
+        return _note_response(request, note, minimal=False)
 
 
 class NoteIssueLineInput(StrictInput):
@@ -252,7 +247,7 @@ class NoteIssueInput(StrictInput):
         "refuses to go beyond what is available (`insufficient_stock`, with `available`).",
         parameters=[PREFER_MINIMAL],
         request=NoteIssueInput,
-        responses={201: NoteDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={201: NoteDetailOutput, **ACTION_ERRORS},
     )
 )
 class NoteIssueApi(OrderActionApi):
@@ -286,9 +281,6 @@ class _NoteActionApi(DocumentActionApi):
         return _note_response(request, document)
 
 
-_NOTE_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
-
-
 def _note_action_schema(summary: str, description: str, request):
     return extend_schema_view(
         post=extend_schema(
@@ -296,7 +288,7 @@ def _note_action_schema(summary: str, description: str, request):
             description=description,
             parameters=[PREFER_MINIMAL],
             request=request,
-            responses={200: NoteDetailOutput, **_NOTE_ACTION_ERRORS},
+            responses={200: NoteDetailOutput, **ACTION_ERRORS},
         )
     )
 

@@ -17,6 +17,7 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
+from salesadmin.api_views import DocumentDetailApi, PermsByMethod, detail_endpoint, list_endpoint
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -70,25 +71,15 @@ def _detail(pk: int) -> PriceList:
     return PriceList.objects.prefetch_related("items__product").get(pk=pk)
 
 
-class PriceListListApi(generics.ListAPIView):
+@list_endpoint(lists="Price lists", output=PriceListOutput)
+class PriceListListApi(PermsByMethod, generics.ListAPIView):
     """Price list versions, newest first."""
 
     queryset = PriceList.objects.order_by("-valid_from", "code")
-    serializer_class = PriceListOutput
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "POST":
-            return ("orders.view_pricelist", "orders.add_pricelist")
-        return ("orders.view_pricelist",)
-
-    @extend_schema(
-        summary="Price lists",
-        responses={200: PriceListOutput(many=True), **error_responses(400, 401, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    view_perm, write_perm = "orders.view_pricelist", "orders.add_pricelist"
+    write_methods = ("POST",)
 
     @extend_schema(
         summary="Add a price list or a new version of one (manager)",
@@ -103,23 +94,16 @@ class PriceListListApi(generics.ListAPIView):
         )
 
 
-class PriceListDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="One price list with its items", output=PriceListDetailOutput)
+class PriceListDetailApi(PermsByMethod, DocumentDetailApi):
     queryset = PriceList.objects.all()
-    serializer_class = PriceListDetailOutput
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PATCH":
-            return ("orders.view_pricelist", "orders.change_pricelist")
-        return ("orders.view_pricelist",)
+    view_perm, write_perm = "orders.view_pricelist", "orders.change_pricelist"
+    write_methods = ("PATCH",)
 
-    @extend_schema(
-        summary="One price list with its items",
-        responses={200: PriceListDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(PriceListDetailOutput(_detail(self.get_object().pk)).data)
+    def answer(self, request, price_list):
+        return Response(PriceListDetailOutput(_detail(price_list.pk)).data)
 
     @extend_schema(
         summary="Change a price list's code, name or dates (manager)",

@@ -13,13 +13,11 @@ from inventory.models import Product
 from orders.apis.common import (
     MAX_LINES,
     MONEY,
-    ORDER_ACTION_ERRORS,
     ORDER_ACTIONS,
     PREFER_MINIMAL,
     QTY,
     VIEW_ORDER,
     CustomerRefOutput,
-    NoInput,
     OrderActionApi,
     ProductRefOutput,
     action_names,
@@ -50,7 +48,15 @@ from salesadmin.api import (
     error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    NoInput,
+    PermsByMethod,
+    detail_endpoint,
+    list_create_endpoint,
+)
 from salesadmin.clock import company_today
 from salesadmin.transitions import available_transitions
 
@@ -247,17 +253,15 @@ class OrderListCreateApi(DocumentListCreateApi):
         return _order_response(request, document, status_code=status.HTTP_201_CREATED, created=True)
 
 
-class OrderDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="Show a sales order", output=OrderDetailOutput)
+class OrderDetailApi(PermsByMethod, DocumentDetailApi):
     """One sales order with its lines, why it waits for a manager, and what the
     user may do next; PUT/PATCH change a draft's lines."""
 
     parser_classes = [JSONInputParser]
 
-    @property
-    def required_perms(self):
-        if self.request.method in ("PUT", "PATCH"):
-            return (VIEW_ORDER, "orders.change_salesorder")
-        return (VIEW_ORDER,)
+    view_perm, write_perm = VIEW_ORDER, "orders.change_salesorder"
+    write_methods = ("PUT", "PATCH")
 
     def get_queryset(self):
         return orders_visible(self.request.user)
@@ -265,12 +269,8 @@ class OrderDetailApi(generics.GenericAPIView):
     def get_serializer_class(self):
         return OrderUpdateInput if self.request.method in ("PUT", "PATCH") else OrderDetailOutput
 
-    @extend_schema(
-        summary="Show a sales order",
-        responses={200: OrderDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return _order_response(request, self.get_object(), minimal=False)
+    def answer(self, request, order):
+        return _order_response(request, order, minimal=False)
 
     @extend_schema(
         summary="Replace a draft's lines",
@@ -322,7 +322,7 @@ def _order_action_schema(summary: str, request, description: str = ""):
             description=description or None,
             parameters=[PREFER_MINIMAL],
             request=request,
-            responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+            responses={200: OrderDetailOutput, **ACTION_ERRORS},
         )
     )
 
@@ -403,7 +403,7 @@ class ContractReviewApproveApi(OrderActionApi):
         "the contract waits for.",
         parameters=[PREFER_MINIMAL],
         request=OrderCommentInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={200: OrderDetailOutput, **ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         data = validated_input(OrderCommentInput, request.data)
@@ -421,7 +421,7 @@ class ContractReviewRejectApi(OrderActionApi):
         summary="Reject a formal contract in its review (comment required)",
         parameters=[PREFER_MINIMAL],
         request=OrderRejectInput,
-        responses={200: OrderDetailOutput, **ORDER_ACTION_ERRORS},
+        responses={200: OrderDetailOutput, **ACTION_ERRORS},
     )
     def post(self, request, pk: int):
         data = validated_input(OrderRejectInput, request.data)

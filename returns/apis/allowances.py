@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
@@ -15,13 +17,9 @@ from returns.apis.common import (
     MONEY,
     QTY,
     VIEW_ALLOWANCE,
-    CancelReasonInput,
-    CommentInput,
     CreditNoteRef,
     DocumentRefOutput,
-    NoInput,
     ReturnCustomerRef,
-    action_endpoint,
 )
 from returns.enums import (
     AllowanceReason,
@@ -45,9 +43,19 @@ from salesadmin.api import (
     BulkRelatedField,
     NamedChoiceField,
     StrictInput,
-    error_responses,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    CancelReasonInput,
+    CommentInput,
+    DocumentActionApi,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    NoInput,
+    action_endpoint,
+    detail_endpoint,
+    document_answer,
+    list_create_endpoint,
+)
 
 # --- Allowances --------------------------------------------------------------------------
 
@@ -105,9 +113,8 @@ class AllowanceDetailOutput(AllowanceListOutput):
 
 
 def _allowance_response(request, allowance, status_code=status.HTTP_200_OK) -> Response:
-    allowance = allowance_detail_queryset(request.user).get(pk=allowance.pk)
-    data = AllowanceDetailOutput(allowance, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = allowance_detail_queryset(request.user)
+    return document_answer(request, rows, AllowanceDetailOutput, allowance, status_code)
 
 
 class AllowanceLineInputSerializer(StrictInput):
@@ -168,22 +175,14 @@ class AllowanceListCreateApi(DocumentListCreateApi):
         return _allowance_response(request, document, status.HTTP_201_CREATED)
 
 
-class AllowanceDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="An allowance", output=AllowanceDetailOutput)
+class AllowanceDetailApi(DocumentDetailApi):
     """One allowance with its lines, where it waits, and its credit note."""
 
     required_perms = (VIEW_ALLOWANCE,)
-    serializer_class = AllowanceDetailOutput
 
     def get_queryset(self):
         return allowance_detail_queryset(self.request.user)
-
-    @extend_schema(
-        summary="An allowance",
-        responses={200: AllowanceDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        data = AllowanceDetailOutput(self.get_object(), context={"request": request}).data
-        return Response(data)
 
 
 class _AllowanceActionApi(DocumentActionApi):
@@ -194,10 +193,8 @@ class _AllowanceActionApi(DocumentActionApi):
         return _allowance_response(request, document)
 
 
-def _allowance_action(summary, perm, input_class, description=""):
-    return action_endpoint(
-        VIEW_ALLOWANCE, AllowanceDetailOutput, summary, perm, input_class, description
-    )
+# This document's actions: its view permission and its answer, then each one's own.
+_allowance_action = partial(action_endpoint, VIEW_ALLOWANCE, AllowanceDetailOutput)
 
 
 @_allowance_action("Submit an allowance", "returns.submit_allowance", NoInput)

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from customers.models import Customer
 from inventory.models import Batch
 from orders.models import DeliveryNote, DeliveryNoteLine
 from returns.apis.common import (
-    ACTION_ERRORS,
     MAX_LINES,
     MONEY,
     QTY,
     VIEW_RETURN,
-    CancelReasonInput,
-    CommentInput,
     CreditNoteRef,
     DocumentRefOutput,
-    NoInput,
     ReturnCustomerRef,
     ReturnProductRef,
-    action_endpoint,
 )
 from returns.enums import (
     InspectionResult,
@@ -55,10 +52,22 @@ from salesadmin.api import (
     JSONInputParser,
     NamedChoiceField,
     StrictInput,
-    error_responses,
     validated_input,
 )
-from salesadmin.api_views import DocumentActionApi, DocumentListCreateApi, list_create_endpoint
+from salesadmin.api_views import (
+    ACTION_ERRORS,
+    CancelReasonInput,
+    CommentInput,
+    DocumentActionApi,
+    DocumentDetailApi,
+    DocumentListCreateApi,
+    NoInput,
+    PermsByMethod,
+    action_endpoint,
+    detail_endpoint,
+    document_answer,
+    list_create_endpoint,
+)
 
 # --- Return applications ----------------------------------------------------------------
 
@@ -127,9 +136,8 @@ class ReturnDetailOutput(ReturnListOutput):
 
 
 def _return_response(request, application, status_code=status.HTTP_200_OK) -> Response:
-    application = return_detail_queryset(request.user).get(pk=application.pk)
-    data = ReturnDetailOutput(application, context={"request": request}).data
-    return Response(data, status=status_code)
+    rows = return_detail_queryset(request.user)
+    return document_answer(request, rows, ReturnDetailOutput, application, status_code)
 
 
 class ReturnLineInputSerializer(StrictInput):
@@ -204,28 +212,18 @@ def _line_inputs(lines: list[dict]) -> list[ReturnLineInput]:
     ]
 
 
-class ReturnDetailApi(generics.GenericAPIView):
+@detail_endpoint(shows="A return application", output=ReturnDetailOutput)
+class ReturnDetailApi(PermsByMethod, DocumentDetailApi):
     """One return application with its lines, inspection, decision and credit
     note; a draft's lines and document number are changed with PUT."""
 
     parser_classes = [JSONInputParser]
-    serializer_class = ReturnDetailOutput
 
-    @property
-    def required_perms(self):
-        if self.request.method == "PUT":
-            return (VIEW_RETURN, "returns.submit_returnapplication")
-        return (VIEW_RETURN,)
+    view_perm, write_perm = VIEW_RETURN, "returns.submit_returnapplication"
+    write_methods = ("PUT",)
 
     def get_queryset(self):
         return return_detail_queryset(self.request.user)
-
-    @extend_schema(
-        summary="A return application",
-        responses={200: ReturnDetailOutput, **error_responses(401, 403, 404)},
-    )
-    def get(self, request, pk: int):
-        return Response(ReturnDetailOutput(self.get_object(), context={"request": request}).data)
 
     @extend_schema(
         summary="Change a draft return",
@@ -272,8 +270,8 @@ class _ReturnActionApi(DocumentActionApi):
         return _return_response(request, document)
 
 
-def _return_action(summary, perm, input_class, description=""):
-    return action_endpoint(VIEW_RETURN, ReturnDetailOutput, summary, perm, input_class, description)
+# This document's actions: its view permission and its answer, then each one's own.
+_return_action = partial(action_endpoint, VIEW_RETURN, ReturnDetailOutput)
 
 
 @_return_action("Submit a return", "returns.submit_returnapplication", NoInput)
