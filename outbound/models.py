@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from outbound.enums import Purpose, RequestStatus, SampleOutcome, SampleStatus
-from salesadmin.transitions import condition
+from salesadmin.transitions import LevelDecisionRules, condition
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 QTY = {"max_digits": 14, "decimal_places": 3}
@@ -40,7 +40,7 @@ def _user(**kwargs):
     )
 
 
-class OutboundDocument(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class OutboundDocument(LevelDecisionRules, ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """What a sample application and a request report share."""
 
     number = models.CharField(_("number"), max_length=30, unique=True)
@@ -88,18 +88,6 @@ class OutboundDocument(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @condition(_("Add at least one line with a quantity."), code="no_lines")
     def has_lines(self) -> bool:
         return self.line_count > 0
-
-    @condition(_("It is not waiting for an approval."), code="not_waiting_for_approval")
-    def is_waiting_for_approval(self) -> bool:
-        return self.waiting_level_id is not None
-
-    @condition(_("A rejection needs a comment."), code="comment_required")
-    def has_decision_comment(self) -> bool:
-        return bool(self.decision_comment.strip())
-
-    @condition(_("Say why it is cancelled."), code="reason_required")
-    def has_cancel_reason(self) -> bool:
-        return bool(self.cancel_reason.strip())
 
     @condition(
         _("An outbound slip is still valid or the goods left: nothing to issue or cancel."),

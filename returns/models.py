@@ -27,7 +27,7 @@ from returns.enums import (
     ReturnReason,
     ReturnStatus,
 )
-from salesadmin.transitions import condition
+from salesadmin.transitions import DecisionRules, LevelDecisionRules, condition
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 QTY = {"max_digits": 14, "decimal_places": 3}
@@ -44,7 +44,7 @@ def _user(related_name="+", **kwargs):
     )
 
 
-class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class ReturnApplication(DecisionRules, ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """退货申请单."""
 
     number = models.CharField(_("return number"), max_length=30, unique=True)
@@ -150,10 +150,6 @@ class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def has_comment_when_failed(self) -> bool:
         return not self.inspection_failed or bool(self.decision_comment.strip())
 
-    @condition(_("A rejection needs a comment."), code="comment_required")
-    def has_decision_comment(self) -> bool:
-        return bool(self.decision_comment.strip())
-
     @condition(_("A credit note was already issued for this return."), code="credit_note_exists")
     def is_not_credited(self) -> bool:
         return self.credit_note_id is None
@@ -164,10 +160,6 @@ class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     def has_cause_found(self) -> bool:
         return bool(self.cause and self.responsible.strip() and self.corrective_action.strip())
-
-    @condition(_("Say why the return is cancelled."), code="reason_required")
-    def has_cancel_reason(self) -> bool:
-        return bool(self.cancel_reason.strip())
 
     # Transitions: bodies only set fields; returns/services runs them ---------------
     @transition(
@@ -204,7 +196,7 @@ class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=ReturnStatus.INSPECTED,
         target=ReturnStatus.REJECTED,
-        conditions=[has_decision_comment],
+        conditions=[DecisionRules.has_decision_comment],
         permission="returns.approve_returnapplication",
     )
     def reject(self, *, by, at):
@@ -234,7 +226,7 @@ class ReturnApplication(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=[ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, ReturnStatus.INSPECTED],
         target=ReturnStatus.CANCELLED,
-        conditions=[has_cancel_reason],
+        conditions=[DecisionRules.has_cancel_reason],
         permission="returns.cancel_returnapplication",
     )
     def cancel(self):
@@ -283,7 +275,7 @@ class ReturnLine(models.Model):
         return f"{self.product} × {self.quantity}"
 
 
-class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+class Allowance(LevelDecisionRules, ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """销售折让: a price reduction after delivery, on a dispatched note or an invoice."""
 
     number = models.CharField(_("allowance number"), max_length=30, unique=True)
@@ -377,17 +369,9 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def has_amount(self) -> bool:
         return self.amount > 0
 
-    @condition(_("The allowance is not waiting for an approval."), code="not_waiting_for_approval")
-    def is_waiting_for_approval(self) -> bool:
-        return self.waiting_level_id is not None
-
     @condition(_("A rejection needs a comment."), code="comment_required")
     def has_decision_comment(self) -> bool:
         return bool(self.decision_comment.strip())
-
-    @condition(_("Say why the allowance is cancelled."), code="reason_required")
-    def has_cancel_reason(self) -> bool:
-        return bool(self.cancel_reason.strip())
 
     @transition(
         status,
@@ -403,7 +387,7 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=AllowanceStatus.SUBMITTED,
         target=AllowanceStatus.SUBMITTED,
-        conditions=[is_waiting_for_approval],
+        conditions=[LevelDecisionRules.is_waiting_for_approval],
         permission="returns.approve_allowance",
     )
     def forward(self, *, level):
@@ -414,7 +398,7 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=AllowanceStatus.SUBMITTED,
         target=AllowanceStatus.APPROVED,
-        conditions=[is_waiting_for_approval],
+        conditions=[LevelDecisionRules.is_waiting_for_approval],
         permission="returns.approve_allowance",
     )
     def approve(self, *, by, at, credit_note):
@@ -425,7 +409,10 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=AllowanceStatus.SUBMITTED,
         target=AllowanceStatus.REJECTED,
-        conditions=[is_waiting_for_approval, has_decision_comment],
+        conditions=[
+            LevelDecisionRules.is_waiting_for_approval,
+            LevelDecisionRules.has_decision_comment,
+        ],
         permission="returns.approve_allowance",
     )
     def reject(self, *, by, at):
@@ -436,7 +423,7 @@ class Allowance(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         status,
         source=[AllowanceStatus.DRAFT, AllowanceStatus.SUBMITTED],
         target=AllowanceStatus.CANCELLED,
-        conditions=[has_cancel_reason],
+        conditions=[LevelDecisionRules.has_cancel_reason],
         permission="returns.cancel_allowance",
     )
     def cancel(self):

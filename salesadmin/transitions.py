@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from salesadmin import metrics
 from salesadmin.errors import ApplicationError, ConflictError
@@ -52,6 +53,29 @@ def condition(message, *, code: str) -> Callable:
         return checked
 
     return decorate
+
+
+class DecisionRules:
+    """The conditions every document a person decides on shares: a rejection
+    gives its comment (``decision_comment``) and a cancellation its reason
+    (``cancel_reason``). Mixed into the document's model."""
+
+    @condition(gettext_lazy("A rejection needs a comment."), code="comment_required")
+    def has_decision_comment(self) -> bool:
+        return bool(self.decision_comment.strip())
+
+    @condition(gettext_lazy("Say why it is cancelled."), code="reason_required")
+    def has_cancel_reason(self) -> bool:
+        return bool(self.cancel_reason.strip())
+
+
+class LevelDecisionRules(DecisionRules):
+    """And for a document approved level by level (approvals/): it is
+    decided only while it waits for a level (``waiting_level``)."""
+
+    @condition(gettext_lazy("It is not waiting for an approval."), code="not_waiting_for_approval")
+    def is_waiting_for_approval(self) -> bool:
+        return self.waiting_level_id is not None
 
 
 def check_transition(obj: models.Model, name: str, *, user, check_perm: bool = True) -> None:
