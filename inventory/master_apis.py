@@ -3,8 +3,10 @@ create and change through the same services as the pages (history kept)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
@@ -94,10 +96,14 @@ def _perms(view, model: str):
     return (f"inventory.view_{model}",)
 
 
+# GET: the records, searched with ``?q=`` over ``search_fields``; POST: one added
+# through the ``create`` service (master_data) and answered in ``serializer_class``.
 class _MasterListApi(generics.ListAPIView):
     parser_classes = [JSONInputParser]
     model_name = ""
     search_fields: tuple[str, ...] = ()
+    create_input: type[serializers.Serializer]
+    create: Callable
 
     @property
     def required_perms(self):
@@ -113,17 +119,70 @@ class _MasterListApi(generics.ListAPIView):
             rows = rows.filter(condition)
         return rows
 
+    def post(self, request):
+        data = validated_input(self.create_input, request.data)
+        record = type(self).create(user=request.user, **data)
+        return Response(self.serializer_class(record).data, status=status.HTTP_201_CREATED)
 
+
+# GET one record; PATCH: the fields given, changed through the ``update``
+# service (master_data), which takes the record by its ``model_name``.
 class _MasterDetailApi(DocumentDetailApi):
     parser_classes = [JSONInputParser]
     model_name = ""
+    change_input: type[serializers.Serializer]
+    update: Callable
 
     @property
     def required_perms(self):
         return _perms(self, self.model_name)
 
+    def patch(self, request, pk: int):
+        record = self.get_object()
+        data = validated_input(self.change_input, request.data)
+        record = type(self).update(**{self.model_name: record}, user=request.user, **data)
+        return Response(self.serializer_class(record).data)
 
-@list_endpoint(lists="Products", output=ProductOutput, parameters=[SearchQuery])
+
+def _master_list(*, lists: str, adds: str, output, create_input, create):
+    """A master list's GET and POST: the serializers, the service and the schema."""
+
+    def decorate(cls):
+        cls.create_input, cls.create = create_input, staticmethod(create)
+        schema = extend_schema(
+            summary=adds,
+            request=create_input,
+            responses={201: output, **error_responses(400, 401, 403)},
+        )
+        listed = list_endpoint(lists=lists, output=output, parameters=[SearchQuery])(cls)
+        return extend_schema_view(post=schema)(listed)
+
+    return decorate
+
+
+def _master_detail(*, shows: str, changes: str, output, change_input, update):
+    """A master record's GET and PATCH: the serializers, the service and the schema."""
+
+    def decorate(cls):
+        cls.change_input, cls.update = change_input, staticmethod(update)
+        schema = extend_schema(
+            summary=changes,
+            request=change_input,
+            responses={200: output, **error_responses(400, 401, 403, 404)},
+        )
+        shown = detail_endpoint(shows=shows, output=output)(cls)
+        return extend_schema_view(patch=schema)(shown)
+
+    return decorate
+
+
+@_master_list(
+    lists="Products",
+    adds="Add a product (manager)",
+    output=ProductOutput,
+    create_input=ProductInput,
+    create=master_data.product_create,
+)
 class ProductListApi(_MasterListApi):
     """Products (``?q=`` SKU, name or specification)."""
 
@@ -131,35 +190,26 @@ class ProductListApi(_MasterListApi):
     model_name = "product"
     search_fields = ("sku", "name", "specification")
 
-    @extend_schema(
-        summary="Add a product (manager)",
-        request=ProductInput,
-        responses={201: ProductOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(ProductInput, request.data)
-        product = master_data.product_create(user=request.user, **data)
-        return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
-
-@detail_endpoint(shows="One product", output=ProductOutput)
+@_master_detail(
+    shows="One product",
+    changes="Change a product (manager)",
+    output=ProductOutput,
+    change_input=ProductChangeInput,
+    update=master_data.product_update,
+)
 class ProductDetailApi(_MasterDetailApi):
     queryset = Product.objects.all()
     model_name = "product"
 
-    @extend_schema(
-        summary="Change a product (manager)",
-        request=ProductChangeInput,
-        responses={200: ProductOutput, **error_responses(400, 401, 403, 404)},
-    )
-    def patch(self, request, pk: int):
-        product = self.get_object()
-        data = validated_input(ProductChangeInput, request.data)
-        product = master_data.product_update(product=product, user=request.user, **data)
-        return Response(ProductOutput(product).data)
 
-
-@list_endpoint(lists="Warehouses", output=WarehouseOutput, parameters=[SearchQuery])
+@_master_list(
+    lists="Warehouses",
+    adds="Add a warehouse (manager)",
+    output=WarehouseOutput,
+    create_input=WarehouseInput,
+    create=master_data.warehouse_create,
+)
 class WarehouseListApi(_MasterListApi):
     """Warehouses (``?q=`` code, name or address)."""
 
@@ -167,35 +217,26 @@ class WarehouseListApi(_MasterListApi):
     model_name = "warehouse"
     search_fields = ("code", "name", "address")
 
-    @extend_schema(
-        summary="Add a warehouse (manager)",
-        request=WarehouseInput,
-        responses={201: WarehouseOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(WarehouseInput, request.data)
-        warehouse = master_data.warehouse_create(user=request.user, **data)
-        return Response(WarehouseOutput(warehouse).data, status=status.HTTP_201_CREATED)
 
-
-@detail_endpoint(shows="One warehouse", output=WarehouseOutput)
+@_master_detail(
+    shows="One warehouse",
+    changes="Change a warehouse (manager)",
+    output=WarehouseOutput,
+    change_input=WarehouseChangeInput,
+    update=master_data.warehouse_update,
+)
 class WarehouseDetailApi(_MasterDetailApi):
     queryset = Warehouse.objects.all()
     model_name = "warehouse"
 
-    @extend_schema(
-        summary="Change a warehouse (manager)",
-        request=WarehouseChangeInput,
-        responses={200: WarehouseOutput, **error_responses(400, 401, 403, 404)},
-    )
-    def patch(self, request, pk: int):
-        warehouse = self.get_object()
-        data = validated_input(WarehouseChangeInput, request.data)
-        warehouse = master_data.warehouse_update(warehouse=warehouse, user=request.user, **data)
-        return Response(WarehouseOutput(warehouse).data)
 
-
-@list_endpoint(lists="Storage locations", output=LocationOutput, parameters=[SearchQuery])
+@_master_list(
+    lists="Storage locations",
+    adds="Add a storage location (manager)",
+    output=LocationOutput,
+    create_input=LocationInput,
+    create=master_data.location_create,
+)
 class LocationListApi(_MasterListApi):
     """Storage locations (``?q=`` code or name)."""
 
@@ -203,29 +244,14 @@ class LocationListApi(_MasterListApi):
     model_name = "location"
     search_fields = ("code", "name")
 
-    @extend_schema(
-        summary="Add a storage location (manager)",
-        request=LocationInput,
-        responses={201: LocationOutput, **error_responses(400, 401, 403)},
-    )
-    def post(self, request):
-        data = validated_input(LocationInput, request.data)
-        location = master_data.location_create(user=request.user, **data)
-        return Response(LocationOutput(location).data, status=status.HTTP_201_CREATED)
 
-
-@detail_endpoint(shows="One storage location", output=LocationOutput)
+@_master_detail(
+    shows="One storage location",
+    changes="Change a storage location (manager)",
+    output=LocationOutput,
+    change_input=LocationChangeInput,
+    update=master_data.location_update,
+)
 class LocationDetailApi(_MasterDetailApi):
     queryset = Location.objects.all()
     model_name = "location"
-
-    @extend_schema(
-        summary="Change a storage location (manager)",
-        request=LocationChangeInput,
-        responses={200: LocationOutput, **error_responses(400, 401, 403, 404)},
-    )
-    def patch(self, request, pk: int):
-        location = self.get_object()
-        data = validated_input(LocationChangeInput, request.data)
-        location = master_data.location_update(location=location, user=request.user, **data)
-        return Response(LocationOutput(location).data)
