@@ -205,6 +205,17 @@ def run_signed(
     )
 
 
+def run_signed_with_text(
+    obj: models.Model, name: str, *, text_field: str, text: str, user, document_type: str, **kwargs
+):
+    """A signed transition whose form gives one text (an opinion, an outcome's
+    remarks): kept on ``text_field``, trimmed to 300 characters, and logged as
+    the step's comment."""
+    setattr(obj, text_field, (text or "").strip()[:300])
+    comment = getattr(obj, text_field)
+    return run_signed(obj, name, user=user, document_type=document_type, comment=comment, **kwargs)
+
+
 def check_state_and_role(obj: models.Model, name: str, *, user) -> None:
     """Refuse a wrong state (409) or role (403) before any work; the rules
     (conditions) are checked when the transition runs, after the service has

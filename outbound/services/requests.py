@@ -37,7 +37,7 @@ from salesadmin.errors import ApplicationError
 from salesadmin.transitions import (
     cancel_with_reason,
     check_state_and_role,
-    run_signed,
+    run_signed_with_text,
     run_transition,
 )
 
@@ -103,13 +103,13 @@ def non_sale_request_check(*, request: NonSaleRequest, user, opinion: str) -> No
     """The accountant's opinion (会计意见)."""
     request = _lock(request)
     check_state_and_role(request, "accountant_check", user=user)
-    request.accountant_opinion = (opinion or "").strip()[:300]
-    return run_signed(
+    return run_signed_with_text(
         request,
         "accountant_check",
+        text_field="accountant_opinion",
+        text=opinion,
         user=user,
         document_type=DOC,
-        comment=request.accountant_opinion,
     )
 
 
@@ -118,13 +118,13 @@ def non_sale_request_endorse(*, request: NonSaleRequest, user, opinion: str) -> 
     """The manager's opinion (经理意见); then it waits for the deputy general manager."""
     request = _lock(request)
     check_state_and_role(request, "endorse", user=user)
-    request.manager_opinion = (opinion or "").strip()[:300]
-    return run_signed(
+    return run_signed_with_text(
         request,
         "endorse",
+        text_field="manager_opinion",
+        text=opinion,
         user=user,
         document_type=DOC,
-        comment=request.manager_opinion,
         level=level_by_code(APPROVER_LEVEL),
     )
 

@@ -39,7 +39,7 @@ from salesadmin.errors import ApplicationError
 from salesadmin.transitions import (
     cancel_with_reason,
     check_state_and_role,
-    run_signed,
+    run_signed_with_text,
     run_transition,
 )
 
@@ -183,13 +183,13 @@ def sample_application_record_outcome(
     if outcome not in SampleOutcome.values:
         raise ApplicationError(_("Choose the outcome."), code="outcome_required")
     application.outcome = outcome
-    application.outcome_remarks = (remarks or "").strip()[:300]
-    return run_signed(
+    return run_signed_with_text(
         application,
         "record_outcome",
+        text_field="outcome_remarks",
+        text=remarks,
         user=user,
         document_type=DOC,
-        comment=application.outcome_remarks,
     )
 
 
