@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from inventory.enums import MoveKind
 from inventory.models import Batch, BatchLevel, StockLevel, StockMove
-from inventory.services import _add_to, _locked_levels, _quantity
+from inventory.services import _add_to, _locked_levels
 from salesadmin.db import locked
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.errors import ApplicationError
 
 
@@ -54,9 +55,7 @@ def stock_opening_record(*, lines: list[dict], user) -> list[StockMove]:
         raise PermissionDenied
     plans = []
     for line in lines:
-        qty = _quantity(line["quantity"])
-        if qty <= 0:
-            raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+        qty = parse_positive_quantity(line["quantity"])
         plans.append((line["product"], line["warehouse"], line["batch_number"].strip(), qty))
     wanted = {
         (p.pk, number): line["produced_on"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from inventory.models import Product, ReservationMove, StockLevel, Warehouse
 from inventory.services import InsufficientStock, _add_to, _locked_levels, _quantity
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.errors import ApplicationError
 
 
@@ -65,10 +66,7 @@ def _change_reservations(*, warehouse, items, reference: str, user, sign: int) -
         )
     wanted: list[tuple[Product, Decimal]] = []
     for product, quantity in items:
-        qty = _quantity(quantity)
-        if qty <= 0:
-            raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
-        wanted.append((product, qty))
+        wanted.append((product, parse_positive_quantity(quantity)))
     levels = _locked_levels({(product.pk, warehouse.pk) for product, _qty in wanted})
     for product, qty in wanted:
         level = levels[(product.pk, warehouse.pk)]

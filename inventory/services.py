@@ -23,7 +23,7 @@ from inventory.models import (
 )
 from inventory.signals import production_received
 from salesadmin.db import RowRead, locked, update_rows
-from salesadmin.decimal_input import parse_quantity
+from salesadmin.decimal_input import parse_positive_quantity, parse_quantity
 from salesadmin.errors import ApplicationError
 
 
@@ -309,8 +309,7 @@ def production_receipt_record(
     batch_number = (batch_number or "").strip()
     if not batch_number:
         raise ApplicationError(_("Enter the batch number."), code="batch_required")
-    if _quantity(quantity) <= 0:
-        raise ApplicationError(_("The quantity must be positive."), code="invalid_quantity")
+    parse_positive_quantity(quantity)
     batch, created = Batch.objects.get_or_create(
         product=product, number=batch_number, defaults={"produced_on": produced_on}
     )

@@ -34,6 +34,7 @@ MESSAGES = {
         "invalid": gettext_lazy("Enter a valid quantity."),
         "large": gettext_lazy("The quantity is too large (at most %(max)s)."),
         "places": gettext_lazy("A quantity has at most three decimal places."),
+        "positive": gettext_lazy("Quantities must be positive."),
     },
     "amount": {
         "invalid": gettext_lazy("Enter a valid amount."),
@@ -63,6 +64,15 @@ def _parse(value, *, places: Decimal, largest: Decimal, code: str, what: str) ->
 
 def parse_quantity(value, *, code: str = "invalid_quantity") -> Decimal:
     return _parse(value, places=QTY_PLACES, largest=QTY_MAX, code=code, what="quantity")
+
+
+def parse_positive_quantity(value, *, code: str = "invalid_quantity") -> Decimal:
+    """A quantity to move, issue, price or return: more than zero (a zero or a
+    negative line is refused, never skipped)."""
+    number = parse_quantity(value, code=code)
+    if number <= 0:
+        raise ApplicationError(str(MESSAGES["quantity"]["positive"]), code=code)
+    return number
 
 
 def parse_money(value, *, code: str = "invalid_amount") -> Decimal:

@@ -35,7 +35,7 @@ from orders.services.sales_orders import (
 )
 from salesadmin.clock import company_today
 from salesadmin.db import RowRead, remember_related
-from salesadmin.decimal_input import parse_quantity
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, log_step, run_signed, run_transition
@@ -86,13 +86,6 @@ def _lines_to_issue(warehouse: Warehouse, lines: list) -> list:
     if not lines:
         raise ApplicationError(_("Enter a quantity for at least one line."), code="no_lines")
     return lines
-
-
-def _positive_quantity(raw) -> Decimal:
-    qty = parse_quantity(raw)
-    if qty <= 0:
-        raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
-    return qty
 
 
 def _new_note(
@@ -172,7 +165,7 @@ def delivery_note_issue(
         order_line = order_lines.get(line.order_line.pk)
         if order_line is None:
             raise ApplicationError(_("That line belongs to another order."), code="line_mismatch")
-        qty = _positive_quantity(line.quantity)
+        qty = parse_positive_quantity(line.quantity)
         if qty > open_qty[order_line.pk]:
             raise ApplicationError(
                 _("Only %(open)s of %(product)s is still open on this order.")
@@ -264,7 +257,7 @@ def delivery_note_issue_non_sale(
     per_product: dict[int, Decimal] = defaultdict(Decimal)
     products = {}
     for line in lines:
-        qty = _positive_quantity(line.quantity)
+        qty = parse_positive_quantity(line.quantity)
         per_product[line.product.pk] += qty
         products[line.product.pk] = line.product
         note_lines.append(

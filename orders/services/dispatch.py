@@ -20,7 +20,7 @@ from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation
 from orders.services.delivery_notes import DOC, NOTE_LINES, _expire_and_refuse, _lock
 from orders.services.sales_orders import money, sales_order_refresh_delivery
 from salesadmin.db import update_rows
-from salesadmin.decimal_input import parse_quantity
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import check_transition, run_signed
 
@@ -93,9 +93,7 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
                 code="batch_required",
             )
         for allocation in allocations:
-            allocation.quantity = parse_quantity(allocation.quantity)
-            if allocation.quantity <= 0:
-                raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+            allocation.quantity = parse_positive_quantity(allocation.quantity)
         actual = sum((a.quantity for a in allocations), Decimal("0"))
         _check_tolerance(line, actual)
         line.actual_quantity = actual

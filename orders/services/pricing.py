@@ -16,7 +16,7 @@ from customers.models import CustomerPrice
 from inventory.models import Product
 from orders.enums import PriceSource
 from orders.models import PriceList, PriceListItem
-from salesadmin.decimal_input import parse_money, parse_quantity
+from salesadmin.decimal_input import parse_money, parse_positive_quantity
 from salesadmin.errors import ApplicationError
 
 CENT = Decimal("0.01")
@@ -134,9 +134,7 @@ def price_lines(*, customer_id: int, on: dt.date, lines: Sequence[LineToPrice]) 
                 _("%(product)s is no longer sold.") % {"product": line.product},
                 code="product_inactive",
             )
-        quantity = parse_quantity(line.quantity)
-        if quantity <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        quantity = parse_positive_quantity(line.quantity)
         quote = quotes[line.product.pk]
         if line.unit_price is None or line.unit_price == "":
             if quote.price is None:

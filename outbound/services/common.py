@@ -14,7 +14,7 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
 from salesadmin.db import locked
-from salesadmin.decimal_input import parse_quantity
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_actions as transition_actions
@@ -59,9 +59,7 @@ def costed_lines(lines: list[LineInput], *, warehouse: Warehouse) -> list[Costed
         product = products.get(line.product.pk)
         if product is None or not product.active:
             raise ApplicationError(_("That product is not available."), code="product_inactive")
-        qty = parse_quantity(line.quantity)
-        if qty <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        qty = parse_positive_quantity(line.quantity)
         cost = product.standard_cost
         rows.append(
             CostedLine(

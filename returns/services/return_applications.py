@@ -38,7 +38,7 @@ from returns.services.common import (
     money,
 )
 from salesadmin.db import locked
-from salesadmin.decimal_input import parse_quantity
+from salesadmin.decimal_input import parse_positive_quantity
 from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import (
@@ -156,9 +156,7 @@ def _build_lines(
                 _("The line is not on delivery note %(note)s.") % {"note": note.number},
                 code="line_not_on_note",
             )
-        quantity = parse_quantity(given.quantity)
-        if quantity <= 0:
-            raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
+        quantity = parse_positive_quantity(given.quantity)
         if given.reason not in ReturnReason.values:
             raise ApplicationError(_("Choose the reason of the return."), code="invalid_reason")
         returnable = (line.actual_quantity or Decimal("0")) - claimed.get(line.pk, Decimal("0"))
