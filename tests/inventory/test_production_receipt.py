@@ -119,25 +119,22 @@ def test_the_same_batch_may_be_received_into_two_warehouses(record, keeper, prod
     assert batch_on_hand(product, other_warehouse, batch) == Decimal("5")
 
 
-def test_inactive_product_is_refused(record, keeper, product):
-    product.active = False
-    product.save()
+@pytest.mark.parametrize(
+    ("inactive", "code"),
+    [
+        pytest.param("product", "product_inactive", id="inactive-product"),
+        pytest.param("warehouse", "warehouse_inactive", id="closed-warehouse"),
+    ],
+)
+def test_an_inactive_product_or_warehouse_is_refused(request, record, keeper, inactive, code):
+    target = request.getfixturevalue(inactive)
+    target.active = False
+    target.save()
 
     with pytest.raises(ApplicationError) as exc:
         record(keeper)
 
-    assert exc.value.code == "product_inactive"
-    assert _nothing_recorded()
-
-
-def test_closed_warehouse_is_refused(record, keeper, warehouse):
-    warehouse.active = False
-    warehouse.save()
-
-    with pytest.raises(ApplicationError) as exc:
-        record(keeper)
-
-    assert exc.value.code == "warehouse_inactive"
+    assert exc.value.code == code
     assert _nothing_recorded()
 
 
