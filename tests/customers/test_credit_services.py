@@ -221,25 +221,26 @@ class TestSetCreditHold:
         customer.refresh_from_db()
         assert customer.on_credit_hold is False
 
-    def test_release_without_reason_refused(self, manager, customer):
+    @pytest.mark.parametrize(
+        ("on_hold", "reason", "code"),
+        [
+            pytest.param(False, "", "reason_required", id="release-without-reason"),
+            pytest.param(True, "again", "hold_unchanged", id="holding-twice"),
+        ],
+    )
+    def test_a_refused_change_leaves_the_hold_as_it_was(
+        self, manager, customer, on_hold, reason, code
+    ):
         customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="late")
 
         with pytest.raises(ApplicationError) as exc:
-            customer_set_credit_hold(customer=customer, user=manager, on_hold=False, reason="")
+            customer_set_credit_hold(
+                customer=customer, user=manager, on_hold=on_hold, reason=reason
+            )
 
-        assert exc.value.code == "reason_required"
+        assert exc.value.code == code
         customer.refresh_from_db()
-        assert customer.on_credit_hold is True
-
-    def test_holding_a_customer_twice_is_refused(self, manager, customer):
-        customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="late")
-
-        with pytest.raises(ApplicationError) as exc:
-            customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="again")
-
-        assert exc.value.code == "hold_unchanged"
-        customer.refresh_from_db()
-        assert customer.credit_hold_reason == "late"
+        assert (customer.on_credit_hold, customer.credit_hold_reason) == (True, "late")
 
     def test_database_refuses_a_hold_without_reason(self, customer):
         with pytest.raises(IntegrityError, match="customer_hold_has_reason"), transaction.atomic():
