@@ -4,7 +4,6 @@ job runs twice, a send fails half-way and is retried, or two senders race."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import time
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from salesadmin.roles import Role
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.finance.celery_broker import real_broker
 from tests.finance.invoice_world import overdue, qiantang_customer, sent_reminders
+from tests.pdf_tools import pdf_text
 from tests.racing import run_together
 
 TODAY = dt.date(2026, 6, 15)
@@ -159,16 +159,12 @@ def test_a_reminder_is_emailed_with_the_letter_and_the_salesperson_told(customer
     assert "INV2026-000042" in notice.text
 
 
-def test_the_letter_prints_the_chinese_name_amount_and_due_date(customer, tmp_path):
+def test_the_letter_prints_the_chinese_name_amount_and_due_date(customer):
     overdue(31, today=TODAY, customer=customer, paid_amount=Decimal("200.00"))
     reminders.reminders_create_due(today=TODAY)
     reminder = Reminder.objects.get()
 
-    pdf = tmp_path / "letter.pdf"
-    pdf.write_bytes(reminders.render_letter(reminder))
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(reminders.render_letter(reminder))
 
     assert "杭州钱塘气体有限公司" in text
     assert "最后催款通知" in text  # level 3 is the final one, with the hold
