@@ -360,19 +360,27 @@ def _sent_reminders(customer, n):
     )
 
 
+def _page_with_reminders(customer, n, client, url, max_queries, assert_max_num_queries):
+    """``url`` shown with ``n`` reminders sent: the answer and how many queries it took."""
+    Reminder.objects.all().delete()
+    _sent_reminders(customer, n)
+    with assert_max_num_queries(max_queries) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
 def test_the_customer_page_lists_the_reminders_sent_in_flat_queries(
     customer, clerk, client_for, django_assert_max_num_queries
 ):
     client = client_for(clerk)
 
     def load(n):
-        Reminder.objects.all().delete()
-        _sent_reminders(customer, n)
-        with django_assert_max_num_queries(20) as captured:
-            response = client.get(f"/customers/{customer.pk}/")
-        assert response.status_code == 200
+        response, queries = _page_with_reminders(
+            customer, n, client, f"/customers/{customer.pk}/", 20, django_assert_max_num_queries
+        )
         assert len(response.context["reminders"]) == n
-        return len(captured.captured_queries)
+        return queries
 
     assert load(3) == load(18)
 
@@ -383,11 +391,10 @@ def test_the_reminder_list_stays_flat_and_sends_now(
     client = client_for(finance)
 
     def load(n):
-        Reminder.objects.all().delete()
-        _sent_reminders(customer, n)
-        with django_assert_max_num_queries(10) as captured:
-            assert client.get("/finance/reminders/").status_code == 200
-        return len(captured.captured_queries)
+        _, queries = _page_with_reminders(
+            customer, n, client, "/finance/reminders/", 10, django_assert_max_num_queries
+        )
+        return queries
 
     assert load(3) == load(30)
 
