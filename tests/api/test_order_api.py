@@ -287,33 +287,26 @@ def test_submit_of_an_unknown_order_is_404(chain, api_for):
 # --- approve / reject ------------------------------------------------------------
 
 
-def test_manager_approves_with_a_comment(chain, api_for):
+@pytest.mark.parametrize(
+    ("action", "comment", "status"),
+    [
+        pytest.param("approve", "old customer, agreed", "approved", id="approves"),
+        pytest.param("reject", "price too low", "rejected", id="rejects"),
+    ],
+)
+def test_manager_decides_with_a_comment(chain, api_for, action, comment, status):
     order = below_minimum_order(chain)
 
-    response = api_for(chain.manager).post(
-        url(order, "approve"), {"comment": "old customer, agreed"}, format="json"
-    )
+    response = api_for(chain.manager).post(url(order, action), {"comment": comment}, format="json")
 
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["decided_by"], body["decision_comment"]) == (
-        "approved",
+        status,
         "manager",
-        "old customer, agreed",
+        comment,
     )
-    assert status_of(order) == OrderStatus.APPROVED
-
-
-def test_manager_rejects_with_a_reason(chain, api_for):
-    order = below_minimum_order(chain)
-
-    response = api_for(chain.manager).post(
-        url(order, "reject"), {"comment": "price too low"}, format="json"
-    )
-
-    assert response.status_code == 200
-    assert response.json()["status"] == "rejected"
-    assert status_of(order) == OrderStatus.REJECTED
+    assert status_of(order) == status
 
 
 def test_reject_needs_a_reason(chain, api_for):
