@@ -162,15 +162,18 @@ def test_invoice_list_query_count_is_flat(finance, api_for, django_assert_max_nu
     assert body["count"] == 33
 
 
+def _bill_and_pay(customer, finance, count, *, paid, month, ref):
+    """``count`` invoices of 10.00 due in ``month`` of 2026, each followed by a payment."""
+    for i in range(count):
+        invoice(customer, "10.00", due=D(2026, month, 1 + i % 28))
+        payment_record(customer=customer, amount=paid, user=finance, reference=f"{ref}{i}")
+
+
 def test_ledger_query_count_is_flat(customer, finance, api_for, django_assert_max_num_queries):
-    for i in range(3):
-        invoice(customer, "10.00", due=D(2026, 1, 1 + i))
-        payment_record(customer=customer, amount="10.00", user=finance, reference=f"P{i}")
+    _bill_and_pay(customer, finance, 3, paid="10.00", month=1, ref="P")
 
     def grow():
-        for i in range(30):
-            invoice(customer, "10.00", due=D(2026, 2, 1 + i % 28))
-            payment_record(customer=customer, amount="10.00", user=finance, reference=f"Q{i}")
+        _bill_and_pay(customer, finance, 30, paid="10.00", month=2, ref="Q")
 
     body = flat(
         api_for(finance),
@@ -187,9 +190,7 @@ def test_account_query_count_is_flat(customer, finance, api_for, django_assert_m
     invoice(customer, "10.00", due=D(2026, 1, 1))
 
     def grow():
-        for i in range(30):
-            invoice(customer, "10.00", due=D(2026, 2, 1 + i % 28))
-            payment_record(customer=customer, amount="5.00", user=finance, reference=f"Q{i}")
+        _bill_and_pay(customer, finance, 30, paid="5.00", month=2, ref="Q")
 
     body = flat(
         api_for(finance),

@@ -29,40 +29,32 @@ MONTHLY = (CreditTerms.MONTHLY, Decimal("15000.00"))
 QUARTERLY = (CreditTerms.QUARTERLY, Decimal("50000.00"))
 
 START = dt.date(2021, 3, 10)
+LEAP_DAY = dt.date(2020, 2, 29)
 
 
 @pytest.mark.parametrize(
-    ("today", "expected"),
+    ("since", "today", "expected"),
     [
-        pytest.param(START, PREPAID, id="first day"),
-        pytest.param(START + dt.timedelta(days=364), PREPAID, id="364 days"),
-        pytest.param(dt.date(2022, 3, 9), PREPAID, id="day before first anniversary"),
-        pytest.param(dt.date(2022, 3, 10), MONTHLY, id="exactly 1 year"),
-        pytest.param(dt.date(2024, 3, 9), MONTHLY, id="2 years 364 days"),
-        pytest.param(dt.date(2024, 3, 10), QUARTERLY, id="exactly 3 years"),
-        pytest.param(dt.date(2031, 3, 10), QUARTERLY, id="10 years"),
+        pytest.param(START, START, PREPAID, id="first day"),
+        pytest.param(START, START + dt.timedelta(days=364), PREPAID, id="364 days"),
+        pytest.param(START, dt.date(2022, 3, 9), PREPAID, id="day before first anniversary"),
+        pytest.param(START, dt.date(2022, 3, 10), MONTHLY, id="exactly 1 year"),
+        pytest.param(START, dt.date(2024, 3, 9), MONTHLY, id="2 years 364 days"),
+        pytest.param(START, dt.date(2024, 3, 10), QUARTERLY, id="exactly 3 years"),
+        pytest.param(START, dt.date(2031, 3, 10), QUARTERLY, id="10 years"),
+        # From a leap day: 2021 has no 29 February, the first year is complete on 1 March.
+        pytest.param(LEAP_DAY, dt.date(2021, 2, 28), PREPAID, id="leap day, 28 Feb next year"),
+        pytest.param(LEAP_DAY, dt.date(2021, 3, 1), MONTHLY, id="leap day, 1 Mar next year"),
+        pytest.param(LEAP_DAY, dt.date(2023, 2, 28), MONTHLY, id="leap day, 28 Feb third year"),
+        pytest.param(LEAP_DAY, dt.date(2023, 3, 1), QUARTERLY, id="leap day, 1 Mar third year"),
+        pytest.param(LEAP_DAY, dt.date(2024, 2, 29), QUARTERLY, id="leap day, next leap day"),
     ],
 )
-def test_tenure_defaults(today, expected):
-    terms, limit = credit_defaults_for_tenure(trading_since=START, today=today)
+def test_tenure_defaults(since, today, expected):
+    terms, limit = credit_defaults_for_tenure(trading_since=since, today=today)
 
     assert (terms, limit) == expected
     assert isinstance(limit, Decimal)
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [
-        # 2021 has no 29 February: the first year is complete on 1 March.
-        pytest.param(dt.date(2021, 2, 28), PREPAID, id="28 Feb next year"),
-        pytest.param(dt.date(2021, 3, 1), MONTHLY, id="1 Mar next year"),
-        pytest.param(dt.date(2023, 2, 28), MONTHLY, id="28 Feb third year"),
-        pytest.param(dt.date(2023, 3, 1), QUARTERLY, id="1 Mar third year"),
-        pytest.param(dt.date(2024, 2, 29), QUARTERLY, id="next leap day"),
-    ],
-)
-def test_tenure_defaults_from_a_leap_day(today, expected):
-    assert credit_defaults_for_tenure(trading_since=dt.date(2020, 2, 29), today=today) == expected
 
 
 def test_a_start_date_in_the_future_is_treated_as_new():

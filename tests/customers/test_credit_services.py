@@ -47,33 +47,36 @@ def _changes(customer) -> set[tuple[str, str, str]]:
     }
 
 
+def _set_monthly_9000(customer, user, reason):
+    """The credit decision most tests here ask for: monthly terms, a 9,000 limit."""
+    return customer_set_credit_terms(
+        customer=customer,
+        user=user,
+        terms=CreditTerms.MONTHLY,
+        limit=Decimal("9000"),
+        reason=reason,
+    )
+
+
+def _assert_terms_untouched(customer):
+    customer.refresh_from_db()
+    assert customer.credit_terms == CreditTerms.PREPAID
+    assert customer.credit_terms_custom is False
+    assert not CreditChange.objects.exists()
+
+
 class TestSetCreditTerms:
     @pytest.mark.parametrize("persona", ["clerk", "finance", "keeper", "guard"])
     def test_refused_for_everyone_but_the_manager(self, request, customer, persona):
         user = request.getfixturevalue(persona)
 
         with pytest.raises(PermissionDenied):
-            customer_set_credit_terms(
-                customer=customer,
-                user=user,
-                terms=CreditTerms.MONTHLY,
-                limit=Decimal("9000"),
-                reason="asked nicely",
-            )
+            _set_monthly_9000(customer, user, "asked nicely")
 
-        customer.refresh_from_db()
-        assert customer.credit_terms == CreditTerms.PREPAID
-        assert customer.credit_terms_custom is False
-        assert not CreditChange.objects.exists()
+        _assert_terms_untouched(customer)
 
     def test_manager_sets_custom_terms_and_every_change_is_logged(self, manager, customer):
-        result = customer_set_credit_terms(
-            customer=customer,
-            user=manager,
-            terms=CreditTerms.MONTHLY,
-            limit=Decimal("9000"),
-            reason="guaranteed by parent company",
-        )
+        result = _set_monthly_9000(customer, manager, "guaranteed by parent company")
 
         customer.refresh_from_db()
         assert result.pk == customer.pk
@@ -92,18 +95,10 @@ class TestSetCreditTerms:
     @pytest.mark.parametrize("reason", ["", "   "])
     def test_requires_a_reason(self, manager, customer, reason):
         with pytest.raises(ApplicationError) as exc:
-            customer_set_credit_terms(
-                customer=customer,
-                user=manager,
-                terms=CreditTerms.MONTHLY,
-                limit=Decimal("9000"),
-                reason=reason,
-            )
+            _set_monthly_9000(customer, manager, reason)
 
         assert exc.value.code == "reason_required"
-        customer.refresh_from_db()
-        assert customer.credit_terms == CreditTerms.PREPAID
-        assert not CreditChange.objects.exists()
+        _assert_terms_untouched(customer)
 
     def test_refuses_unknown_terms(self, manager, customer):
         with pytest.raises(ApplicationError) as exc:
@@ -221,25 +216,26 @@ class TestSetCreditHold:
         customer.refresh_from_db()
         assert customer.on_credit_hold is False
 
-    def test_release_without_reason_refused(self, manager, customer):
+    @pytest.mark.parametrize(
+        ("on_hold", "reason", "code"),
+        [
+            pytest.param(False, "", "reason_required", id="release-without-reason"),
+            pytest.param(True, "again", "hold_unchanged", id="holding-twice"),
+        ],
+    )
+    def test_a_refused_change_leaves_the_hold_as_it_was(
+        self, manager, customer, on_hold, reason, code
+    ):
         customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="late")
 
         with pytest.raises(ApplicationError) as exc:
-            customer_set_credit_hold(customer=customer, user=manager, on_hold=False, reason="")
+            customer_set_credit_hold(
+                customer=customer, user=manager, on_hold=on_hold, reason=reason
+            )
 
-        assert exc.value.code == "reason_required"
+        assert exc.value.code == code
         customer.refresh_from_db()
-        assert customer.on_credit_hold is True
-
-    def test_holding_a_customer_twice_is_refused(self, manager, customer):
-        customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="late")
-
-        with pytest.raises(ApplicationError) as exc:
-            customer_set_credit_hold(customer=customer, user=manager, on_hold=True, reason="again")
-
-        assert exc.value.code == "hold_unchanged"
-        customer.refresh_from_db()
-        assert customer.credit_hold_reason == "late"
+        assert (customer.on_credit_hold, customer.credit_hold_reason) == (True, "late")
 
     def test_database_refuses_a_hold_without_reason(self, customer):
         with pytest.raises(IntegrityError, match="customer_hold_has_reason"), transaction.atomic():

@@ -4,7 +4,6 @@ print it (page and API), a clerk's role without the permission may not."""
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,12 +15,9 @@ from customers.enums import CreditTerms
 from finance.invoice_printing import invoice_for_print, invoice_pdf_context, render_invoice
 from finance.models import InvoiceItem
 from tests.factories import CustomerFactory
+from tests.pdf_tools import poppler
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(*args: str) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def _invoiced_note(chain, finance):
@@ -38,7 +34,7 @@ def test_the_invoice_prints_its_notes_and_figures_in_chinese(chain, finance, tmp
 
     path = tmp_path / "inv.pdf"
     path.write_bytes(render_invoice(invoice_for_print(invoice.pk)))
-    text = _run("pdftotext", "-layout", str(path), "-")
+    text = poppler("pdftotext", "-layout", str(path), "-")
 
     line = note.lines.get()
     for words in (
@@ -55,9 +51,9 @@ def test_the_invoice_prints_its_notes_and_figures_in_chinese(chain, finance, tmp
     ):
         assert words in text, words
     assert invoice.amount == note.actual_value > Decimal("0")
-    assert "CJK" in _run("pdffonts", str(path)) or "Noto" in _run("pdffonts", str(path))
+    assert "CJK" in poppler("pdffonts", str(path)) or "Noto" in poppler("pdffonts", str(path))
 
-    _run("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "p"))
+    poppler("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "p"))
     [png] = sorted(tmp_path.glob("p*.png"))
     assert sum(Image.open(png).convert("L").histogram()[:128]) > 2000  # ink, not a blank page
 

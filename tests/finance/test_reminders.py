@@ -4,7 +4,6 @@ job runs twice, a send fails half-way and is retried, or two senders race."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import time
 from decimal import Decimal
 
@@ -23,6 +22,7 @@ from salesadmin.roles import Role
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.finance.celery_broker import real_broker
 from tests.finance.invoice_world import overdue, qiantang_customer, sent_reminders
+from tests.pdf_tools import pdf_text
 from tests.racing import run_together
 
 TODAY = dt.date(2026, 6, 15)
@@ -159,16 +159,12 @@ def test_a_reminder_is_emailed_with_the_letter_and_the_salesperson_told(customer
     assert "INV2026-000042" in notice.text
 
 
-def test_the_letter_prints_the_chinese_name_amount_and_due_date(customer, tmp_path):
+def test_the_letter_prints_the_chinese_name_amount_and_due_date(customer):
     overdue(31, today=TODAY, customer=customer, paid_amount=Decimal("200.00"))
     reminders.reminders_create_due(today=TODAY)
     reminder = Reminder.objects.get()
 
-    pdf = tmp_path / "letter.pdf"
-    pdf.write_bytes(reminders.render_letter(reminder))
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(reminders.render_letter(reminder))
 
     assert "杭州钱塘气体有限公司" in text
     assert "最后催款通知" in text  # level 3 is the final one, with the hold
@@ -364,19 +360,27 @@ def _sent_reminders(customer, n):
     )
 
 
+def _page_with_reminders(customer, n, client, url, max_queries, assert_max_num_queries):
+    """``url`` shown with ``n`` reminders sent: the answer and how many queries it took."""
+    Reminder.objects.all().delete()
+    _sent_reminders(customer, n)
+    with assert_max_num_queries(max_queries) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(captured.captured_queries)
+
+
 def test_the_customer_page_lists_the_reminders_sent_in_flat_queries(
     customer, clerk, client_for, django_assert_max_num_queries
 ):
     client = client_for(clerk)
 
     def load(n):
-        Reminder.objects.all().delete()
-        _sent_reminders(customer, n)
-        with django_assert_max_num_queries(20) as captured:
-            response = client.get(f"/customers/{customer.pk}/")
-        assert response.status_code == 200
+        response, queries = _page_with_reminders(
+            customer, n, client, f"/customers/{customer.pk}/", 20, django_assert_max_num_queries
+        )
         assert len(response.context["reminders"]) == n
-        return len(captured.captured_queries)
+        return queries
 
     assert load(3) == load(18)
 
@@ -387,11 +391,10 @@ def test_the_reminder_list_stays_flat_and_sends_now(
     client = client_for(finance)
 
     def load(n):
-        Reminder.objects.all().delete()
-        _sent_reminders(customer, n)
-        with django_assert_max_num_queries(10) as captured:
-            assert client.get("/finance/reminders/").status_code == 200
-        return len(captured.captured_queries)
+        _, queries = _page_with_reminders(
+            customer, n, client, "/finance/reminders/", 10, django_assert_max_num_queries
+        )
+        return queries
 
     assert load(3) == load(30)
 

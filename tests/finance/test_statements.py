@@ -4,7 +4,6 @@ per customer and month, sent once, PDFs that print Chinese."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from finance import statements
 from finance.enums import EntryKind, PaymentMethod, StatementStatus
 from finance.models import ReceivableEntry, Statement
 from tests.factories import ContactFactory, CustomerFactory
+from tests.pdf_tools import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -160,14 +160,10 @@ def test_a_failed_send_stays_pending_and_is_retried(customer, monkeypatch):
     assert Statement.objects.get().status == StatementStatus.SENT
 
 
-def test_the_pdf_prints_chinese_and_the_balances(customer, tmp_path):
+def test_the_pdf_prints_chinese_and_the_balances(customer):
     data = statements.statement_for(customer=customer, period_start=MAY_1, period_end=MAY_31)
-    pdf = tmp_path / "statement.pdf"
-    pdf.write_bytes(statements.render_statement(data))
 
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(statements.render_statement(data))
 
     assert "安吉竹海化工有限公司" in text
     assert "对账单" in text

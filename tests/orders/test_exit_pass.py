@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from orders.enums import NoteStatus
 from orders.models import GateCheck, GateExit
@@ -26,6 +25,7 @@ from orders.services.exit_pass import (
 from salesadmin.clock import company_today
 from salesadmin.models import TransitionLog
 from salesadmin.roles import Role
+from tests import racing
 from tests.chain import Chain
 from tests.factories import UserFactory
 
@@ -297,28 +297,15 @@ def test_sixteen_guards_on_one_pass_let_one_truck_out(clerk, finance, keeper, ma
     note = Chain(clerk=clerk, finance=finance, keeper=keeper, manager=manager).dispatched()
     token = exit_pass_token(note)
     guards = [UserFactory(username=f"gate{i}", roles=[Role.GATE_GUARD]) for i in range(GUARDS)]
-    barrier = threading.Barrier(GUARDS)
-    outcomes: list = [None] * GUARDS
 
-    def let_out(i: int) -> None:
-        try:
-            connection.ensure_connection()  # connect before the start line
-            barrier.wait(timeout=30)
-            outcomes[i] = exit_pass_use(raw=token, user=guards[i], vehicle_plate=f"浙E{i:05d}")
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            outcomes[i] = exc
-        finally:
-            connection.close()
+    raced = racing.run_together(
+        lambda i: exit_pass_use(raw=token, user=guards[i], vehicle_plate=f"浙E{i:05d}"),
+        GUARDS,
+        join_timeout=60,
+    )
 
-    threads = [threading.Thread(target=let_out, args=(i,)) for i in range(GUARDS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert not any(t.is_alive() for t in threads), "a thread hung (lock wait?)"
-    errors = [o for o in outcomes if isinstance(o, Exception)]
-    assert not errors, errors
+    assert racing.tally(raced) == {"ok": GUARDS}, raced  # no guard saw an exception
+    outcomes = [result for _, result in raced]
     assert sum(o.passed for o in outcomes) == 1
     assert sorted({o.reason for o in outcomes if not o.passed}) == ["used"]
     gate_exit = GateExit.objects.get(note=note)

@@ -56,13 +56,22 @@ def later_day(monkeypatch):
     monkeypatch.setattr("orders.models.delivery_notes.company_today", lambda: day)
 
 
-@pytest.mark.parametrize("later", [False, True], ids=["issue_day", "later_day"])
-@pytest.mark.parametrize("state", list(NoteStatus), ids=[s.value for s in NoteStatus])
-def test_the_service_gives_the_states_reason_before_the_dates(request, chain, guard, state, later):
+every_day = pytest.mark.parametrize("later", [False, True], ids=["issue_day", "later_day"])
+every_state = pytest.mark.parametrize("state", list(NoteStatus), ids=[s.value for s in NoteStatus])
+
+
+def _note_and_reason(request, chain, guard, state, later):
+    """A note in `state`, judged on its issue day or two days on, and the reason expected."""
     note = _note_in(chain, guard, state)
     if later:
         request.getfixturevalue("later_day")
-    reason = EXPECTED[state][later]
+    return note, EXPECTED[state][later]
+
+
+@every_day
+@every_state
+def test_the_service_gives_the_states_reason_before_the_dates(request, chain, guard, state, later):
+    note, reason = _note_and_reason(request, chain, guard, state, later)
     exits_before = GateExit.objects.count()
 
     checked = exit_pass_check(raw=exit_pass_token(note), user=guard)
@@ -73,13 +82,10 @@ def test_the_service_gives_the_states_reason_before_the_dates(request, chain, gu
     assert GateExit.objects.count() == exits_before + (0 if reason else 1)
 
 
-@pytest.mark.parametrize("later", [False, True], ids=["issue_day", "later_day"])
-@pytest.mark.parametrize("state", list(NoteStatus), ids=[s.value for s in NoteStatus])
+@every_day
+@every_state
 def test_the_api_gives_the_states_reason_before_the_dates(request, chain, guard, state, later):
-    note = _note_in(chain, guard, state)
-    if later:
-        request.getfixturevalue("later_day")
-    reason = EXPECTED[state][later]
+    note, reason = _note_and_reason(request, chain, guard, state, later)
     gate = _gate(guard)
 
     checked = gate.post(CHECK, {"code": exit_pass_token(note)}, format="json")
@@ -131,7 +137,7 @@ def test_every_reason_is_said_in_english_and_in_chinese(reason):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("state", list(NoteStatus), ids=[s.value for s in NoteStatus])
+@every_state
 def test_the_gate_page_says_each_states_reason_in_plain_words(
     request, client_for, chain, guard, state, language
 ):

@@ -7,7 +7,6 @@ pdffonts), which `make test` installs, so the tests check what is on paper.
 from __future__ import annotations
 
 import re
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from salesadmin.pdf import (
     rmb_capital,
     static_url_fetcher,
 )
+from tests.pdf_tools import poppler
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +52,13 @@ def _write(tmp_path: Path, content: bytes, name: str = "doc.pdf") -> Path:
     return path
 
 
-def _run(*args: str) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-
 def _page_count(path: Path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(path)), re.M).group(1))
+    return int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(path)), re.M).group(1))
 
 
 def _page_text(path: Path, page: int, *, mode: str = "-layout") -> str:
     # -raw keeps a rotated watermark's words together; -layout keeps table rows.
-    return _run("pdftotext", "-f", str(page), "-l", str(page), mode, str(path), "-")
+    return poppler("pdftotext", "-f", str(page), "-l", str(page), mode, str(path), "-")
 
 
 def _squeeze(text: str) -> str:
@@ -159,7 +155,7 @@ def test_exit_pass_context_holds_no_customer_or_money(chain):
 def test_pdf_metadata_names_no_customer(note_pdf):
     _note, path = note_pdf
 
-    info = _run("pdfinfo", str(path))
+    info = poppler("pdfinfo", str(path))
 
     assert CUSTOMER not in info
     assert "发货单" in info
@@ -171,12 +167,12 @@ def test_exit_pass_qr_carries_the_signed_token(note_pdf, tmp_path):
     assert signing.loads(token, salt=SALT) == {"n": note.pk, "c": note.pass_code}
 
     # Given the one image on the exit pass, extracted losslessly...
-    listing = _run("pdfimages", "-list", "-f", "5", "-l", "5", str(path)).splitlines()[2:]
+    listing = poppler("pdfimages", "-list", "-f", "5", "-l", "5", str(path)).splitlines()[2:]
     assert len(listing) == 1
     columns = listing[0].split()
     width_px, x_ppi = int(columns[3]), float(columns[12])
     assert width_px / x_ppi * 25.4 >= 40, "the QR should print at least 40 mm wide"
-    _run("pdfimages", "-png", "-f", "5", "-l", "5", str(path), str(tmp_path / "qr"))
+    poppler("pdfimages", "-png", "-f", "5", "-l", "5", str(path), str(tmp_path / "qr"))
     image = Image.open(next(tmp_path.glob("qr-*.png"))).convert("L")
 
     # ...when its modules are read back...
@@ -228,7 +224,7 @@ def test_cancelled_note_prints_void_on_every_copy(chain, client_for, tmp_path):
 def test_pdf_embeds_the_chinese_fonts(note_pdf):
     _note, path = note_pdf
 
-    fonts = _run("pdffonts", str(path)).splitlines()[2:]
+    fonts = poppler("pdffonts", str(path)).splitlines()[2:]
 
     assert any("Noto-Sans-CJK-SC" in font for font in fonts)
     # Every font travels inside the PDF (columns: ... emb sub uni ...).

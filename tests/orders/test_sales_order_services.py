@@ -306,26 +306,34 @@ def test_submit_twice_is_a_conflict(chain):
 # --- manager's decision -------------------------------------------------------
 
 
-def test_manager_approves_a_waiting_order(chain):
+@pytest.mark.parametrize(
+    ("decide", "comment", "status", "logged"),
+    [
+        pytest.param(
+            sales_order_approve,
+            "old customer",
+            OrderStatus.APPROVED,
+            ("approve", "submitted", "approved"),
+            id="approve",
+        ),
+        pytest.param(
+            sales_order_reject,
+            "price too low",
+            OrderStatus.REJECTED,
+            ("reject", "submitted", "rejected"),
+            id="reject",
+        ),
+    ],
+)
+def test_manager_decides_a_waiting_order_with_a_comment(chain, decide, comment, status, logged):
     order = _waiting(chain)
 
-    order = sales_order_approve(order=order, user=chain.manager, comment="old customer")
+    order = decide(order=order, user=chain.manager, comment=comment)
 
-    assert _status(order) == OrderStatus.APPROVED
+    assert _status(order) == status
     assert order.decided_by == chain.manager
-    assert order.decision_comment == "old customer"
-    assert _log(order)[-1] == ("approve", "submitted", "approved", "manager", "old customer")
-
-
-def test_manager_rejects_with_a_comment(chain):
-    order = _waiting(chain)
-
-    order = sales_order_reject(order=order, user=chain.manager, comment="price too low")
-
-    assert _status(order) == OrderStatus.REJECTED
-    assert order.decided_by == chain.manager
-    assert order.decision_comment == "price too low"
-    assert _log(order)[-1] == ("reject", "submitted", "rejected", "manager", "price too low")
+    assert order.decision_comment == comment
+    assert _log(order)[-1] == (*logged, "manager", comment)
 
 
 @pytest.mark.parametrize("comment", ["", "   "])

@@ -350,6 +350,15 @@ def test_order_completes_with_the_last_dispatch(chain):
     assert order.status == OrderStatus.COMPLETED
 
 
+def _load(chain, note, *allocations):
+    """The keeper dispatches the note's one line from these (batch, quantity) pairs."""
+    line = note.lines.get()
+    loads = [Allocation(batch=batch, quantity=Decimal(qty)) for batch, qty in allocations]
+    return delivery_note_dispatch(
+        note=note, user=chain.keeper, lines=[DispatchLine(note_line=line, allocations=loads)]
+    )
+
+
 def test_dispatch_across_two_batches(chain):
     product = chain.products[OXYGEN]
     second_batch = BatchFactory(product=product)
@@ -361,21 +370,8 @@ def test_dispatch_across_two_batches(chain):
         user=chain.keeper,
     )
     note = chain.stamped(_oxygen_note(chain, chain.customer))
-    line = note.lines.get()
 
-    delivery_note_dispatch(
-        note=note,
-        user=chain.keeper,
-        lines=[
-            DispatchLine(
-                note_line=line,
-                allocations=[
-                    Allocation(batch=chain.batches[product.pk], quantity=Decimal("7")),
-                    Allocation(batch=second_batch, quantity=Decimal("3")),
-                ],
-            )
-        ],
-    )
+    _load(chain, note, (chain.batches[product.pk], "7"), (second_batch, "3"))
 
     assert BatchLevel.objects.get(batch=second_batch).on_hand == Decimal("2")
     assert BatchLevel.objects.get(batch=chain.batches[product.pk]).on_hand == Decimal("993")
@@ -444,21 +440,9 @@ def test_weighed_goods_within_the_tolerance_are_dispatched(chain, factor, actual
 def test_piece_goods_must_match_exactly(chain, loaded):
     note = chain.stamped(_oxygen_note(chain, chain.customer))
     before = _snapshot(chain, chain.customer)
-    line = note.lines.get()
 
     with pytest.raises(ApplicationError) as excinfo:
-        delivery_note_dispatch(
-            note=note,
-            user=chain.keeper,
-            lines=[
-                DispatchLine(
-                    note_line=line,
-                    allocations=[
-                        Allocation(batch=chain.batches[line.product_id], quantity=Decimal(loaded))
-                    ],
-                )
-            ],
-        )
+        _load(chain, note, (chain.batches[note.lines.get().product_id], loaded))
 
     assert excinfo.value.code == "outside_tolerance"
     assert _status(note) == NoteStatus.STAMPED

@@ -21,6 +21,7 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote, GateExit
 from salesadmin.idempotency.models import IdempotencyKey
 from salesadmin.idempotency.services import Fingerprint, _claim, idempotency_keys_purge
+from tests import racing
 from tests.resilience.conftest import row_lock_held
 
 PAYMENTS = "/api/v1/payments/"
@@ -137,29 +138,20 @@ def test_twenty_identical_retries_at_once_act_once_with_twenty_identical_answers
     note = chain.note()
     token, _ = Token.objects.get_or_create(user=chain.finance)
     n = 20
-    barrier = threading.Barrier(n)
-    answers: list = [None] * n
+    clients = [APIClient(raise_request_exception=False) for _ in range(n)]
+    for client in clients:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
     def retry(i):
-        try:
-            client = APIClient(raise_request_exception=False)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            response = client.post(
-                STAMP.format(note.pk), {}, format="json", HTTP_IDEMPOTENCY_KEY="stamp-once"
-            )
-            answers[i] = (response.status_code, response.content)
-        finally:
-            connection.close()
+        response = clients[i].post(
+            STAMP.format(note.pk), {}, format="json", HTTP_IDEMPOTENCY_KEY="stamp-once"
+        )
+        return (response.status_code, response.content)
 
-    threads = [threading.Thread(target=retry, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
+    raced = racing.run_together(retry, n)
 
-    assert not any(t.is_alive() for t in threads)
+    assert racing.tally(raced) == {"ok": n}, raced
+    answers = [answer for _, answer in raced]
     assert len(set(answers)) == 1, {a[0] for a in answers if a}
     assert answers[0][0] == 200
     assert DeliveryNote.objects.get(pk=note.pk).status == NoteStatus.STAMPED

@@ -4,7 +4,6 @@ of the ledger. Read back with poppler-utils; the page is also rendered as PNG
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,12 +13,9 @@ from PIL import Image
 from finance.credit_notes import money_left, render_credit_note
 from finance.models import ReceivableEntry
 from returns.enums import InspectionResult
+from tests.pdf_tools import poppler
 
 pytestmark = pytest.mark.django_db
-
-
-def _run(*args: str) -> str:
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def test_the_credit_note_prints_in_chinese_with_the_ledgers_figures(world, tmp_path: Path):
@@ -39,7 +35,7 @@ def test_the_credit_note_prints_in_chinese_with_the_ledgers_figures(world, tmp_p
 
     path = tmp_path / "cn.pdf"
     path.write_bytes(render_credit_note(credit))
-    text = _run("pdftotext", "-layout", str(path), "-")
+    text = poppler("pdftotext", "-layout", str(path), "-")
     for words in (
         "贷项通知单",
         "Credit note",
@@ -55,10 +51,10 @@ def test_the_credit_note_prints_in_chinese_with_the_ledgers_figures(world, tmp_p
         assert words in text, words
     assert "90.00" in text and "30.00" in text and "120.00" in text
     assert f"{money_left(entry):,.2f}" in text  # all prepayment: the note is not invoiced yet
-    fonts = _run("pdffonts", str(path))
+    fonts = poppler("pdffonts", str(path))
     assert "CJK" in fonts or "Noto" in fonts
 
-    _run("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page"))
+    poppler("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path), str(tmp_path / "page"))
     [png] = sorted(tmp_path.glob("page*.png"))
     image = Image.open(png).convert("L")
     dark = sum(image.histogram()[:128])  # pixels darker than mid-grey

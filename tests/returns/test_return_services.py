@@ -322,40 +322,26 @@ def test_only_the_keeper_receives(world):
 
 def test_closing_needs_the_cause_the_responsible_and_the_action(world):
     application = world.received()
+
+    def close(user, **changes):
+        """Close with a complete finding, but for ``changes``."""
+        finding = {
+            "cause": ReturnCause.PRODUCTION,
+            "responsible": "充装车间",
+            "corrective_action": "加强出厂检验",
+            **changes,
+        }
+        return return_application_close(application=application, user=user, **finding)
+
     with pytest.raises(ApplicationError) as refused:
-        return_application_close(
-            application=application,
-            user=world.manager,
-            cause=ReturnCause.PRODUCTION,
-            responsible="",
-            corrective_action="加强出厂检验",
-        )
+        close(world.manager, responsible="")
     assert refused.value.code == "cause_required"
     with pytest.raises(ApplicationError) as refused:
-        return_application_close(
-            application=application,
-            user=world.manager,
-            cause="weather",
-            responsible="x",
-            corrective_action="y",
-        )
+        close(world.manager, cause="weather", responsible="x", corrective_action="y")
     assert refused.value.code == "invalid_cause"
     with pytest.raises(PermissionDenied):
-        return_application_close(
-            application=application,
-            user=world.keeper,
-            cause=ReturnCause.PRODUCTION,
-            responsible="充装车间",
-            corrective_action="加强出厂检验",
-        )
-    closed = return_application_close(
-        application=application,
-        user=world.clerk,
-        cause=ReturnCause.PRODUCTION,
-        cause_detail="阀门密封圈老化",
-        responsible="充装车间",
-        corrective_action="加强出厂检验",
-    )
+        close(world.keeper)
+    closed = close(world.clerk, cause_detail="阀门密封圈老化")
     assert closed.status == ReturnStatus.CLOSED
     assert (closed.cause, closed.responsible) == (ReturnCause.PRODUCTION, "充装车间")
 

@@ -14,6 +14,7 @@ from sales.enums import TargetStatus
 from sales.models import CommissionMonth, SalesTarget
 from sales.services.targets import TargetLineInput
 from salesadmin.clock import add_months, company_today
+from tests.pdf_tools import pdf_text
 from tests.sales.targets_world import approved_target, credit_customer, salesperson
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_the_meeting_page_and_its_pdf_are_for_managers(sold, manager, clerk, cli
     assert "Wang" in html and "2,000.00" in html
     pdf = page.get(f"/sales/meeting/pdf/?month={company_today():%Y-%m}")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content, layout=False)
     assert "月度销售完成情况考核" in text.replace(" ", "") and "Wang" in text
     assert "2,000.00" in text and "报价转化率" in text
     assert client_for(clerk).get("/sales/meeting/").status_code == 403
@@ -224,12 +225,3 @@ def test_the_dashboard_query_count_stays_fixed_with_targets_present(
     # The card shows the salespeople's totals; the groups are on the progress page.
     assert "瓶装气" not in page.get("/reports/").content.decode()
     assert "瓶装气" in page.get("/sales/progress/").content.decode()
-
-
-def _pdf_text(content: bytes) -> str:
-    import subprocess
-
-    done = subprocess.run(
-        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True, timeout=60
-    )
-    return done.stdout.decode()

@@ -39,26 +39,23 @@ def _idle_for(client, seconds):
 
 @pytest.mark.django_db
 @override_settings(SESSION_IDLE_TIMEOUT=3600, GATE_SESSION_IDLE_TIMEOUT=600)
-def test_session_ends_after_the_idle_time(clerk):
-    client = _signed_in("clerk")
-    assert client.session[IDLE_TIMEOUT] == 3600
-    _idle_for(client, 3000)
-    assert client.get("/").status_code == 200
-    _idle_for(client, 3601)
-    response = client.get("/")
+@pytest.mark.parametrize(
+    ("persona", "timeout", "still_active", "path"),
+    [
+        pytest.param("clerk", 3600, 3000, "/", id="office-session-after-the-idle-time"),
+        pytest.param("guard", 600, 500, "/orders/gate/", id="gate-session-sooner"),
+    ],
+)
+def test_session_ends_after_its_idle_time(request, persona, timeout, still_active, path):
+    request.getfixturevalue(persona)
+    client = _signed_in(persona)
+    assert client.session[IDLE_TIMEOUT] == timeout
+    _idle_for(client, still_active)
+    assert client.get(path).status_code == 200
+    _idle_for(client, timeout + 1)
+    response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.django_db
-@override_settings(SESSION_IDLE_TIMEOUT=3600, GATE_SESSION_IDLE_TIMEOUT=600)
-def test_gate_session_ends_sooner(guard):
-    client = _signed_in("guard")
-    assert client.session[IDLE_TIMEOUT] == 600
-    _idle_for(client, 500)
-    assert client.get("/orders/gate/").status_code == 200
-    _idle_for(client, 601)
-    assert client.get("/orders/gate/").status_code == 302
 
 
 @pytest.mark.django_db
