@@ -13,7 +13,7 @@ from finance.enums import InvoiceStatus
 from finance.models import Invoice, InvoiceItem
 from inventory.enums import PRINTED_UNIT_LABELS
 from orders.models import DeliveryNoteLine
-from orders.services.sales_orders import money
+from salesadmin.decimal_input import round_money
 from salesadmin.money_docs import company_letterhead
 from salesadmin.pdf import money_text, quantity_text, render_pdf
 
@@ -54,7 +54,7 @@ def _note_rows(item: InvoiceItem) -> dict:
                 "quantity": quantity_text(line.actual_quantity),
                 "unit": PRINTED_UNIT_LABELS.get(line.product.unit, line.product.unit),
                 "unit_price": money_text(line.unit_price),
-                "amount": money_text(money(line.actual_quantity * line.unit_price)),
+                "amount": money_text(round_money(line.actual_quantity * line.unit_price)),
             }
             for line in note.lines.all()
             if line.actual_quantity is not None

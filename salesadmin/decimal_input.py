@@ -8,7 +8,7 @@ for the columns (14 digits).
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext_lazy
 
@@ -73,6 +73,12 @@ def parse_positive_quantity(value, *, code: str = "invalid_quantity") -> Decimal
     if number <= 0:
         raise ApplicationError(str(MESSAGES["quantity"]["positive"]), code=code)
     return number
+
+
+def round_money(value) -> Decimal:
+    """An amount the product computes (quantity x price, a commission, a run
+    rate), rounded to the cent half up (四舍五入): the one rounding of money."""
+    return Decimal(value).quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
 def parse_money(value, *, code: str = "invalid_amount") -> Decimal:

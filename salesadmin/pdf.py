@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
+
+from salesadmin.decimal_input import round_money
 
 # A reserved name (RFC 2606) that never resolves: relative and root-relative
 # links in a template are joined onto it, and the fetcher maps it to files.
@@ -188,14 +190,12 @@ def pdf_response(pdf_bytes: bytes, filename: str, *, inline: bool = True) -> Htt
 
 # --- Numbers as printed ---------------------------------------------------------------
 
-CENT = Decimal("0.01")
-
 
 def money_text(value: Decimal | None) -> str:
     """2,145.00"""
     if value is None:
         return ""
-    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"{round_money(value):,.2f}"
 
 
 def quantity_text(value: Decimal | None) -> str:
@@ -252,7 +252,7 @@ def rmb_capital(amount: Decimal | int | str) -> str:
     Follows the PBOC rules for filling in bills: 整 after 元, none after 角 or
     分; 零 for a gap and for an empty 角 before 分; 壹拾 for a leading ten.
     """
-    value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = round_money(amount)
     sign = "负" if value < 0 else ""
     cents = int(abs(value) * 100)
     yuan, rest = divmod(cents, 100)

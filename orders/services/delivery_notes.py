@@ -31,11 +31,10 @@ from orders.services.sales_orders import (
     LIVE_NOTE_STATUSES,
     carried_quantity,
     locked_order,
-    money,
 )
 from salesadmin.clock import company_today
 from salesadmin.db import RowRead, remember_related
-from salesadmin.decimal_input import parse_positive_quantity
+from salesadmin.decimal_input import parse_positive_quantity, round_money
 from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, log_step, run_signed, run_transition
@@ -181,7 +180,7 @@ def delivery_note_issue(
                 product=order_line.product,
                 quantity=qty,
                 unit_price=order_line.unit_price,
-                amount=money(qty * order_line.unit_price),
+                amount=round_money(qty * order_line.unit_price),
             )
         )
     _save_with_lines(note, note_lines)
@@ -265,7 +264,7 @@ def delivery_note_issue_non_sale(
                 product=line.product,
                 quantity=qty,
                 unit_price=line.unit_cost,
-                amount=money(qty * line.unit_cost),
+                amount=round_money(qty * line.unit_cost),
             )
         )
     _save_with_lines(note, note_lines)

@@ -18,9 +18,9 @@ from orders import hooks
 from orders.enums import NoteKind
 from orders.models import DeliveryNote, DeliveryNoteLine, DispatchAllocation
 from orders.services.delivery_notes import DOC, NOTE_LINES, _expire_and_refuse, _lock
-from orders.services.sales_orders import money, sales_order_refresh_delivery
+from orders.services.sales_orders import sales_order_refresh_delivery
 from salesadmin.db import update_rows
-from salesadmin.decimal_input import parse_positive_quantity
+from salesadmin.decimal_input import parse_positive_quantity, round_money
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import check_transition, run_signed
 
@@ -97,7 +97,7 @@ def _dispatch(note: DeliveryNote, *, user, lines: list[DispatchLine]) -> Deliver
         actual = sum((a.quantity for a in allocations), Decimal("0"))
         _check_tolerance(line, actual)
         line.actual_quantity = actual
-        actual_value += money(actual * line.unit_price)
+        actual_value += round_money(actual * line.unit_price)
         plans.append((line, allocations))
     moves_per_line = stock_dispatch_many(
         lines=[

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Protocol
 
 from django.db import connection
@@ -16,10 +16,8 @@ from customers.models import CustomerPrice
 from inventory.models import Product
 from orders.enums import PriceSource
 from orders.models import PriceList, PriceListItem
-from salesadmin.decimal_input import parse_money, parse_positive_quantity
+from salesadmin.decimal_input import parse_money, parse_positive_quantity, round_money
 from salesadmin.errors import ApplicationError
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -154,7 +152,7 @@ def price_lines(*, customer_id: int, on: dt.date, lines: Sequence[LineToPrice]) 
                 product=line.product,
                 quantity=quantity,
                 unit_price=unit_price,
-                amount=(quantity * unit_price).quantize(CENT, rounding=ROUND_HALF_UP),
+                amount=round_money(quantity * unit_price),
                 price_source=source,
                 list_price=quote.list_price,
                 minimum_price=quote.minimum_price,

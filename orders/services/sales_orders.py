@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -28,7 +28,6 @@ from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_signed, run_transition
 
-CENT = Decimal("0.01")
 DOC = "sales_order"
 
 
@@ -37,10 +36,6 @@ class LineInput:
     product: Product
     quantity: Decimal
     unit_price: Decimal | None = None  # None: take the resolved price
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:

@@ -4,7 +4,7 @@ outbound slip (a non-sale delivery note), and the actions a user may take."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -14,13 +14,12 @@ from orders.enums import NoteStatus
 from orders.models import DeliveryNote
 from orders.services.delivery_notes import NonSaleLine, delivery_note_issue_non_sale
 from salesadmin.db import locked
-from salesadmin.decimal_input import parse_positive_quantity
+from salesadmin.decimal_input import parse_positive_quantity, round_money
 from salesadmin.document_numbers import number_last
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_actions as transition_actions
 from salesadmin.transitions import check_transition, run_transition
 
-CENT = Decimal("0.01")
 # A slip in these states is gone: another may be issued (当天内有效).
 REPLACEABLE_NOTE_STATUSES = (NoteStatus.CANCELLED, NoteStatus.EXPIRED)
 MAX_LINES = 50
@@ -66,7 +65,7 @@ def costed_lines(lines: list[LineInput], *, warehouse: Warehouse) -> list[Costed
                 product=product,
                 quantity=qty,
                 unit_cost=cost,
-                amount=(qty * cost).quantize(CENT, rounding=ROUND_HALF_UP),
+                amount=round_money(qty * cost),
             )
         )
     return rows

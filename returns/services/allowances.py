@@ -29,9 +29,8 @@ from returns.services.common import (
     available_actions,
     lock_customer_of,
     lock_document,
-    money,
 )
-from salesadmin.decimal_input import parse_money
+from salesadmin.decimal_input import parse_money, round_money
 from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import cancel_with_reason, check_state_and_role, run_transition
@@ -140,7 +139,7 @@ def allowance_create(
                     description=f"{line.note.number} {line.product}",
                     quantity=quantity,
                     unit_reduction=reduction,
-                    amount=money(quantity * reduction),
+                    amount=round_money(quantity * reduction),
                 )
             )
     else:

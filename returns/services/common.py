@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
@@ -11,12 +9,6 @@ from customers.models import Customer
 from salesadmin.db import locked
 from salesadmin.errors import ApplicationError
 from salesadmin.transitions import available_actions as transition_actions
-
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def lock_customer_of(model, pk: int) -> Customer:

@@ -35,10 +35,9 @@ from returns.services.common import (
     available_actions,
     lock_customer_of,
     lock_document,
-    money,
 )
 from salesadmin.db import locked
-from salesadmin.decimal_input import parse_positive_quantity
+from salesadmin.decimal_input import parse_positive_quantity, round_money
 from salesadmin.document_numbers import number_last, placeholder_number
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import (
@@ -184,7 +183,7 @@ def _build_lines(
                 batch=batch,
                 quantity=quantity,
                 unit_price=line.unit_price,
-                amount=money(quantity * line.unit_price),
+                amount=round_money(quantity * line.unit_price),
                 reason=given.reason,
             )
         )

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
@@ -40,9 +40,9 @@ from reports.selectors.definitions import NOTE_VALUE, day_range, person_name, so
 from sales.enums import CommissionBasis, CommissionLineKind, CommissionMonthStatus
 from sales.models import CommissionMonth, CommissionRule, CommissionStatement, SalesTeam
 from salesadmin.clock import month_end
+from salesadmin.decimal_input import round_money
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -86,7 +86,7 @@ class Statement:
             return self.stored_commission
         if self.rate is None:
             return ZERO
-        return (self.basis_amount * self.rate / 100).quantize(CENT, ROUND_HALF_UP)
+        return round_money(self.basis_amount * self.rate / 100)
 
     @property
     def rate_label(self) -> str:

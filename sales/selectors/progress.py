@@ -53,10 +53,10 @@ from reports.selectors.definitions import (
 from sales.enums import TargetStatus
 from sales.models import ProductGroup, SalesTargetLine
 from salesadmin.clock import add_months, company_today, month_end
+from salesadmin.decimal_input import round_money
 
 ZERO = Decimal("0.00")
 TARGET, ACTUAL = "t", "a"
-CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
 
@@ -309,11 +309,11 @@ def target_progress(
     days = (last - first).days + 1
     elapsed = max(0, min((min(today, last) - first).days + 1, days))
     for figure in [*figures.values(), *group_figures.values()]:
-        figure.target = figure.target.quantize(CENT, ROUND_HALF_UP)
+        figure.target = round_money(figure.target)
         if figure.target_quantity is not None:
             figure.target_quantity = figure.target_quantity.quantize(MILLI, ROUND_HALF_UP)
         if elapsed:
-            figure.run_rate = (figure.actual * days / elapsed).quantize(CENT, ROUND_HALF_UP)
+            figure.run_rate = round_money(figure.actual * days / elapsed)
 
     users = get_user_model().objects.in_bulk([sp for sp in figures if sp])
     rows = []
@@ -333,7 +333,7 @@ def target_progress(
         previous=sum((r.figure.previous for r in rows), ZERO),
     )
     if elapsed:
-        total.run_rate = (total.actual * days / elapsed).quantize(CENT, ROUND_HALF_UP)
+        total.run_rate = round_money(total.actual * days / elapsed)
     return Progress(
         first=first,
         last=last,

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 
 from sales.enums import TargetStatus
 from sales.models import ProductGroup, SalesTarget, SalesTargetLine
+from salesadmin.decimal_input import round_money
 from salesadmin.errors import ApplicationError, ConflictError
 from salesadmin.transitions import check_transition, run_signed, run_transition
 
 DOC = "sales_target"
-CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 
 
@@ -121,7 +121,7 @@ def _clean_lines(lines: list[TargetLineInput]) -> list[TargetLineInput]:
             raise ApplicationError(_("Months run from 1 to 12."), code="invalid_month")
         if line.salesperson_id not in people:
             raise ApplicationError(_("Unknown salesperson."), code="invalid_salesperson")
-        amount = Decimal(line.amount).quantize(CENT)
+        amount = round_money(line.amount)
         if amount < 0:
             raise ApplicationError(_("Targets cannot be negative."), code="invalid_amount")
         quantity = line.quantity
