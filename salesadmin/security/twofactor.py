@@ -25,10 +25,10 @@ def confirmed_device(user) -> TOTPDevice | None:
 def check_code(*, user, code: str, request, credentials: dict) -> None:
     """Raise ApplicationError unless ``user`` needs no code or ``code`` is right."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        device = _locked_device(user, confirmed=True)
         if device is None:
             return
-        code = (code or "").strip().replace(" ", "")
+        code = _typed(code)
         if code and device.verify_token(code):
             return
     # Outside the transaction: the failure must be counted even though we refuse.
@@ -39,7 +39,30 @@ def check_code(*, user, code: str, request, credentials: dict) -> None:
         raise ApplicationError(
             _("Enter the 6-digit code from your authenticator app."), code="otp_required"
         )
-    raise ApplicationError(_("The authenticator code is wrong or expired."), code="otp_invalid")
+    raise _wrong_code()
+
+
+def _locked_device(user, *, confirmed: bool) -> TOTPDevice | None:
+    return TOTPDevice.objects.select_for_update().filter(user=user, confirmed=confirmed).first()
+
+
+def _typed(code: str | None) -> str:
+    """The code as typed, without its spaces ("123 456" is 123456)."""
+    return (code or "").strip().replace(" ", "")
+
+
+def _wrong_code() -> ApplicationError:
+    return ApplicationError(_("The authenticator code is wrong or expired."), code="otp_invalid")
+
+
+def _verified_device(user, code: str, *, confirmed: bool) -> TOTPDevice:
+    """The user's device (confirmed or being set up), locked, if ``code`` is
+    right for it now; else refused as a wrong code. The caller's transaction
+    holds the lock."""
+    device = _locked_device(user, confirmed=confirmed)
+    if device is None or not device.verify_token(_typed(code)):
+        raise _wrong_code()
+    return device
 
 
 def pending_device(user) -> TOTPDevice:
@@ -56,11 +79,7 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def two_factor_confirm(*, user, code: str) -> TOTPDevice:
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-        if device is None or not device.verify_token((code or "").strip().replace(" ", "")):
-            raise ApplicationError(
-                _("The authenticator code is wrong or expired."), code="otp_invalid"
-            )
+        device = _verified_device(user, code, confirmed=False)
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -69,9 +88,5 @@ def two_factor_confirm(*, user, code: str) -> TOTPDevice:
 
 def two_factor_disable(*, user, code: str) -> None:
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        if device is None or not device.verify_token((code or "").strip().replace(" ", "")):
-            raise ApplicationError(
-                _("The authenticator code is wrong or expired."), code="otp_invalid"
-            )
+        _verified_device(user, code, confirmed=True)
         TOTPDevice.objects.filter(user=user).delete()
