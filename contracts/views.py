@@ -5,8 +5,6 @@ services decide, a refusal becomes a message."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -36,20 +34,13 @@ from salesadmin.decimal_input import parse_id
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import chosen, done_or_refused, found_or_404, page_of
+from salesadmin.pages import chosen, date_param, done_or_refused, found_or_404, page_of
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_CONTRACT = "orders.view_salesorder"
 VIEW_TASK = "contracts.view_productiontask"
 VIEW_REVIEW = "contracts.view_requirementreview"
 VIEW_FOLLOW_UP = "contracts.view_followup"
-
-
-def _date(value: str):
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 # --- The register ------------------------------------------------------------------------
@@ -216,7 +207,7 @@ def task_update(request, pk: int):
             task=task,
             user=request.user,
             tracker=tracker,
-            requested_date=_date(request.POST.get("requested_date", "")),
+            requested_date=date_param(request.POST.get("requested_date", "")),
         ),
         done=_("Production task %(number)s updated.") % {"number": task},
         back=reverse("contracts:task_detail", args=[task.pk]),
@@ -237,7 +228,7 @@ def task_receive(request, pk: int):
             user=request.user,
             warehouse=warehouse,
             batch_number=request.POST.get("batch_number", ""),
-            produced_on=_date(request.POST.get("produced_on", "")) or company_today(),
+            produced_on=date_param(request.POST.get("produced_on", "")) or company_today(),
             quantity=request.POST.get("quantity", ""),
         )
 
@@ -356,7 +347,7 @@ def review_confirm(request, pk: int):
     try:
         requirement_review_confirm(
             review=review,
-            promised_date=_date(request.POST.get("promised_date", "")),
+            promised_date=date_param(request.POST.get("promised_date", "")),
             user=request.user,
         )
         messages.success(

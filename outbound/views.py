@@ -4,7 +4,6 @@ and the selling expense report with CSV/XLSX."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,7 +12,6 @@ from functools import partial
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -38,7 +36,7 @@ from salesadmin.clock import company_today
 from salesadmin.errors import ApplicationError
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import found_or_404, page_of, written_or_refused
+from salesadmin.pages import date_param, found_or_404, page_of, written_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 VIEW_SAMPLE = "outbound.view_sampleapplication"
@@ -411,18 +409,11 @@ def request_pdf(request, pk: int):
 # --- Selling expense report ---------------------------------------------------------------
 
 
-def _date(raw: str | None) -> dt.date | None:
-    try:
-        return parse_date(raw or "")
-    except ValueError:
-        return None
-
-
 @role_required("outbound.view_outbound_expenses")
 def expense_report_page(request):
     today = company_today()
-    date_from = _date(request.GET.get("from")) or today.replace(day=1)
-    date_to = _date(request.GET.get("to")) or today
+    date_from = date_param(request.GET.get("from")) or today.replace(day=1)
+    date_to = date_param(request.GET.get("to")) or today
     rows = outbound_expenses(date_from=date_from, date_to=date_to)
     total = sum((r.cost for r in rows), Decimal("0.00"))
     export = request.GET.get("format")

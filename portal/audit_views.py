@@ -3,8 +3,6 @@ and exported (CSV/XLSX)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.shortcuts import render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -14,18 +12,11 @@ from django.views.decorators.http import require_GET
 from portal.audit import ACTIONS, DOCUMENT_TYPES, AuditFilter, audit_entries, audit_rows
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import page_of
+from salesadmin.pages import date_param, page_of
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
 PERMS = ("salesadmin.view_transitionlog", "salesadmin.view_masterdatachange")
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _filter(request) -> AuditFilter:
@@ -36,8 +27,8 @@ def _filter(request) -> AuditFilter:
         document=get.get("document", "").strip()[:60],
         doc_type=doc_type if doc_type in DOCUMENT_TYPES else "",
         user=get.get("user", "").strip()[:60],
-        date_from=_date(get.get("from", "")),
-        date_to=_date(get.get("to", "")),
+        date_from=date_param(get.get("from", "")),
+        date_to=date_param(get.get("to", "")),
         action=action if action in ACTIONS else "",
     )
 

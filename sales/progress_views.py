@@ -24,17 +24,10 @@ from sales.services.commission import commission_month_close
 from salesadmin.clock import add_months, company_today, month_end
 from salesadmin.exports import FORMATS, export_response
 from salesadmin.page_access import role_required
-from salesadmin.pages import done_or_refused
+from salesadmin.pages import date_param, done_or_refused
 from salesadmin.pdf import pdf_response, render_pdf
 
 ALL = "sales.view_target_progress"
-
-
-def _date(raw: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
 
 
 def _month(raw: str | None) -> dt.date:
@@ -85,8 +78,8 @@ def _header() -> list[str]:
 @role_required("sales.view_salestarget")
 def progress(request):
     today = company_today()
-    first = _date(request.GET.get("first"), today.replace(day=1))
-    last = _date(request.GET.get("last"), month_end(today))
+    first = date_param(request.GET.get("first"), today.replace(day=1))
+    last = date_param(request.GET.get("last"), month_end(today))
     if last < first or (last - first).days > 366:
         messages.error(request, _("Choose a period of at most a year, its end after its start."))
         first, last = today.replace(day=1), month_end(today)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import TextChoices
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 from django_fsm import ConcurrentTransition
 
 from salesadmin.errors import ApplicationError
@@ -23,6 +26,15 @@ def chosen(request, name: str, choices: type[TextChoices], default: str = "") ->
     otherwise ``default``, so a hand-edited URL lists rather than fails."""
     value = request.GET.get(name, default)
     return value if value in choices.values else default
+
+
+def date_param(raw: str | None, default: dt.date | None = None) -> dt.date | None:
+    """A date a page was given (a filter in the query, a date field posted):
+    YYYY-MM-DD; anything else (2026-02-30, words, nothing) is ``default``."""
+    try:
+        return parse_date((raw or "").strip()) or default
+    except ValueError:
+        return default
 
 
 def found_or_404(model, select, *args, **kwargs):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,14 +15,7 @@ from returns.selectors import (
 )
 from salesadmin.exports import export_response
 from salesadmin.page_access import role_required
-
-
-def _date(raw: str | None):
-    """A YYYY-MM-DD filter; anything else (2026-02-30, words) is no filter."""
-    try:
-        return parse_date(raw or "")
-    except ValueError:
-        return None
+from salesadmin.pages import date_param
 
 
 @role_required("returns.view_returns_report")
@@ -31,7 +23,7 @@ def returns_report_page(request):
     group = request.GET.get("group", "cause")
     if group not in GROUPS:
         group = "cause"
-    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
+    date_from, date_to = date_param(request.GET.get("from")), date_param(request.GET.get("to"))
     rows = returns_report(group=group, date_from=date_from, date_to=date_to)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
