@@ -34,6 +34,22 @@ PASSWORD = "demo1234"
 ROLES = ["clerk", "manager", "finance", "keeper", "guard"]
 
 
+def dispatch_body(note: dict, batch_of: dict) -> dict:
+    """The keeper's dispatch of a whole note (as the API answered it): each
+    line's quantity from one batch, ``batch_of`` a product id's batch id."""
+    return {
+        "lines": [
+            {
+                "note_line": line["id"],
+                "allocations": [
+                    {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
+                ],
+            }
+            for line in note["lines"]
+        ]
+    }
+
+
 def walk(
     act,
     setup: dict,
@@ -95,17 +111,7 @@ def walk(
         "keeper",
         "POST",
         f"/api/v1/delivery-notes/{nid}/dispatch/",
-        {
-            "lines": [
-                {
-                    "note_line": line["id"],
-                    "allocations": [
-                        {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
-                    ],
-                }
-                for line in note["lines"]
-            ]
-        },
+        dispatch_body(note, batch_of),
     )
     if at_the_gate is not None:
         at_the_gate()

@@ -27,12 +27,16 @@ import json
 import os
 import random
 import re
+import sys
 from collections import deque
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "demo1234"
+# The chain's logins and request bodies, written once in scripts/chain_over_http.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from chain_over_http import PASSWORD, dispatch_body  # noqa: E402
+
 SETUP = json.loads(Path(os.environ["LOAD_SETUP"]).read_text()) if "LOAD_SETUP" in os.environ else {}
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -257,17 +261,7 @@ class Keeper(Person):
         done = self.act(
             f"/api/v1/delivery-notes/{note['id']}/dispatch/",
             "note dispatch (api)",
-            {
-                "lines": [
-                    {
-                        "note_line": line["id"],
-                        "allocations": [
-                            {"batch": batch_of[line["product"]["id"]], "quantity": line["quantity"]}
-                        ],
-                    }
-                    for line in note["lines"]
-                ]
-            },
+            dispatch_body(note, batch_of),
         )
         if done is not None:
             to_exit.append(note["exit_pass_code"])

@@ -150,7 +150,6 @@ def test_demo_passwords_live_in_the_demo_data_only():
         "test_demo_data.py",
         "test_demo_returns.py",  # logs the demo inspector, manager and keeper in
         "lifecycle.py",
-        "locustfile.py",  # the load test logs the demo roles in (issue 16)
         "screenshots.py",
         "README.md",
     }
