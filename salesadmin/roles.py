@@ -283,6 +283,8 @@ SUPPORT_APPS = (
     "orders",
     "finance",
     "returns",
+    "contracts",
+    "outbound",
     "sales",
 )
 
