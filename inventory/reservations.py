@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from inventory.models import Product, ReservationMove, StockLevel, Warehouse
-from inventory.services import InsufficientStock, _add_to, _locked_levels, _quantity
-from salesadmin.decimal_input import parse_positive_quantity
+from inventory.services import InsufficientStock, _add_to, _locked_levels
+from salesadmin.decimal_input import parse_positive_quantity, parse_quantity
 from salesadmin.errors import ApplicationError
 
 
@@ -119,7 +119,8 @@ def stock_reserve_up_to(
     take the same units. Returns {product id: quantity reserved} (0: none)."""
     if warehouse.holds_for_id is not None or not warehouse.active:
         return {product.pk: Decimal("0") for product, _qty in items}
-    wanted = [(product, _quantity(qty)) for product, qty in items if _quantity(qty) > 0]
+    parsed = [(product, parse_quantity(qty)) for product, qty in items]
+    wanted = [(product, qty) for product, qty in parsed if qty > 0]
     if not wanted:
         return {product.pk: Decimal("0") for product, _qty in items}
     levels = _locked_levels({(product.pk, warehouse.pk) for product, _qty in wanted})
@@ -164,7 +165,7 @@ def stock_reservation_transfer(
     and nothing is freed in between."""
     rows = []
     for product, quantity in items:
-        qty = _quantity(quantity)
+        qty = parse_quantity(quantity)
         if qty <= 0:
             continue
         for sign, reference in ((-1, from_reference), (1, to_reference)):

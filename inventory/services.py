@@ -33,10 +33,6 @@ class InsufficientStock(ApplicationError):
         self.available = available
 
 
-def _quantity(value) -> Decimal:
-    return parse_quantity(value)
-
-
 def _locked(model, **key):
     """Lock the row for ``key``, creating it first if it does not exist yet.
 
@@ -115,7 +111,7 @@ def stock_move_record(
     A move that takes stock out may not take what is reserved for others; goods
     leaving against a delivery note's own reservation go through stock_dispatch.
     """
-    qty = _quantity(quantity)
+    qty = parse_quantity(quantity)
     if kind not in MoveKind.values:
         raise ApplicationError(_("Unknown kind of stock move."), code="invalid_kind")
     if batch.product_id != product.pk:
@@ -180,8 +176,8 @@ def stock_dispatch_many(*, lines: list[dict]) -> list[list[StockMove]]:
     """
     plans = []
     for line in lines:
-        reserved_qty = _quantity(line["reserved_quantity"])
-        outs = [(batch, _quantity(qty)) for batch, qty in line["allocations"]]
+        reserved_qty = parse_quantity(line["reserved_quantity"])
+        outs = [(batch, parse_quantity(qty)) for batch, qty in line["allocations"]]
         if reserved_qty < 0 or any(qty <= 0 for _batch, qty in outs) or not outs:
             raise ApplicationError(_("Quantities must be positive."), code="invalid_quantity")
         product = line["product"]
@@ -309,7 +305,7 @@ def production_receipt_record(
     batch_number = (batch_number or "").strip()
     if not batch_number:
         raise ApplicationError(_("Enter the batch number."), code="batch_required")
-    parse_positive_quantity(quantity)
+    quantity = parse_positive_quantity(quantity)
     batch, created = Batch.objects.get_or_create(
         product=product, number=batch_number, defaults={"produced_on": produced_on}
     )
